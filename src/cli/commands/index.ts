@@ -1,0 +1,15 @@
+import type { Argv } from 'yargs';
+import type { CliContext } from '../context.js';
+
+/**
+ * A CLI command: `register` declares its options on yargs, `run` does the work.
+ * Commands throw RescueError for known failures; main() turns that into one line and an exit code.
+ */
+export interface CliCommand {
+  command: string;
+  describe: (ctx: CliContext) => string;
+  builder: (yargs: Argv, ctx: CliContext) => Argv;
+  run: (args: Record<string, unknown>, ctx: CliContext) => Promise<number>;
+}
+
+export const commands: CliCommand[] = [];

@@ -1,0 +1,81 @@
+/**
+ * Where a console is and how to speak to it: what a provider adapter returns from openConsole() and
+ * what the console engine's transports connect to. Secret fields are marked: they are registered
+ * with the secret masker by whoever creates the endpoint and never printed.
+ */
+export type ConsoleEndpoint =
+  NovaSerialEndpoint | TermproxyEndpoint | SshGatewayEndpoint | VncWebsocketEndpoint | LocalEndpoint;
+
+/** OpenStack nova-serialproxy / ConoHa: raw bytes in binary websocket frames, token in the URL. */
+export interface NovaSerialEndpoint {
+  kind: 'serial-ws';
+  /** ws:// or wss:// URL as the API returned it; its token is secret. */
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/** Proxmox termproxy over vncwebsocket. */
+export interface TermproxyEndpoint {
+  kind: 'termproxy-ws';
+  url: string;
+  /** e.g. root@pam or root@pam!token */
+  user: string;
+  /** secret: the VNC ticket, also sent as the first message */
+  ticket: string;
+  /** secret: the API auth header used for the websocket upgrade */
+  headers?: Record<string, string>;
+  /** Proxmox uses self-signed certificates; the adapter decides, from the user's settings. */
+  insecureTls?: boolean;
+}
+
+/** Serial console behind an SSH gateway (Linode Lish, EC2 serial console, GCP serial port). */
+export interface SshGatewayEndpoint {
+  kind: 'serial-ssh';
+  host: string;
+  port: number;
+  username: string;
+  /** What to ask the gateway for (e.g. the Linode label); undefined = interactive shell. */
+  command?: string;
+  /** secret */
+  password?: string;
+  /** secret: PEM/OpenSSH private key text */
+  privateKey?: string;
+  /** Expected host key fingerprint (SHA256:...), when the vendor publishes one. */
+  hostKeySha256?: string;
+}
+
+/** VNC (RFB) over websocket: Hetzner request_console, OpenStack/ConoHa noVNC. */
+export interface VncWebsocketEndpoint {
+  kind: 'vnc-ws';
+  url: string;
+  /** secret: VNC auth password, when the server asks for one */
+  password?: string;
+  headers?: Record<string, string>;
+}
+
+/** A local byte stream: unix socket, TCP socket or a pty device (libvirt/QEMU serial, the lab). */
+export interface LocalEndpoint {
+  kind: 'local';
+  url: string; // unix:/path, tcp://127.0.0.1:port, pty:/dev/pts/N
+}
+
+export type ConsoleKind = 'serial' | 'vnc';
+
+export function endpointKind(endpoint: ConsoleEndpoint): ConsoleKind {
+  return endpoint.kind === 'vnc-ws' ? 'vnc' : 'serial';
+}
+
+/** A printable description of an endpoint with every secret left out (for errors and reports). */
+export function describeEndpoint(endpoint: ConsoleEndpoint): string {
+  switch (endpoint.kind) {
+    case 'serial-ssh':
+      return `ssh://${endpoint.username}@${endpoint.host}:${endpoint.port}`;
+    case 'local':
+      return endpoint.url;
+    default: {
+      const url = new URL(endpoint.url);
+      url.search = url.search ? '?…' : '';
+      return url.toString();
+    }
+  }
+}

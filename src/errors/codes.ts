@@ -1,0 +1,57 @@
+/**
+ * Stable error codes. Scripts and tests branch on these strings, never on message text:
+ * add new codes freely, never rename one. Each code maps to one documented exit code (README).
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  credentials: 3,
+  notFound: 4,
+  console: 5,
+  rescue: 6,
+  verify: 7,
+  providerApi: 8,
+  lab: 9,
+  unsupported: 10,
+} as const;
+
+export const ERROR_EXIT: Record<string, number> = {
+  usage: EXIT_CODES.usage,
+  'usage.secret-on-argv': EXIT_CODES.usage,
+  'usage.unknown-provider': EXIT_CODES.usage,
+  'config.missing-credentials': EXIT_CODES.credentials,
+  'auth.failed': EXIT_CODES.credentials,
+  'auth.forbidden': EXIT_CODES.credentials,
+  'provider.not-found': EXIT_CODES.notFound,
+  'provider.ambiguous': EXIT_CODES.notFound,
+  'provider.rate-limited': EXIT_CODES.providerApi,
+  'provider.api': EXIT_CODES.providerApi,
+  'provider.timeout': EXIT_CODES.providerApi,
+  'provider.conflict': EXIT_CODES.providerApi,
+  'provider.unsupported': EXIT_CODES.unsupported,
+  'console.unavailable': EXIT_CODES.console,
+  'console.connect': EXIT_CODES.console,
+  'console.closed': EXIT_CODES.console,
+  'console.timeout': EXIT_CODES.console,
+  'console.no-prompt': EXIT_CODES.console,
+  'console.login-failed': EXIT_CODES.console,
+  'console.account-locked': EXIT_CODES.console,
+  'console.password-expired': EXIT_CODES.console,
+  'console.no-root': EXIT_CODES.console,
+  'console.command-failed': EXIT_CODES.console,
+  'console.upload-failed': EXIT_CODES.console,
+  'rescue.failed': EXIT_CODES.rescue,
+  'rescue.rolled-back': EXIT_CODES.rescue,
+  'rescue.no-way-in': EXIT_CODES.rescue,
+  'verify.failed': EXIT_CODES.verify,
+  'lab.unavailable': EXIT_CODES.lab,
+  'lab.failed': EXIT_CODES.lab,
+  internal: EXIT_CODES.internal,
+};
+
+export type ErrorCode = keyof typeof ERROR_EXIT & string;
+
+export function exitCodeFor(code: string): number {
+  return ERROR_EXIT[code] ?? EXIT_CODES.internal;
+}

@@ -1,0 +1,25 @@
+import { exitCodeFor } from './codes.js';
+
+export type ErrorParams = Record<string, string | number>;
+
+/**
+ * A known failure: printed as one localized line (message key `error.<code>`) with its own exit code.
+ * `params` fill the message template; they must never hold a secret.
+ */
+export class RescueError extends Error {
+  readonly code: string;
+  readonly params: ErrorParams;
+  readonly exitCode: number;
+
+  constructor(code: string, params: ErrorParams = {}, options?: { cause?: unknown }) {
+    super(`${code}: ${JSON.stringify(params)}`, options);
+    this.name = 'RescueError';
+    this.code = code;
+    this.params = params;
+    this.exitCode = exitCodeFor(code);
+  }
+}
+
+export function isRescueError(err: unknown): err is RescueError {
+  return err instanceof RescueError;
+}
