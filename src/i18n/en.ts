@@ -1,48 +1,9 @@
-/** English messages. Every key here must exist in ja.ts too (the type checker enforces it). */
-export const en = {
-  'cli.description':
-    'Get a locked-out server back through its out-of-band console: find why sshd refuses, re-open a safe way in, prove it from outside, report.',
-  'cli.opt.json': 'Print machine-readable JSON instead of text',
-  'cli.opt.lang': 'Language of messages and reports (default from LC_ALL / LC_MESSAGES / LANG)',
-  'cli.opt.debug': 'Show stack traces and protocol details for unexpected errors',
-  'cli.error.prefix': 'vps-rescue: ',
-  'cli.error.internal': 'internal error: {message} (run again with --debug for details)',
+import { consoleEn } from './messages/console.en.js';
+import { coreEn } from './messages/core.en.js';
+import { labEn } from './messages/lab.en.js';
+import { providersEn } from './messages/providers.en.js';
+import { rescueEn } from './messages/rescue.en.js';
 
-  'error.usage': '{message}',
-  'error.usage.secret-on-argv':
-    'secrets are not accepted on the command line ({option}); use {alternative} instead',
-  'error.usage.unknown-provider': 'unknown provider "{provider}": must be one of {known}',
-  'error.config.missing-credentials': 'no credentials for {provider}: set {variables}',
-  'error.auth.failed': '{provider} rejected the credentials (HTTP {status})',
-  'error.auth.forbidden': '{provider} refused the request: the credentials lack permission for {action}',
-  'error.provider.not-found': 'no server matches {query} at {provider}',
-  'error.provider.ambiguous': '{count} servers match {query} at {provider} ({candidates}); name one by id',
-  'error.provider.rate-limited': '{provider} is rate limiting requests; retry after {retryAfter} s',
-  'error.provider.api': '{provider} API error: HTTP {status} on {operation}{detail}',
-  'error.provider.timeout': '{provider} API did not answer {operation} within {seconds} s',
-  'error.provider.conflict': '{provider} refused {operation} because of the server state{detail}',
-  'error.provider.unsupported': '{provider} cannot {capability}; it offers: {offers}',
-  'error.console.unavailable': 'the {kind} console of {server} is not available: {hint}',
-  'error.console.connect': 'cannot connect to the console {endpoint}: {reason}',
-  'error.console.closed': 'the console connection closed unexpectedly ({reason})',
-  'error.console.timeout': 'the console did not show {waitingFor} within {seconds} s; last screen: {screen}',
-  'error.console.no-prompt':
-    'the console never showed a login prompt or shell within {seconds} s; last screen: {screen}',
-  'error.console.login-failed': 'login as {user} on the console was refused (wrong user name or password)',
-  'error.console.account-locked': 'the account {user} is locked; the console cannot be used with it',
-  'error.console.password-expired':
-    'the password of {user} has expired and must be changed before the console can be used',
-  'error.console.no-root': 'cannot become root on the console as {user}: {reason}',
-  'error.console.command-failed': 'a console command failed ({step}): exit code {exitCode}',
-  'error.console.upload-failed': 'uploading {name} through the console failed: checksum mismatch',
-  'error.rescue.failed': 'the rescue failed at {step}: {reason}',
-  'error.rescue.rolled-back':
-    'the change at {step} failed and was rolled back; the server is as it was: {reason}',
-  'error.rescue.no-way-in': 'no way into {server}: {reason}; the provider offers: {offers}',
-  'error.verify.failed': 'SSH login to {host} as {user} still fails after the rescue: {reason}',
-  'error.lab.unavailable': 'the lab cannot run here: {reason}',
-  'error.lab.failed': 'lab step failed: {step}: {reason}',
-  'error.internal': 'internal error: {message}',
-} as const;
-
+/** All English messages; one file per area keeps parallel work from colliding. */
+export const en = { ...coreEn, ...consoleEn, ...providersEn, ...rescueEn, ...labEn };
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,4 @@
+import type { labEn } from './lab.en.js';
+
+/** lab の日本語メッセージ。 */
+export const labJa: Record<keyof typeof labEn, string> = {};
