@@ -1,0 +1,31 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LAB_STATE } from './paths.js';
+import { runChecked } from './run.js';
+
+export type KeyType = 'ed25519' | 'rsa' | 'ecdsa';
+
+export interface KeyPair {
+  type: KeyType;
+  privateKeyPath: string;
+  /** One line: "<type> <base64> <comment>" */
+  publicKey: string;
+}
+
+let counter = 0;
+
+/** A fresh key pair made by the real ssh-keygen, as a customer's laptop would have. */
+export async function generateKeyPair(type: KeyType = 'ed25519', comment = 'owner@laptop'): Promise<KeyPair> {
+  const dir = join(LAB_STATE, 'keys', String(process.pid));
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, `id_${type}_${Date.now()}_${counter++}`);
+  const bits = type === 'rsa' ? ['-b', '3072'] : [];
+  await runChecked('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', comment, '-f', path]);
+  return { type, privateKeyPath: path, publicKey: (await readFile(`${path}.pub`, 'utf8')).trim() };
+}
+
+/** The same public key in RFC 4716 form, as PuTTYgen shows it ("---- BEGIN SSH2 PUBLIC KEY ----"). */
+export async function toRfc4716(key: KeyPair): Promise<string> {
+  const r = await runChecked('ssh-keygen', ['-e', '-f', `${key.privateKeyPath}.pub`]);
+  return r.stdout;
+}

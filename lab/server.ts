@@ -1,0 +1,275 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { leaseAddress, type Lease } from './addresses.js';
+import { ConsoleStream } from './console-stream.js';
+import { DEFAULT_SUITE, ensureImage, type Suite } from './image.js';
+import { serversDir } from './paths.js';
+import { run, type RunResult } from './run.js';
+import { buildSetup, SETUP_DIR } from './setup-script.js';
+import { sq } from './shell.js';
+import type { ServerSpec } from './spec.js';
+import { sshLogin, type SshLoginOptions, type SshLoginResult } from './ssh-login.js';
+
+const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+let serial = 0;
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = await Promise.all(
+    tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')),
+  );
+  return lists.flatMap((l) => l.split(/\s+/).filter(Boolean).map(Number));
+}
+
+async function descendants(pid: number): Promise<number[]> {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const children = await childrenOf(queue.shift()!);
+    out.push(...children);
+    queue.push(...children);
+  }
+  return out;
+}
+
+async function comm(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+}
+
+export interface CreateOptions extends ServerSpec {
+  /** Wait for sshd to listen before returning (default true); scenarios where sshd is down say false. */
+  waitForSshd?: boolean;
+  log?: (line: string) => void;
+}
+
+/**
+ * One throwaway Debian server: its own copy-on-write overlay over the cached image, booted with
+ * systemd-nspawn (real systemd, journald, sshd on 127.0.1.N:22), its /dev/console on a host pty.
+ */
+export class LabServer {
+  readonly console: ConsoleStream;
+  private proc?: ChildProcess;
+  private exited?: Promise<void>;
+  private destroyed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly suite: Suite,
+    readonly address: string,
+    readonly dir: string,
+    private readonly lease: Lease,
+  ) {
+    this.console = new ConsoleStream((data) => this.proc?.stdin?.write(data));
+  }
+
+  get consoleSocket(): string {
+    return join(this.dir, 'console.sock');
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  static async create(opts: CreateOptions = {}): Promise<LabServer> {
+    const suite = opts.suite ?? DEFAULT_SUITE;
+    const image = await ensureImage(suite, opts.log);
+    const lease = await leaseAddress();
+    const name = `lab-${lease.index}-${process.pid}-${serial++}`;
+    const dir = join(serversDir(), name);
+    const server = new LabServer(name, suite, lease.address, dir, lease);
+    try {
+      await server.prepare(image, opts);
+      await server.boot();
+      await server.waitUntilUp(opts.waitForSshd ?? true);
+    } catch (err) {
+      const tail = server.console.text().slice(-1500);
+      await server.destroy();
+      throw new Error(
+        `lab server ${name} did not come up: ${(err as Error).message}\n--- console ---\n${tail}`,
+      );
+    }
+    return server;
+  }
+
+  private async prepare(image: string, spec: ServerSpec): Promise<void> {
+    const upper = join(this.dir, 'upper');
+    await mkdir(join(upper, SETUP_DIR.slice(1), 'files'), { recursive: true });
+    await mkdir(join(this.dir, 'work'), { recursive: true });
+    await mkdir(join(this.dir, 'merged'), { recursive: true });
+    const plan = buildSetup(spec, { hostname: spec.hostname ?? 'vps', address: this.address });
+    await writeFile(join(upper, SETUP_DIR.slice(1), 'setup.sh'), plan.script);
+    await Promise.all(
+      plan.payloads.map((data, i) => writeFile(join(upper, SETUP_DIR.slice(1), 'files', String(i)), data)),
+    );
+    const merged = join(this.dir, 'merged');
+    // Runs in a private mount namespace: the overlay disappears with the last process, whatever happens.
+    const runScript = [
+      'set -e',
+      `mount -t overlay overlay -o ${sq(`lowerdir=${image},upperdir=${upper},workdir=${join(this.dir, 'work')}`)} ${sq(merged)}`,
+      `if ! chroot ${sq(merged)} /bin/sh ${SETUP_DIR}/setup.sh > ${sq(join(this.dir, 'setup.log'))} 2>&1; then`,
+      `  echo LAB-SETUP-FAILED; cat ${sq(join(this.dir, 'setup.log'))}; exit 97`,
+      'fi',
+      `rm -rf ${sq(merged + SETUP_DIR)}`,
+      'stty raw -echo 2>/dev/null || true',
+      // nspawn exits 133 when the machine reboots: boot it again on the same overlay and console.
+      'while :; do',
+      `  rc=0; systemd-nspawn --quiet --register=no --keep-unit --link-journal=no --boot --machine=${sq(this.name)} -D ${sq(merged)} || rc=$?`,
+      '  [ "$rc" -eq 133 ] || exit "$rc"',
+      'done',
+    ].join('\n');
+    await writeFile(join(this.dir, 'run.sh'), `${runScript}\n`);
+  }
+
+  private async boot(): Promise<void> {
+    // `script` gives nspawn a pty as its terminal, so the container's console is a real tty.
+    const proc = spawn(
+      'script',
+      ['-qfec', `exec unshare -m --propagation private sh ${sq(join(this.dir, 'run.sh'))}`, '/dev/null'],
+      { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
+    );
+    this.proc = proc;
+    proc.stdout!.on('data', (data: Buffer) => this.console.push(data));
+    proc.stderr!.on('data', (data: Buffer) => this.console.push(data));
+    proc.stdin!.on('error', () => {});
+    this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
+    await writeFile(join(this.dir, 'pid'), String(proc.pid));
+    await writeFile(join(this.dir, 'owner'), String(process.pid));
+    await this.console.serve(this.consoleSocket);
+  }
+
+  private async waitUntilUp(waitForSshd: boolean): Promise<void> {
+    const since = 0;
+    const failed = this.exited!.then(() => {
+      throw new Error('the server process exited during boot');
+    });
+    await Promise.race([this.console.waitFor(/login: $/m, 90_000, since), failed]);
+    if (!waitForSshd) return;
+    await Promise.race([this.waitForSshd(20_000), failed]);
+  }
+
+  /** Resolves when sshd accepts TCP connections on the server's address. */
+  async waitForSshd(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.exec(`ss -Hltn 'sport = :22' | grep -qF ${sq(this.address)}`);
+      if (r.code === 0) return;
+      if (Date.now() > deadline) throw new Error(`sshd did not listen on ${this.address}:22`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** PID (host view) of the container's init, found afresh because a reboot replaces it. */
+  async leaderPid(): Promise<number> {
+    const queue = this.proc?.pid ? [this.proc.pid] : [];
+    while (queue.length > 0) {
+      const pid = queue.shift()!;
+      for (const child of await childrenOf(pid)) {
+        if ((await comm(pid)) === 'systemd-nspawn' && (await comm(child)) === 'systemd') return child;
+        queue.push(child);
+      }
+    }
+    throw new Error(`lab server ${this.name} is not running`);
+  }
+
+  /**
+   * Runs a shell command as root inside the server through the lab's own back door (nsenter).
+   * For setting up and checking only: the product never gets this.
+   */
+  async exec(
+    command: string,
+    opts: { input?: string | Buffer; timeoutMs?: number } = {},
+  ): Promise<RunResult> {
+    const pid = await this.leaderPid();
+    return run(
+      'nsenter',
+      [
+        '-t',
+        String(pid),
+        '-m',
+        '-u',
+        '-i',
+        '-p',
+        '-r',
+        '-w',
+        '--',
+        '/usr/bin/env',
+        '-i',
+        PATH,
+        'HOME=/root',
+        'LANG=C.UTF-8',
+        '/bin/sh',
+        '-c',
+        command,
+      ],
+      { input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000 },
+    );
+  }
+
+  async execChecked(command: string, opts: { input?: string | Buffer } = {}): Promise<string> {
+    const r = await this.exec(command, opts);
+    if (r.code !== 0) throw new Error(`lab exec failed (${r.code}): ${command}\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    return Buffer.from(await this.execChecked(`base64 -w0 < ${sq(path)}`), 'base64');
+  }
+
+  async writeFile(
+    path: string,
+    data: string | Buffer,
+    opts: { mode?: number; owner?: string } = {},
+  ): Promise<void> {
+    const steps = [`cat > ${sq(path)}`];
+    if (opts.owner) steps.push(`chown ${sq(opts.owner)} ${sq(path)}`);
+    if (opts.mode !== undefined) steps.push(`chmod ${opts.mode.toString(8)} ${sq(path)}`);
+    await this.execChecked(steps.join(' && '), { input: data });
+  }
+
+  sshLogin(opts: SshLoginOptions): Promise<SshLoginResult> {
+    return sshLogin(this.address, opts);
+  }
+
+  /** sshd's journal lines (the daemon and its per-connection processes, whatever their tag). */
+  async sshdLog(): Promise<string[]> {
+    const out = await this.execChecked(
+      'journalctl --no-pager -o short -t sshd -t sshd-session -t sshd-auth -u ssh.service 2>/dev/null || true',
+    );
+    return out.split('\n').filter((l) => l && !l.startsWith('-- '));
+  }
+
+  /** Reboots the machine from inside and waits for the new boot's login prompt. */
+  async reboot(timeoutMs = 90_000): Promise<void> {
+    const since = this.console.length;
+    const before = await this.leaderPid();
+    await this.exec('systemctl reboot');
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.leaderPid().catch(() => before)) === before) {
+      if (Date.now() > deadline) throw new Error('reboot did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await this.console.waitFor(/login: $/m, timeoutMs, since);
+  }
+
+  /** Kills the machine and removes every trace: processes, mounts (private namespace), overlay, socket. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    const leader = await this.leaderPid().catch(() => undefined);
+    const tree = this.proc?.pid ? await descendants(this.proc.pid) : [];
+    // Killing the container's init first ends its whole PID namespace at once; then the host side.
+    for (const pid of [leader, ...tree, this.proc?.pid]) {
+      if (!pid) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) await this.exited;
+    await this.console.close();
+    await rm(this.dir, { recursive: true, force: true });
+    await this.lease.release();
+  }
+}

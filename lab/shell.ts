@@ -1,0 +1,4 @@
+/** Single-quotes a string for POSIX sh. */
+export function sq(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,94 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LAB_STATE } from './paths.js';
+import { run } from './run.js';
+
+export interface SshLoginOptions {
+  user: string;
+  privateKeyPath?: string;
+  password?: string;
+  /** Remote command; default prints the user name so success is proven, not assumed. */
+  command?: string;
+  port?: number;
+}
+
+export interface SshLoginResult {
+  ok: boolean;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function askpassScript(): Promise<string> {
+  const dir = join(LAB_STATE, 'keys');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, 'askpass.sh');
+  // The password comes from the environment of this one ssh process, never from argv.
+  await writeFile(path, '#!/bin/sh\nprintf "%s\\n" "$LAB_SSH_PASSWORD"\n');
+  await chmod(path, 0o700);
+  return path;
+}
+
+/** A real OpenSSH client login to a lab server, with nothing from this machine's own ssh config. */
+export async function sshLogin(address: string, opts: SshLoginOptions): Promise<SshLoginResult> {
+  const common = [
+    '-F',
+    'none',
+    '-p',
+    String(opts.port ?? 22),
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'NumberOfPasswordPrompts=1',
+    '-o',
+    'KbdInteractiveAuthentication=no',
+  ];
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: '/nonexistent' };
+  let auth: string[];
+  if (opts.privateKeyPath) {
+    auth = [
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'PreferredAuthentications=publickey',
+      '-o',
+      'PasswordAuthentication=no',
+      '-i',
+      opts.privateKeyPath,
+    ];
+  } else if (opts.password !== undefined) {
+    auth = [
+      '-o',
+      'PreferredAuthentications=password',
+      '-o',
+      'PubkeyAuthentication=no',
+      '-o',
+      'IdentityFile=none',
+    ];
+    Object.assign(env, {
+      SSH_ASKPASS: await askpassScript(),
+      SSH_ASKPASS_REQUIRE: 'force',
+      DISPLAY: 'none',
+      LAB_SSH_PASSWORD: opts.password,
+    });
+  } else {
+    throw new Error('sshLogin needs privateKeyPath or password');
+  }
+  const command = opts.command ?? 'id -un';
+  const r = await run('ssh', [...common, ...auth, '-l', opts.user, address, command], {
+    env,
+    timeoutMs: 30_000,
+  });
+  const ok = r.code === 0 && (opts.command !== undefined || r.stdout.trim() === opts.user);
+  return { ok, code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
