@@ -29,6 +29,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'provider.api': EXIT_CODES.providerApi,
   'provider.timeout': EXIT_CODES.providerApi,
   'provider.conflict': EXIT_CODES.providerApi,
+  'provider.precondition': EXIT_CODES.providerApi,
   'provider.unsupported': EXIT_CODES.unsupported,
   'console.unavailable': EXIT_CODES.console,
   'console.connect': EXIT_CODES.console,

@@ -21,6 +21,7 @@ export const coreEn = {
   'error.provider.api': '{provider} API error: HTTP {status} on {operation}{detail}',
   'error.provider.timeout': '{provider} API did not answer {operation} within {seconds} s',
   'error.provider.conflict': '{provider} refused {operation} because of the server state{detail}',
+  'error.provider.precondition': '{provider} cannot {operation} now: {reason}',
   'error.provider.unsupported': '{provider} cannot {capability}; it offers: {offers}',
   'error.console.unavailable': 'the {kind} console of {server} is not available: {hint}',
   'error.console.connect': 'cannot connect to the console {endpoint}: {reason}',
@@ -44,5 +45,3 @@ export const coreEn = {
   'error.lab.failed': 'lab step failed: {step}: {reason}',
   'error.internal': 'internal error: {message}',
 } as const;
-
-

@@ -25,6 +25,7 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.provider.api': '{provider} API エラー: {operation} で HTTP {status}{detail}',
   'error.provider.timeout': '{provider} API が {operation} に {seconds} 秒以内に応答しませんでした',
   'error.provider.conflict': 'サーバーの状態のため {provider} が {operation} を拒否しました{detail}',
+  'error.provider.precondition': '{provider} では今は {operation} を実行できません: {reason}',
   'error.provider.unsupported': '{provider} では {capability} はできません。利用できる機能: {offers}',
   'error.console.unavailable': '{server} の {kind} コンソールは利用できません: {hint}',
   'error.console.connect': 'コンソール {endpoint} に接続できません: {reason}',

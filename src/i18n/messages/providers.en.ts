@@ -1,2 +1,55 @@
 /** English messages of the providers area. Every key must exist in providers.ja.ts too (enforced by its type). */
-export const providersEn = {} as const;
+export const providersEn = {
+  'providers.capability.serialConsole': 'serial console',
+  'providers.capability.vncConsole': 'VNC console',
+  'providers.capability.runCommand': 'run commands in the guest',
+  'providers.capability.resetPassword': 'reset a password',
+  'providers.capability.rescueBoot': 'boot a rescue system',
+  'providers.capability.sendKeys': 'type keys on the console',
+
+  'providers.plan.serial': 'serial console: plain text both ways, the whole diagnosis and fix work on it',
+  'providers.plan.run-command':
+    'guest agent command: needs no login, but runs one command at a time without a terminal',
+  'providers.plan.rescue': 'rescue system: reboots the server, so it is tried after the ways that do not',
+  'providers.plan.vnc':
+    'VNC console: works without a serial getty, but keys must be typed and the screen read',
+
+  'providers.cmd.describe': 'List the supported providers, what each can do and which credentials it takes',
+  'providers.cmd.markdown': 'Print the table as Markdown (for the README)',
+  'providers.cmd.credentials': 'credentials: {variables}',
+  'providers.cmd.optional': 'optional: {variables}',
+  'providers.cmd.endpoint': '--endpoint: {endpoint}',
+  'providers.cmd.capabilities': 'can: {capabilities}',
+  'providers.table.provider': 'Provider',
+  'providers.table.credentials': 'Credentials',
+  'providers.table.or': ' or ',
+
+  'providers.hint.openstack-serial':
+    'the cloud has no serial console (nova [serial_console] enabled=false) or the server was booted without it',
+  'providers.hint.linode-password-running':
+    'Linode resets the root password only while the Linode is powered off; shut it down first',
+  'providers.hint.linode-password-disks':
+    'Linode can reset the root password only on a Linode with exactly one non-swap disk (it has {count})',
+  'providers.hint.linode-rescue-running':
+    'the Linode will reboot into Finnix; its disks are attached as {disks}',
+  'providers.hint.linode-lish-key':
+    'log in to Lish as {user} with an SSH key added to your Linode profile (LINODE_LISH_KEY_FILE names the private key)',
+  'providers.hint.hetzner-password-agent':
+    'Hetzner resets the root password through the QEMU guest agent; the server must be running with the agent installed',
+  'providers.hint.hetzner-generated':
+    'Hetzner chose the new root password itself; the requested one was not used',
+  'providers.hint.hetzner-rescue':
+    'the server was reset into the Hetzner rescue system; log in as root over SSH to {host}',
+  'providers.hint.root-only': '{provider} can only set the password of root, not of {user}',
+  'providers.hint.proxmox-serial':
+    'the VM has no serial port socket; add one with `qm set {vmid} -serial0 socket` and restart it',
+  'providers.hint.proxmox-agent': 'the QEMU guest agent is not enabled or not running in VM {vmid}',
+  'providers.hint.proxmox-lxc': 'this is a container (LXC); only QEMU VMs are supported',
+  'providers.hint.sakura-stopped':
+    'Sakura Cloud edits a disk only while its server is stopped; shut it down first',
+  'providers.hint.sakura-vnc':
+    'Sakura Cloud offers VNC only as plain RFB over TCP, which the console engine cannot speak yet; use the keyboard API or the control panel console',
+  'providers.hint.sakura-no-disk': 'the server has no disk to edit',
+  'providers.hint.not-running': 'the server is {status}; it must be running',
+  'providers.hint.no-console': '{provider} has no {kind} console',
+} as const;

@@ -1,4 +1,57 @@
 import type { providersEn } from './providers.en.js';
 
 /** providers の日本語メッセージ。 */
-export const providersJa: Record<keyof typeof providersEn, string> = {};
+export const providersJa: Record<keyof typeof providersEn, string> = {
+  'providers.capability.serialConsole': 'シリアルコンソール',
+  'providers.capability.vncConsole': 'VNC コンソール',
+  'providers.capability.runCommand': 'ゲスト内でのコマンド実行',
+  'providers.capability.resetPassword': 'パスワードの再設定',
+  'providers.capability.rescueBoot': 'レスキューシステムでの起動',
+  'providers.capability.sendKeys': 'コンソールへのキー入力',
+
+  'providers.plan.serial': 'シリアルコンソール: 双方向ともテキストで、診断と修復のすべてが行えます',
+  'providers.plan.run-command':
+    'ゲストエージェントでのコマンド実行: ログイン不要ですが、端末なしで 1 コマンドずつの実行になります',
+  'providers.plan.rescue': 'レスキューシステム: サーバーを再起動するため、再起動しない方法の後に試します',
+  'providers.plan.vnc':
+    'VNC コンソール: シリアルの getty がなくても使えますが、キー入力と画面の読み取りが必要です',
+
+  'providers.cmd.describe': '対応プロバイダーと、それぞれの機能・必要な認証情報を一覧表示します',
+  'providers.cmd.markdown': '表を Markdown で出力します（README 用）',
+  'providers.cmd.credentials': '認証情報: {variables}',
+  'providers.cmd.optional': '任意: {variables}',
+  'providers.cmd.endpoint': '--endpoint: {endpoint}',
+  'providers.cmd.capabilities': '機能: {capabilities}',
+  'providers.table.provider': 'プロバイダー',
+  'providers.table.credentials': '認証情報',
+  'providers.table.or': ' または ',
+
+  'providers.hint.openstack-serial':
+    'このクラウドにはシリアルコンソールがないか（nova の [serial_console] enabled=false）、サーバーがシリアルコンソールなしで起動されています',
+  'providers.hint.linode-password-running':
+    'Linode の root パスワードは電源オフの間しか再設定できません。先にシャットダウンしてください',
+  'providers.hint.linode-password-disks':
+    'Linode の root パスワード再設定はスワップ以外のディスクが 1 つだけの場合に限られます（このサーバーは {count} 個）',
+  'providers.hint.linode-rescue-running':
+    'Linode は Finnix で再起動します。ディスクは {disks} として接続されます',
+  'providers.hint.linode-lish-key':
+    'Lish には {user} として、Linode のプロファイルに登録した SSH 鍵でログインします（秘密鍵は LINODE_LISH_KEY_FILE で指定）',
+  'providers.hint.hetzner-password-agent':
+    'Hetzner は QEMU ゲストエージェント経由で root パスワードを再設定します。エージェント入りでサーバーが起動している必要があります',
+  'providers.hint.hetzner-generated':
+    '新しい root パスワードは Hetzner が生成しました。指定したパスワードは使われていません',
+  'providers.hint.hetzner-rescue':
+    'サーバーを Hetzner のレスキューシステムで再起動しました。{host} に root で SSH ログインしてください',
+  'providers.hint.root-only': '{provider} で設定できるのは root のパスワードだけです（{user} は不可）',
+  'providers.hint.proxmox-serial':
+    'VM にシリアルポートのソケットがありません。`qm set {vmid} -serial0 socket` で追加して再起動してください',
+  'providers.hint.proxmox-agent': 'VM {vmid} で QEMU ゲストエージェントが有効でないか、動作していません',
+  'providers.hint.proxmox-lxc': 'これはコンテナ（LXC）です。対応しているのは QEMU の VM だけです',
+  'providers.hint.sakura-stopped':
+    'さくらのクラウドのディスク修正はサーバー停止中にしか行えません。先にシャットダウンしてください',
+  'providers.hint.sakura-vnc':
+    'さくらのクラウドの VNC は TCP 上の素の RFB のみで、コンソールエンジンはまだ対応していません。キーボード API かコントロールパネルのコンソールを使ってください',
+  'providers.hint.sakura-no-disk': 'このサーバーには修正できるディスクがありません',
+  'providers.hint.not-running': 'サーバーの状態は {status} です。起動している必要があります',
+  'providers.hint.no-console': '{provider} には {kind} コンソールがありません',
+};

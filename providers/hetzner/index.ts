@@ -1,0 +1,175 @@
+import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
+import { t } from '../../src/i18n/index.js';
+import { RescueError } from '../../src/errors/rescue-error.js';
+import { registerSecret } from '../../src/secrets.js';
+import { baseUrl, envSecret, pollUntil } from '../credentials.js';
+import { missingCredentials, notFound, pickOne, precondition, unsupported } from '../errors.js';
+import { HttpClient } from '../http.js';
+import type {
+  Capability,
+  FindQuery,
+  ProviderAdapter,
+  ProviderContext,
+  RescueAccess,
+  RescueBootOptions,
+  ResetPasswordRequest,
+  ResetPasswordResult,
+  ServerRef,
+} from '../types.js';
+import { hasAddress, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
+
+export const HETZNER_API = 'https://api.hetzner.cloud/v1';
+const ID = 'hetzner';
+const PER_PAGE = 50;
+/** Actions like reset finish in seconds; enable_rescue may take longer. */
+const ACTION_POLLS = 60;
+
+interface ServerList {
+  servers: HcloudServer[];
+  meta?: { pagination?: { next_page: number | null } };
+}
+
+export class HetznerAdapter implements ProviderAdapter {
+  readonly id = ID;
+  readonly capabilities: readonly Capability[] = ['vncConsole', 'resetPassword', 'rescueBoot'];
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly ctx: ProviderContext,
+  ) {}
+
+  async findServer(query: FindQuery): Promise<ServerRef> {
+    if ('id' in query) {
+      const res = await this.http.get<{ server: HcloudServer }>(`servers/${encodeURIComponent(query.id)}`, {
+        operation: 'get server',
+        notFound: () => notFound(ID, query),
+      });
+      return toServerRef(res.data.server);
+    }
+    // Hetzner filters by exact name or label selector; there is no IP filter, so IPs are matched here.
+    const filter: Record<string, string> =
+      'name' in query
+        ? query.name.includes('=')
+          ? { label_selector: query.name }
+          : { name: query.name }
+        : {};
+    const servers = await this.listServers(filter);
+    const matches = 'ip' in query ? servers.filter((s) => hasAddress(s, query.ip)) : servers;
+    return pickOne(ID, query, matches.map(toServerRef));
+  }
+
+  private async listServers(filter: Record<string, string>): Promise<HcloudServer[]> {
+    const all: HcloudServer[] = [];
+    for (let page: number | null = 1; page !== null;) {
+      const res: { data: ServerList } = await this.http.get<ServerList>('servers', {
+        operation: 'list servers',
+        query: { ...filter, page, per_page: PER_PAGE },
+      });
+      all.push(...res.data.servers);
+      page = res.data.meta?.pagination?.next_page ?? null;
+    }
+    return all;
+  }
+
+  async openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint> {
+    if (kind !== 'vnc') throw unsupported(this.ctx.lang, ID, 'serialConsole', this.capabilities);
+    const res = await this.http.post<{ action: HcloudAction; wss_url: string; password: string }>(
+      `servers/${server.id}/actions/request_console`,
+      { operation: 'request console' },
+    );
+    const { wss_url: url, password } = res.data;
+    registerSecret(password);
+    registerSecret(new URL(url).searchParams.get('token'));
+    // The URL is valid for one minute, so it is handed over straight away instead of awaiting the action.
+    return { kind: 'vnc-ws', url, password };
+  }
+
+  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
+    const lang = this.ctx.lang;
+    const operation = 'reset password';
+    if (request.user !== 'root') {
+      throw precondition(
+        ID,
+        operation,
+        t(lang, 'providers.hint.root-only', { provider: ID, user: request.user }),
+      );
+    }
+    if (server.status !== 'running') {
+      throw precondition(ID, operation, t(lang, 'providers.hint.hetzner-password-agent'));
+    }
+    const res = await this.http.post<{ action: HcloudAction; root_password: string }>(
+      `servers/${server.id}/actions/reset_password`,
+      { operation },
+    );
+    registerSecret(res.data.root_password);
+    await this.waitAction(res.data.action, operation);
+    const notes = request.password ? [t(lang, 'providers.hint.hetzner-generated')] : [];
+    return { user: 'root', password: res.data.root_password, generated: true, notes };
+  }
+
+  async rescueBoot(server: ServerRef, options: RescueBootOptions = {}): Promise<RescueAccess> {
+    const sshKeys = (options.sshKeys ?? []).filter((k) => /^\d+$/.test(k)).map(Number);
+    const enabled = await this.http.post<{ action: HcloudAction; root_password: string | null }>(
+      `servers/${server.id}/actions/enable_rescue`,
+      {
+        operation: 'enable rescue',
+        data: { type: 'linux64', ...(sshKeys.length ? { ssh_keys: sshKeys } : {}) },
+      },
+    );
+    const password = enabled.data.root_password ?? undefined;
+    registerSecret(password);
+    await this.waitAction(enabled.data.action, 'enable rescue');
+    await this.reset(server);
+    const host = server.addresses.ipv4[0] ?? server.name;
+    return {
+      ssh: { host, port: 22, username: 'root', ...(password ? { password } : {}) },
+      notes: [t(this.ctx.lang, 'providers.hint.hetzner-rescue', { host })],
+    };
+  }
+
+  async exitRescue(server: ServerRef): Promise<void> {
+    const res = await this.http.post<{ action: HcloudAction }>(
+      `servers/${server.id}/actions/disable_rescue`,
+      {
+        operation: 'disable rescue',
+      },
+    );
+    await this.waitAction(res.data.action, 'disable rescue');
+    await this.reset(server);
+  }
+
+  private async reset(server: ServerRef): Promise<void> {
+    const res = await this.http.post<{ action: HcloudAction }>(`servers/${server.id}/actions/reset`, {
+      operation: 'reset',
+    });
+    await this.waitAction(res.data.action, 'reset');
+  }
+
+  private async waitAction(action: HcloudAction, operation: string): Promise<void> {
+    const done = await pollUntil(this.ctx, ACTION_POLLS, async () => {
+      const current =
+        action.status === 'running'
+          ? (await this.http.get<{ action: HcloudAction }>(`actions/${action.id}`, { operation })).data.action
+          : action;
+      action = current;
+      return current.status === 'running' ? undefined : current;
+    });
+    if (!done) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+    if (done.status === 'error') {
+      const detail = done.error ? `: ${done.error.code}: ${done.error.message}` : '';
+      throw new RescueError('provider.api', { provider: ID, status: 'action error', operation, detail });
+    }
+  }
+}
+
+export function createAdapter(ctx: ProviderContext): ProviderAdapter {
+  const token = envSecret(ctx.env, 'HCLOUD_TOKEN');
+  if (!token) throw missingCredentials(ID, { variables: [['HCLOUD_TOKEN']], optional: [], endpoint: '' });
+  const http = new HttpClient({
+    provider: ID,
+    baseURL: baseUrl(ctx, HETZNER_API, 'HCLOUD_ENDPOINT'),
+    headers: { Authorization: `Bearer ${token}` },
+    ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+  });
+  return new HetznerAdapter(http, ctx);
+}

@@ -1,0 +1,71 @@
+import { RescueError } from '../src/errors/rescue-error.js';
+import type { AdapterModule, Capability, CredentialHelp, ProviderAdapter, ProviderContext } from './types.js';
+import { unsupported } from './errors.js';
+
+/**
+ * Every provider, with what it can do and which credentials it takes, known without loading its
+ * code: the adapter itself is imported only when used. A contract test checks that each adapter
+ * implements exactly what is declared here and that every folder under providers/ is registered.
+ */
+export interface ProviderEntry {
+  id: string;
+  displayName: string;
+  capabilities: readonly Capability[];
+  credentialHelp: CredentialHelp;
+  load: () => Promise<AdapterModule>;
+}
+
+export const PROVIDERS: readonly ProviderEntry[] = [
+  {
+    id: 'hetzner',
+    displayName: 'Hetzner Cloud',
+    capabilities: ['vncConsole', 'resetPassword', 'rescueBoot'],
+    credentialHelp: {
+      variables: [['HCLOUD_TOKEN']],
+      optional: ['HCLOUD_ENDPOINT'],
+      endpoint: 'API base URL (default https://api.hetzner.cloud/v1)',
+    },
+    load: () => import('./hetzner/index.js'),
+  },
+];
+
+export function providerIds(): string[] {
+  return PROVIDERS.map((p) => p.id);
+}
+
+export function getProvider(id: string): ProviderEntry {
+  const entry = PROVIDERS.find((p) => p.id === id);
+  if (!entry) {
+    throw new RescueError('usage.unknown-provider', { provider: id, known: providerIds().join(', ') });
+  }
+  return entry;
+}
+
+/** Loads and creates the adapter for `id`; unknown ids fail before anything is imported. */
+export async function loadProvider(id: string, ctx: ProviderContext): Promise<ProviderAdapter> {
+  const entry = getProvider(id);
+  const module = await entry.load();
+  return module.createAdapter(ctx);
+}
+
+type OptionalMethod = 'runCommand' | 'resetPassword' | 'rescueBoot' | 'sendKeys';
+
+/**
+ * The optional method behind a capability, or a provider.unsupported error that names what the
+ * vendor does offer.
+ */
+export function requireCapability<M extends OptionalMethod>(
+  adapter: ProviderAdapter,
+  method: M,
+  lang: ProviderContext['lang'],
+): NonNullable<ProviderAdapter[M]> {
+  const fn = adapter[method];
+  if (!adapter.capabilities.includes(method) || typeof fn !== 'function') {
+    throw unsupported(lang, adapter.id, method, adapter.capabilities);
+  }
+  return fn.bind(adapter) as NonNullable<ProviderAdapter[M]>;
+}
+
+export { planAccess, type AccessStep } from './plan.js';
+export { providerTable, providerTableMarkdown, type ProviderRow } from './table.js';
+export type * from './types.js';

@@ -1,0 +1,145 @@
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { t } from '../src/i18n/index.js';
+import { clearSecretsForTest } from '../src/secrets.js';
+import { rejectsWithCode } from '../test/support/fixture.js';
+import {
+  PROVIDERS,
+  getProvider,
+  loadProvider,
+  planAccess,
+  providerTable,
+  providerTableMarkdown,
+  requireCapability,
+} from './index.js';
+import { CAPABILITIES, type Capability, type ProviderAdapter } from './types.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const providerFolders = readdirSync(here).filter((name) => statSync(`${here}/${name}`).isDirectory());
+
+/** Dummy credentials for every vendor: enough for createAdapter, never used on the network. */
+const ENV = {
+  HCLOUD_TOKEN: 'dummy-hcloud',
+  LINODE_TOKEN: 'dummy-linode',
+  OS_AUTH_URL: 'http://127.0.0.1:5000/v3',
+  OS_USERNAME: 'demo',
+  OS_PASSWORD: 'dummy-os',
+  OS_PROJECT_NAME: 'demo',
+  OS_TENANT_ID: '0123456789abcdef',
+  PROXMOX_VE_ENDPOINT: 'https://127.0.0.1:8006',
+  PROXMOX_VE_API_TOKEN: 'root@pam!rescue=00000000-0000-0000-0000-000000000000',
+  SAKURACLOUD_ACCESS_TOKEN: 'dummy-sakura',
+  SAKURACLOUD_ACCESS_TOKEN_SECRET: 'dummy-sakura-secret',
+};
+
+const METHOD: Record<Capability, keyof ProviderAdapter | undefined> = {
+  serialConsole: undefined, // through openConsole(server, 'serial')
+  vncConsole: undefined,
+  runCommand: 'runCommand',
+  resetPassword: 'resetPassword',
+  rescueBoot: 'rescueBoot',
+  sendKeys: 'sendKeys',
+};
+
+describe('provider registry contract', () => {
+  it('every provider folder is registered, and every registered provider has a folder', () => {
+    expect(PROVIDERS.map((p) => p.id).sort()).toEqual([...providerFolders].sort());
+  });
+
+  for (const entry of PROVIDERS) {
+    it(`${entry.id}: the adapter implements exactly the declared capabilities`, async () => {
+      clearSecretsForTest();
+      const adapter = await loadProvider(entry.id, { env: ENV, lang: 'en' });
+      expect(adapter.id).toBe(entry.id);
+      expect([...adapter.capabilities].sort()).toEqual([...entry.capabilities].sort());
+      expect(typeof adapter.findServer).toBe('function');
+      expect(typeof adapter.openConsole).toBe('function');
+      for (const capability of CAPABILITIES) {
+        const method = METHOD[capability];
+        if (!method) continue;
+        const declared = entry.capabilities.includes(capability);
+        expect(typeof adapter[method], `${entry.id}.${method}`).toBe(declared ? 'function' : 'undefined');
+      }
+      expect(typeof adapter.exitRescue).toBe(
+        entry.capabilities.includes('rescueBoot') ? 'function' : 'undefined',
+      );
+      expect(
+        entry.capabilities.some((c) => c === 'serialConsole' || c === 'vncConsole' || c === 'sendKeys'),
+      ).toBe(true);
+    });
+
+    it(`${entry.id}: missing credentials name the variables`, async () => {
+      await rejectsWithCode(loadProvider(entry.id, { env: {}, lang: 'en' }), 'config.missing-credentials');
+    });
+  }
+
+  it('an unknown provider lists the known ones', async () => {
+    const err = await rejectsWithCode(
+      loadProvider('nope', { env: {}, lang: 'en' }),
+      'usage.unknown-provider',
+    );
+    expect(String(err.params.known).split(', ')).toEqual(PROVIDERS.map((p) => p.id));
+    expect(() => getProvider('')).toThrow(/usage.unknown-provider/);
+  });
+
+  it('requireCapability returns the method or names what the vendor offers', () => {
+    const adapter = {
+      id: 'x',
+      capabilities: ['vncConsole', 'resetPassword'],
+      findServer: () => Promise.reject(new Error('unused')),
+      openConsole: () => Promise.reject(new Error('unused')),
+      resetPassword: () => Promise.reject(new Error('unused')),
+    } as unknown as ProviderAdapter;
+    expect(typeof requireCapability(adapter, 'resetPassword', 'en')).toBe('function');
+    try {
+      requireCapability(adapter, 'runCommand', 'en');
+      expect.unreachable();
+    } catch (err) {
+      const e = err as { code: string; params: Record<string, string> };
+      expect(e.code).toBe('provider.unsupported');
+      expect(e.params.capability).toBe('run commands in the guest');
+      expect(e.params.offers).toBe('VNC console, reset a password');
+    }
+  });
+});
+
+describe('planAccess', () => {
+  it('orders serial, run-command, rescue, VNC, keeping only what is offered', () => {
+    const all = planAccess(['vncConsole', 'rescueBoot', 'runCommand', 'serialConsole', 'sendKeys']);
+    expect(all.map((s) => s.path)).toEqual(['serial-console', 'run-command', 'rescue-system', 'vnc-console']);
+    expect(planAccess(['vncConsole', 'resetPassword', 'rescueBoot']).map((s) => s.path)).toEqual([
+      'rescue-system',
+      'vnc-console',
+    ]);
+    expect(planAccess(['sendKeys'])).toEqual([]);
+  });
+
+  it('every step carries a translated reason', () => {
+    for (const step of planAccess([...CAPABILITIES])) {
+      expect(t('en', step.reason)).not.toBe(t('ja', step.reason));
+      expect(t('en', step.reason).length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('provider table', () => {
+  it('has one row per provider with capabilities in canonical order', () => {
+    const rows = providerTable();
+    expect(rows.map((r) => r.id)).toEqual(PROVIDERS.map((p) => p.id));
+    for (const row of rows)
+      expect(row.capabilities).toEqual(CAPABILITIES.filter((c) => row.capabilities.includes(c)));
+  });
+
+  it('renders Markdown with a ✓ per declared capability', () => {
+    const md = providerTableMarkdown('en');
+    const lines = md.trim().split('\n');
+    expect(lines).toHaveLength(PROVIDERS.length + 2);
+    expect(lines[0]).toContain('| Provider | serial console | VNC console |');
+    for (const entry of PROVIDERS) {
+      const line = lines.find((l) => l.includes(`(\`${entry.id}\`)`))!;
+      expect(line.split('✓')).toHaveLength(entry.capabilities.length + 1);
+    }
+    expect(providerTableMarkdown('ja')).toContain('プロバイダー');
+  });
+});

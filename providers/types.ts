@@ -1,0 +1,141 @@
+import type { ConsoleEndpoint, ConsoleKind } from '../src/console/endpoint.js';
+import type { Lang } from '../src/i18n/index.js';
+
+/**
+ * What every provider adapter offers the rescue. findServer and openConsole are required; the rest
+ * are optional and declared up front (in the registry and on the adapter) so the rescue can plan a
+ * path without calling anything that the vendor does not have.
+ */
+
+/** One status vocabulary for every vendor; the vendor's own word stays in ServerRef.vendorStatus. */
+export const SERVER_STATUSES = [
+  'running',
+  'stopped',
+  'starting',
+  'stopping',
+  'rebooting',
+  'rescue',
+  'provisioning',
+  'suspended',
+  'error',
+  'unknown',
+] as const;
+export type ServerStatus = (typeof SERVER_STATUSES)[number];
+
+/** Optional abilities beyond finding a server and opening its console. */
+export const CAPABILITIES = [
+  'serialConsole',
+  'vncConsole',
+  'runCommand',
+  'resetPassword',
+  'rescueBoot',
+  'sendKeys',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface ServerAddresses {
+  ipv4: string[];
+  ipv6: string[];
+}
+
+export interface ServerRef {
+  provider: string;
+  id: string;
+  name: string;
+  status: ServerStatus;
+  vendorStatus: string;
+  addresses: ServerAddresses;
+  /** Region, zone or node: where the adapter must address follow-up calls. */
+  location?: string;
+  /** Vendor facts later calls need (Proxmox node/type, Linode label, …); never secrets. */
+  vendor?: Record<string, string | number | boolean>;
+}
+
+/** Exactly one way to name the server. */
+export type FindQuery = { ip: string } | { name: string } | { id: string };
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunCommandOptions {
+  /** Bytes for the command's stdin. */
+  input?: string;
+  timeoutMs?: number;
+}
+
+export interface ResetPasswordRequest {
+  user: string;
+  /** The password to set; vendors that generate one themselves ignore it and say so in the result. */
+  password?: string;
+}
+
+export interface ResetPasswordResult {
+  user: string;
+  /** secret: registered with the masker before it is returned. */
+  password: string;
+  /** True when the vendor chose the password (the requested one was not used). */
+  generated: boolean;
+  /** Localized notes for the report: reboot needed, expiry, … */
+  notes: string[];
+}
+
+export interface RescueBootOptions {
+  /** Vendor SSH key ids or public keys to authorize in the rescue system, where supported. */
+  sshKeys?: string[];
+}
+
+/** How to reach a rescue system: over SSH to the server itself or through its console. */
+export interface RescueAccess {
+  ssh?: { host: string; port: number; username: string; password?: string };
+  console?: ConsoleEndpoint;
+  /** Where the server's own disks appear in the rescue system, e.g. { sda: 'disk 123' }. */
+  disks?: Record<string, string>;
+  notes: string[];
+}
+
+export interface ProviderAdapter {
+  readonly id: string;
+  readonly capabilities: readonly Capability[];
+  findServer(query: FindQuery): Promise<ServerRef>;
+  openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint>;
+  runCommand?(server: ServerRef, argv: string[], options?: RunCommandOptions): Promise<CommandResult>;
+  resetPassword?(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult>;
+  rescueBoot?(server: ServerRef, options?: RescueBootOptions): Promise<RescueAccess>;
+  exitRescue?(server: ServerRef): Promise<void>;
+  sendKeys?(server: ServerRef, keys: string[]): Promise<void>;
+}
+
+/** Reads a local file named by the user's environment (clouds.yaml, a Lish key); injectable for tests. */
+export type ReadTextFile = (path: string) => Promise<string | undefined>;
+
+/** Everything an adapter may know about its surroundings; adapters never read process.env themselves. */
+export interface ProviderContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** --endpoint: another base URL (private cloud, the lab simulator). */
+  endpoint?: string;
+  lang: Lang;
+  /** Per-request timeout for vendor API calls. */
+  timeoutMs?: number;
+  readTextFile?: ReadTextFile;
+  /** Pause between polls of a vendor's async action; tests set 0. */
+  pollIntervalMs?: number;
+}
+
+export type CreateAdapter = (ctx: ProviderContext) => Promise<ProviderAdapter> | ProviderAdapter;
+
+export interface AdapterModule {
+  createAdapter: CreateAdapter;
+}
+
+/** Shown by `vps-rescue providers` and in config.missing-credentials. */
+export interface CredentialHelp {
+  /** Variable sets, any one of which is enough, e.g. [['HCLOUD_TOKEN']]. */
+  variables: string[][];
+  /** Optional variables. */
+  optional: string[];
+  /** What --endpoint replaces for this vendor. */
+  endpoint: string;
+}
