@@ -17,6 +17,17 @@ export interface ProviderEntry {
 
 export const PROVIDERS: readonly ProviderEntry[] = [
   {
+    id: 'linode',
+    displayName: 'Linode (Akamai)',
+    capabilities: ['serialConsole', 'resetPassword', 'rescueBoot'],
+    credentialHelp: {
+      variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
+      optional: ['LINODE_LISH_KEY_FILE', 'LINODE_LISH_HOST'],
+      endpoint: 'API base URL (default https://api.linode.com/v4)',
+    },
+    load: () => import('./linode/index.js'),
+  },
+  {
     id: 'hetzner',
     displayName: 'Hetzner Cloud',
     capabilities: ['vncConsole', 'resetPassword', 'rescueBoot'],

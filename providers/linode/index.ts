@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
+import { t } from '../../src/i18n/index.js';
+import { RescueError } from '../../src/errors/rescue-error.js';
+import { registerSecret } from '../../src/secrets.js';
+import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
+import { missingCredentials, notFound, pickOne, precondition, unsupported } from '../errors.js';
+import { HttpClient } from '../http.js';
+import type {
+  Capability,
+  FindQuery,
+  ProviderAdapter,
+  ProviderContext,
+  RescueAccess,
+  ResetPasswordRequest,
+  ResetPasswordResult,
+  ServerRef,
+} from '../types.js';
+import {
+  RESCUE_SLOTS,
+  lishHost,
+  toServerRef,
+  type LinodeDisk,
+  type LinodeInstance,
+  type LinodePage,
+} from './map.js';
+
+export const LINODE_API = 'https://api.linode.com/v4';
+const ID = 'linode';
+const BOOT_POLLS = 90;
+
+export class LinodeAdapter implements ProviderAdapter {
+  readonly id = ID;
+  readonly capabilities: readonly Capability[] = ['serialConsole', 'resetPassword', 'rescueBoot'];
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly ctx: ProviderContext,
+  ) {}
+
+  async findServer(query: FindQuery): Promise<ServerRef> {
+    if ('id' in query) return toServerRef(await this.instance(query.id, query));
+    if ('ip' in query) {
+      // The networking API knows which Linode owns an address (public or private, v4 or v6).
+      const res = await this.http.get<{ linode_id: number | null }>(
+        `networking/ips/${encodeURIComponent(query.ip)}`,
+        {
+          operation: 'look up IP address',
+          notFound: () => notFound(ID, query),
+        },
+      );
+      if (res.data.linode_id === null) throw notFound(ID, query);
+      return toServerRef(await this.instance(String(res.data.linode_id), query));
+    }
+    const matches: LinodeInstance[] = [];
+    for (let page = 1, pages = 1; page <= pages; page++) {
+      const res = await this.http.get<LinodePage<LinodeInstance>>('linode/instances', {
+        operation: 'list Linodes',
+        query: { page, page_size: 100 },
+        headers: { 'X-Filter': JSON.stringify({ label: query.name }) },
+      });
+      matches.push(...res.data.data);
+      pages = res.data.pages;
+    }
+    return pickOne(ID, query, matches.map(toServerRef));
+  }
+
+  private async instance(id: string, query: FindQuery): Promise<LinodeInstance> {
+    const res = await this.http.get<LinodeInstance>(`linode/instances/${encodeURIComponent(id)}`, {
+      operation: 'get Linode',
+      notFound: () => notFound(ID, query),
+    });
+    return res.data;
+  }
+
+  async openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint> {
+    if (kind !== 'serial') throw unsupported(this.ctx.lang, ID, 'vncConsole', this.capabilities);
+    return this.lish(server);
+  }
+
+  /** Lish: ssh <profile user>@lish-<region>.linode.com <label>; authenticated with the user's own key. */
+  private async lish(server: ServerRef): Promise<ConsoleEndpoint> {
+    const profile = await this.http.get<{ username: string }>('profile', { operation: 'read profile' });
+    const override = envValue(this.ctx.env, 'LINODE_LISH_HOST');
+    const [host, port] = override ? override.split(':') : [lishHost(server.location ?? ''), '22'];
+    const keyFile = envValue(this.ctx.env, 'LINODE_LISH_KEY_FILE');
+    const privateKey = keyFile ? await this.ctx.readTextFile?.(keyFile) : undefined;
+    registerSecret(privateKey);
+    return {
+      kind: 'serial-ssh',
+      host: host ?? '',
+      port: Number(port ?? 22),
+      username: profile.data.username,
+      command: String(server.vendor?.label ?? server.name),
+      ...(privateKey ? { privateKey } : {}),
+    };
+  }
+
+  private async disks(server: ServerRef): Promise<LinodeDisk[]> {
+    const res = await this.http.get<LinodePage<LinodeDisk>>(`linode/instances/${server.id}/disks`, {
+      operation: 'list disks',
+      query: { page_size: 100 },
+    });
+    return res.data.data;
+  }
+
+  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
+    const lang = this.ctx.lang;
+    const operation = 'reset root password';
+    if (request.user !== 'root') {
+      throw precondition(
+        ID,
+        operation,
+        t(lang, 'providers.hint.root-only', { provider: ID, user: request.user }),
+      );
+    }
+    // Linode's own preconditions, checked first so the user learns what to do instead of an HTTP 400.
+    if (server.status !== 'stopped')
+      throw precondition(ID, operation, t(lang, 'providers.hint.linode-password-running'));
+    const dataDisks = (await this.disks(server)).filter((d) => d.filesystem !== 'swap');
+    if (dataDisks.length !== 1) {
+      throw precondition(
+        ID,
+        operation,
+        t(lang, 'providers.hint.linode-password-disks', { count: dataDisks.length }),
+      );
+    }
+    const password = request.password ?? strongPassword();
+    registerSecret(password);
+    await this.http.post(`linode/instances/${server.id}/password`, {
+      operation,
+      data: { root_pass: password },
+    });
+    return { user: 'root', password, generated: request.password === undefined, notes: [] };
+  }
+
+  async rescueBoot(server: ServerRef): Promise<RescueAccess> {
+    const disks = await this.disks(server);
+    const devices: Record<string, { disk_id: number }> = {};
+    const mapping: Record<string, string> = {};
+    disks.slice(0, RESCUE_SLOTS.length).forEach((disk, i) => {
+      const slot = RESCUE_SLOTS[i]!;
+      devices[slot] = { disk_id: disk.id };
+      mapping[`/dev/${slot}`] = `${disk.label} (${disk.filesystem})`;
+    });
+    await this.http.post(`linode/instances/${server.id}/rescue`, {
+      operation: 'boot rescue',
+      data: { devices },
+    });
+    await this.waitRunning(server, 'boot rescue');
+    const described = Object.entries(mapping)
+      .map(([dev, disk]) => `${dev} = ${disk}`)
+      .join(', ');
+    return {
+      console: await this.lish(server),
+      disks: mapping,
+      notes: [t(this.ctx.lang, 'providers.hint.linode-rescue-running', { disks: described })],
+    };
+  }
+
+  async exitRescue(server: ServerRef): Promise<void> {
+    // A plain reboot boots the Linode's own configuration profile again.
+    await this.http.post(`linode/instances/${server.id}/reboot`, { operation: 'reboot', data: {} });
+    await this.waitRunning(server, 'reboot');
+  }
+
+  private async waitRunning(server: ServerRef, operation: string): Promise<void> {
+    const running = await pollUntil(this.ctx, BOOT_POLLS, async () => {
+      const res = await this.http.get<LinodeInstance>(`linode/instances/${server.id}`, { operation });
+      return res.data.status === 'running' ? true : undefined;
+    });
+    if (!running) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+  }
+}
+
+/** Linode demands a strong root password; 24 random characters from four classes. */
+function strongPassword(): string {
+  const body = randomBytes(18).toString('base64url');
+  return `${body}aZ7#`;
+}
+
+export function createAdapter(ctx: ProviderContext): ProviderAdapter {
+  const token = envSecret(ctx.env, 'LINODE_TOKEN', 'LINODE_CLI_TOKEN');
+  if (!token) {
+    throw missingCredentials(ID, {
+      variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
+      optional: [],
+      endpoint: '',
+    });
+  }
+  const http = new HttpClient({
+    provider: ID,
+    baseURL: baseUrl(ctx, LINODE_API),
+    headers: { Authorization: `Bearer ${token}` },
+    ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+  });
+  return new LinodeAdapter(http, ctx);
+}

@@ -1,0 +1,176 @@
+import nock from 'nock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fixture, rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
+import { clearSecretsForTest, mask } from '../../src/secrets.js';
+import type { ServerRef } from '../types.js';
+import { createAdapter } from './index.js';
+
+useStrictNock();
+const f = (name: string) => fixture(import.meta.url, name);
+const TOKEN = 'CANARY-linode-token-abcdef';
+const api = () => nock('https://api.linode.com', { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+const KEY = '-----BEGIN OPENSSH PRIVATE KEY-----\nCANARY-lishkey\n-----END OPENSSH PRIVATE KEY-----\n';
+const adapter = (env: Record<string, string> = {}) =>
+  createAdapter({
+    env: { LINODE_TOKEN: TOKEN, ...env },
+    lang: 'en',
+    pollIntervalMs: 0,
+    timeoutMs: 500,
+    readTextFile: async (path) => (path === '/keys/lish' ? KEY : undefined),
+  });
+
+const server: ServerRef = {
+  provider: 'linode',
+  id: '123',
+  name: 'web-1',
+  status: 'running',
+  vendorStatus: 'running',
+  addresses: { ipv4: ['203.0.113.20'], ipv6: [] },
+  location: 'ap-northeast',
+  vendor: { label: 'web-1' },
+};
+const offline: ServerRef = { ...server, status: 'stopped', vendorStatus: 'offline' };
+
+describe('linode adapter', () => {
+  beforeEach(() => clearSecretsForTest());
+
+  it('finds a Linode by IP through the networking API', async () => {
+    api().get('/v4/networking/ips/203.0.113.20').reply(200, f('ip.json'));
+    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
+    const found = await adapter().findServer({ ip: '203.0.113.20' });
+    expect(found).toMatchObject({ id: '123', name: 'web-1', status: 'running', location: 'ap-northeast' });
+    expect(found.addresses.ipv6).toEqual(['2001:db8:2::f03c:91ff:fe24:3a2f']);
+  });
+
+  it('an unassigned or unknown IP is provider.not-found', async () => {
+    api().get('/v4/networking/ips/203.0.113.99').reply(200, f('ip-unassigned.json'));
+    await rejectsWithCode(adapter().findServer({ ip: '203.0.113.99' }), 'provider.not-found');
+    api().get('/v4/networking/ips/198.51.100.1').reply(404, f('error-404.json'));
+    await rejectsWithCode(adapter().findServer({ ip: '198.51.100.1' }), 'provider.not-found');
+  });
+
+  it('finds by label with X-Filter, following pages; two matches are ambiguous', async () => {
+    const filtered = () =>
+      nock('https://api.linode.com', {
+        reqheaders: { 'x-filter': '{"label":"web-1"}', authorization: `Bearer ${TOKEN}` },
+      });
+    filtered()
+      .get('/v4/linode/instances')
+      .query({ page: 1, page_size: 100 })
+      .reply(200, f('instances-page1.json'));
+    filtered()
+      .get('/v4/linode/instances')
+      .query({ page: 2, page_size: 100 })
+      .reply(200, f('instances-page2.json'));
+    const err = await rejectsWithCode(adapter().findServer({ name: 'web-1' }), 'provider.ambiguous');
+    expect(err.params.candidates).toBe('web-1 (id 123), web-1 (id 124)');
+    filtered().get('/v4/linode/instances').query(true).reply(200, f('instances-one.json'));
+    expect((await adapter().findServer({ name: 'web-1' })).id).toBe('123');
+  });
+
+  it('opens Lish for the region with the profile user and the label as command', async () => {
+    api().get('/v4/profile').reply(200, f('profile.json'));
+    const endpoint = await adapter({ LINODE_LISH_KEY_FILE: '/keys/lish' }).openConsole(server, 'serial');
+    expect(endpoint).toEqual({
+      kind: 'serial-ssh',
+      host: 'lish-ap-northeast.linode.com',
+      port: 22,
+      username: 'support-jp',
+      command: 'web-1',
+      privateKey: KEY,
+    });
+    expect(mask(KEY)).toBe('***');
+  });
+
+  it('LINODE_LISH_HOST redirects Lish (lab simulator); VNC is refused naming the offers', async () => {
+    api().get('/v4/profile').reply(200, f('profile.json'));
+    const endpoint = await adapter({ LINODE_LISH_HOST: '127.0.0.1:2222' }).openConsole(server, 'serial');
+    expect(endpoint).toMatchObject({ host: '127.0.0.1', port: 2222 });
+    const err = await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'provider.unsupported');
+    expect(err.params.offers).toBe('serial console, reset a password, boot a rescue system');
+  });
+
+  it('resets the root password of a powered-off Linode with one disk', async () => {
+    api().get('/v4/linode/instances/123/disks').query({ page_size: 100 }).reply(200, f('disks.json'));
+    api().post('/v4/linode/instances/123/password', { root_pass: 'CANARY-Str0ng-pass!' }).reply(200, {});
+    const result = await adapter().resetPassword!(offline, { user: 'root', password: 'CANARY-Str0ng-pass!' });
+    expect(result).toMatchObject({ user: 'root', generated: false });
+    expect(mask('CANARY-Str0ng-pass!')).toBe('***');
+  });
+
+  it('explains the vendor preconditions: powered off, one non-swap disk, root only', async () => {
+    const running = await rejectsWithCode(
+      adapter().resetPassword!(server, { user: 'root' }),
+      'provider.precondition',
+    );
+    expect(running.params.reason).toContain('powered off');
+    await rejectsWithCode(adapter().resetPassword!(offline, { user: 'alice' }), 'provider.precondition');
+    api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks-two.json'));
+    const disks = await rejectsWithCode(
+      adapter().resetPassword!(offline, { user: 'root' }),
+      'provider.precondition',
+    );
+    expect(disks.params.reason).toContain('it has 2');
+  });
+
+  it('generates a strong password when none is given', async () => {
+    api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks.json'));
+    let sent = '';
+    api()
+      .post('/v4/linode/instances/123/password', (body: { root_pass: string }) => {
+        sent = body.root_pass;
+        return true;
+      })
+      .reply(200, {});
+    const result = await adapter().resetPassword!(offline, { user: 'root' });
+    expect(result.generated).toBe(true);
+    expect(result.password).toBe(sent);
+    expect(sent.length).toBeGreaterThanOrEqual(20);
+    expect(mask(sent)).toBe('***');
+  });
+
+  it('boots Finnix with the disks attached, waits, and reboots back', async () => {
+    api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks.json'));
+    api()
+      .post('/v4/linode/instances/123/rescue', { devices: { sda: { disk_id: 555 }, sdb: { disk_id: 556 } } })
+      .reply(200, {});
+    api().get('/v4/linode/instances/123').reply(200, f('instance-booting.json'));
+    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
+    api().get('/v4/profile').reply(200, f('profile.json'));
+    const access = await adapter().rescueBoot!(server);
+    expect(access.disks).toEqual({
+      '/dev/sda': 'Debian 12 Disk (ext4)',
+      '/dev/sdb': '512 MB Swap Image (swap)',
+    });
+    expect(access.console).toMatchObject({ kind: 'serial-ssh', command: 'web-1' });
+    api().post('/v4/linode/instances/123/reboot', {}).reply(200, {});
+    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
+    await adapter().exitRescue!(server);
+  });
+
+  describe('HTTP errors', () => {
+    const cases: [number, string, Record<string, string>?][] = [
+      [401, 'auth.failed'],
+      [403, 'auth.forbidden'],
+      [409, 'provider.conflict'],
+      [429, 'provider.rate-limited', { 'Retry-After': '12' }],
+      [500, 'provider.api'],
+    ];
+    for (const [status, code, headers] of cases) {
+      it(`${status} → ${code}`, async () => {
+        api()
+          .get('/v4/profile')
+          .reply(status, f(`error-${status}.json`), headers);
+        const err = await rejectsWithCode(adapter().openConsole(server, 'serial'), code);
+        if (status === 429) expect(err.params.retryAfter).toBe(12);
+        if (status === 500) expect(err.params.detail).toBe(': Please try again');
+        expect(JSON.stringify(err)).not.toContain(TOKEN);
+      });
+    }
+
+    it('a hanging API is provider.timeout', async () => {
+      api().get('/v4/profile').delay(2000).reply(200, f('profile.json'));
+      await rejectsWithCode(adapter().openConsole(server, 'serial'), 'provider.timeout');
+    });
+  });
+});
