@@ -43,6 +43,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'console.command-failed': EXIT_CODES.console,
   'console.upload-failed': EXIT_CODES.console,
   'rescue.failed': EXIT_CODES.rescue,
+  'diagnose.bad-output': EXIT_CODES.rescue,
   'rescue.rolled-back': EXIT_CODES.rescue,
   'rescue.no-way-in': EXIT_CODES.rescue,
   'verify.failed': EXIT_CODES.verify,

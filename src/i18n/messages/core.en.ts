@@ -36,6 +36,7 @@ export const coreEn = {
   'error.console.no-root': 'cannot become root on the console as {user}: {reason}',
   'error.console.command-failed': 'a console command failed ({step}): exit code {exitCode}',
   'error.console.upload-failed': 'uploading {name} through the console failed: checksum mismatch',
+  'error.diagnose.bad-output': 'the diagnosis output from the server is unusable: {reason}',
   'error.rescue.failed': 'the rescue failed at {step}: {reason}',
   'error.rescue.rolled-back':
     'the change at {step} failed and was rolled back; the server is as it was: {reason}',

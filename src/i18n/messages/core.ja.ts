@@ -43,6 +43,7 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.console.no-root': 'コンソールで {user} から root になれません: {reason}',
   'error.console.command-failed': 'コンソールでのコマンドが失敗しました({step}): 終了コード {exitCode}',
   'error.console.upload-failed': 'コンソール経由での {name} の転送に失敗しました: チェックサム不一致',
+  'error.diagnose.bad-output': 'サーバーから得た診断結果が使えません: {reason}',
   'error.rescue.failed': '復旧は {step} で失敗しました: {reason}',
   'error.rescue.rolled-back':
     '{step} での変更が失敗したため元に戻しました。サーバーは変更前の状態です: {reason}',
