@@ -8,3 +8,7 @@ import { LabServer, type CreateOptions } from './server.js';
 export function createServer(opts: CreateOptions = {}): Promise<LabServer> {
   return LabServer.create(opts);
 }
+export { labAvailability, labSuites } from './availability.js';
+export { cleanupOrphans } from './cleanup.js';
+export { bootScenario, consoleLogin, type BootedScenario } from './scenario-server.js';
+export * from './scenarios/index.js';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { leaseAddress, type Lease } from './addresses.js';
@@ -22,7 +23,7 @@ async function childrenOf(pid: number): Promise<number[]> {
   return lists.flatMap((l) => l.split(/\s+/).filter(Boolean).map(Number));
 }
 
-async function descendants(pid: number): Promise<number[]> {
+export async function descendants(pid: number): Promise<number[]> {
   const out: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
@@ -33,7 +34,7 @@ async function descendants(pid: number): Promise<number[]> {
   return out;
 }
 
-async function comm(pid: number): Promise<string> {
+export async function comm(pid: number): Promise<string> {
   return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
 }
 
@@ -268,6 +269,10 @@ export class LabServer {
       }
     }
     if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) await this.exited;
+    // SIGKILL is delivered asynchronously across a PID namespace: wait until every process is gone.
+    const deadline = Date.now() + 10_000;
+    const pending = () => [leader, ...tree].filter((pid) => pid && existsSync(`/proc/${pid}`));
+    while (pending().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await this.console.close();
     await rm(this.dir, { recursive: true, force: true });
     await this.lease.release();

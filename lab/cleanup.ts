@@ -1,0 +1,45 @@
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serversDir } from './paths.js';
+import { comm, descendants } from './server.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes servers whose owning process died without destroying them (a crashed test worker):
+ * container init first, then the host-side processes, then the overlay directory.
+ */
+export async function cleanupOrphans(log: (line: string) => void = () => {}): Promise<number> {
+  const names = await readdir(serversDir()).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const dir = join(serversDir(), name);
+    const owner = Number((await readFile(join(dir, 'owner'), 'utf8').catch(() => '')).trim());
+    if (owner && alive(owner)) continue;
+    const pid = Number((await readFile(join(dir, 'pid'), 'utf8').catch(() => '')).trim());
+    if (pid && alive(pid) && (await comm(pid)) === 'script') {
+      const tree = await descendants(pid);
+      const inits: number[] = [];
+      for (const p of tree) if ((await comm(p)) === 'systemd') inits.push(p);
+      for (const p of [...inits, ...tree, pid]) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await rm(dir, { recursive: true, force: true });
+    log(`lab: removed orphaned server ${name}`);
+    removed++;
+  }
+  return removed;
+}
