@@ -1,0 +1,87 @@
+import { RescueError } from '../errors/rescue-error.js';
+import { registerSecret } from '../secrets.js';
+import type { ConsoleChannel, ExpectPattern } from './expect.js';
+import { nonce, SHELL_PROMPT } from './prompts.js';
+import type { CommandRunner } from './runner.js';
+import { escapeRegex } from './text.js';
+
+export interface ShellInfo {
+  uid: number;
+  /** $0 of the shell, e.g. -bash, bash, sh, -sh (busybox ash / dash) */
+  shell: string;
+}
+
+export async function shellInfo(runner: CommandRunner): Promise<ShellInfo> {
+  const out = await runner.check('id -u;echo "$0"', 'id');
+  const [uid, shell] = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
+  return { uid: Number(uid), shell: shell ?? '' };
+}
+
+/**
+ * From a user shell to a root shell with `sudo -i`. sudo is given a prompt of our own (a nonce), so
+ * the sudo password is typed only at that prompt, right after the sudo line we typed. The new shell
+ * gets our prompt and settings again.
+ */
+export async function becomeRoot(
+  ch: ConsoleChannel,
+  runner: CommandRunner,
+  opts: { user: string; sudoPassword?: string; signal?: AbortSignal },
+): Promise<void> {
+  if (opts.sudoPassword) registerSecret(opts.sudoPassword);
+  const ask = `${nonce(6)}: `;
+  const fail = (reason: string) => new RescueError('console.no-root', { user: opts.user, reason });
+  const ours: ExpectPattern = {
+    name: 'ours',
+    re: new RegExp(escapeRegex(runner.prompt)),
+    filterKernel: true,
+  };
+  const patterns: ExpectPattern[] = [
+    { name: 'ask', re: new RegExp(`${escapeRegex(ask)}$`), filterKernel: true },
+    { name: 'sorry', re: /Sorry, try again|incorrect password attempt/, filterKernel: true },
+    {
+      name: 'denied',
+      re: /not in the sudoers file|is not allowed to run sudo|may not run sudo/,
+      filterKernel: true,
+    },
+    { name: 'missing', re: /sudo: (?:command )?not found|sudo: not found/, filterKernel: true },
+    ours,
+    { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+  ];
+  const head = ask.slice(0, 3);
+  await runner.typeLine(`sudo -p '${head}''${ask.slice(3)}' -i`, opts);
+  ch.type('\r');
+  let typed = false;
+  for (;;) {
+    const r = await ch.expect(patterns, { timeoutMs: 30_000, waitingFor: 'sudo', signal: opts.signal });
+    switch (r.name) {
+      case 'ask':
+        if (typed || !opts.sudoPassword) {
+          ch.type('\x03');
+          await runner.waitForPrompt(opts);
+          throw fail(typed ? 'sudo refused the password' : 'sudo asks for a password and none was given');
+        }
+        ch.typeSecret(opts.sudoPassword);
+        typed = true;
+        break;
+      case 'sorry':
+        break; // the next 'ask' decides
+      case 'denied':
+        await runner.waitForPrompt(opts);
+        throw fail('the user may not use sudo');
+      case 'missing':
+        await runner.waitForPrompt(opts);
+        throw fail('sudo is not installed');
+      case 'ours':
+        throw fail('sudo failed');
+      case 'shell': {
+        await runner.setup(opts);
+        const info = await shellInfo(runner);
+        if (info.uid !== 0) throw fail(`sudo gave uid ${info.uid}`);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { RescueError } from '../errors/rescue-error.js';
+import type { ConsoleChannel, ExpectPattern } from './expect.js';
+import { nonce } from './prompts.js';
+import { escapeRegex, findIgnoringWhitespace } from './text.js';
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Keep printk lines that landed in the output (default: cut them out, they are not the command's). */
+  keepKernelMessages?: boolean;
+}
+
+export interface RunResult {
+  stdout: string;
+  exitCode: number;
+}
+
+/** Longest line we type: readline's horizontal scrolling would garble the echo beyond the terminal width. */
+export const MAX_TYPED_LINE = 380;
+const ECHO_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs commands in a shell on the console, openQA style. Each command is typed as
+ * `cmd;printf "\nMARK-$?-\n"`: the marker is a fresh nonce, and the typed line's own echo shows `$?`
+ * where the marker has digits, so the echo can never match. The echo of the typed line is checked
+ * before Enter, so a lost or mangled keystroke is caught before anything runs.
+ */
+export class CommandRunner {
+  /** The unique prompt this runner gave the shell. */
+  readonly prompt = `${nonce()}> `;
+  private promptPattern: ExpectPattern = {
+    name: 'prompt',
+    re: new RegExp(escapeRegex(this.prompt)),
+    filterKernel: true,
+  };
+  commands = 0;
+
+  constructor(private ch: ConsoleChannel) {}
+
+  /** After a reconnect: the same shell, reached through a new channel. */
+  attach(ch: ConsoleChannel): void {
+    this.ch = ch;
+  }
+
+  async waitForPrompt(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    await this.ch.expect([this.promptPattern], {
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      waitingFor: 'the shell prompt we set',
+      signal: opts.signal,
+    });
+  }
+
+  /**
+   * Makes the shell predictable: our prompt, no history file, no pagers or colours, C locale, a wide
+   * terminal so typed lines never wrap. Split so the quoted prompt's echo cannot look like the prompt.
+   */
+  async setup(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const head = this.prompt.slice(0, 3);
+    const tail = this.prompt.slice(3);
+    const line =
+      `unset PROMPT_COMMAND HISTFILE;export LC_ALL=C TERM=dumb PAGER=cat SYSTEMD_PAGER=;` +
+      `stty cols 400 -ixon 2>/dev/null;PS1='${head}''${tail}'`;
+    await this.typeLine(line, opts);
+    this.ch.type('\r');
+    await this.waitForPrompt(opts);
+  }
+
+  /** Re-find our prompt after a reconnect (or anything that left the line in doubt). */
+  async resync(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    this.ch.buffer.consume();
+    this.ch.type('\x15\r');
+    await this.ch.expect([this.promptPattern], {
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      stallMs: 3000,
+      waitingFor: 'the shell prompt we set',
+      signal: opts.signal,
+    });
+  }
+
+  async run(cmd: string, opts: RunOptions = {}): Promise<RunResult> {
+    if (cmd.includes('\n') || cmd.includes('\r')) {
+      throw new RescueError('internal', { message: 'console commands must be one line' });
+    }
+    const mark = nonce(8);
+    await this.typeLine(`${cmd};printf "\\n${mark}-$?-\\n"`, opts);
+    this.ch.type('\r');
+    this.commands++;
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    let done;
+    try {
+      done = await this.ch.expect(
+        [{ name: 'marker', re: new RegExp(`${mark}-(\\d+)-`), filterKernel: !opts.keepKernelMessages }],
+        { timeoutMs, waitingFor: `the end of: ${cmd.slice(0, 60)}`, signal: opts.signal },
+      );
+    } catch (err) {
+      await this.interrupt();
+      throw err;
+    }
+    await this.waitForPrompt({ signal: opts.signal });
+    // before = "\n" (our Enter's echo) + output + "\n" (from the printf).
+    let stdout = done.before;
+    if (stdout.startsWith('\n')) stdout = stdout.slice(1);
+    if (stdout.endsWith('\n')) stdout = stdout.slice(0, -1);
+    return { stdout, exitCode: Number(done.match[1]) };
+  }
+
+  /** Like run(), but a non-zero exit code is a console.command-failed error. */
+  async check(cmd: string, step: string, opts: RunOptions = {}): Promise<string> {
+    const r = await this.run(cmd, opts);
+    if (r.exitCode !== 0) throw new RescueError('console.command-failed', { step, exitCode: r.exitCode });
+    return r.stdout;
+  }
+
+  /**
+   * Types one line without Enter and waits for its echo (kernel messages and wrap artefacts ignored).
+   * A line whose echo never comes is cancelled with ^C and typed once more.
+   */
+  async typeLine(line: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (line.length > MAX_TYPED_LINE) {
+      throw new RescueError('internal', { message: `console line longer than ${MAX_TYPED_LINE}` });
+    }
+    for (let attempt = 1; ; attempt++) {
+      this.ch.type(line);
+      try {
+        await this.ch.expect(
+          [{ name: 'echo', re: (text) => findIgnoringWhitespace(line, text), filterKernel: true }],
+          {
+            timeoutMs: ECHO_TIMEOUT_MS,
+            waitingFor: 'the echo of the typed line',
+            signal: opts.signal,
+            stallMs: 0,
+          },
+        );
+        return;
+      } catch (err) {
+        if (attempt >= 2 || this.ch.closed || opts.signal?.aborted) throw err;
+        this.ch.note('typed line did not echo back: cancelling and typing it again');
+        await this.interrupt();
+      }
+    }
+  }
+
+  /** ^C and wait for our prompt, so the next command starts on a clean line. */
+  async interrupt(): Promise<void> {
+    if (this.ch.closed) return;
+    this.ch.type('\x03');
+    try {
+      await this.ch.expect([this.promptPattern], { timeoutMs: 5000, waitingFor: 'the prompt after ^C' });
+    } catch {
+      // The caller reports the original failure.
+    }
+  }
+}
