@@ -135,3 +135,14 @@ export function fingerprint(key: PublicKey): string {
 export function formatKey(key: PublicKey): string {
   return key.comment ? `${key.type} ${key.base64} ${key.comment}` : `${key.type} ${key.base64}`;
 }
+
+/** The line without the options sshd does not know, or undefined when nothing usable remains. */
+export function dropUnknownOptions(raw: string): string | undefined {
+  const line = raw.replace(/\r$/, '').trim();
+  const split = splitOptions(line);
+  const key = split ? readKey(split.rest) : undefined;
+  if (!split || !key) return undefined;
+  const kept = split.options.filter((o) => KNOWN_OPTIONS.has(optionName(o)));
+  const quote = (o: string) => o.replace(/=(.*)$/, (_all, v: string) => `="${v.replace(/"/g, '\\"')}"`);
+  return [kept.map(quote).join(','), formatKey(key)].filter(Boolean).join(' ');
+}

@@ -1,0 +1,94 @@
+import { eff, type Ctx } from './context.js';
+import { finding, type Finding } from './findings.js';
+
+const LOOPBACK = /^(127\.|::1$|\[::1\])/;
+
+/** Local addresses sshd (or systemd for ssh.socket) listens on, from `ss -ltnp` / `netstat -ltnp`. */
+export function listenAddresses(lines: string[]): { address: string; port: number }[] {
+  const owned = lines.filter((l) => /"(sshd|systemd)"|\/(sshd|systemd)/.test(l));
+  const use = owned.length > 0 ? owned : lines;
+  const out: { address: string; port: number }[] = [];
+  for (const l of use) {
+    if (!/LISTEN/i.test(l)) continue;
+    const m = /\s(\S+):(\d+)\s+\S+:[*\d]+/.exec(l);
+    if (m) out.push({ address: (m[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(m[2]) });
+  }
+  return out;
+}
+
+export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
+  const { c } = ctx;
+  const out: Finding[] = [];
+  const socketUnit = ['ssh.socket', 'sshd.socket'].find((u) => c.units[u] === 'active');
+  const serviceUnit = c.units.sshd !== undefined && c.units.ssh === undefined ? 'sshd' : 'ssh';
+  const running = c.sshdProcesses > 0 || socketUnit !== undefined;
+  if (!running)
+    out.push(
+      finding(
+        'daemon.down',
+        'error',
+        { op: 'service-start', unit: serviceUnit },
+        { params: { unit: serviceUnit } },
+      ),
+    );
+  if (c.syntax.rc !== 0) {
+    const detail = c.syntax.output.join(' ').slice(0, 300);
+    const m = /(\/\S+) line (\d+)/.exec(detail);
+    out.push(
+      finding(
+        'config.syntax',
+        running ? 'warning' : 'error',
+        { op: 'manual' },
+        {
+          blocking: !running,
+          ...(m ? { path: m[1] ?? '', line: Number(m[2]) } : {}),
+          params: { detail, rc: c.syntax.rc },
+        },
+      ),
+    );
+  }
+  if (socketUnit) {
+    out.push(
+      finding(
+        'daemon.socket-activation',
+        'info',
+        { op: 'manual' },
+        { blocking: false, params: { unit: socketUnit } },
+      ),
+    );
+  }
+  const user = c.users[loginUser];
+  const port = Number(eff(user, 'port') ?? '22');
+  if (running) {
+    const listening = listenAddresses(c.listeners);
+    const onPort = listening.filter((l) => l.port === port || socketUnit !== undefined);
+    const reachable = onPort.some((l) => !LOOPBACK.test(l.address) || LOOPBACK.test(ctx.clientAddress));
+    if (!reachable) {
+      const where = listening.map((l) => `${l.address}:${l.port}`).join(' ') || '-';
+      out.push(finding('daemon.listen', 'error', { op: 'manual' }, { params: { port, where } }));
+    }
+  }
+  const fw = firewallBlocks(c.firewall, port);
+  if (fw)
+    out.push(
+      finding(
+        'net.firewall',
+        fw.explicit ? 'error' : 'warning',
+        { op: 'firewall-allow', port },
+        { blocking: fw.explicit, params: { port, rule: fw.rule } },
+      ),
+    );
+  return out;
+}
+
+/** An explicit drop/reject of the port, or an input policy of drop with no accept for the port. */
+function firewallBlocks(lines: string[], port: number): { explicit: boolean; rule: string } | undefined {
+  const mentionsPort = (l: string) =>
+    new RegExp(`dport (\\{[^}]*\\b${port}\\b[^}]*\\}|${port}\\b)|--dports? (\\S*,)?${port}\\b`).test(l);
+  const explicit = lines.find((l) => mentionsPort(l) && /\b(drop|reject|DROP|REJECT)\b/.test(l));
+  if (explicit) return { explicit: true, rule: explicit.trim() };
+  const accept = lines.some((l) => mentionsPort(l) && /\b(accept|ACCEPT)\b/.test(l));
+  const policy = lines.find((l) => /^-P INPUT (DROP|REJECT)/.test(l) || /hook input .*policy drop/.test(l));
+  if (policy && !accept) return { explicit: false, rule: policy.trim() };
+  return undefined;
+}

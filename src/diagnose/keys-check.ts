@@ -1,0 +1,283 @@
+import { formatKey, type PublicKey } from '../keys/authorized-keys.js';
+import type { KeyFileReport, StatEntry } from './collection.js';
+import { eff, effAll, passwdOf, type Ctx } from './context.js';
+import { finding, type Finding } from './findings.js';
+import { analyseKeyLines, holds, type FileLines } from './key-lines.js';
+
+const MISNAMED = /^(authori[sz]ed[-_ ]?keys?2?(\.txt|\.pub)?|authorized_key|id_[a-z0-9]+\.pub)$/i;
+
+/** Debian's patch: group write is harmless when the group's only member is the file's owner. */
+function userPrivateGroup(ctx: Ctx, gid: number, ownerUid: number): boolean {
+  const group = ctx.c.groups.find((g) => g.gid === gid);
+  const owner = ctx.c.passwd.find((p) => p.uid === ownerUid);
+  if (!group || !owner) return false;
+  const primary = ctx.c.passwd.filter((p) => p.gid === gid);
+  if (primary.some((p) => p.uid !== ownerUid)) return false;
+  if (group.members.some((m) => m !== owner.name)) return false;
+  return primary.length + group.members.length > 0;
+}
+
+function insecure(ctx: Ctx, st: StatEntry, uid: number): 'owner' | 'mode' | undefined {
+  if (st.uid !== 0 && st.uid !== uid) return 'owner';
+  const mode = st.mode ?? 0;
+  if (mode & 0o002) return 'mode';
+  if (mode & 0o020 && !(ctx.debianModes && userPrivateGroup(ctx, st.gid ?? -1, st.uid ?? -1))) return 'mode';
+  return undefined;
+}
+
+function canAccess(st: StatEntry, uid: number, gids: number[], bit: number): boolean {
+  const mode = st.mode ?? 0;
+  if (uid === 0) return true;
+  if (st.uid === uid) return ((mode >> 6) & bit) !== 0;
+  if (gids.includes(st.gid ?? -1)) return ((mode >> 3) & bit) !== 0;
+  return (mode & bit) !== 0;
+}
+
+/** File-level StrictModes findings, in sshd's order: open as the user, regular file, file, dirs upward. */
+function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] {
+  const pw = passwdOf(ctx, name);
+  if (!pw) return [];
+  const chain = report.realChain ?? report.chain;
+  const file = chain[0];
+  if (!file?.exists) return [];
+  const gids = ctx.c.groups.filter((g) => g.gid === pw.gid || g.members.includes(name)).map((g) => g.gid);
+  const path = report.path;
+  const base = {
+    user: name,
+    path,
+    params: { user: name, path: file.path } as Record<string, string | number>,
+  };
+  const blockedDir = chain.slice(1).find((d) => d.exists && !canAccess(d, pw.uid, gids, 1));
+  if (blockedDir || (file.type === 'file' && !canAccess(file, pw.uid, gids, 4))) {
+    const target = blockedDir ?? file;
+    const fix = blockedDir
+      ? { op: 'chmod' as const, path: blockedDir.path, mode: 'o+x' }
+      : file.uid === pw.uid
+        ? { op: 'chmod' as const, path: file.path, mode: '600' }
+        : { op: 'chown' as const, path: file.path, owner: name, group: groupName(ctx, pw.gid) };
+    return [
+      finding('keys.unreadable', 'error', fix, { ...base, params: { ...base.params, blocked: target.path } }),
+    ];
+  }
+  if (file.type !== 'file') return [finding('keys.not-regular', 'error', { op: 'manual' }, base)];
+  if (eff(ctx.c.users[name], 'strictmodes') === 'no') return [];
+  const out: Finding[] = [];
+  const fileIssue = insecure(ctx, file, pw.uid);
+  if (fileIssue === 'owner') {
+    out.push(
+      finding(
+        'keys.owner',
+        'error',
+        { op: 'chown', path: file.path, owner: name, group: groupName(ctx, pw.gid) },
+        base,
+      ),
+    );
+  } else if (fileIssue === 'mode') {
+    out.push(
+      finding(
+        'keys.mode',
+        'error',
+        { op: 'chmod', path: file.path, mode: '600' },
+        { ...base, params: { ...base.params, mode: octal(file.mode) } },
+      ),
+    );
+  }
+  const home = pw.home.replace(/\/+$/, '');
+  const insideHome = file.path.startsWith(`${home}/`);
+  for (const dir of chain.slice(1)) {
+    if (!dir.exists) continue;
+    if (insideHome && !(dir.path === home || dir.path.startsWith(`${home}/`))) break;
+    const issue = insecure(ctx, dir, pw.uid);
+    if (issue === 'owner') {
+      out.push(
+        finding(
+          'keys.owner',
+          'error',
+          { op: 'chown', path: dir.path, owner: name, group: groupName(ctx, pw.gid) },
+          { ...base, params: { ...base.params, path: dir.path } },
+        ),
+      );
+    } else if (issue === 'mode') {
+      const mode = octal((dir.mode ?? 0) & ~0o022);
+      out.push(
+        finding(
+          'keys.dir-mode',
+          'error',
+          { op: 'chmod', path: dir.path, mode },
+          { ...base, params: { ...base.params, path: dir.path, mode: octal(dir.mode) } },
+        ),
+      );
+    }
+    // sshd stops at the first bad component
+    if (issue) break;
+  }
+  return out.slice(0, 1);
+}
+
+function octal(mode: number | undefined): string {
+  return (mode ?? 0).toString(8).padStart(3, '0');
+}
+
+function groupName(ctx: Ctx, gid: number): string {
+  return ctx.c.groups.find((g) => g.gid === gid)?.name ?? String(gid);
+}
+
+/** Signature algorithms that can carry a key of this type. */
+function algorithmsFor(type: string): string[] {
+  if (type === 'ssh-rsa') return ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  if (type === 'ssh-rsa-cert-v01@openssh.com') {
+    return ['rsa-sha2-512-cert-v01@openssh.com', 'rsa-sha2-256-cert-v01@openssh.com', type];
+  }
+  return [type];
+}
+
+export function checkKeys(ctx: Ctx, name: string): Finding[] {
+  const user = ctx.c.users[name];
+  const pw = passwdOf(ctx, name);
+  if (!user || !pw) return [];
+  const reports = user.keyFiles
+    .map((p) => ctx.c.keyFiles[p])
+    .filter((r): r is KeyFileReport => r !== undefined);
+  const existing = reports.filter((r) => r.chain[0]?.exists);
+  const target = user.keyFiles[0] ?? `${pw.home}/.ssh/authorized_keys`;
+  const key = ctx.key;
+  const addKey = key
+    ? { op: 'add-key' as const, path: target, user: name, key: formatKey(key) }
+    : { op: 'manual' as const };
+  const out: Finding[] = [];
+
+  const perFile = existing.map((r) => ({
+    r,
+    issues: fileFindings(ctx, name, r),
+    lines: r.content
+      ? analyseKeyLines(r.path, r.content, ctx.clientAddress)
+      : ({ valid: [], problems: [] } as FileLines),
+  }));
+  const accepted = new Set(effAll(user, 'pubkeyacceptedalgorithms'));
+  const algoOk = (k: PublicKey) => accepted.size === 0 || algorithmsFor(k.type).some((a) => accepted.has(a));
+  const usable = perFile
+    .filter((f) => f.issues.length === 0)
+    .flatMap((f) => f.lines.valid.filter((v) => algoOk(v.key)));
+  const customerOk = key ? usable.some((v) => holds(key, v.key)) : usable.length > 0;
+  const heldIn = (f: (typeof perFile)[number]) =>
+    !!key &&
+    (f.lines.valid.some((v) => holds(key, v.key)) || f.lines.problems.some((p) => holds(key, p.key)));
+  const keyAnywhere = !!key && perFile.some(heldIn);
+
+  for (const f of perFile) {
+    const blocking = !customerOk && (!key || heldIn(f) || !keyAnywhere);
+    for (const issue of f.issues) out.push({ ...issue, blocking, severity: blocking ? 'error' : 'warning' });
+    if (f.r.privateKeyHeaders?.length) {
+      out.push(
+        finding(
+          'keys.private-key',
+          'error',
+          { op: 'remove-private-key', path: f.r.path },
+          {
+            user: name,
+            path: f.r.path,
+            blocking: !customerOk,
+            params: { path: f.r.path, header: f.r.privateKeyHeaders[0] ?? '' },
+          },
+        ),
+      );
+    } else if (f.r.content && f.lines.valid.length === 0 && f.lines.problems.length === 0) {
+      out.push(
+        finding('keys.empty', customerOk ? 'warning' : 'error', addKey, {
+          user: name,
+          path: f.r.path,
+          blocking: !customerOk,
+          params: { path: f.r.path },
+        }),
+      );
+    }
+    for (const p of f.lines.problems) {
+      const lineBlocks = !customerOk && (key ? holds(key, p.key) : true);
+      out.push(
+        finding(p.cause, lineBlocks ? 'error' : 'warning', p.fix, {
+          user: name,
+          path: f.r.path,
+          line: p.line,
+          blocking: lineBlocks,
+          params: { path: f.r.path, line: p.line, user: name, ...p.params },
+        }),
+      );
+    }
+    for (const v of f.lines.valid) {
+      if (algoOk(v.key) || (key && !holds(key, v.key))) continue;
+      const blocks = !customerOk;
+      out.push(
+        finding('policy.algorithm', blocks ? 'error' : 'warning', addKey, {
+          user: name,
+          path: f.r.path,
+          line: v.line,
+          blocking: blocks,
+          params: { user: name, type: v.key.type },
+        }),
+      );
+    }
+  }
+
+  if (existing.length === 0) out.push(...missingFile(ctx, name, target, addKey));
+  else if (key && !keyAnywhere) {
+    const elsewhere = wrongHome(ctx, name, target);
+    out.push(
+      elsewhere ??
+        finding('keys.not-authorized', 'error', addKey, {
+          user: name,
+          path: target,
+          params: { user: name, path: target },
+        }),
+    );
+  }
+  return out;
+}
+
+function missingFile(ctx: Ctx, name: string, target: string, addKey: Finding['fix']): Finding[] {
+  const pw = passwdOf(ctx, name);
+  const user = ctx.c.users[name];
+  const misnamed = (user?.sshDir ?? []).find((n) => MISNAMED.test(n) && !/^authorized_keys2?$/.test(n));
+  if (misnamed && pw) {
+    const from = `${pw.home}/.ssh/${misnamed}`;
+    return [
+      finding(
+        'keys.misnamed',
+        'error',
+        { op: 'rename', from, to: target },
+        { user: name, path: from, params: { user: name, path: from, expected: target } },
+      ),
+    ];
+  }
+  const elsewhere = wrongHome(ctx, name, target);
+  if (elsewhere) return [elsewhere];
+  return [
+    finding('keys.file-missing', 'error', addKey, {
+      user: name,
+      path: target,
+      params: { user: name, path: target },
+    }),
+  ];
+}
+
+/** The customer's key (or, without one, a file at /home/<user>) in a file sshd never reads for this user. */
+function wrongHome(ctx: Ctx, name: string, target: string): Finding | undefined {
+  const user = ctx.c.users[name];
+  for (const r of Object.values(ctx.c.keyFiles)) {
+    if (user?.keyFiles.includes(r.path) || !r.content) continue;
+    const lines = analyseKeyLines(r.path, r.content, ctx.clientAddress);
+    const hit = ctx.key
+      ? lines.valid.find((v) => holds(ctx.key, v.key))
+      : r.path === `/home/${name}/.ssh/authorized_keys`
+        ? lines.valid[0]
+        : undefined;
+    if (hit) {
+      return finding(
+        'keys.wrong-home',
+        'error',
+        { op: 'move-key', from: r.path, line: hit.line, to: target, user: name },
+        { user: name, path: r.path, line: hit.line, params: { user: name, path: r.path, expected: target } },
+      );
+    }
+  }
+  return undefined;
+}
