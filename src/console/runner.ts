@@ -1,6 +1,6 @@
 import { RescueError } from '../errors/rescue-error.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
-import { nonce } from './prompts.js';
+import { nonce, SHELL_PROMPT } from './prompts.js';
 import { escapeRegex, findIgnoringWhitespace } from './text.js';
 
 export interface RunOptions {
@@ -34,6 +34,7 @@ export class CommandRunner {
     filterKernel: true,
   };
   commands = 0;
+  private ready = false;
 
   constructor(private ch: ConsoleChannel) {}
 
@@ -63,6 +64,7 @@ export class CommandRunner {
     await this.typeLine(line, opts);
     this.ch.type('\r');
     await this.waitForPrompt(opts);
+    this.ready = true;
   }
 
   /** Re-find our prompt after a reconnect (or anything that left the line in doubt). */
@@ -123,7 +125,12 @@ export class CommandRunner {
       this.ch.type(line);
       try {
         await this.ch.expect(
-          [{ name: 'echo', re: (text) => findIgnoringWhitespace(line, text), filterKernel: true }],
+          [
+            { name: 'echo', re: (text) => findIgnoringWhitespace(line, text), filterKernel: true },
+            // readline's redraw at the right margin can repeat a character in the stream; the
+            // rendered screen is what the line really looks like.
+            { name: 'echo-screen', on: 'screen', re: (text) => screenEndsWith(text, line) },
+          ],
           {
             timeoutMs: ECHO_TIMEOUT_MS,
             waitingFor: 'the echo of the typed line',
@@ -140,14 +147,25 @@ export class CommandRunner {
     }
   }
 
-  /** ^C and wait for our prompt, so the next command starts on a clean line. */
+  /** ^C and wait for a prompt (ours once set up), so the next command starts on a clean line. */
   async interrupt(): Promise<void> {
     if (this.ch.closed) return;
     this.ch.type('\x03');
+    const prompt = this.ready ? this.promptPattern : { name: 'shell', re: SHELL_PROMPT, filterKernel: true };
     try {
-      await this.ch.expect([this.promptPattern], { timeoutMs: 5000, waitingFor: 'the prompt after ^C' });
+      await this.ch.expect([prompt], { timeoutMs: 5000, waitingFor: 'the prompt after ^C' });
     } catch {
       // The caller reports the original failure.
     }
   }
+}
+
+/** The screen (wrapped rows joined) ends with `line`, whitespace ignored: the cursor sits after its echo. */
+function screenEndsWith(screen: string, line: string): RegExpExecArray | null {
+  const squeeze = (t: string) => t.replace(/\s+/g, '');
+  if (!squeeze(screen).endsWith(squeeze(line))) return null;
+  const match = [line] as unknown as RegExpExecArray;
+  match.index = 0;
+  match.input = screen;
+  return match;
 }
