@@ -15,7 +15,42 @@ export interface ProviderEntry {
   load: () => Promise<AdapterModule>;
 }
 
+const OS_PASSWORD_VARS = ['OS_AUTH_URL', 'OS_USERNAME', 'OS_PASSWORD', 'OS_PROJECT_NAME'];
+
 export const PROVIDERS: readonly ProviderEntry[] = [
+  {
+    id: 'openstack',
+    displayName: 'OpenStack (Nova)',
+    capabilities: ['serialConsole', 'vncConsole'],
+    credentialHelp: {
+      variables: [
+        OS_PASSWORD_VARS,
+        ['OS_AUTH_URL', 'OS_APPLICATION_CREDENTIAL_ID', 'OS_APPLICATION_CREDENTIAL_SECRET'],
+        ['OS_CLOUD'],
+      ],
+      optional: [
+        'OS_USER_DOMAIN_NAME',
+        'OS_PROJECT_DOMAIN_NAME',
+        'OS_PROJECT_ID',
+        'OS_REGION_NAME',
+        'OS_INTERFACE',
+        'OS_CLIENT_CONFIG_FILE',
+      ],
+      endpoint: 'Keystone v3 auth URL (replaces OS_AUTH_URL)',
+    },
+    load: () => import('./openstack/index.js'),
+  },
+  {
+    id: 'conoha',
+    displayName: 'ConoHa VPS (3.0 / 2.0)',
+    capabilities: ['serialConsole', 'vncConsole'],
+    credentialHelp: {
+      variables: [['OS_USERNAME', 'OS_PASSWORD', 'OS_TENANT_ID']],
+      optional: ['CONOHA_REGION', 'OS_USER_ID', 'OS_TENANT_NAME', 'OS_PROJECT_ID', 'OS_AUTH_URL'],
+      endpoint: 'identity URL (…/v3 for VPS 3.0, …/v2.0 for VPS 2.0)',
+    },
+    load: () => import('./conoha/index.js'),
+  },
   {
     id: 'linode',
     displayName: 'Linode (Akamai)',
