@@ -1,0 +1,49 @@
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/**
+ * What a gateway serves: a byte stream to a console. A function is called once per client
+ * connection (a provider's proxy opens the serial port per session); a stream is shared.
+ */
+export type ConsoleBackend = Duplex | (() => Duplex | Promise<Duplex>);
+
+export async function backendStream(backend: ConsoleBackend): Promise<Duplex> {
+  return typeof backend === 'function' ? backend() : backend;
+}
+
+/** A lab server's console socket as a per-connection backend. */
+export function unixSocketBackend(path: string): () => Promise<Duplex> {
+  return () =>
+    new Promise<Duplex>((resolve, reject) => {
+      const socket = net.connect({ path });
+      socket.once('connect', () => resolve(socket));
+      socket.once('error', reject);
+    });
+}
+
+/** Gateways listen on loopback only. */
+export const LOOPBACK = '127.0.0.1';
+
+/** Pipes a client to a backend; a shared backend is detached (not destroyed) when the client leaves. */
+export function splice(
+  backend: Duplex,
+  shared: boolean,
+  toClient: (data: Buffer) => void,
+  onBackendEnd: () => void,
+): { write: (data: Buffer) => void; detach: () => void } {
+  const onData = (data: Buffer) => toClient(data);
+  backend.on('data', onData);
+  backend.once('close', onBackendEnd);
+  backend.on('error', onBackendEnd);
+  return {
+    write: (data) => {
+      if (!backend.destroyed) backend.write(data);
+    },
+    detach: () => {
+      backend.off('data', onData);
+      backend.off('close', onBackendEnd);
+      backend.off('error', onBackendEnd);
+      if (!shared) backend.destroy();
+    },
+  };
+}
