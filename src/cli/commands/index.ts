@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
+import { consoleCommand } from './console.js';
 
 /**
  * A CLI command: `register` declares its options on yargs, `run` does the work.
@@ -12,4 +13,4 @@ export interface CliCommand {
   run: (args: Record<string, unknown>, ctx: CliContext) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [consoleCommand];
