@@ -52,6 +52,20 @@ export const PROVIDERS: readonly ProviderEntry[] = [
     load: () => import('./conoha/index.js'),
   },
   {
+    id: 'proxmox',
+    displayName: 'Proxmox VE',
+    capabilities: ['serialConsole', 'vncConsole', 'runCommand', 'resetPassword'],
+    credentialHelp: {
+      variables: [
+        ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN'],
+        ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_USERNAME', 'PROXMOX_VE_PASSWORD'],
+      ],
+      optional: ['PROXMOX_VE_INSECURE'],
+      endpoint: 'https://<node>:8006 (replaces PROXMOX_VE_ENDPOINT)',
+    },
+    load: () => import('./proxmox/index.js'),
+  },
+  {
     id: 'linode',
     displayName: 'Linode (Akamai)',
     capabilities: ['serialConsole', 'resetPassword', 'rescueBoot'],
