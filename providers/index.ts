@@ -87,6 +87,17 @@ export const PROVIDERS: readonly ProviderEntry[] = [
     },
     load: () => import('./hetzner/index.js'),
   },
+  {
+    id: 'sakura-cloud',
+    displayName: 'Sakura Cloud',
+    capabilities: ['resetPassword', 'sendKeys'],
+    credentialHelp: {
+      variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
+      optional: ['SAKURACLOUD_ZONE'],
+      endpoint: 'API base URL up to /zone (default https://secure.sakura.ad.jp/cloud/zone)',
+    },
+    load: () => import('./sakura-cloud/index.js'),
+  },
 ];
 
 export function providerIds(): string[] {

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
+import { t } from '../../src/i18n/index.js';
+import { registerSecret } from '../../src/secrets.js';
+import { baseUrl, envSecret, envValue } from '../credentials.js';
+import {
+  consoleUnavailable,
+  missingCredentials,
+  notFound,
+  pickOne,
+  precondition,
+  unsupported,
+} from '../errors.js';
+import { HttpClient } from '../http.js';
+import type {
+  Capability,
+  FindQuery,
+  ProviderAdapter,
+  ProviderContext,
+  ResetPasswordRequest,
+  ResetPasswordResult,
+  ServerRef,
+  ServerStatus,
+} from '../types.js';
+
+/**
+ * Sakura Cloud: one API per zone, HTTP Basic token:secret. No serial console; VNC is plain RFB over
+ * TCP (not a websocket), so the ways in are the keyboard API and editing the system disk (root
+ * password) while the server is stopped.
+ */
+const ID = 'sakura-cloud';
+export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
+/** Production zones, searched in order when SAKURACLOUD_ZONE is not set (tk1v is the sandbox). */
+export const ZONES = ['is1a', 'is1b', 'tk1a', 'tk1b'];
+const PAGE = 100;
+
+interface SakuraServer {
+  ID: string;
+  Name: string;
+  Instance?: { Status?: string };
+  Interfaces?: { IPAddress?: string | null; UserIPAddress?: string | null }[];
+  Disks?: { ID: string }[];
+  Zone?: { Name: string };
+}
+
+const STATUS: Record<string, ServerStatus> = {
+  up: 'running',
+  down: 'stopped',
+  cleaning: 'stopping',
+  migrating: 'provisioning',
+};
+
+export class SakuraCloudAdapter implements ProviderAdapter {
+  readonly id = ID;
+  readonly capabilities: readonly Capability[] = ['resetPassword', 'sendKeys'];
+
+  constructor(
+    private readonly clients: Map<string, HttpClient>,
+    private readonly ctx: ProviderContext,
+  ) {}
+
+  private zone(zone: string | undefined): HttpClient {
+    const client = zone ? this.clients.get(zone) : undefined;
+    if (!client) throw notFound(ID, `zone=${zone ?? '-'}`);
+    return client;
+  }
+
+  async findServer(query: FindQuery): Promise<ServerRef> {
+    const found: ServerRef[] = [];
+    for (const [zone, http] of this.clients) {
+      if ('id' in query) {
+        try {
+          const res = await http.get<{ Server: SakuraServer }>(`server/${encodeURIComponent(query.id)}`, {
+            operation: 'get server',
+            notFound: () => notFound(ID, query),
+          });
+          return toRef(res.data.Server, zone);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'provider.not-found') continue;
+          throw err;
+        }
+      }
+      // The list API pages with From/Count; names and addresses are matched here.
+      for (let from = 0, total = 1; from < total; from += PAGE) {
+        const res = await http.get<{ Total: number; Servers: SakuraServer[] }>('server', {
+          operation: 'list servers',
+          query: { From: from, Count: PAGE },
+        });
+        total = res.data.Total;
+        for (const server of res.data.Servers) {
+          const ref = toRef(server, zone);
+          const hit = 'name' in query ? ref.name === query.name : ref.addresses.ipv4.includes(query.ip);
+          if (hit) found.push(ref);
+        }
+        if (res.data.Servers.length === 0) break;
+      }
+    }
+    return pickOne(ID, query, found);
+  }
+
+  async openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint> {
+    if (kind === 'serial') throw unsupported(this.ctx.lang, ID, 'serialConsole', this.capabilities);
+    throw consoleUnavailable('vnc', server, t(this.ctx.lang, 'providers.hint.sakura-vnc'));
+  }
+
+  async sendKeys(server: ServerRef, keys: string[]): Promise<void> {
+    await this.zone(server.location).put(`server/${server.id}/keyboard`, {
+      operation: 'send keys',
+      data: { Keys: keys },
+    });
+  }
+
+  /** Disk edit: writes the root password into the stopped server's system disk. */
+  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
+    const lang = this.ctx.lang;
+    const operation = 'edit disk';
+    if (request.user !== 'root') {
+      throw precondition(
+        ID,
+        operation,
+        t(lang, 'providers.hint.root-only', { provider: ID, user: request.user }),
+      );
+    }
+    if (server.status !== 'stopped')
+      throw precondition(ID, operation, t(lang, 'providers.hint.sakura-stopped'));
+    const diskId = server.vendor?.systemDiskId;
+    if (diskId === undefined) throw precondition(ID, operation, t(lang, 'providers.hint.sakura-no-disk'));
+    const password = request.password ?? randomBytes(18).toString('base64url');
+    registerSecret(password);
+    await this.zone(server.location).put(`disk/${diskId}/config`, {
+      operation,
+      data: { Password: password },
+    });
+    return { user: 'root', password, generated: request.password === undefined, notes: [] };
+  }
+}
+
+function toRef(server: SakuraServer, zone: string): ServerRef {
+  const status = server.Instance?.Status ?? 'unknown';
+  const ips = (server.Interfaces ?? [])
+    .flatMap((i) => [i.IPAddress, i.UserIPAddress])
+    .filter((ip): ip is string => !!ip);
+  const disk = server.Disks?.[0]?.ID;
+  return {
+    provider: ID,
+    id: server.ID,
+    name: server.Name,
+    status: STATUS[status] ?? 'unknown',
+    vendorStatus: status,
+    addresses: { ipv4: ips, ipv6: [] },
+    location: server.Zone?.Name ?? zone,
+    vendor: disk ? { systemDiskId: disk } : {},
+  };
+}
+
+export function createAdapter(ctx: ProviderContext): ProviderAdapter {
+  const token = envSecret(ctx.env, 'SAKURACLOUD_ACCESS_TOKEN');
+  const secret = envSecret(ctx.env, 'SAKURACLOUD_ACCESS_TOKEN_SECRET');
+  if (!token || !secret) {
+    throw missingCredentials(ID, {
+      variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
+      optional: [],
+      endpoint: '',
+    });
+  }
+  registerSecret(Buffer.from(`${token}:${secret}`).toString('base64'));
+  const zone = envValue(ctx.env, 'SAKURACLOUD_ZONE');
+  const root = baseUrl(ctx, SAKURA_API);
+  const clients = new Map<string, HttpClient>();
+  for (const z of zone ? [zone] : ZONES) {
+    clients.set(
+      z,
+      new HttpClient({
+        provider: ID,
+        baseURL: `${root}/${z}/api/cloud/1.1`,
+        auth: { username: token, password: secret },
+        ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+      }),
+    );
+  }
+  return new SakuraCloudAdapter(clients, ctx);
+}

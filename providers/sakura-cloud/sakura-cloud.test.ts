@@ -1,0 +1,121 @@
+import nock from 'nock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fixture, rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
+import { clearSecretsForTest, mask } from '../../src/secrets.js';
+import type { ServerRef } from '../types.js';
+import { createAdapter } from './index.js';
+
+useStrictNock();
+const f = (name: string) => fixture(import.meta.url, name);
+const TOKEN = 'CANARY-sakura-token-01';
+const SECRET = 'CANARY-sakura-secret-02';
+const BASIC = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString('base64')}`;
+const zone = (z: string) =>
+  nock('https://secure.sakura.ad.jp', { reqheaders: { authorization: BASIC } }).matchHeader(
+    'authorization',
+    BASIC,
+  );
+const env = { SAKURACLOUD_ACCESS_TOKEN: TOKEN, SAKURACLOUD_ACCESS_TOKEN_SECRET: SECRET };
+const adapter = (extra: Record<string, string> = {}) =>
+  createAdapter({ env: { ...env, ...extra }, lang: 'en', timeoutMs: 500 });
+const server: ServerRef = {
+  provider: 'sakura-cloud',
+  id: '113600000001',
+  name: 'web-1',
+  status: 'running',
+  vendorStatus: 'up',
+  addresses: { ipv4: ['198.51.100.60'], ipv6: [] },
+  location: 'is1b',
+  vendor: { systemDiskId: '113600000009' },
+};
+const stopped: ServerRef = { ...server, status: 'stopped', vendorStatus: 'down' };
+const list = (z: string, file: string) =>
+  sakura().get(`/cloud/zone/${z}/api/cloud/1.1/server`).query({ From: 0, Count: 100 }).reply(200, f(file));
+
+describe('sakura-cloud adapter', () => {
+  beforeEach(() => clearSecretsForTest());
+
+  it('searches every zone for an IP when no zone is set', async () => {
+    list('is1a', 'servers-is1a-empty.json');
+    list('is1b', 'servers-is1b.json');
+    list('tk1a', 'servers-tk1a-empty.json');
+    list('tk1b', 'servers-tk1b-empty.json');
+    const found = await adapter().findServer({ ip: '198.51.100.61' });
+    expect(found).toMatchObject({ id: '113600000002', name: 'db-1', status: 'stopped', location: 'is1b' });
+    expect(found.vendor).toEqual({ systemDiskId: '113600000009' });
+    expect(mask(BASIC)).not.toContain(Buffer.from(`${TOKEN}:${SECRET}`).toString('base64'));
+  });
+
+  it('SAKURACLOUD_ZONE limits the search; a missing name is provider.not-found', async () => {
+    list('is1b', 'servers-is1b.json');
+    expect((await adapter({ SAKURACLOUD_ZONE: 'is1b' }).findServer({ name: 'web-1' })).id).toBe(
+      '113600000001',
+    );
+    list('is1b', 'servers-is1b.json');
+    await rejectsWithCode(
+      adapter({ SAKURACLOUD_ZONE: 'is1b' }).findServer({ name: 'nope' }),
+      'provider.not-found',
+    );
+  });
+
+  it('finds by id, trying zones until one has it', async () => {
+    sakura().get('/cloud/zone/is1a/api/cloud/1.1/server/113600000001').reply(404, f('error-404.json'));
+    sakura().get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001').reply(200, f('server.json'));
+    expect((await adapter().findServer({ id: '113600000001' })).location).toBe('is1b');
+  });
+
+  it('types keys through the keyboard API', async () => {
+    sakura()
+      .put('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/keyboard', { Keys: ['ctrl', 'alt', 'delete'] })
+      .reply(200, f('keyboard.json'));
+    await adapter().sendKeys!(server, ['ctrl', 'alt', 'delete']);
+  });
+
+  it('sets the root password by disk edit, only while the server is stopped', async () => {
+    const err = await rejectsWithCode(
+      adapter().resetPassword!(server, { user: 'root' }),
+      'provider.precondition',
+    );
+    expect(err.params.reason).toContain('stopped');
+    sakura()
+      .put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config', { Password: 'CANARY-newroot-9' })
+      .reply(200, f('disk-config.json'));
+    const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-9' });
+    expect(result).toMatchObject({ user: 'root', generated: false });
+    expect(mask('CANARY-newroot-9')).toBe('***');
+  });
+
+  it('no serial console (unsupported) and VNC is explained as unavailable', async () => {
+    const serial = await rejectsWithCode(adapter().openConsole(server, 'serial'), 'provider.unsupported');
+    expect(serial.params.offers).toBe('reset a password, type keys on the console');
+    const vnc = await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'console.unavailable');
+    expect(vnc.params.hint).toContain('RFB over TCP');
+  });
+
+  describe('HTTP errors', () => {
+    const cases: [number, string, Record<string, string>?][] = [
+      [401, 'auth.failed'],
+      [403, 'auth.forbidden'],
+      [409, 'provider.conflict'],
+      [429, 'provider.rate-limited', { 'Retry-After': '3' }],
+      [503, 'provider.api'],
+    ];
+    for (const [status, code, headers] of cases) {
+      it(`${status} → ${code} with Sakura's error_msg`, async () => {
+        sakura()
+          .put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config')
+          .reply(status, f(`error-${status}.json`), headers);
+        const err = await rejectsWithCode(adapter().resetPassword!(stopped, { user: 'root' }), code);
+        const body = f(`error-${status}.json`) as { error_msg: string };
+        expect(String(err.params.detail)).toContain(body.error_msg);
+        if (status === 429) expect(err.params.retryAfter).toBe(3);
+        expect(JSON.stringify(err)).not.toContain('CANARY');
+      });
+    }
+
+    it('a hanging API is provider.timeout', async () => {
+      sakura().put('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/keyboard').delay(2000).reply(200, {});
+      await rejectsWithCode(adapter().sendKeys!(server, ['a']), 'provider.timeout');
+    });
+  });
+});
