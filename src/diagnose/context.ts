@@ -30,8 +30,9 @@ export function eff(user: UserReport | undefined, keyword: string): string | und
   return user?.effective.values[keyword]?.[0];
 }
 
+/** All values of a list keyword (sshd -T prints some space-, some comma-separated). */
 export function effAll(user: UserReport | undefined, keyword: string): string[] {
-  return (user?.effective.values[keyword] ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
+  return (user?.effective.values[keyword] ?? []).flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
 }
 
 export function isDebianLike(c: Collection): boolean {

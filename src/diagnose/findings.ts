@@ -4,8 +4,8 @@
  * order is the one that actually stops the customer's key (the `primary` cause).
  */
 export const CAUSE_CODES = [
-  'daemon.down',
   'config.syntax',
+  'daemon.down',
   'daemon.listen',
   'daemon.socket-activation',
   'net.firewall',

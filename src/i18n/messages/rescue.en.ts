@@ -1,2 +1,117 @@
 /** English messages of the rescue area. Every key must exist in rescue.ja.ts too (enforced by its type). */
-export const rescueEn = {} as const;
+export const rescueEn = {
+  // One sentence per diagnosis cause (src/diagnose/findings.ts), then the fix in words.
+  'diagnose.cause.config.syntax': 'sshd_config has an error, so sshd cannot (re)start: {detail}',
+  'diagnose.fix.config.syntax':
+    'Correct or comment out the line named in the error, then check with `sshd -t` before restarting.',
+  'diagnose.cause.daemon.down':
+    'sshd is not running ({unit} is stopped), so nothing answers on the SSH port.',
+  'diagnose.fix.daemon.down': 'Check the configuration with `sshd -t`, then start {unit}.',
+  'diagnose.cause.daemon.listen':
+    'sshd is running but does not listen where the client connects (port {port}; listening: {where}).',
+  'diagnose.fix.daemon.listen':
+    'Set Port/ListenAddress (or ssh.socket) so sshd listens on port {port} of a reachable address.',
+  'diagnose.cause.daemon.socket-activation':
+    'SSH is socket-activated by {unit}: Port and ListenAddress in sshd_config are not what decides the port.',
+  'diagnose.fix.daemon.socket-activation': 'Change the port in {unit} (systemctl edit), not in sshd_config.',
+  'diagnose.cause.net.firewall': 'The server firewall blocks port {port}: {rule}',
+  'diagnose.fix.net.firewall': 'Allow incoming TCP port {port} in the firewall.',
+  'diagnose.cause.account.missing': 'The account {user} does not exist on this server.',
+  'diagnose.fix.account.missing': 'Log in with an existing account, or create {user} first.',
+  'diagnose.cause.account.shell':
+    'The login shell of {user} ({shell}) does not exist, so sshd refuses the user.',
+  'diagnose.fix.account.shell':
+    'Give {user} an installed shell (chsh or usermod -s /bin/sh), or install {shell}.',
+  'diagnose.cause.account.locked': 'The account {user} is locked and sshd checks it itself (UsePAM no).',
+  'diagnose.fix.account.locked': 'Unlock {user} (usermod -U) or set a new password.',
+  'diagnose.cause.policy.user-filter': 'sshd refuses {user} because of {keyword} {value}.',
+  'diagnose.fix.policy.user-filter':
+    'Add {user} to {keyword} or remove that line (typo?), then `sshd -t` and reload.',
+  'diagnose.cause.policy.root-refused':
+    'sshd refuses root logins (PermitRootLogin no), so {user} cannot log in.',
+  'diagnose.fix.policy.root-refused':
+    'Log in as an ordinary user with sudo, or set PermitRootLogin prohibit-password (keys only) for {user}.',
+  'diagnose.cause.policy.pubkey-disabled':
+    'Public key login is switched off for {user} (PubkeyAuthentication no).',
+  'diagnose.fix.policy.pubkey-disabled':
+    'Remove the PubkeyAuthentication no line for {user}, then `sshd -t` and reload.',
+  'diagnose.cause.policy.authmethods':
+    'For {user}, a key alone is not enough: AuthenticationMethods is {value}.',
+  'diagnose.fix.policy.authmethods':
+    'Add a method list of publickey alone for {user}, or remove the AuthenticationMethods line.',
+  'diagnose.cause.keys.file-missing': 'There is no key file for {user}: sshd looks for {path}.',
+  'diagnose.fix.keys.file-missing':
+    'Create {path} with the public key (directory 700, file 600, owned by {user}).',
+  'diagnose.cause.keys.misnamed':
+    'The key file of {user} has the wrong name: {path} (sshd reads {expected}).',
+  'diagnose.fix.keys.misnamed': 'Rename {path} to {expected}.',
+  'diagnose.cause.keys.wrong-home': 'The key for {user} is in {path}, which sshd never reads for {user}.',
+  'diagnose.fix.keys.wrong-home': 'Copy the key to {expected} (owned by {user}, mode 600).',
+  'diagnose.cause.keys.unreadable': 'sshd cannot read {path} as {user}: access stops at {blocked}.',
+  'diagnose.fix.keys.unreadable':
+    'Give {user} read access: {user} must own {path} with mode 600, and every directory must be searchable.',
+  'diagnose.cause.keys.not-regular': '{path} is not a regular file, so sshd ignores it for {user}.',
+  'diagnose.fix.keys.not-regular': 'Replace {path} with a regular file holding the keys of {user}.',
+  'diagnose.cause.keys.owner': '{path} belongs to another user; sshd requires {user} or root as owner.',
+  'diagnose.fix.keys.owner': 'Give {path} back to {user} (chown).',
+  'diagnose.cause.keys.mode': '{path} can be written by others (mode {mode}), so sshd ignores it for {user}.',
+  'diagnose.fix.keys.mode': 'chmod 600 {path} (key file of {user}).',
+  'diagnose.cause.keys.dir-mode':
+    'The directory {path} can be written by others (mode {mode}), so sshd ignores the keys of {user}.',
+  'diagnose.fix.keys.dir-mode': 'Remove group/other write from {path} (chmod go-w) for {user}.',
+  'diagnose.cause.keys.private-key': '{path} holds a private key ({header}); it must never be on the server.',
+  'diagnose.fix.keys.private-key':
+    'Remove the private key block from {path}, keep only public keys, and replace that key pair.',
+  'diagnose.cause.keys.empty': '{path} holds no key.',
+  'diagnose.fix.keys.empty': 'Add the public key to {path}.',
+  'diagnose.cause.keys.bom':
+    '{path} line {line} starts with an invisible byte order mark, so sshd skips that key of {user}.',
+  'diagnose.fix.keys.bom': 'Remove the byte order mark at the start of {path} (line {line}).',
+  'diagnose.cause.keys.rfc4716':
+    '{path} line {line}: the key of {user} is in PuTTY/RFC 4716 format (lines {line}-{last}), which sshd does not read.',
+  'diagnose.fix.keys.rfc4716':
+    'Replace lines {line}-{last} of {path} with the key in OpenSSH one-line format.',
+  'diagnose.cause.keys.line-wrapped':
+    '{path} line {line}: the key of {user} is broken over lines {line}-{last}.',
+  'diagnose.fix.keys.line-wrapped': 'Join lines {line}-{last} of {path} into one line.',
+  'diagnose.cause.keys.bad-option':
+    '{path} line {line} has an option sshd does not know, so the key of {user} is ignored.',
+  'diagnose.fix.keys.bad-option': 'Remove the unknown option from line {line} of {path}.',
+  'diagnose.cause.keys.bad-line': '{path} line {line} is not a valid key line; sshd skips it for {user}.',
+  'diagnose.fix.keys.bad-line': 'Fix or delete line {line} of {path}.',
+  'diagnose.cause.keys.from-mismatch':
+    '{path} line {line}: the key of {user} is only allowed from {from}, not from {address}.',
+  'diagnose.fix.keys.from-mismatch': 'Remove from= from line {line} of {path}, or add {address} to it.',
+  'diagnose.cause.keys.not-authorized':
+    "The customer's public key is not in {path}, so it cannot log in as {user}.",
+  'diagnose.fix.keys.not-authorized': 'Add the public key to {path} for {user}.',
+  'diagnose.cause.policy.algorithm': 'sshd does not accept {type} keys, so the key of {user} is refused.',
+  'diagnose.fix.policy.algorithm': 'Use an ed25519 key for {user} instead of {type}.',
+  'diagnose.cause.account.expired':
+    'The account {user} has expired, so login is refused after the key is accepted.',
+  'diagnose.fix.account.expired': 'Remove the expiry of {user} (chage -E -1).',
+  'diagnose.cause.account.password-expired':
+    'The password of {user} has expired; a login will be forced to change it.',
+  'diagnose.fix.account.password-expired': 'Set a new password for {user} or extend it with chage.',
+  'diagnose.cause.account.nologin':
+    'The shell of {user} is {shell}: the key is accepted but no session can start.',
+  'diagnose.fix.account.nologin': 'Give {user} a real shell (usermod -s /bin/bash).',
+  'diagnose.cause.policy.maxauthtries':
+    'MaxAuthTries is {value} for {user}: a client offering several keys may be cut off before the right one.',
+  'diagnose.fix.policy.maxauthtries':
+    'Connect with only the right key (ssh -o IdentitiesOnly=yes -i key) as {user}.',
+  'diagnose.cause.config.overridden':
+    '{keyword} {value} has no effect: {winner} sets {winnerValue} first, and the first value wins.',
+  'diagnose.fix.config.overridden':
+    'Comment out {keyword} at {winner} (or set the wanted value there), then `sshd -t` and reload.',
+  'diagnose.cause.config.after-match':
+    '{keyword} {value} sits inside the block of Match {criteria} ({match}), so it does not apply globally.',
+  'diagnose.fix.config.after-match': 'Move {keyword} {value} above the first Match line of its file.',
+  'diagnose.cause.account.no-password':
+    '{user} has no usable password: a console login as {user} is impossible.',
+  'diagnose.fix.account.no-password':
+    'Set a password for {user} from a root shell if a console login is needed.',
+  'diagnose.cause.account.no-sudo':
+    '{user} has no sudo rights: after logging in, {user} cannot administer the server.',
+  'diagnose.fix.account.no-sudo': 'Add {user} to the sudo (Debian/Ubuntu) or wheel (RHEL, Alpine) group.',
+} as const;
