@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { consoleCommand } from './console.js';
+import { providersCommand } from './providers.js';
 
 /**
  * A CLI command: `register` declares its options on yargs, `run` does the work.
@@ -13,4 +14,4 @@ export interface CliCommand {
   run: (args: Record<string, unknown>, ctx: CliContext) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [consoleCommand];
+export const commands: CliCommand[] = [consoleCommand, providersCommand];
