@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { leaseAddress, type Lease } from './addresses.js';
+import { raiseHostLimits } from './host-limits.js';
 import { ConsoleStream } from './console-stream.js';
 import { DEFAULT_SUITE, ensureImage, type Suite } from './image.js';
 import { serversDir } from './paths.js';
@@ -75,6 +76,7 @@ export class LabServer {
   static async create(opts: CreateOptions = {}): Promise<LabServer> {
     const suite = opts.suite ?? DEFAULT_SUITE;
     const image = await ensureImage(suite, opts.log);
+    await raiseHostLimits();
     const lease = await leaseAddress();
     const name = `lab-${lease.index}-${process.pid}-${serial++}`;
     const dir = join(serversDir(), name);

@@ -45,7 +45,7 @@ export async function sshLogin(address: string, opts: SshLoginOptions): Promise<
     '-o',
     'LogLevel=ERROR',
     '-o',
-    'ConnectTimeout=5',
+    'ConnectTimeout=20',
     '-o',
     'IdentitiesOnly=yes',
     '-o',

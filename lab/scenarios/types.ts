@@ -1,3 +1,4 @@
+import type { Suite } from '../image.js';
 import type { KeyPair } from '../keys.js';
 import type { ServerSpec } from '../spec.js';
 
@@ -13,6 +14,8 @@ export interface ScenarioExpectation {
   keyLogin: 'accepted' | 'refused';
   /** sshd's journal shows this line after the key login attempt (the proof from the refusal catalogue). */
   sshdLog?: RegExp;
+  /** Where an older or newer OpenSSH logs the same refusal differently (or only at DEBUG). */
+  sshdLogBySuite?: Partial<Record<Suite, RegExp>>;
   sshd: 'up' | 'down';
   /** A password login that proves a non-lockout scenario behaves as described. */
   passwordLogin?: { user: string; result: 'accepted' | 'refused' };

@@ -91,7 +91,7 @@ const EXTRA: DiagnoseCase[] = (
     {
       id: 'x-nologin',
       build: (c) => alice(c, c.key.publicKey, { users: [{ ...ALICE, shell: '/usr/sbin/nologin' }] }),
-      keyLogin: 'accepted',
+      // sshd accepts the key, then nologin ends the session: the client sees a failed login
       expectedCauses: ['account.nologin'],
     },
     {
