@@ -52,19 +52,24 @@ export class CommandRunner {
   }
 
   /**
-   * Makes the shell predictable: our prompt, no history file, no pagers or colours, C locale, a wide
-   * terminal so typed lines never wrap. Split so the quoted prompt's echo cannot look like the prompt.
+   * Makes the shell predictable in two short lines. First a wide terminal (and SIGWINCH, so readline
+   * learns it now: wrapped echoes are the typing check's enemy) with our prompt, kept short so it does
+   * not wrap at 80 columns itself; then no history file, no pagers, C locale. The prompt is typed
+   * split by quotes, so its echo cannot look like the prompt.
    */
   async setup(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     const head = this.prompt.slice(0, 3);
     const tail = this.prompt.slice(3);
-    const line =
-      `unset PROMPT_COMMAND HISTFILE;export LC_ALL=C TERM=dumb PAGER=cat SYSTEMD_PAGER=;` +
-      `stty cols 400 -ixon 2>/dev/null;PS1='${head}''${tail}'`;
-    await this.typeLine(line, opts);
+    await this.typeLine(`stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`, opts);
     this.ch.type('\r');
     await this.waitForPrompt(opts);
     this.ready = true;
+    await this.typeLine(
+      'unset PROMPT_COMMAND HISTFILE;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0',
+      opts,
+    );
+    this.ch.type('\r');
+    await this.waitForPrompt(opts);
   }
 
   /** Re-find our prompt after a reconnect (or anything that left the line in doubt). */

@@ -57,6 +57,7 @@ export function waitOpen(ws: WebSocket, endpoint: string): Promise<void> {
     };
     const onUnexpected = (_req: unknown, res: { statusCode?: number }) => {
       cleanup();
+      ws.on('error', () => {}); // terminate() reports the aborted handshake once more
       ws.terminate();
       reject(new RescueError('console.connect', { endpoint, reason: `HTTP ${res.statusCode ?? '?'}` }));
     };

@@ -22,6 +22,10 @@ export interface FakeGettyOptions {
   /** Text shown after a correct password for this user instead of starting a shell. */
   refuse?: Record<string, string>;
   shell?: string;
+  /** A broken terminal that echoes the password (the transcript must still mask it). */
+  echoPassword?: boolean;
+  /** Start with a half-typed login: someone else's user name was entered, Password: is showing. */
+  startAtPassword?: boolean;
 }
 
 /**
@@ -31,9 +35,12 @@ export interface FakeGettyOptions {
  */
 export function fakeGetty(opts: FakeGettyOptions) {
   const host = opts.host ?? 'fake';
-  const toClient = new PassThrough();
+  // Clients come and go (reconnects); the "serial line" stays.
+  const clients = new Set<PassThrough>();
+  const toClient = { write: (data: string | Buffer) => clients.forEach((c) => c.write(data)) };
   const fromClient = new PassThrough();
   const passwordsSeen: string[] = [];
+  const hooks = new Set<{ when: RegExp; text: string }>();
   let mode: 'user' | 'password' | 'shell' = 'user';
   let line = '';
   let user = '';
@@ -66,7 +73,15 @@ export function fakeGetty(opts: FakeGettyOptions) {
             } else {
               mode = 'shell';
               shell = spawnShellStream(opts.shell);
-              shell.stream.on('data', (d: Buffer) => toClient.write(d));
+              shell.stream.on('data', (d: Buffer) => {
+                toClient.write(d);
+                for (const hook of [...hooks]) {
+                  if (hook.when.test(d.toString('latin1'))) {
+                    hooks.delete(hook);
+                    toClient.write(hook.text);
+                  }
+                }
+              });
             }
           } else {
             say('\r\nLogin incorrect\r\n');
@@ -79,16 +94,37 @@ export function fakeGetty(opts: FakeGettyOptions) {
         line = '';
       } else {
         line += ch;
-        if (mode === 'user') say(ch);
+        if (mode === 'user' || opts.echoPassword) say(ch);
       }
     }
   });
-  const stream = Duplex.from({ readable: toClient, writable: fromClient });
+  const connect = () => {
+    const out = new PassThrough();
+    clients.add(out);
+    const input = new PassThrough();
+    input.on('data', (d: Buffer) => fromClient.write(d));
+    const stream = Duplex.from({ readable: out, writable: input });
+    stream.on('close', () => clients.delete(out));
+    stream.on('error', () => clients.delete(out));
+    return stream;
+  };
   return {
-    stream,
     passwordsSeen,
-    start: banner,
-    transport: () => new StreamTransport(stream, 'fake:getty'),
+    /** What a fresh getty prints, to the clients connected now. */
+    start: () => {
+      if (opts.startAtPassword) {
+        user = 'mallory';
+        mode = 'password';
+        say(`\r\nDebian GNU/Linux 12 ${host} console\r\n\r\n${host} login: mallory\r\nPassword: `);
+      } else banner();
+    },
+    /** A new client connection to the same console (reconnects see no history, as on a real proxy). */
+    connect,
+    transport: () => new StreamTransport(connect(), 'fake:getty'),
+    /** Print `text` (e.g. a kernel message) right after the shell prints something matching `when`. */
+    injectAfter: (when: RegExp, text: string) => hooks.add({ when, text }),
+    /** Print `text` now, as if the kernel wrote to the console. */
+    inject: (text: string) => toClient.write(text),
     kill: () => shell?.kill(),
   };
 }
