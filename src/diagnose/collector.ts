@@ -8,7 +8,8 @@ import { RescueError } from '../errors/rescue-error.js';
  * Output: sections introduced by `@@VR <tag> ...` lines. The marker is written as `"@@""VR"` in the
  * script so the console's echo of the typed script never looks like output. Files are printed with
  * `sed -n l`: every byte visible (BOM as \357\273\277, CR as \r), lines end in `$`, long lines are
- * folded with a trailing `\` — which also keeps console lines short.
+ * folded with a trailing `\` — which also keeps console lines short. busybox sed prints nothing for
+ * `l`, so there (tested once per run) files go out as `od -tx1` hex after an `x` marker.
  *
  * Safety: reads only; never prints /etc/shadow hashes (status letter + aging fields only); prints a
  * key file only if it is a regular file ≤ 64 KiB whose real path is the configured path or inside the
@@ -17,19 +18,20 @@ import { RescueError } from '../errors/rescue-error.js';
  * Tags: BEGIN/END nonce, V version, O os-release, t rc (sshd -t), F file (config), P passwd, G group,
  * T user rc (sshd -T), S user (shadow status), H user (shell + ~/.ssh entries), K path (key chain:
  * stat lines `mode uid gid size type|name`, `- name` when absent), R realpath, C (contents), X
- * (private key header), D (sshd processes), U (systemd units), L (listeners), W (firewall),
+ * (private key header), x (the preceding file as hex), D (sshd processes), U (systemd units), L (listeners), W (firewall),
  * Z (sudo/doas rules), J (log lines).
  */
 const SCRIPT = String.raw`
 PATH=$PATH:/usr/sbin:/sbin
 m(){ echo "@@""VR $*";}
 s(){ stat -c '%a %u %g %s %F|%n' "$1"||echo "- $1";}
+d(){ if [ "$l" ];then sed -n l "$1";else m x;od -An -v -tx1 "$1";fi;}
 w(){ p=$1;while s "$p";[ "$p" != / ];do p=$(dirname "$p");done;}
 k(){ m K "$1";w "$1";r=$(readlink -f "$1")||r=$1;[ "$r" = "$1" ]||{ m R "$r";w "$r";}
 [ -f "$r" ]&&[ $(wc -c <"$r") -lt 65537 ]&&case $r in "$1"|"$h"/*)
-if grep -qE 'PRIVATE KEY|PuTTY-U' "$r";then m X;grep -E '^(-----BEGIN|PuTTY-U)' "$r"|cut -c1-60;else m C;sed -n l "$r";fi;;esac;}
-c(){ for f;do [ -f "$f" ]&&[ $n -lt 40 ]&&{ n=$((n+1));m F "$f";sed -n l "$f";c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
-m BEGIN $N
+if grep -qE 'PRIVATE KEY|PuTTY-U' "$r";then m X;grep -E '^(-----BEGIN|PuTTY-U)' "$r"|cut -c1-60;else m C;d "$r";fi;;esac;}
+c(){ for f;do [ -f "$f" ]&&[ $n -lt 40 ]&&{ n=$((n+1));m F "$f";d "$f";c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
+l=$(echo|sed -n l);m BEGIN $N
 m V;sshd -V 2>&1;grep ^ID /etc/os-release
 o=$(sshd -t 2>&1);m t $?;echo "$o"
 n=0;cd /etc/ssh&&c sshd_config;cd /
@@ -45,7 +47,7 @@ done
 m E;h=/root;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do [ -e "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
 m U;systemctl is-active ssh sshd ssh.socket sshd.socket
-m L;{ ss -ltnp||netstat -ltnp;}|grep -iE 'ssh|:22 '
+m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
 m Z;grep -hE '^[^#]*(ALL|permit)' /etc/sudoers /etc/sudoers.d/* /etc/doas.conf /etc/doas.d/*
 m J;{ journalctl -qn40 -u 'ssh*'||tail -n60 /var/log/auth.log /var/log/secure /var/log/messages;}|grep -i ssh|tail -n40

@@ -219,7 +219,8 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
   }
 
   if (existing.length === 0) out.push(...missingFile(ctx, name, target, addKey));
-  else if (key && !keyAnywhere) {
+  // A file the collector would not print (symlink leaving the home, > 64 KiB) may hold the key.
+  else if (key && !keyAnywhere && perFile.every((f) => f.r.content !== undefined || f.r.privateKeyHeaders)) {
     const elsewhere = wrongHome(ctx, name, target);
     out.push(
       elsewhere ??

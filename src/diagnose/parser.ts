@@ -66,6 +66,8 @@ function build(nonce: string, sections: Section[]): Collection {
     sudoRules: [],
     log: [],
   };
+  // where the next `x` (hex dump) section belongs: the file section just before it
+  let lastContent: ((lines: string[]) => void) | undefined;
   let user: UserReport | undefined;
   let keyFile: KeyFileReport | undefined;
   let extras = false;
@@ -82,8 +84,15 @@ function build(nonce: string, sections: Section[]): Collection {
       case 't':
         c.syntax = { rc: Number(s.args[0]), output: s.lines.filter((l) => l !== '') };
         break;
-      case 'F':
-        c.configFiles.push({ path: absoluteConfigPath(arg), lines: decodeSedL(s.lines) });
+      case 'F': {
+        const file = { path: absoluteConfigPath(arg), lines: decodeSedL(s.lines) };
+        c.configFiles.push(file);
+        lastContent = (lines) => (file.lines = lines);
+        break;
+      }
+      case 'x':
+        lastContent?.(decodeHexDump(s.lines));
+        lastContent = undefined;
         break;
       case 'P':
         c.passwd = s.lines.map(parsePasswd).filter((e): e is PasswdEntry => e !== undefined);
@@ -121,7 +130,11 @@ function build(nonce: string, sections: Section[]): Collection {
         if (keyFile) Object.assign(keyFile, { realPath: arg, realChain: s.lines.map(parseStat) });
         break;
       case 'C':
-        if (keyFile) keyFile.content = decodeSedL(s.lines);
+        if (keyFile) {
+          const target = keyFile;
+          target.content = decodeSedL(s.lines);
+          lastContent = (lines) => (target.content = lines);
+        }
         break;
       case 'X':
         if (keyFile) keyFile.privateKeyHeaders = s.lines.filter((l) => l !== '');
@@ -150,6 +163,22 @@ function build(nonce: string, sections: Section[]): Collection {
     }
   }
   return c;
+}
+
+/** `od -An -v -tx1` output back to lines (a final newline ends the last line, as with sed). */
+export function decodeHexDump(lines: string[]): string[] {
+  const bytes = lines.flatMap((l) =>
+    l
+      .trim()
+      .split(/\s+/)
+      .filter((h) => /^[0-9a-f]{2}$/i.test(h))
+      .map((h) => parseInt(h, 16)),
+  );
+  const text = Buffer.from(bytes).toString('utf8');
+  if (text === '') return [];
+  const out = text.split('\n');
+  if (out[out.length - 1] === '') out.pop();
+  return out;
 }
 
 /** The collector prints names relative to /etc/ssh where sshd_config or an Include said so. */
