@@ -103,7 +103,9 @@ function diagnoseBadKey(line: string): KeyProblem {
   if (!isKeyType(type)) return /^[A-Za-z0-9+/=]{40,}$/.test(type) ? 'not-a-key' : 'unknown-type';
   const blob = decodeBase64(b64);
   if (!blob) return 'bad-base64';
-  return blobKeyType(blob) === type ? 'truncated' : 'type-mismatch';
+  const inner = blobKeyType(blob);
+  if (inner === undefined) return 'not-a-key';
+  return inner === type ? 'truncated' : 'type-mismatch';
 }
 
 function fromRfc4716(lines: string[], repairs: KeyRepair[]): NormalizeResult {
