@@ -1,7 +1,7 @@
 import { RescueError } from '../errors/rescue-error.js';
 import { registerSecret } from '../secrets.js';
 import type { ConsoleChannel, ExpectResult } from './expect.js';
-import { LOGIN_PATTERNS, PASSWORD_PROMPT } from './prompts.js';
+import { LOGIN_PATTERNS, LOGIN_PROMPT, PASSWORD_PROMPT } from './prompts.js';
 
 export interface LoginOptions {
   user: string;
@@ -34,10 +34,19 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
   let userTyped = false;
   let passwordTyped = false;
   let userAttempts = 0;
-  // Only answers to our wake-up count: what was on the line before is history.
+  // Only answers to what we type now count: what was on the line before is history.
   ch.buffer.consume();
   ch.note(`login as ${opts.user}`);
-  ch.type('\r');
+  await ch.screen.settled();
+  if (LOGIN_PROMPT.test(`\n${ch.screen.cursorLine()}`)) {
+    // A login prompt is already waiting (e.g. right after "Login incorrect"): an Enter now would be
+    // read as an empty user name, so answer it directly.
+    ch.type(`${opts.user}\r`);
+    userTyped = true;
+    userAttempts++;
+  } else {
+    ch.type('\r');
+  }
   for (;;) {
     const left = deadline - Date.now();
     const r: ExpectResult = await ch.expect(LOGIN_PATTERNS, {
@@ -49,7 +58,16 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
     });
     switch (r.name) {
       case 'incorrect':
-        if (passwordTyped) throw new RescueError('console.login-failed', { user: opts.user });
+        if (passwordTyped) {
+          // Let the next prompt arrive, so the screen shows it to whoever logs in next.
+          await ch
+            .expect([{ name: 'login', re: LOGIN_PROMPT, filterKernel: true }], {
+              timeoutMs: 10_000,
+              waitingFor: 'the login prompt after a refusal',
+            })
+            .catch(() => undefined);
+          throw new RescueError('console.login-failed', { user: opts.user });
+        }
         // Our wake-up Enter answered someone else's Password: prompt; getty comes back by itself.
         userTyped = false;
         break;
@@ -90,7 +108,9 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
 
 /** The stream since the login prompt is just our user name's echo, and the screen shows the prompt too. */
 async function followsUserName(ch: ConsoleChannel, r: ExpectResult, user: string): Promise<boolean> {
-  if (r.before.trim() !== user) return false;
+  // Exactly the echo of the user name: an extra empty line before it means getty or login read a
+  // line we did not mean as the user name, and this prompt may not be for our user.
+  if (r.before.replace(/\s+$/, '') !== user) return false;
   await ch.screen.settled();
   return PASSWORD_PROMPT.test(`\n${ch.screen.cursorLine()}`);
 }

@@ -29,7 +29,7 @@ export async function becomeRoot(
   ch: ConsoleChannel,
   runner: CommandRunner,
   opts: { user: string; sudoPassword?: string; signal?: AbortSignal },
-): Promise<void> {
+): Promise<ShellInfo> {
   if (opts.sudoPassword) registerSecret(opts.sudoPassword);
   const ask = `${nonce(6)}: `;
   const fail = (reason: string) => new RescueError('console.no-root', { user: opts.user, reason });
@@ -80,7 +80,7 @@ export async function becomeRoot(
         await runner.setup(opts);
         const info = await shellInfo(runner);
         if (info.uid !== 0) throw fail(`sudo gave uid ${info.uid}`);
-        return;
+        return info;
       }
     }
   }

@@ -3,6 +3,7 @@ import type { ConsoleEndpoint } from './endpoint.js';
 import { ConsoleChannel, type ConsoleCounters } from './expect.js';
 import { loginOnConsole, type LoginResult } from './login.js';
 import { becomeRoot, shellInfo, type ShellInfo } from './root.js';
+import { LOGIN_PROMPT, SHELL_PROMPT } from './prompts.js';
 import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
 import { Transcript } from './transcript.js';
 import { openTransport } from './transport/index.js';
@@ -94,12 +95,11 @@ export class ConsoleSession {
     await this.runner.setup({ signal: opts.signal });
     let info = await shellInfo(this.runner);
     if (info.uid !== 0 && opts.root !== false) {
-      await becomeRoot(this.channel, this.runner, {
+      info = await becomeRoot(this.channel, this.runner, {
         user: opts.user,
         sudoPassword: opts.sudoPassword ?? opts.password,
         signal: opts.signal,
       });
-      info = await shellInfo(this.runner);
     }
     this.shell = info;
     this.timings.loginMs = Date.now() - started;
@@ -131,17 +131,34 @@ export class ConsoleSession {
     if (this.shell) await this.runner.resync();
   }
 
+  private async logout(): Promise<void> {
+    await logoutShells(this.channel);
+    this.shell = undefined;
+  }
+
   /** `logout`: end the shell(s) we opened, so no logged-in console is left behind. */
   async close(opts: { logout?: boolean } = {}): Promise<void> {
-    if (opts.logout && this.shell && !this.channel.closed) {
-      // exit twice covers the sudo shell and the login shell; a getty prompt ignores the rest.
-      this.channel.type('exit\rexit\r');
-      await this.channel
-        .expect([{ name: 'login', re: /login: ?$/ }], { timeoutMs: 5000, waitingFor: 'logout' })
-        .catch(() => undefined);
-    }
+    if (opts.logout && this.shell && !this.channel.closed) await this.logout();
     this.transcript.flush();
     await this.channel.close();
+  }
+}
+
+/** Up to three levels of shells (sudo shell, login shell, a nested one) until getty's prompt shows. */
+async function logoutShells(channel: ConsoleChannel): Promise<void> {
+  for (let level = 0; level < 3; level++) {
+    channel.buffer.consume();
+    channel.type('exit\r');
+    const r = await channel
+      .expect(
+        [
+          { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
+          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+        ],
+        { timeoutMs: 5000, waitingFor: 'logout' },
+      )
+      .catch(() => undefined);
+    if (!r || r.name === 'login') return;
   }
 }
 
