@@ -1,0 +1,148 @@
+import { header, json, route, type Route, type SimReply, type SimRequest } from './http.js';
+import type { Keystone } from './keystone.js';
+import { unauthorized } from './keystone.js';
+import type { ConsoleGateways, SimServer } from './servers.js';
+
+/**
+ * Nova compute as OpenStack and ConoHa answer it: servers/detail with regex filters (ip, name),
+ * server by id, 2.6 remote-consoles and the legacy os-getSerialConsole action, 401 without a valid
+ * token. Serial consoles are nova-serialproxy websockets in front of the lab server's console.
+ */
+export interface NovaOptions {
+  keystone: Keystone;
+  servers: () => SimServer[];
+  consoles: ConsoleGateways;
+  projectId: string;
+  userId: string;
+  /** ConoHa: name = the address with dashes, display name in metadata.instance_name_tag. */
+  conoha: boolean;
+}
+
+const itemNotFound = (message: string): SimReply => json(404, { itemNotFound: { code: 404, message } });
+const badRequest = (message: string): SimReply => json(400, { badRequest: { code: 400, message } });
+
+/** The compute microversion a request asked for; none means the base 2.1. */
+function microversion(req: SimRequest): [number, number] {
+  const value =
+    header(req, 'openstack-api-version')?.replace(/^compute\s+/i, '') ??
+    header(req, 'x-openstack-nova-api-version');
+  const m = /^(\d+)\.(\d+)$/.exec(value?.trim() ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : [2, 1];
+}
+const atLeast = (v: [number, number], major: number, minor: number) =>
+  v[0] > major || (v[0] === major && v[1] >= minor);
+
+function regex(pattern: string | null): RegExp | undefined | 'invalid' {
+  if (pattern === null) return undefined;
+  try {
+    return new RegExp(pattern);
+  } catch {
+    return 'invalid';
+  }
+}
+
+export function novaServer(server: SimServer, o: Pick<NovaOptions, 'conoha' | 'projectId' | 'userId'>) {
+  const dashed = server.address.replace(/\./g, '-');
+  const network = o.conoha ? `ext-${dashed.replace(/-\d+$/, '-0')}-24` : 'lab-net';
+  return {
+    id: server.uuid,
+    name: o.conoha ? dashed : server.name,
+    status: 'ACTIVE',
+    tenant_id: o.projectId,
+    user_id: o.userId,
+    metadata: o.conoha ? { instance_name_tag: server.name } : {},
+    hostId: 'lab',
+    image: { id: 'debian-lab', links: [] },
+    flavor: { id: 'lab', links: [] },
+    addresses: {
+      [network]: [
+        {
+          addr: server.address,
+          version: 4,
+          'OS-EXT-IPS:type': 'fixed',
+          'OS-EXT-IPS-MAC:mac_addr': 'fa:16:3e:00:00:00',
+        },
+      ],
+    },
+    accessIPv4: '',
+    accessIPv6: '',
+    key_name: null,
+    'OS-EXT-AZ:availability_zone': 'nova',
+    'OS-EXT-STS:power_state': 1,
+    'OS-EXT-STS:task_state': null,
+    'OS-EXT-STS:vm_state': 'active',
+    progress: 0,
+    links: [],
+  };
+}
+
+/** Routes relative to the compute root (…/v2.1 or ConoHa 2.0's …/v2/{tenant}). */
+export function novaRoutes(o: NovaOptions): Route[] {
+  const guarded =
+    (handler: (req: SimRequest, m: RegExpExecArray) => SimReply | Promise<SimReply>) =>
+    (req: SimRequest, m: RegExpExecArray) => (o.keystone.valid(req) ? handler(req, m) : unauthorized());
+  const byId = (id: string | undefined) => o.servers().find((s) => s.uuid === id);
+  const notFoundId = (id: string | undefined) => itemNotFound(`Instance ${id ?? ''} could not be found.`);
+
+  const list = (req: SimRequest): SimReply => {
+    const ip = regex(req.query.get('ip'));
+    const name = regex(req.query.get('name'));
+    if (ip === 'invalid' || name === 'invalid') return badRequest('Invalid regular expression in filter.');
+    // Lab servers have IPv4 only: an ip6 filter matches nothing.
+    const ip6 = req.query.get('ip6');
+    const servers = o
+      .servers()
+      .map((s) => novaServer(s, o))
+      .filter(
+        (s) =>
+          !ip ||
+          Object.values(s.addresses)
+            .flat()
+            .some((a) => ip.test(a.addr)),
+      )
+      .filter((s) => !name || name.test(s.name))
+      .filter(() => ip6 === null);
+    return json(200, { servers });
+  };
+
+  const remoteConsole = async (req: SimRequest, m: RegExpExecArray): Promise<SimReply> => {
+    const server = byId(m[1]);
+    if (!atLeast(microversion(req), 2, 6)) return itemNotFound('The resource could not be found.');
+    if (!server) return notFoundId(m[1]);
+    const remote = req.body.remote_console as { protocol?: string; type?: string } | undefined;
+    if (!remote || remote.protocol !== 'serial' || remote.type !== 'serial') {
+      // The lab has text consoles only; Nova says this when a console type is disabled.
+      return badRequest(`Unavailable console type ${remote?.type ?? ''}.`);
+    }
+    const url = await o.consoles.nova(server);
+    return json(200, { remote_console: { protocol: 'serial', type: 'serial', url } });
+  };
+
+  const action = async (req: SimRequest, m: RegExpExecArray): Promise<SimReply> => {
+    const server = byId(m[1]);
+    if (!server) return notFoundId(m[1]);
+    const serial = req.body['os-getSerialConsole'] as { type?: string } | undefined;
+    // Removed from the API at 2.6 in favour of remote-consoles.
+    if (!serial || atLeast(microversion(req), 2, 6)) {
+      const name = Object.keys(req.body)[0] ?? '';
+      return badRequest(`There is no such action: ${name}`);
+    }
+    if (serial.type !== 'serial') return badRequest(`Unavailable console type ${serial.type ?? ''}.`);
+    const url = await o.consoles.nova(server);
+    return json(200, { console: { type: 'serial', url } });
+  };
+
+  return [
+    route('GET', /^\/servers\/detail$/, guarded(list)),
+    route(
+      'GET',
+      /^\/servers\/([^/]+)$/,
+      guarded((_req, m) => {
+        const server = byId(m[1]);
+        return server ? json(200, { server: novaServer(server, o) }) : notFoundId(m[1]);
+      }),
+    ),
+    route('POST', /^\/servers\/([^/]+)\/remote-consoles$/, guarded(remoteConsole)),
+    route('POST', /^\/servers\/([^/]+)\/action$/, guarded(action)),
+  ];
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { startSimulator, type Simulator, type SimulatedProvider } from '../../lab/simulator/index.js';
+import { loadProvider } from '../../providers/index.js';
+import { ConsoleSession } from '../../src/console/session.js';
+import { isRescueError } from '../../src/errors/rescue-error.js';
+import { labDescribe } from '../support/lab-guard.js';
+
+/**
+ * The real adapters, unchanged, against the simulator: vendor API calls find a real lab server by
+ * its address, the console URL they get leads through the lab's gateways to its getty, and the
+ * console engine logs in as root there.
+ */
+labDescribe('provider simulator → real adapters → lab server console', () => {
+  let booted: BootedScenario;
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    booted = await bootScenario('story-wrong-dir');
+    sim = await startSimulator({ servers: [booted.server] });
+  });
+
+  afterAll(async () => {
+    await sim?.close();
+    await booted?.server.destroy();
+  });
+
+  // provider, endpoint kind, the console API call it must have made
+  const cases: Array<[SimulatedProvider, string, RegExp]> = [
+    ['conoha', 'serial-ws', /^\/conoha\/compute\/v2\.1\/servers\/[^/]+\/remote-consoles$/],
+    ['openstack', 'serial-ws', /^\/openstack\/compute\/v2\.1\/servers\/[^/]+\/remote-consoles$/],
+    ['proxmox', 'termproxy-ws', /^\/api2\/json\/nodes\/lab\/qemu\/100\/termproxy$/],
+    ['linode', 'serial-ssh', /^\/linode\/v4\/profile$/],
+  ];
+
+  for (const [provider, kind, apiCall] of cases) {
+    it(`${provider}: finds the server by IP, opens its ${kind} console and logs in as root`, async () => {
+      const adapter = await loadProvider(provider, sim.context(provider));
+      const server = await adapter.findServer({ ip: booted.server.address });
+      expect(server).toMatchObject({ provider, status: 'running', name: booted.server.name });
+      expect(server.addresses.ipv4).toContain(booted.server.address);
+
+      const endpoint = await adapter.openConsole(server, 'serial');
+      expect(endpoint.kind).toBe(kind);
+      expect(sim.log.some((e) => apiCall.test(e.path))).toBe(true);
+
+      const session = await ConsoleSession.open(endpoint);
+      try {
+        const login = await session.login({ user: 'root', password: PASSWORDS.root });
+        expect(login.uid).toBe(0);
+        const result = await session.run('hostname');
+        expect(result.exitCode).toBe(0);
+        expect(result.stdout.trim()).toBe('vps');
+      } finally {
+        await session.close({ logout: true });
+      }
+    });
+  }
+
+  it('conoha VPS 2.0: Keystone v2.0 token and the legacy serial console action', async () => {
+    const adapter = await loadProvider('conoha', sim.context('conoha', { variant: 'conoha-v2' }));
+    const server = await adapter.findServer({ name: booted.server.name });
+    const endpoint = await adapter.openConsole(server, 'serial');
+    expect(endpoint.kind).toBe('serial-ws');
+    expect(sim.log.at(-1)?.path).toMatch(/\/conoha\/compute\/v2\/[0-9a-f]+\/servers\/[^/]+\/action$/);
+    const session = await ConsoleSession.open(endpoint);
+    try {
+      await session.login({ user: 'root', password: PASSWORDS.root });
+      expect((await session.run('hostname')).stdout.trim()).toBe('vps');
+    } finally {
+      await session.close({ logout: true });
+    }
+  });
+
+  const wrong: Record<SimulatedProvider, Record<string, string>> = {
+    conoha: { OS_PASSWORD: 'not-the-password' },
+    openstack: { OS_PASSWORD: 'not-the-password' },
+    proxmox: { PROXMOX_VE_API_TOKEN: 'root@pam!rescue=00000000-0000-0000-0000-000000000000' },
+    linode: { LINODE_TOKEN: 'f'.repeat(64) },
+  };
+  for (const [provider, override] of Object.entries(wrong) as Array<
+    [SimulatedProvider, Record<string, string>]
+  >) {
+    it(`${provider}: wrong credentials are auth.failed (401), unknown address is provider.not-found`, async () => {
+      const ctx = sim.context(provider);
+      const bad = await loadProvider(provider, { ...ctx, env: { ...ctx.env, ...override } });
+      const denied = await bad.findServer({ ip: booted.server.address }).catch((e: unknown) => e);
+      expect(isRescueError(denied) && denied.code).toBe('auth.failed');
+      expect(isRescueError(denied) && denied.params.status).toBe(401);
+
+      const good = await loadProvider(provider, ctx);
+      const missing = await good.findServer({ ip: '127.0.1.254' }).catch((e: unknown) => e);
+      expect(isRescueError(missing) && missing.code).toBe('provider.not-found');
+    });
+  }
+});
