@@ -136,6 +136,28 @@ const EXTRA: DiagnoseCase[] = (
       primary: null,
     },
     {
+      id: 'x-file-owned-by-other',
+      build: (c) =>
+        hardenedAlice(
+          keyFiles({ user: 'alice', content: c.key.publicKey, owner: 'bob:bob', fileMode: 0o644 }),
+          {
+            users: [ALICE, { name: 'bob' }],
+          },
+        ),
+      expectedCauses: ['keys.owner'],
+    },
+    {
+      id: 'x-not-regular',
+      build: (c) => ({
+        ...alice(c, c.key.publicKey),
+        files: [
+          { path: '/home/alice/.ssh', mode: 0o700, owner: 'alice:alice' },
+          { path: '/home/alice/.ssh/authorized_keys', mode: 0o700, owner: 'alice:alice' },
+        ],
+      }),
+      expectedCauses: ['keys.not-regular'],
+    },
+    {
       id: 'x-dsa-key',
       keyType: 'dsa',
       build: (c) => alice(c, c.key.publicKey),
