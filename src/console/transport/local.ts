@@ -27,8 +27,17 @@ export class StreamTransport extends BaseTransport {
     if (!this.closed) this.output.write(toBuffer(data));
   }
 
+  /** Flushes what was typed last (a passthrough's final keys) before the stream goes. */
   async close(): Promise<void> {
     this.emitClose('closed by us');
+    if (this.stream.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 500);
+      this.output.end(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.stream.destroy();
   }
 }
