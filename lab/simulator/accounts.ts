@@ -4,8 +4,11 @@ import type { KeystoneAccount } from './keystone.js';
 import type { LinodeAccount } from './linode.js';
 import type { ProxmoxAccount } from './proxmox.js';
 
-/** ConoHa VPS 2.0 (Keystone v2.0, legacy console actions) instead of the default 3.0. */
-export type SimVariant = 'conoha-v2';
+/**
+ * Other ways the same vendor is used: ConoHa VPS 2.0 (Keystone v2.0, legacy console actions),
+ * OpenStack application credentials, Proxmox user + password (ticket login) instead of an API token.
+ */
+export type SimVariant = 'conoha-v2' | 'openstack-appcred' | 'proxmox-password';
 
 export interface SimAccounts {
   openstack: KeystoneAccount;
@@ -71,6 +74,14 @@ export function simEnv(
   switch (provider) {
     case 'openstack': {
       const a = accounts.openstack;
+      if (variant === 'openstack-appcred' && a.applicationCredential) {
+        return {
+          OS_AUTH_URL: simEndpoint(base, provider),
+          OS_APPLICATION_CREDENTIAL_ID: a.applicationCredential.id,
+          OS_APPLICATION_CREDENTIAL_SECRET: a.applicationCredential.secret,
+          OS_REGION_NAME: 'RegionOne',
+        };
+      }
       return {
         OS_AUTH_URL: simEndpoint(base, provider),
         OS_USERNAME: a.userName,
@@ -94,6 +105,13 @@ export function simEnv(
       };
     }
     case 'proxmox':
+      if (variant === 'proxmox-password') {
+        return {
+          PROXMOX_VE_ENDPOINT: base,
+          PROXMOX_VE_USERNAME: accounts.proxmox.username,
+          PROXMOX_VE_PASSWORD: accounts.proxmox.password,
+        };
+      }
       return {
         PROXMOX_VE_ENDPOINT: base,
         PROXMOX_VE_API_TOKEN: `${accounts.proxmox.tokenId}=${accounts.proxmox.tokenSecret}`,
