@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import {
+  bootScenario,
+  createServer,
+  PASSWORDS,
+  type BootedScenario,
+  type LabServer,
+} from '../../lab/index.js';
 import { startSimulator, type Simulator, type SimulatedProvider } from '../../lab/simulator/index.js';
 import { loadProvider } from '../../providers/index.js';
+import type { ConsoleEndpoint } from '../../src/console/endpoint.js';
 import { ConsoleSession } from '../../src/console/session.js';
 import { isRescueError } from '../../src/errors/rescue-error.js';
 import { labDescribe } from '../support/lab-guard.js';
@@ -13,47 +20,68 @@ import { labDescribe } from '../support/lab-guard.js';
  */
 labDescribe('provider simulator → real adapters → lab server console', () => {
   let booted: BootedScenario;
+  // A second server with another hostname proves each console leads to the server that was found.
+  let other: LabServer;
   let sim: Simulator;
 
   beforeAll(async () => {
-    booted = await bootScenario('story-wrong-dir');
-    sim = await startSimulator({ servers: [booted.server] });
+    const [b, o] = await Promise.allSettled([
+      bootScenario('story-wrong-dir'),
+      createServer({ hostname: 'db02', rootPassword: PASSWORDS.root }),
+    ]);
+    if (b.status === 'fulfilled') booted = b.value;
+    if (o.status === 'fulfilled') other = o.value;
+    if (b.status === 'rejected') throw b.reason;
+    if (o.status === 'rejected') throw o.reason;
+    sim = await startSimulator({ servers: [booted.server, other] });
   });
 
   afterAll(async () => {
     await sim?.close();
-    await booted?.server.destroy();
+    await Promise.allSettled([booted?.server.destroy(), other?.destroy()]);
   });
+
+  /** Log in as root on the console, check `hostname`, log out. */
+  async function hostnameOnConsole(endpoint: ConsoleEndpoint): Promise<string> {
+    const session = await ConsoleSession.open(endpoint);
+    try {
+      const login = await session.login({ user: 'root', password: PASSWORDS.root });
+      expect(login.uid).toBe(0);
+      const result = await session.run('hostname');
+      expect(result.exitCode).toBe(0);
+      return result.stdout.trim();
+    } finally {
+      await session.close({ logout: true });
+    }
+  }
 
   // provider, endpoint kind, the console API call it must have made
   const cases: Array<[SimulatedProvider, string, RegExp]> = [
     ['conoha', 'serial-ws', /^\/conoha\/compute\/v2\.1\/servers\/[^/]+\/remote-consoles$/],
     ['openstack', 'serial-ws', /^\/openstack\/compute\/v2\.1\/servers\/[^/]+\/remote-consoles$/],
-    ['proxmox', 'termproxy-ws', /^\/api2\/json\/nodes\/lab\/qemu\/100\/termproxy$/],
+    ['proxmox', 'termproxy-ws', /^\/api2\/json\/nodes\/lab\/qemu\/101\/vncwebsocket$/],
     ['linode', 'serial-ssh', /^\/linode\/v4\/profile$/],
   ];
 
   for (const [provider, kind, apiCall] of cases) {
-    it(`${provider}: finds the server by IP, opens its ${kind} console and logs in as root`, async () => {
+    it(`${provider}: finds each server by IP, opens its ${kind} console and logs in as root`, async () => {
       const adapter = await loadProvider(provider, sim.context(provider));
-      const server = await adapter.findServer({ ip: booted.server.address });
-      expect(server).toMatchObject({ provider, status: 'running', name: booted.server.name });
-      expect(server.addresses.ipv4).toContain(booted.server.address);
-
-      const endpoint = await adapter.openConsole(server, 'serial');
-      expect(endpoint.kind).toBe(kind);
+      const targets: Array<[LabServer, string]> = [
+        [booted.server, 'vps'],
+        [other, 'db02'],
+      ];
+      const hostnames = await Promise.all(
+        targets.map(async ([lab]) => {
+          const server = await adapter.findServer({ ip: lab.address });
+          expect(server).toMatchObject({ provider, status: 'running', name: lab.name });
+          expect(server.addresses.ipv4).toContain(lab.address);
+          const endpoint = await adapter.openConsole(server, 'serial');
+          expect(endpoint.kind).toBe(kind);
+          return hostnameOnConsole(endpoint);
+        }),
+      );
+      expect(hostnames).toEqual(targets.map(([, hostname]) => hostname));
       expect(sim.log.some((e) => apiCall.test(e.path))).toBe(true);
-
-      const session = await ConsoleSession.open(endpoint);
-      try {
-        const login = await session.login({ user: 'root', password: PASSWORDS.root });
-        expect(login.uid).toBe(0);
-        const result = await session.run('hostname');
-        expect(result.exitCode).toBe(0);
-        expect(result.stdout.trim()).toBe('vps');
-      } finally {
-        await session.close({ logout: true });
-      }
     });
   }
 
@@ -63,13 +91,7 @@ labDescribe('provider simulator → real adapters → lab server console', () =>
     const endpoint = await adapter.openConsole(server, 'serial');
     expect(endpoint.kind).toBe('serial-ws');
     expect(sim.log.at(-1)?.path).toMatch(/\/conoha\/compute\/v2\/[0-9a-f]+\/servers\/[^/]+\/action$/);
-    const session = await ConsoleSession.open(endpoint);
-    try {
-      await session.login({ user: 'root', password: PASSWORDS.root });
-      expect((await session.run('hostname')).stdout.trim()).toBe('vps');
-    } finally {
-      await session.close({ logout: true });
-    }
+    expect(await hostnameOnConsole(endpoint)).toBe('vps');
   });
 
   const wrong: Record<SimulatedProvider, Record<string, string>> = {
