@@ -29,6 +29,7 @@ const LAB_PACKAGES = {
   'openssh-client': 'ssh',
   'util-linux': 'nsenter',
   bsdutils: 'script',
+  'busybox-static': 'busybox',
 };
 const has = (command) => {
   try {

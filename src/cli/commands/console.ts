@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { RescueError } from '../../errors/rescue-error.js';
 import { t } from '../../i18n/index.js';
 import { mask, registerSecret } from '../../secrets.js';
@@ -7,40 +6,7 @@ import { passthrough, type PassthroughIo } from '../../console/passthrough.js';
 import { openTransport, parseConnectUrl } from '../../console/transport/index.js';
 import type { CliContext } from '../context.js';
 import type { CliCommand } from './index.js';
-
-function readSecretFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  } catch (err) {
-    throw new RescueError('usage', { message: `cannot read ${path}: ${(err as Error).message}` });
-  }
-}
-
-/** A password typed at the terminal with echo off; only when stdin is a terminal. */
-function promptSecret(prompt: string, ctx: CliContext): Promise<string | undefined> {
-  const input = process.stdin;
-  if (!input.isTTY) return Promise.resolve(undefined);
-  ctx.stderr(prompt);
-  input.setRawMode(true);
-  input.resume();
-  return new Promise((resolve) => {
-    let value = '';
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n' || ch === '\x03') {
-          input.off('data', onData);
-          input.setRawMode(false);
-          input.pause();
-          ctx.stderr('\n');
-          resolve(ch === '\x03' ? undefined : value);
-          return;
-        }
-        value = ch === '\x7f' ? value.slice(0, -1) : value + ch;
-      }
-    };
-    input.on('data', onData);
-  });
-}
+import { promptSecret, readSecretFile } from '../secret-input.js';
 
 /** Test seam: where the passthrough reads and writes (the real terminal by default). */
 export const consoleIo: { get: () => PassthroughIo } = {

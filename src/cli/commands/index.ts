@@ -2,16 +2,17 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { consoleCommand } from './console.js';
 import { providersCommand } from './providers.js';
+import { rescueCommand } from './rescue.js';
 
 /**
  * A CLI command: `register` declares its options on yargs, `run` does the work.
  * Commands throw RescueError for known failures; main() turns that into one line and an exit code.
  */
 export interface CliCommand {
-  command: string;
+  command: string | readonly string[];
   describe: (ctx: CliContext) => string;
   builder: (yargs: Argv, ctx: CliContext) => Argv;
   run: (args: Record<string, unknown>, ctx: CliContext) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [consoleCommand, providersCommand];
+export const commands: CliCommand[] = [rescueCommand, consoleCommand, providersCommand];

@@ -1,0 +1,209 @@
+import type { Collection } from '../diagnose/collection.js';
+import type { Finding, FixOp } from '../diagnose/findings.js';
+import { quote, type TxStep } from './transaction.js';
+
+/**
+ * Turns the analyser's fix descriptors into transaction steps. Every path a user could have planted
+ * is guarded: no symlink in the way, no hard-linked file, nothing that resolves outside the user's
+ * home. A user-controlled path never makes root touch a file of someone else.
+ */
+
+export interface CompiledFixes {
+  steps: TxStep[];
+  backupFiles: string[];
+  backupModes: string[];
+  /** Findings whose fix is not automatic (manual, or an op this version does not run). */
+  skipped: Finding[];
+  /** Findings that will be fixed. */
+  applied: Finding[];
+}
+
+interface Owner {
+  home: string;
+  uid: number;
+  gid: number;
+}
+
+/** sh guard: $1 path, $2 home. Refuses symlinks, multiply-linked files and paths resolving outside home. */
+const GUARD = `g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
+case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`;
+
+function ownerOf(c: Collection, user: string | undefined): Owner | undefined {
+  const entry = c.passwd.find((p) => p.name === user);
+  return entry ? { home: entry.home, uid: entry.uid, gid: entry.gid } : undefined;
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+/** Replace a user's key file with `lines`: written beside it, then renamed over it (never through a link). */
+function writeKeyFile(path: string, lines: string[], o: Owner, tag: string): string {
+  const d = dirOf(path);
+  return [
+    GUARD,
+    `g ${quote(d)} ${quote(o.home)}||{ [ ! -e ${quote(d)} ]&&g ${quote(dirOf(d))} ${quote(o.home)}; }||exit 3`,
+    `[ -d ${quote(path)} ]&&exit 3`,
+    `[ -d ${quote(d)} ]||{ mkdir ${quote(d)}&&chown ${o.uid}:${o.gid} ${quote(d)}&&chmod 700 ${quote(d)}; }||exit 3`,
+    `t=${quote(d)}/.vps-rescue-$$`,
+    `cat > "$t" <<'${tag}'\n${lines.join('\n')}\n${tag}`,
+    `chown ${o.uid}:${o.gid} "$t"&&chmod 600 "$t"&&mv -f "$t" ${quote(path)}`,
+  ].join('\n');
+}
+
+type Content = (path: string) => string[] | undefined;
+
+/** The new lines of a key file after a line-level op, computed here from what the collector printed. */
+function editedLines(content: Content, op: FixOp): { path: string; lines: string[] } | undefined {
+  switch (op.op) {
+    case 'join-lines':
+    case 'convert-rfc4716':
+    case 'delete-lines': {
+      const lines = content(op.path);
+      if (!lines) return undefined;
+      const [first, last] = op.lines;
+      const replacement =
+        op.op === 'join-lines'
+          ? [
+              lines
+                .slice(first - 1, last)
+                .map((l) => l.trim())
+                .join(''),
+            ]
+          : op.op === 'convert-rfc4716'
+            ? [op.key]
+            : [];
+      return { path: op.path, lines: [...lines.slice(0, first - 1), ...replacement, ...lines.slice(last)] };
+    }
+    case 'replace-line': {
+      const lines = content(op.path);
+      return lines && { path: op.path, lines: lines.map((l, i) => (i === op.line - 1 ? op.text : l)) };
+    }
+    case 'strip-bom': {
+      const lines = content(op.path);
+      return lines && { path: op.path, lines: lines.map((l) => l.replace(/^\uFEFF/, '').replace(/\r$/, '')) };
+    }
+    case 'add-key':
+    case 'move-key': {
+      const target = op.op === 'add-key' ? op.path : op.to;
+      const key = op.op === 'add-key' ? op.key : content(op.from)?.[op.line - 1];
+      if (!key) return undefined;
+      const existing = content(target) ?? [];
+      if (existing.some((l) => l.trim() === key.trim())) return { path: target, lines: existing };
+      return { path: target, lines: [...existing, key.trim()] };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function opUser(op: FixOp): string | undefined {
+  return 'user' in op ? op.user : undefined;
+}
+
+export function compileFixes(c: Collection, findings: Finding[], txId: string): CompiledFixes {
+  const out: CompiledFixes = { steps: [], backupFiles: [], backupModes: [], skipped: [], applied: [] };
+  // Several line edits on one file apply to the same text, in order; the file is written once.
+  const edited = new Map<string, { lines: string[]; owner: Owner }>();
+  const content: Content = (p) => edited.get(p)?.lines ?? c.keyFiles[p]?.content;
+  const seen = new Set<string>();
+  const tag = `VR_KEYS_${txId.replace(/\W/g, '')}`;
+
+  for (const f of findings) {
+    const key = JSON.stringify(f.fix);
+    if (seen.has(key)) {
+      out.applied.push(f);
+      continue;
+    }
+    const owner = ownerOf(c, f.user ?? opUser(f.fix));
+    const edit = owner ? editedLines(content, f.fix) : undefined;
+    const step = edit ? undefined : simpleStep(f.fix, owner);
+    if (edit && owner) edited.set(edit.path, { lines: edit.lines, owner });
+    else if (step) {
+      out.steps.push(step.step);
+      out.backupFiles.push(...step.files);
+      out.backupModes.push(...step.modes);
+    } else {
+      out.skipped.push(f);
+      continue;
+    }
+    seen.add(key);
+    out.applied.push(f);
+  }
+
+  for (const [path, { lines, owner }] of edited) {
+    out.backupFiles.push(path);
+    out.steps.unshift({ name: `write ${path}`, code: writeKeyFile(path, lines, owner, tag) });
+  }
+  return out;
+}
+
+interface Simple {
+  step: TxStep;
+  files: string[];
+  modes: string[];
+}
+
+function simpleStep(op: FixOp, o: Owner | undefined): Simple | undefined {
+  const guarded = (path: string, code: string) =>
+    o ? `${GUARD}\ng ${quote(path)} ${quote(o.home)}||exit 3\n${code}` : undefined;
+  switch (op.op) {
+    case 'chmod': {
+      const code = guarded(op.path, `chmod ${op.mode} ${quote(op.path)}`);
+      return code ? { step: { name: `chmod ${op.path}`, code }, files: [], modes: [op.path] } : undefined;
+    }
+    case 'chown': {
+      const code = guarded(op.path, `chown -h ${quote(`${op.owner}:${op.group}`)} ${quote(op.path)}`);
+      return code ? { step: { name: `chown ${op.path}`, code }, files: [], modes: [op.path] } : undefined;
+    }
+    case 'rename': {
+      if (!o) return undefined;
+      const code = `${GUARD}\ng ${quote(op.from)} ${quote(o.home)}&&g ${quote(dirOf(op.to))} ${quote(o.home)}||exit 3\n[ -e ${quote(op.to)} ]&&exit 4\nmv ${quote(op.from)} ${quote(op.to)}`;
+      return { step: { name: `rename ${op.from}`, code }, files: [op.from, op.to], modes: [] };
+    }
+    case 'remove-private-key': {
+      const code = guarded(
+        op.path,
+        `sed -i '/-----BEGIN .*PRIVATE KEY-----/,/-----END .*PRIVATE KEY-----/d' ${quote(op.path)}`,
+      );
+      return code
+        ? { step: { name: `remove private key ${op.path}`, code }, files: [op.path], modes: [] }
+        : undefined;
+    }
+    case 'config-comment':
+      return {
+        step: {
+          name: `comment ${op.path}:${op.line}`,
+          code: `sed -i '${op.line}s/^/# vps-rescue: /' ${quote(op.path)}`,
+        },
+        files: [op.path],
+        modes: [],
+      };
+    case 'set-shell':
+      return {
+        step: {
+          name: `shell ${op.user}`,
+          code: `[ -x ${quote(op.shell)} ]&&usermod -s ${quote(op.shell)} ${quote(op.user)}`,
+        },
+        files: ['/etc/passwd'],
+        modes: [],
+      };
+    case 'unlock':
+      return {
+        step: { name: `unlock ${op.user}`, code: `usermod -U ${quote(op.user)}` },
+        files: ['/etc/shadow'],
+        modes: [],
+      };
+    case 'clear-expiry':
+      return {
+        step: { name: `expiry ${op.user}`, code: `chage -E -1 ${quote(op.user)}` },
+        files: ['/etc/shadow'],
+        modes: [],
+      };
+    case 'service-start':
+      // The transaction's reload starts sshd when it is not running.
+      return { step: { name: `start ${op.unit}`, code: 'true' }, files: [], modes: [] };
+    default:
+      return undefined;
+  }
+}

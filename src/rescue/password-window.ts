@@ -1,0 +1,147 @@
+import type { Collection } from '../diagnose/collection.js';
+import { quote, type Transaction, type TxStep } from './transaction.js';
+
+export const WINDOW_DIR = '/etc/vps-rescue';
+export const CLOSER = `${WINDOW_DIR}/close-window`;
+export const DROPIN = '/etc/ssh/sshd_config.d/00-vps-rescue.conf';
+const MAIN_CONFIG = '/etc/ssh/sshd_config';
+const UNIT_DIR = '/etc/systemd/system';
+const UNITS = ['vps-rescue-window.timer', 'vps-rescue-window.service', 'vps-rescue-window-boot.service'];
+
+export interface WindowOptions {
+  txId: string;
+  user: string;
+  /** minutes; undefined = permanent (explicit opt-out of the time limit) */
+  windowMinutes?: number;
+  now: Date;
+  /** Set a password first (the account has none); it comes in the environment as VRPW, never in the script. */
+  setPassword?: boolean;
+  /** Expire the new password so the customer must change it at first login. */
+  expirePassword?: boolean;
+}
+
+export interface WindowPlan {
+  mode: 'dropin' | 'inline';
+  deadline?: Date;
+  tx: Transaction;
+}
+
+/** Whether sshd_config reads sshd_config.d (Debian/Ubuntu, RHEL 9): then a drop-in named to sort first wins. */
+export function usesDropIns(c: Collection): boolean {
+  const main = c.configFiles.find((f) => f.path === MAIN_CONFIG);
+  return (main?.lines ?? []).some((l) => /^\s*include\s+\S*sshd_config\.d\/\*\.conf\b/i.test(l));
+}
+
+function matchBlock(o: WindowOptions, deadline?: Date): string[] {
+  const until = deadline ? `until ${deadline.toISOString()}, then removed automatically` : 'permanent';
+  return [
+    `# vps-rescue ${o.txId}: password login for ${o.user} only (${until})`,
+    `Match User ${o.user}`,
+    '\tPasswordAuthentication yes',
+    '\tAuthenticationMethods any',
+  ];
+}
+
+/** The script that ends the window: remove our lines, check, reload. At boot it runs before sshd. */
+function closerScript(mode: 'dropin' | 'inline', txId: string, deadline: Date): string {
+  const remove =
+    mode === 'dropin'
+      ? `rm -f ${DROPIN}`
+      : `sed -i '/^# BEGIN vps-rescue ${txId}$/,/^# END vps-rescue ${txId}$/d' ${MAIN_CONFIG}`;
+  return [
+    '#!/bin/sh',
+    `# Ends the temporary password window opened by vps-rescue ${txId}.`,
+    `[ "$1" = boot ] && [ "$(date +%s)" -lt ${Math.floor(deadline.getTime() / 1000)} ] && exit 0`,
+    remove,
+    `rm -f ${UNITS.map((u) => `${UNIT_DIR}/${u}`).join(' ')} ${UNIT_DIR}/*.wants/vps-rescue-window*`,
+    `[ "$1" = boot ] && exit 0`,
+    'systemctl daemon-reload 2>/dev/null',
+    'sshd -t && { systemctl reload ssh 2>/dev/null || systemctl reload sshd 2>/dev/null || rc-service sshd reload 2>/dev/null || kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null | head -n1); }',
+    `logger -t vps-rescue "password window ${txId} closed" 2>/dev/null`,
+    'exit 0',
+  ].join('\n');
+}
+
+function calendar(d: Date): string {
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+}
+
+/** Writes a file from a here-document inside the transaction (the content holds no secret). */
+function writeFileStep(name: string, path: string, content: string, mode: string): TxStep {
+  return { name, code: `cat > ${quote(path)} <<'VR_EOF'\n${content}\nVR_EOF\nchmod ${mode} ${quote(path)}` };
+}
+
+function unitSteps(o: WindowOptions, deadline: Date): TxStep[] {
+  const service = `[Unit]\nDescription=vps-rescue: end the password window ${o.txId}\n[Service]\nType=oneshot\nExecStart=${CLOSER}`;
+  const timer = `[Unit]\nDescription=vps-rescue: end the password window ${o.txId}\n[Timer]\nOnCalendar=${calendar(deadline)}\nAccuracySec=1s\nPersistent=true\n[Install]\nWantedBy=timers.target`;
+  // After a reboot past the deadline the window must not open again, even for a moment.
+  const boot = `[Unit]\nDescription=vps-rescue: close an expired password window before sshd starts\nDefaultDependencies=no\nAfter=local-fs.target\nBefore=ssh.service sshd.service\n[Service]\nType=oneshot\nExecStart=${CLOSER} boot\n[Install]\nWantedBy=multi-user.target`;
+  return [
+    writeFileStep('write-timer-service', `${UNIT_DIR}/vps-rescue-window.service`, service, '644'),
+    writeFileStep('write-timer', `${UNIT_DIR}/vps-rescue-window.timer`, timer, '644'),
+    writeFileStep('write-boot-check', `${UNIT_DIR}/vps-rescue-window-boot.service`, boot, '644'),
+    {
+      name: 'schedule-close',
+      code: 'systemctl daemon-reload && systemctl enable -q vps-rescue-window-boot.service && systemctl enable -q --now vps-rescue-window.timer',
+    },
+  ];
+}
+
+export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
+  const mode = usesDropIns(c) ? 'dropin' : 'inline';
+  const deadline =
+    o.windowMinutes === undefined ? undefined : new Date(o.now.getTime() + o.windowMinutes * 60_000);
+  const block = matchBlock(o, deadline);
+  const steps: TxStep[] = [];
+  const backupFiles: string[] = [];
+
+  if (o.setPassword) {
+    backupFiles.push('/etc/shadow');
+    steps.push({ name: 'set-password', code: `printf '%s:%s\\n' ${quote(o.user)} "$VRPW" | chpasswd` });
+    if (o.expirePassword)
+      steps.push({ name: 'expire-password', code: `passwd -e ${quote(o.user)} >/dev/null` });
+  }
+
+  if (mode === 'dropin') {
+    backupFiles.push(DROPIN);
+    steps.push(writeFileStep('write-dropin', DROPIN, block.join('\n'), '644'));
+  } else {
+    backupFiles.push(MAIN_CONFIG);
+    // Before the first Match block, so no earlier Match can win for the user.
+    const marked = [`# BEGIN vps-rescue ${o.txId}`, ...block, 'Match all', `# END vps-rescue ${o.txId}`];
+    const blockFile = `${WINDOW_DIR}/block-${o.txId}`;
+    steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}` });
+    steps.push(writeFileStep('write-block', blockFile, marked.join('\n'), '600'));
+    steps.push({
+      name: 'insert-match',
+      code: `awk -v f=${blockFile} 'function b(){while((getline l<f)>0)print l} !d&&/^[ \\t]*[Mm][Aa][Tt][Cc][Hh][ \\t]/{b();d=1} {print} END{if(!d)b()}' ${MAIN_CONFIG} > ${MAIN_CONFIG}.vr && cat ${MAIN_CONFIG}.vr > ${MAIN_CONFIG} && rm -f ${MAIN_CONFIG}.vr ${blockFile}`,
+    });
+  }
+
+  if (deadline) {
+    backupFiles.push(CLOSER, ...UNITS.map((u) => `${UNIT_DIR}/${u}`));
+    steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}` });
+    steps.push(writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'));
+    steps.push({
+      name: 'schedule-close',
+      code: `if [ -d /run/systemd/system ]; then :; else (setsid sh -c 'sleep ${(o.windowMinutes ?? 0) * 60}; ${CLOSER}' </dev/null >/dev/null 2>&1 &); fi`,
+    });
+    steps.push(
+      ...unitSteps(o, deadline).map((s) => ({
+        ...s,
+        code: `[ -d /run/systemd/system ] || exit 0\n${s.code}`,
+      })),
+    );
+  }
+
+  const checks: TxStep[] = [
+    {
+      name: 'not-effective',
+      code: `sshd -T -C user=${o.user},host=vps-rescue-check,addr=127.0.0.1 | grep -qix 'passwordauthentication yes'`,
+    },
+  ];
+  return { mode, deadline, tx: { id: o.txId, backupFiles, backupModes: [], steps, checks } };
+}

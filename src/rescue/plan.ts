@@ -1,0 +1,109 @@
+import type { Collection } from '../diagnose/collection.js';
+import type { Diagnosis } from '../diagnose/analyse.js';
+import type { Finding } from '../diagnose/findings.js';
+import { compileFixes, type CompiledFixes } from './fix-ops.js';
+import { quote, type Transaction, type TxStep } from './transaction.js';
+
+export const ACTIONS = [
+  'auto',
+  'enable-password',
+  'authorize-key',
+  'fix',
+  'create-user',
+  'diagnose',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Findings a repair may touch: the user's own blocking problems, plus the daemon's and the config's. */
+export function repairable(d: Diagnosis, user: string, only?: (f: Finding) => boolean): Finding[] {
+  return d.findings.filter(
+    (f) =>
+      f.blocking && (f.user === undefined || f.user === user) && f.fix.op !== 'manual' && (!only || only(f)),
+  );
+}
+
+const isKeyFinding = (f: Finding) => f.cause.startsWith('keys.');
+
+export interface FixPlan {
+  tx: Transaction;
+  fixes: CompiledFixes;
+}
+
+/** `fix` (everything repairable) or `authorize-key` (the key chain only, plus the customer's key). */
+export function planFixes(
+  c: Collection,
+  d: Diagnosis,
+  o: { txId: string; user: string; keysOnly: boolean; customerKey?: string },
+): FixPlan | undefined {
+  const chosen = repairable(d, o.user, o.keysOnly ? isKeyFinding : undefined);
+  const keyFile = c.users[o.user]?.keyFiles[0];
+  if (o.customerKey && keyFile && !chosen.some((f) => f.fix.op === 'add-key' || f.fix.op === 'move-key')) {
+    const present = (c.keyFiles[keyFile]?.content ?? []).some((l) =>
+      l.includes(o.customerKey!.split(/\s+/)[1] ?? '\0'),
+    );
+    if (!present) {
+      chosen.push({
+        cause: 'keys.not-authorized',
+        severity: 'error',
+        blocking: true,
+        user: o.user,
+        path: keyFile,
+        params: { user: o.user, path: keyFile },
+        fix: { op: 'add-key', path: keyFile, user: o.user, key: o.customerKey },
+      });
+    }
+  }
+  if (chosen.length === 0) return undefined;
+  const fixes = compileFixes(c, chosen, o.txId);
+  if (fixes.applied.length === 0) return undefined;
+  return {
+    fixes,
+    tx: {
+      id: o.txId,
+      backupFiles: fixes.backupFiles,
+      backupModes: fixes.backupModes,
+      steps: fixes.steps,
+      checks: [],
+    },
+  };
+}
+
+/** An admin account for the case where root was the only way in (and root login is now off). */
+export function planCreateUser(o: {
+  txId: string;
+  user: string;
+  customerKey?: string;
+  setPassword: boolean;
+}): Transaction {
+  const u = quote(o.user);
+  const home = `/home/${o.user}`;
+  const steps: TxStep[] = [
+    { name: 'useradd', code: `useradd -m -s /bin/bash ${u}` },
+    {
+      name: 'admin-group',
+      code: `if getent group sudo >/dev/null; then usermod -aG sudo ${u}; else usermod -aG wheel ${u}; fi`,
+    },
+  ];
+  if (o.customerKey) {
+    steps.push({
+      name: 'authorize-key',
+      code: `mkdir -p ${home}/.ssh && printf '%s\\n' ${quote(o.customerKey)} > ${home}/.ssh/authorized_keys && chown -R ${u}: ${home}/.ssh && chmod 700 ${home}/.ssh && chmod 600 ${home}/.ssh/authorized_keys`,
+    });
+  }
+  if (o.setPassword) steps.push({ name: 'set-password', code: `printf '%s:%s\\n' ${u} "$VRPW" | chpasswd` });
+  return {
+    id: o.txId,
+    backupFiles: ['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow', home],
+    backupModes: [],
+    steps,
+    checks: [],
+    reload: false,
+  };
+}
+
+/** The human account to rescue when none was named: the first regular login account. */
+export function defaultUser(c: Collection): string | undefined {
+  return c.passwd.find(
+    (p) => p.uid >= 1000 && p.uid < 60000 && p.home.startsWith('/home/') && !/nologin|false$/.test(p.shell),
+  )?.name;
+}

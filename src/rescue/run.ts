@@ -1,0 +1,255 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { ConsoleSession } from '../console/session.js';
+import type { Collection } from '../diagnose/collection.js';
+import { analyse, type Diagnosis } from '../diagnose/analyse.js';
+import type { Finding } from '../diagnose/findings.js';
+import { RescueError } from '../errors/rescue-error.js';
+import { normalizePublicKey } from '../keys/normalize.js';
+import { registerSecret } from '../secrets.js';
+import { verify, type Verification } from '../verify/verify.js';
+import { DROPIN, passwordWindow } from './password-window.js';
+import { planCreateUser, planFixes, repairable, type Action } from './plan.js';
+import {
+  applyTransaction,
+  collect,
+  localAddressTo,
+  prepareWorkDir,
+  runCollector,
+  WORK_DIR,
+} from './server-io.js';
+import type { Transaction } from './transaction.js';
+import type { AppliedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
+
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** A strong password that survives any shell quoting and any keyboard layout. */
+export function generatePassword(length = 20): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  registerSecret(out);
+  return out;
+}
+
+function newTxId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * The whole rescue on one console: log in, collect, diagnose, change (backed up, checked, rolled back
+ * on failure), verify from outside. Throws RescueError for known failures; the console is always
+ * logged out and closed.
+ */
+export async function rescue(o: RescueOptions): Promise<RescueResult> {
+  const now = o.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const timeline: TimelineEntry[] = [];
+  const mark = (step: string, detail?: string) => {
+    timeline.push({ at: now().toISOString(), step, ...(detail ? { detail } : {}) });
+    o.onEvent?.({ kind: 'step', step, detail });
+  };
+  for (const secret of [o.consolePassword, o.userPassword, o.privateKey]) registerSecret(secret);
+  const port = o.sshPort ?? 22;
+  const customerKey = o.customerKey === undefined ? undefined : normalizeKey(o.customerKey);
+
+  const session = await ConsoleSession.open(o.console, { transcript: o.transcriptPath });
+  mark('connect');
+  try {
+    await session.login({ user: o.consoleUser, password: o.consolePassword });
+    mark('login', `${o.consoleUser}, root shell`);
+    await prepareWorkDir(session);
+    const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
+    const user = o.user ?? 'root';
+    let c = await collect(session, user === 'root' ? ['root'] : [user, 'root'], clientAddress);
+    let diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+    mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
+
+    const changes: AppliedChange[] = [];
+    const target = { host: o.host, port };
+    let verification: Verification | undefined;
+    const check = async (password?: string, expectPassword = false) => {
+      verification = await verify({
+        target,
+        user,
+        password,
+        privateKey: expectPassword ? undefined : o.privateKey,
+        publicKey: password === undefined && !expectPassword ? customerKey : undefined,
+        expectPassword,
+      });
+      mark('verify', verification.passed ? 'passed' : `failed (${verification.login?.detail ?? 'no login'})`);
+      return verification.passed;
+    };
+
+    if (o.action !== 'diagnose' && !o.dryRun) {
+      const ctx: ActionContext = { o, session, c, diagnosis, user, customerKey, changes, mark, now };
+      await runAction(o.action, ctx, check);
+      if (changes.length > 0) {
+        // What is still wrong after the change, for the report (the collector is already on the server).
+        c = await runCollector(session, `${WORK_DIR}/collect-${c.nonce}.sh`, c.nonce);
+        diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+      }
+    }
+    const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
+    const result: RescueResult = {
+      ok: o.action === 'diagnose' || o.dryRun === true || verification?.passed === true,
+      host: o.host,
+      user,
+      action: o.action,
+      dryRun: o.dryRun === true,
+      startedAt,
+      finishedAt: now().toISOString(),
+      timeline,
+      diagnosis,
+      notFixed: diagnosis.findings.filter((f) => !fixed.has(f.cause)),
+      changes,
+      verification,
+      counters: session.counters,
+      transcriptPath: o.transcriptPath,
+    };
+    return result;
+  } finally {
+    await session.close({ logout: true }).catch(() => undefined);
+  }
+}
+
+interface ActionContext {
+  o: RescueOptions;
+  session: ConsoleSession;
+  c: Collection;
+  diagnosis: Diagnosis;
+  user: string;
+  customerKey?: string;
+  changes: AppliedChange[];
+  mark: (step: string, detail?: string) => void;
+  now: () => Date;
+}
+
+type Check = (password?: string, expectPassword?: boolean) => Promise<boolean>;
+
+async function runAction(action: Action, x: ActionContext, check: Check): Promise<void> {
+  const exists = x.c.passwd.some((p) => p.name === x.user);
+  if (action === 'create-user' || (action === 'auto' && !exists)) return createUser(x, check);
+  if (!exists) throw new RescueError('rescue.failed', { step: action, reason: `no account ${x.user}` });
+  if (action === 'enable-password') return openWindow(x, check);
+  if (action === 'fix' || action === 'authorize-key') {
+    if (action === 'authorize-key' && !x.customerKey)
+      throw new RescueError('usage', { message: 'authorize-key needs --key FILE (the customer public key)' });
+    await applyFixes(x, action === 'authorize-key');
+    await check(x.o.userPassword);
+    return;
+  }
+  // auto: the keys first when the customer's key is known, then the password window if still locked out.
+  if (x.customerKey || x.o.privateKey) {
+    if (repairable(x.diagnosis, x.user).length > 0 || x.customerKey) await applyFixes(x, false);
+    if (await check()) return;
+  }
+  await openWindow(x, check);
+}
+
+function normalizeKey(text: string): string {
+  const r = normalizePublicKey(text);
+  if (!r.ok)
+    throw new RescueError('usage', { message: `the customer key is not a usable public key (${r.problem})` });
+  return `${r.key.type} ${r.key.base64}${r.key.comment ? ` ${r.key.comment}` : ''}`;
+}
+
+async function apply(
+  x: ActionContext,
+  action: AppliedChange['action'],
+  tx: Transaction,
+  fixed: Finding[],
+  password?: string,
+  extra: Partial<AppliedChange> = {},
+): Promise<AppliedChange> {
+  x.mark(action, `transaction ${tx.id}`);
+  const applied = await applyTransaction(x.session, tx, password);
+  const change: AppliedChange = {
+    action,
+    txId: tx.id,
+    status: applied.result.status,
+    failedStep: applied.result.step,
+    backupDir: `/var/backups/vps-rescue/${tx.id}`,
+    files: [...new Set([...tx.backupFiles, ...tx.backupModes])],
+    diffs: applied.diffs,
+    fixed: applied.result.status === 'ok' ? fixed : [],
+    ...extra,
+  };
+  x.changes.push(change);
+  if (applied.result.status !== 'ok') {
+    throw new RescueError('rescue.rolled-back', { step: applied.result.step ?? action, reason: action });
+  }
+  return change;
+}
+
+async function applyFixes(x: ActionContext, keysOnly: boolean): Promise<void> {
+  const plan = planFixes(x.c, x.diagnosis, {
+    txId: newTxId(x.now()),
+    user: x.user,
+    keysOnly,
+    customerKey: x.customerKey,
+  });
+  if (!plan) {
+    x.mark('fix', 'nothing to repair');
+    return;
+  }
+  await apply(x, keysOnly ? 'authorize-key' : 'fix', plan.tx, plan.fixes.applied);
+}
+
+function windowAlreadyOpen(c: Collection, user: string): boolean {
+  const dropin = c.configFiles.find((f) => f.path === DROPIN);
+  return (dropin?.lines ?? []).some((l) => l.trim() === `Match User ${user}`);
+}
+
+async function openWindow(x: ActionContext, check: Check): Promise<void> {
+  if (x.user === 'root') {
+    throw new RescueError('rescue.failed', {
+      step: 'enable-password',
+      reason:
+        'password login is re-opened for a normal user only; use --action create-user for an admin account',
+    });
+  }
+  const shadow = x.c.users[x.user]?.shadow;
+  const needsPassword = shadow?.password !== 'set' || shadow.locked;
+  const password = needsPassword ? generatePassword() : x.o.userPassword;
+  if (windowAlreadyOpen(x.c, x.user) && !needsPassword) {
+    x.mark('enable-password', 'already open (nothing changed)');
+    await check(password, true);
+    return;
+  }
+  const plan = passwordWindow(x.c, {
+    txId: newTxId(x.now()),
+    user: x.user,
+    windowMinutes: x.o.permanent ? undefined : x.o.windowMinutes,
+    now: x.now(),
+    setPassword: needsPassword,
+    expirePassword: x.o.expirePassword,
+  });
+  const change = await apply(x, 'enable-password', plan.tx, [], needsPassword ? password : undefined, {
+    window: { until: plan.deadline?.toISOString(), mode: plan.mode },
+  });
+  if (needsPassword && password && x.o.handOverPassword) {
+    change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
+  }
+  // An expired password cannot run a command: the real login is then left to the customer.
+  await check(x.o.expirePassword ? undefined : password, true);
+}
+
+async function createUser(x: ActionContext, check: Check): Promise<void> {
+  const setPassword = !x.customerKey;
+  const password = setPassword ? generatePassword() : undefined;
+  const tx = planCreateUser({
+    txId: newTxId(x.now()),
+    user: x.user,
+    customerKey: x.customerKey,
+    setPassword,
+  });
+  const change = await apply(x, 'create-user', tx, [], password);
+  if (password && x.o.handOverPassword)
+    change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
+  if (setPassword) {
+    // A new account with only a password still needs the window: global password login is off.
+    const c = await collect(x.session, [x.user, 'root'], await localAddressTo(x.o.host, x.o.sshPort ?? 22));
+    await openWindow({ ...x, c, o: { ...x.o, userPassword: password } }, check);
+    return;
+  }
+  await check();
+}

@@ -1,0 +1,89 @@
+/**
+ * One server-side transaction, as a POSIX sh script: back up every path it will touch, apply the
+ * changes, `sshd -t`, reload sshd the way the system does it, check it still runs — and on any
+ * failure restore the backups and reload again. The script is uploaded whole and then run, and it
+ * ignores hangups, so a console cut or a killed vps-rescue leaves the server either as it was or
+ * fully changed, never half.
+ */
+
+export interface TxStep {
+  /** Short name, shown in the result line when the step fails. */
+  name: string;
+  /** sh code; must end in a non-zero status on failure. */
+  code: string;
+}
+
+export interface Transaction {
+  id: string;
+  /** Files whose content is saved and restored (missing ones are removed on rollback). */
+  backupFiles: string[];
+  /** Paths whose mode and owner are saved and restored. */
+  backupModes: string[];
+  steps: TxStep[];
+  /** Checks run after the changes and before reload (e.g. the effective config for a user). */
+  checks: TxStep[];
+  /** Reload sshd even if no config file changed (default true). */
+  reload?: boolean;
+}
+
+export const BACKUP_ROOT = '/var/backups/vps-rescue';
+export const RESULT_MARK = 'VR-RESULT';
+
+export function quote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Functions shared by every transaction; kept short because every byte crosses the console. */
+const LIB = `rl(){
+if [ -d /run/systemd/system ];then
+for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
+systemctl is-active -q $u.socket&&return 0
+if systemctl is-active -q $u;then systemctl reload $u;else systemctl start $u;fi;return;done;return 1
+elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
+else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}
+up(){
+if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
+else pgrep -x sshd >/dev/null;fi;}
+bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - $1">>$B/m;else echo "f $n 0 - $1">>$B/m;fi;}
+bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") $1">>$B/m;}
+rb(){ echo "restoring after $1">>$B/log
+while read k a b c p;do case $k in
+f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;
+m)chown -h $b:$c "$p";chmod $a "$p";;esac;done<$B/m
+rl;echo rolled-back>$B/state;echo "${RESULT_MARK} rolled-back $1";exit 1;}
+`;
+
+/** The complete script for one transaction. */
+export function renderTransaction(tx: Transaction): string {
+  const lines = [
+    `trap '' HUP INT TERM PIPE`,
+    `umask 077;n=0;B=${BACKUP_ROOT}/${tx.id}`,
+    `mkdir -p $B||{ echo "${RESULT_MARK} failed backup-dir";exit 1;}`,
+    LIB.trimEnd(),
+    ': >$B/m',
+    ...tx.backupFiles.map((p) => `bf ${quote(p)}`),
+    ...tx.backupModes.map((p) => `bm ${quote(p)}`),
+    'echo applying>$B/state',
+    // Each step in a subshell: its `exit` ends the step, not the transaction.
+    ...tx.steps.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
+    `sshd -t>>$B/log 2>&1||rb sshd-t`,
+    ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
+  ];
+  if (tx.reload !== false) lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 1', 'up||rb not-running');
+  lines.push('echo done>$B/state', `echo "${RESULT_MARK} ok $B"`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface TxResult {
+  status: 'ok' | 'rolled-back' | 'failed' | 'unknown';
+  /** The failed step, for rolled-back/failed. */
+  step?: string;
+  backupDir?: string;
+}
+
+export function parseTxResult(output: string): TxResult {
+  const match = new RegExp(`${RESULT_MARK} (ok|rolled-back|failed) ?(\\S*)`).exec(output);
+  if (!match) return { status: 'unknown' };
+  const status = match[1] as TxResult['status'];
+  return status === 'ok' ? { status, backupDir: match[2] } : { status, step: match[2] };
+}

@@ -1,0 +1,80 @@
+import type { ConsoleEndpoint } from '../console/endpoint.js';
+import type { Diagnosis } from '../diagnose/analyse.js';
+import type { Finding } from '../diagnose/findings.js';
+import type { Lang } from '../i18n/index.js';
+import type { Verification } from '../verify/verify.js';
+import type { Action } from './plan.js';
+
+export interface RescueOptions {
+  console: ConsoleEndpoint;
+  /** where the outside verification connects (the server's public address) */
+  host: string;
+  sshPort?: number;
+  /** the account to log in with on the console, and its password (secret) */
+  consoleUser: string;
+  consolePassword: string;
+  /** the account whose SSH access is rescued; default: the first regular account */
+  user?: string;
+  /** secret: that user's own password, if known, for a real password login in the verification */
+  userPassword?: string;
+  action: Action;
+  dryRun?: boolean;
+  /** the customer's public key (any format the key normaliser accepts) */
+  customerKey?: string;
+  /** secret: the customer's private key, when available, for a real key login in the verification */
+  privateKey?: string;
+  windowMinutes: number;
+  permanent?: boolean;
+  expirePassword?: boolean;
+  /** the address the verification comes from; default: the local address of a TCP connection to host */
+  clientAddress?: string;
+  transcriptPath?: string;
+  lang: Lang;
+  /** where a generated password goes: shown once on the terminal, or a 0600 file */
+  handOverPassword?: (user: string, password: string) => Promise<string>;
+  /** what the provider offers besides the console (for the "no way in" explanation) */
+  providerOffers?: string[];
+  onEvent?: (event: RescueEvent) => void;
+  now?: () => Date;
+}
+
+export type RescueEvent =
+  { kind: 'step'; step: string; detail?: string } | { kind: 'change'; description: string };
+
+export interface AppliedChange {
+  action: 'fix' | 'authorize-key' | 'enable-password' | 'create-user';
+  txId: string;
+  status: 'ok' | 'rolled-back' | 'failed' | 'unknown';
+  failedStep?: string;
+  backupDir: string;
+  files: string[];
+  /** unified diffs of text files that changed (public content only) */
+  diffs: { path: string; diff: string }[];
+  fixed: Finding[];
+  window?: { until?: string; mode: 'dropin' | 'inline' };
+  generatedPasswordHandedOver?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  step: string;
+  detail?: string;
+}
+
+export interface RescueResult {
+  ok: boolean;
+  host: string;
+  user: string;
+  action: Action;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  timeline: TimelineEntry[];
+  diagnosis?: Diagnosis;
+  /** findings not fixed by this run, with the reason */
+  notFixed: Finding[];
+  changes: AppliedChange[];
+  verification?: Verification;
+  counters?: { bytesTyped: number; bytesReceived: number; roundTrips: number; commands: number };
+  transcriptPath?: string;
+}

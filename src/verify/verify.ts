@@ -1,0 +1,62 @@
+import {
+  keyLogin,
+  keyWouldBeAccepted,
+  offeredMethods,
+  passwordLogin,
+  tcpReachable,
+  type Target,
+} from './ssh-probe.js';
+
+export interface VerifyInput {
+  target: Target;
+  user: string;
+  /** secret: verify a password login with it */
+  password?: string;
+  /** secret: the customer's private key, when the support engineer has it (tests, self-service) */
+  privateKey?: string;
+  /** the customer's public key: without the private half, the server's acceptance is queried */
+  publicKey?: string;
+  /** password login was opened but its password is unknown here: check that it is offered */
+  expectPassword?: boolean;
+}
+
+export interface Verification {
+  reachable: boolean;
+  /** auth methods offered to the user and to root ("none" request) */
+  methods: Record<string, string[] | undefined>;
+  login?: { via: 'password' | 'key' | 'key-query' | 'offered-methods'; ok: boolean; detail?: string };
+  /** password login must not be offered to root (it was not asked for) */
+  rootPasswordOffered: boolean;
+  passed: boolean;
+}
+
+/** Proves from outside that the way in works: TCP, offered methods, then a real login (or the key query). */
+export async function verify(input: VerifyInput): Promise<Verification> {
+  const { target, user } = input;
+  const reachable = await tcpReachable(target);
+  const methods: Record<string, string[] | undefined> = {};
+  if (!reachable) return { reachable, methods, rootPasswordOffered: false, passed: false };
+  methods[user] = await offeredMethods(target, user);
+  if (user !== 'root') methods.root = await offeredMethods(target, 'root');
+  let login: Verification['login'];
+  if (input.privateKey) {
+    const r = await keyLogin(target, user, input.privateKey);
+    login = { via: 'key', ok: r.ok && r.output?.trim() === user, detail: r.error };
+  } else if (input.password !== undefined) {
+    const r = await passwordLogin(target, user, input.password);
+    login = { via: 'password', ok: r.ok && r.output?.trim() === user, detail: r.error };
+  } else if (input.publicKey) {
+    const accepted = await keyWouldBeAccepted(target, user, input.publicKey);
+    login = {
+      via: 'key-query',
+      ok: accepted === true,
+      detail: accepted === undefined ? 'unparsable key' : undefined,
+    };
+  } else if (input.expectPassword) {
+    // Nobody here knows the user's password: the weaker proof is that sshd now offers it to them.
+    const offered = (methods[user] ?? []).includes('password');
+    login = { via: 'offered-methods', ok: offered, detail: offered ? undefined : 'password not offered' };
+  }
+  const rootPasswordOffered = user !== 'root' && (methods.root ?? []).includes('password');
+  return { reachable, methods, login, rootPasswordOffered, passed: login?.ok === true };
+}
