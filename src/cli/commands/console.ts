@@ -4,7 +4,6 @@ import { mask, registerSecret } from '../../secrets.js';
 import { describeEndpoint } from '../../console/endpoint.js';
 import { passthrough, type PassthroughIo } from '../../console/passthrough.js';
 import { openTransport, parseConnectUrl } from '../../console/transport/index.js';
-import type { CliContext } from '../context.js';
 import type { CliCommand } from './index.js';
 import { promptSecret, readSecretFile } from '../secret-input.js';
 
