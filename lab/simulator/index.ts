@@ -9,7 +9,14 @@ import { newAccounts, simEndpoint, simEnv, type SimVariant } from './accounts.js
 import { isSimulated, type SimulatedProvider } from './coverage.js';
 import { dispatch, json, readBody, send, type SimReply, type SimRequest } from './http.js';
 import { mountRoutes } from './mounts.js';
-import { ConsoleGateways, toSimServers, type SimRegistration, type SimServer } from './servers.js';
+import { refuseUpgrade, relayUpgrade } from './relay.js';
+import {
+  ConsoleGateways,
+  toSimServers,
+  type GatewayTimings,
+  type SimRegistration,
+  type SimServer,
+} from './servers.js';
 
 export { NOT_SIMULATED, SIMULATED_PROVIDERS, isSimulated, type SimulatedProvider } from './coverage.js';
 export type { SimRegistration, SimServer } from './servers.js';
@@ -20,6 +27,8 @@ export interface SimulatorOptions {
   servers: readonly SimRegistration[];
   /** Loopback only; default 127.0.0.1. */
   host?: string;
+  /** Vendor time limits (nova token TTL, termproxy accept timeout); tests shorten them. */
+  timings?: GatewayTimings;
 }
 
 export interface SimLogEntry {
@@ -58,7 +67,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   if (!LOOPBACK.test(host)) throw new Error(`simulator host must be a loopback address: ${host}`);
   const servers = toSimServers(opts.servers);
   const accounts = newAccounts();
-  const consoles = new ConsoleGateways();
+  const consoles = new ConsoleGateways(opts.timings);
   let base = '';
   const { mounts, proxmox } = mountRoutes({ accounts, servers: () => servers, consoles, base: () => base });
 
@@ -92,15 +101,25 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
 
   const http = createServer((req, res) => void handle(req, res));
-  // Proxmox serves console websockets on its API port (vncwebsocket).
+  // Console websockets: nova-serialproxy at / (?token=), Proxmox vncwebsocket on its API paths.
   http.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    log.push({ provider: 'proxmox', method: 'UPGRADE', path: url.pathname, status: 101 });
-    if (!url.pathname.startsWith('/api2/json/')) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.on('error', () => undefined);
+    if (url.pathname.startsWith('/api2/json/')) {
+      log.push({ provider: 'proxmox', method: 'UPGRADE', path: url.pathname, status: 101 });
+      proxmox.handleUpgrade(req, socket, head, url.pathname.slice('/api2/json'.length), url.searchParams);
       return;
     }
-    proxmox.handleUpgrade(req, socket, head, url.pathname.slice('/api2/json'.length), url.searchParams);
+    log.push({ provider: 'nova-serialproxy', method: 'UPGRADE', path: url.pathname, status: 101 });
+    const token = url.searchParams.get('token');
+    if (url.pathname !== '/' || !token) return refuseUpgrade(socket, 404, 'Not Found');
+    void consoles.novaTarget(token).then(
+      (target) =>
+        target
+          ? relayUpgrade(req, socket, head, { port: target.port, path: `/?token=${target.token}` })
+          : refuseUpgrade(socket, 401, 'Invalid Token'),
+      () => refuseUpgrade(socket, 502, 'Bad Gateway'),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -58,6 +58,7 @@ export function mountRoutes(o: {
       projectId: account.projectId,
       userId: account.userId,
       conoha: isConoha,
+      serialproxy: () => o.base().replace(/^http/, 'ws'),
     });
   const proxmox = new ProxmoxApi(accounts.proxmox, servers, consoles);
   const mounts: Mount[] = [

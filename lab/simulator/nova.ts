@@ -14,6 +14,8 @@ export interface NovaOptions {
   consoles: ConsoleGateways;
   projectId: string;
   userId: string;
+  /** ws://host:port of the serialproxy front (the simulator's own port). */
+  serialproxy: () => string;
   /** ConoHa: name = the address with dashes, display name in metadata.instance_name_tag. */
   conoha: boolean;
 }
@@ -105,7 +107,7 @@ export function novaRoutes(o: NovaOptions): Route[] {
     return json(200, { servers });
   };
 
-  const remoteConsole = async (req: SimRequest, m: RegExpExecArray): Promise<SimReply> => {
+  const remoteConsole = (req: SimRequest, m: RegExpExecArray): SimReply => {
     const server = byId(m[1]);
     if (!atLeast(microversion(req), 2, 6)) return itemNotFound('The resource could not be found.');
     if (!server) return notFoundId(m[1]);
@@ -114,11 +116,11 @@ export function novaRoutes(o: NovaOptions): Route[] {
       // The lab has text consoles only; Nova says this when a console type is disabled.
       return badRequest(`Unavailable console type ${remote?.type ?? ''}.`);
     }
-    const url = await o.consoles.nova(server);
+    const url = `${o.serialproxy()}/?token=${o.consoles.novaToken(server)}`;
     return json(200, { remote_console: { protocol: 'serial', type: 'serial', url } });
   };
 
-  const action = async (req: SimRequest, m: RegExpExecArray): Promise<SimReply> => {
+  const action = (req: SimRequest, m: RegExpExecArray): SimReply => {
     const server = byId(m[1]);
     if (!server) return notFoundId(m[1]);
     const serial = req.body['os-getSerialConsole'] as { type?: string } | undefined;
@@ -128,7 +130,7 @@ export function novaRoutes(o: NovaOptions): Route[] {
       return badRequest(`There is no such action: ${name}`);
     }
     if (serial.type !== 'serial') return badRequest(`Unavailable console type ${serial.type ?? ''}.`);
-    const url = await o.consoles.nova(server);
+    const url = `${o.serialproxy()}/?token=${o.consoles.novaToken(server)}`;
     return json(200, { console: { type: 'serial', url } });
   };
 

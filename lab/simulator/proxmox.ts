@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
+import { refuseUpgrade, relayUpgrade } from './relay.js';
 import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from './servers.js';
 
 /**
@@ -185,14 +185,13 @@ export class ProxmoxApi {
     path: string,
     query: URLSearchParams,
   ): void {
-    const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
+    const refuse = (status: number, reason: string) => refuseUpgrade(socket, status, reason);
     const m = /^\/nodes\/([^/]+)\/qemu\/(\d+)\/vncwebsocket$/.exec(path);
     if (!m) return refuse(404, 'Not Found');
     const auth = this.authenticate({ headers: req.headers, method: 'GET' });
     if ('error' in auth) return refuse(401, auth.error);
-    const open = this.consoles.termproxies.get(Number(query.get('port')));
+    const port = Number(query.get('port'));
+    const open = this.consoles.termproxies.get(port);
     if (
       !open ||
       String(open.vmid) !== m[2] ||
@@ -200,22 +199,12 @@ export class ProxmoxApi {
     ) {
       return refuse(401, 'permission denied - invalid vnc ticket');
     }
-    const port = Number(query.get('port'));
-    const upstream = net.connect({ host: '127.0.0.1', port });
-    upstream.once('error', () => socket.destroy());
-    socket.once('error', () => upstream.destroy());
-    upstream.once('connect', () => {
-      const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1`];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!;
-        // The termproxy behind pveproxy never sees the API credentials.
-        if (/^(authorization|cookie|csrfpreventiontoken)$/i.test(name)) continue;
-        lines.push(`${name}: ${req.rawHeaders[i + 1]!}`);
-      }
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
+    // termproxy serves one connection and exits: a second one finds nothing listening.
+    if (!this.consoles.claimTermproxy(port)) return refuse(502, 'Bad Gateway');
+    relayUpgrade(req, socket, head, {
+      port,
+      dropHeaders: /^(authorization|cookie|csrfpreventiontoken)$/i,
+      onClose: () => this.consoles.endTermproxy(port),
     });
   }
 }

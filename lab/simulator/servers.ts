@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { startLishGateway, startNovaGateway, startTermproxyGateway } from '../gateways/index.js';
 import { unixSocketBackend } from '../gateways/backend.js';
 import type { LishGateway } from '../gateways/lish-ssh.js';
+import type { NovaGateway } from '../gateways/nova-ws.js';
 import type { TermproxyGateway } from '../gateways/termproxy-ws.js';
 
 /** What the simulator needs of a server: a LabServer fits, so does a hand-made registration. */
@@ -40,16 +41,54 @@ export function toSimServers(registrations: readonly SimRegistration[]): SimServ
  * Console gateways the simulator starts on demand, each backed by a fresh connection to the lab
  * server's console socket per client, all closed with the simulator.
  */
+export interface GatewayTimings {
+  /** nova [consoleauth] token_ttl: a token opens new sessions for this long (default 600 s). */
+  novaTokenTtlMs?: number;
+  /** termproxy waits this long for its one connection, then exits (default 10 s). */
+  termproxyAcceptMs?: number;
+}
+
+interface Termproxy {
+  gateway: TermproxyGateway;
+  vmid: number;
+  used: boolean;
+  timer: NodeJS.Timeout;
+}
+
 export class ConsoleGateways {
   private readonly closers: Array<() => Promise<void>> = [];
-  /** Open termproxy sessions by their TCP port (what the API returns as `port`). */
-  readonly termproxies = new Map<number, { gateway: TermproxyGateway; vmid: number }>();
+  /** One nova gateway per server, reached only through the serialproxy front port. */
+  private readonly novaGateways = new Map<string, Promise<NovaGateway>>();
+  private readonly novaTokens = new Map<string, { server: SimServer; expiresAt: number }>();
+  /** Open termproxies by their TCP port (what the API returns as `port`). */
+  readonly termproxies = new Map<number, Termproxy>();
 
-  /** A nova-serialproxy websocket with a fresh random token, as every console request gets one. */
-  async nova(server: SimServer): Promise<string> {
-    const gateway = await startNovaGateway({ backend: unixSocketBackend(server.consoleSocket) });
-    this.closers.push(() => gateway.close());
-    return gateway.url;
+  constructor(private readonly timings: GatewayTimings = {}) {}
+
+  /** A fresh console token for a server, as every Nova console request gets one. */
+  novaToken(server: SimServer): string {
+    const token = randomUUID();
+    this.novaTokens.set(token, { server, expiresAt: Date.now() + (this.timings.novaTokenTtlMs ?? 600_000) });
+    return token;
+  }
+
+  /** Where a token's websocket goes: the server's gateway port and its internal token. */
+  async novaTarget(token: string): Promise<{ port: number; token: string } | undefined> {
+    const entry = this.novaTokens.get(token);
+    if (!entry) return undefined;
+    if (Date.now() > entry.expiresAt) {
+      this.novaTokens.delete(token);
+      return undefined;
+    }
+    const { server } = entry;
+    let gateway = this.novaGateways.get(server.uuid);
+    if (!gateway) {
+      gateway = startNovaGateway({ backend: unixSocketBackend(server.consoleSocket) });
+      this.novaGateways.set(server.uuid, gateway);
+      this.closers.push(async () => (await gateway!).close());
+    }
+    const g = await gateway;
+    return { port: g.port, token: g.token };
   }
 
   /** A termproxy for one VM; the ticket is checked by the gateway in the first websocket message. */
@@ -60,9 +99,29 @@ export class ConsoleGateways {
       ticket,
     });
     const port = Number(new URL(gateway.url).port);
-    this.termproxies.set(port, { gateway, vmid: server.vmid });
+    const timer = setTimeout(() => {
+      if (!this.termproxies.get(port)?.used) this.endTermproxy(port);
+    }, this.timings.termproxyAcceptMs ?? 10_000);
+    timer.unref();
+    this.termproxies.set(port, { gateway, vmid: server.vmid, used: false, timer });
     this.closers.push(() => gateway.close());
     return port;
+  }
+
+  /** The one connection a termproxy accepts; false if it was used or has exited. */
+  claimTermproxy(port: number): boolean {
+    const entry = this.termproxies.get(port);
+    if (!entry || entry.used) return false;
+    entry.used = true;
+    return true;
+  }
+
+  endTermproxy(port: number): void {
+    const entry = this.termproxies.get(port);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    this.termproxies.delete(port);
+    void entry.gateway.close();
   }
 
   /**
@@ -92,7 +151,9 @@ export class ConsoleGateways {
   }
 
   async closeAll(): Promise<void> {
-    await Promise.allSettled(this.closers.splice(0).map((close) => close()));
+    for (const entry of this.termproxies.values()) clearTimeout(entry.timer);
     this.termproxies.clear();
+    this.novaTokens.clear();
+    await Promise.allSettled(this.closers.splice(0).map((close) => close()));
   }
 }

@@ -165,6 +165,34 @@ describe('provider simulator API and console gateways', () => {
     await rejectsWithCode(bad.findServer({ name: 'web-1' }), 'auth.failed');
   });
 
+  it('vendor time limits: nova tokens expire for new sessions; termproxy takes one connection, within its timeout', async () => {
+    const short = await startSimulator({
+      servers: [{ name: 'web-1', address, consoleSocket: join(dir, 'console.sock') }],
+      timings: { novaTokenTtlMs: 300, termproxyAcceptMs: 300 },
+    });
+    try {
+      const nova = await loadProvider('openstack', short.context('openstack'));
+      const novaEndpoint = await nova.openConsole(await nova.findServer({ ip: address }), 'serial');
+      const live = await openTransport(novaEndpoint);
+      await new Promise((r) => setTimeout(r, 400));
+      await rejectsWithCode(openTransport(novaEndpoint), 'console.connect');
+      // An established session outlives its token (enforce_session_timeout is off by default).
+      expect(live.closed).toBe(false);
+      await live.close();
+
+      const pve = await loadProvider('proxmox', short.context('proxmox'));
+      const vm = await pve.findServer({ ip: address });
+      const once = await pve.openConsole(vm, 'serial');
+      expect(await firstBytes(once)).toContain(BANNER);
+      await rejectsWithCode(openTransport(once), 'console.connect');
+      const late = await pve.openConsole(vm, 'serial');
+      await new Promise((r) => setTimeout(r, 400));
+      await rejectsWithCode(openTransport(late), 'console.connect');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('linode: Lish refuses a key other than the profile’s', async () => {
     const adapter = await loadProvider('linode', sim.context('linode'));
     const server: ServerRef = await adapter.findServer({ name: 'web-1' });
