@@ -33,10 +33,11 @@ export interface SimulatorOptions {
 
 export interface SimLogEntry {
   provider: string;
-  /** HTTP method, or UPGRADE for a console websocket through the API port. */
+  /** HTTP method, or UPGRADE for a console websocket arriving at the simulator's port. */
   method: string;
   /** Path without the query (queries carry tickets). */
   path: string;
+  /** The reply's status; 0 for UPGRADE (the attempt is logged, the client sees the outcome). */
   status: number;
 }
 
@@ -106,11 +107,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const url = new URL(req.url ?? '/', 'http://simulator');
     socket.on('error', () => undefined);
     if (url.pathname.startsWith('/api2/json/')) {
-      log.push({ provider: 'proxmox', method: 'UPGRADE', path: url.pathname, status: 101 });
+      log.push({ provider: 'proxmox', method: 'UPGRADE', path: url.pathname, status: 0 });
       proxmox.handleUpgrade(req, socket, head, url.pathname.slice('/api2/json'.length), url.searchParams);
       return;
     }
-    log.push({ provider: 'nova-serialproxy', method: 'UPGRADE', path: url.pathname, status: 101 });
+    log.push({ provider: 'nova-serialproxy', method: 'UPGRADE', path: url.pathname, status: 0 });
     const token = url.searchParams.get('token');
     if (url.pathname !== '/' || !token) return refuseUpgrade(socket, 404, 'Not Found');
     void consoles.novaTarget(token).then(
