@@ -42,6 +42,8 @@ export const ERROR_EXIT: Record<string, number> = {
   'console.no-root': EXIT_CODES.console,
   'console.command-failed': EXIT_CODES.console,
   'console.upload-failed': EXIT_CODES.console,
+  'vnc.cannot-type': EXIT_CODES.console,
+  'vnc.typing-failed': EXIT_CODES.console,
   'rescue.failed': EXIT_CODES.rescue,
   'diagnose.bad-output': EXIT_CODES.rescue,
   'rescue.rolled-back': EXIT_CODES.rescue,

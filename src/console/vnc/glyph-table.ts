@@ -52,10 +52,9 @@ export class GlyphTable {
     return ch === AMBIGUOUS ? undefined : ch;
   }
 
-  /** The character whose glyph matches all rows but the bottom `k` (covered by a cursor). */
-  lookupAbove(rows: ArrayLike<number>, k: number): string | undefined {
-    const ch = this.partial[k]?.get(rowsKey(rows, rows.length - k));
-    return ch === AMBIGUOUS ? undefined : ch;
+  /** The characters whose glyphs match all rows but the bottom `k` (covered by a cursor), as one string. */
+  lookupAbove(rows: ArrayLike<number>, k: number): string {
+    return this.partial[k]?.get(rowsKey(rows, rows.length - k)) ?? '';
   }
 
   get size(): number {

@@ -44,7 +44,12 @@ export class RfbClient {
   static async connect(target: RfbTarget): Promise<RfbClient> {
     const client = new RfbClient(target);
     await client.open();
-    await client.nextUpdate(target.connectTimeoutMs ?? 15_000);
+    try {
+      await client.nextUpdate(target.connectTimeoutMs ?? 15_000);
+    } catch (err) {
+      client.close();
+      throw err;
+    }
     return client;
   }
 
@@ -128,18 +133,19 @@ export class RfbClient {
 
   private async open(): Promise<void> {
     this.extendedKeys = false;
-    let conn: RfbConnection | undefined;
-    conn = await RfbConnection.open(this.target, this.fb, {
+    const holder: { conn?: RfbConnection } = {};
+    const conn = await RfbConnection.open(this.target, this.fb, {
       onUpdate: (event) => this.updated(event),
       onLeds: (leds) => (this.leds = leds),
       onExtendedKeys: () => (this.extendedKeys = true),
       onBytes: (n) => (this.counters.bytesReceived += n),
       onClose: (reason) => {
         // A dropped connection is only final when we closed it; otherwise refresh() reconnects.
-        if (conn !== undefined && conn === this.conn && this.closing)
+        if (holder.conn !== undefined && holder.conn === this.conn && this.closing)
           for (const l of this.closeListeners) l(reason);
       },
     });
+    holder.conn = conn;
     this.conn = conn;
   }
 

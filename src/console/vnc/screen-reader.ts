@@ -17,6 +17,8 @@ export interface ScreenText {
   unknown: CellPos[];
   /** Cells drawn in inverse video (read all the same). */
   inverse: CellPos[];
+  /** Cursor cells at the end of a line read as blank although '_' would look the same. */
+  assumed?: CellPos[];
   font: string;
   cellWidth: number;
   cellHeight: number;
@@ -63,6 +65,8 @@ interface CellRead {
   ch: string;
   inverse: boolean;
   cursor: boolean;
+  /** Under a cursor, several characters may fit: all of them (ch is then UNKNOWN_CHAR). */
+  candidates?: string;
 }
 
 /**
@@ -116,18 +120,25 @@ export function readCell(
     while (k < MAX_CURSOR_ROWS && rows[h - 1 - k] === full) k++;
     for (let n = k; n >= 1; n--) {
       const under = table.lookupAbove(rows, n);
-      if (under !== undefined) return { ch: under, inverse, cursor: true };
+      if (under.length === 1) return { ch: under, inverse, cursor: true };
+      if (under.length > 1) return { ch: UNKNOWN_CHAR, inverse, cursor: true, candidates: under };
     }
   }
   return undefined;
 }
 
 /** Decodes a whole screen with one geometry. */
-export function readScreen(fb: Framebuffer, g: Geometry, background = backgroundOf(fb)): ScreenText {
+export function readScreen(
+  fb: Framebuffer,
+  g: Geometry,
+  background = backgroundOf(fb),
+  previous?: ScreenText,
+): ScreenText {
   const rowsBuf = new Uint32Array(g.table.height);
   const lines: string[] = [];
   const unknown: CellPos[] = [];
   const inverse: CellPos[] = [];
+  const assumed: CellPos[] = [];
   let cursor: CellPos | undefined;
   for (let row = 0; row < g.rows; row++) {
     let line = '';
@@ -138,7 +149,26 @@ export function readScreen(fb: Framebuffer, g: Geometry, background = background
         line += UNKNOWN_CHAR;
         continue;
       }
-      line += cell.ch;
+      let ch = cell.ch;
+      if (cell.candidates) {
+        // The cursor hides what tells the candidates apart (' ' and '_' under an underline cursor).
+        // The previous frame may have shown the cell bare (blink phase); at the end of a line, where
+        // typed text leaves the cursor, the blank is the only thing the cursor can be sitting on.
+        const before = previous?.lines[row]?.[col];
+        const sameCursor = !previous?.cursor || (previous.cursor.row === row && previous.cursor.col === col);
+        if (
+          before !== undefined &&
+          before !== UNKNOWN_CHAR &&
+          sameCursor &&
+          cell.candidates.includes(before)
+        ) {
+          ch = before;
+        } else if (cell.candidates.includes(' ') && restIsBlank(fb, g, row, col, background)) {
+          ch = ' ';
+          assumed.push({ row, col });
+        } else unknown.push({ row, col });
+      }
+      line += ch;
       if (cell.inverse) inverse.push({ row, col });
       if (cell.cursor) cursor = { row, col };
     }
@@ -150,11 +180,22 @@ export function readScreen(fb: Framebuffer, g: Geometry, background = background
     lines,
     unknown,
     inverse,
+    assumed,
     font: g.table.name,
     cellWidth: g.cellWidth,
     cellHeight: g.table.height,
     ...(cursor ? { cursor } : {}),
   };
+}
+
+function restIsBlank(fb: Framebuffer, g: Geometry, row: number, col: number, background: number): boolean {
+  const y0 = row * g.table.height;
+  for (let y = y0; y < y0 + g.table.height; y++) {
+    for (let x = (col + 1) * g.cellWidth; x < g.cols * g.cellWidth; x++) {
+      if (fb.pixels[y * fb.width + x] !== background) return false;
+    }
+  }
+  return true;
 }
 
 /** How well a geometry explains a screen: readable non-blank cells minus unreadable ones. */
@@ -178,6 +219,7 @@ function score(fb: Framebuffer, g: Geometry, background: number): number {
  */
 export class ScreenReader {
   private current: Geometry | undefined;
+  private last: ScreenText | undefined;
 
   constructor(readonly tables: GlyphTable[]) {}
 

@@ -1,0 +1,145 @@
+import { RescueError } from '../../errors/rescue-error.js';
+import { charFor, layout, SPECIAL, type KeyStroke, type LayoutName } from './layouts.js';
+import { LED } from './rfb-messages.js';
+
+/** What the keyboard needs from the VNC client (an interface so tests can record key events). */
+export interface KeySink {
+  readonly extendedKeys: boolean;
+  readonly leds: number | undefined;
+  key(down: boolean, keysym: number, scancode?: number): void;
+  nextUpdate(timeoutMs: number): Promise<void>;
+}
+
+export interface KeyboardSettings {
+  /** The guest console's layout (decides which key makes which character). */
+  guest: LayoutName;
+  /** QEMU's own -k keymap: only used when the server lacks ExtendedKeyEvent. */
+  server: LayoutName;
+  /** How long a key stays down. */
+  holdMs: number;
+  /** Pause after each key release. */
+  gapMs: number;
+  /** Use plain KeyEvents even when the server offers QEMU's extension (to test that path). */
+  plainKeysOnly?: boolean;
+}
+
+export const DEFAULT_KEYBOARD: KeyboardSettings = { guest: 'us', server: 'us', holdMs: 6, gapMs: 6 };
+
+export interface KeyboardCounters {
+  /** Characters/keys typed (a shifted character counts once). */
+  keys: number;
+  /** Milliseconds spent typing. */
+  typingMs: number;
+}
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+interface Press {
+  keysym: number;
+  code: number;
+  shift: boolean;
+  ctrl: boolean;
+}
+
+/**
+ * Types text as key presses: each character becomes the key that produces it on the guest's layout,
+ * Shift pressed and released explicitly around it, each key held briefly; Caps Lock is switched off
+ * first when the server reports it on.
+ */
+export class Keyboard {
+  readonly counters: KeyboardCounters = { keys: 0, typingMs: 0 };
+
+  constructor(
+    private readonly sink: KeySink,
+    public settings: KeyboardSettings = DEFAULT_KEYBOARD,
+  ) {}
+
+  get keysPerSecond(): number {
+    return this.counters.typingMs > 0 ? (this.counters.keys * 1000) / this.counters.typingMs : 0;
+  }
+
+  /** Can this character be typed with the current settings? */
+  canType(ch: string): boolean {
+    try {
+      this.press(ch);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async type(text: string): Promise<void> {
+    const presses = [...text].map((ch) => this.press(ch));
+    await this.clearCapsLock();
+    const started = performance.now();
+    for (const p of presses) await this.stroke(p);
+    this.counters.keys += presses.length;
+    this.counters.typingMs += performance.now() - started;
+  }
+
+  private async clearCapsLock(): Promise<void> {
+    if (this.sink.leds === undefined || (this.sink.leds & LED.caps) === 0) return;
+    this.tap(SPECIAL.Caps_Lock.keysym, SPECIAL.Caps_Lock.code, true);
+    await sleep(this.settings.holdMs);
+    this.tap(SPECIAL.Caps_Lock.keysym, SPECIAL.Caps_Lock.code, false);
+    await this.sink.nextUpdate(1000).catch(() => undefined);
+  }
+
+  private get extended(): boolean {
+    return this.sink.extendedKeys && !this.settings.plainKeysOnly;
+  }
+
+  private tap(keysym: number, code: number, down: boolean): void {
+    this.sink.key(down, keysym, this.extended ? code : undefined);
+  }
+
+  private async stroke(p: Press): Promise<void> {
+    const { holdMs, gapMs } = this.settings;
+    if (p.ctrl) this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, true);
+    if (p.shift) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, true);
+    this.tap(p.keysym, p.code, true);
+    await sleep(holdMs);
+    this.tap(p.keysym, p.code, false);
+    if (p.shift) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
+    if (p.ctrl) this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, false);
+    await sleep(gapMs);
+  }
+
+  /** Character → key press for the guest's layout (and, without the extension, QEMU's keymap). */
+  private press(ch: string): Press {
+    const special = specialFor(ch);
+    if (special) return { keysym: special.keysym, code: special.code, shift: false, ctrl: false };
+    const code = ch.charCodeAt(0);
+    if (code >= 1 && code <= 26) {
+      const letter = String.fromCharCode(code + 96);
+      return { ...this.press(letter), ctrl: true };
+    }
+    const stroke = layout(this.settings.guest).get(ch);
+    if (!stroke)
+      throw new RescueError('vnc.cannot-type', { char: describeChar(ch), layout: this.settings.guest });
+    return { keysym: this.keysymFor(ch, stroke), code: stroke.code, shift: stroke.shift, ctrl: false };
+  }
+
+  /**
+   * Without the extension QEMU turns the keysym back into a key through its own keymap, so send the
+   * character that QEMU's keymap has on the key we want pressed.
+   */
+  private keysymFor(ch: string, stroke: KeyStroke): number {
+    if (this.extended) return ch.codePointAt(0)!;
+    const onServer = charFor(this.settings.server, stroke);
+    if (onServer === undefined) {
+      throw new RescueError('vnc.cannot-type', { char: describeChar(ch), layout: this.settings.guest });
+    }
+    return onServer.codePointAt(0)!;
+  }
+}
+
+function specialFor(ch: string): { keysym: number; code: number } | undefined {
+  if (ch === '\r' || ch === '\n') return SPECIAL.Return;
+  if (ch === '\x7f' || ch === '\b') return SPECIAL.BackSpace;
+  if (ch === '\t') return SPECIAL.Tab;
+  if (ch === '\x1b') return SPECIAL.Escape;
+  return undefined;
+}
+
+const describeChar = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`;
