@@ -33,12 +33,14 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
     );
   if (c.syntax.rc !== 0) {
     const detail = c.syntax.output.join(' ').slice(0, 300);
-    const m = /(\/\S+) line (\d+)/.exec(detail);
+    const m = /(\/[^\s:]+):? line (\d+)/.exec(detail);
     out.push(
       finding(
         'config.syntax',
         running ? 'warning' : 'error',
-        { op: 'manual' },
+        // Commenting out the one line sshd names is the smallest change that lets it parse; the
+        // rescue checks with sshd -t before it reloads, and rolls back if it still does not.
+        m ? { op: 'config-comment', path: m[1] ?? '', line: Number(m[2]) } : { op: 'manual' },
         {
           blocking: !running,
           ...(m ? { path: m[1] ?? '', line: Number(m[2]) } : {}),

@@ -39,6 +39,7 @@ export function jsonReport(r: RescueResult, lang: Lang): string {
     notFixed: r.notFixed.map((f) => reportFinding(f, lang)),
     changes: r.changes.map((c) => ({ ...c, fixed: c.fixed.map((f) => f.cause) })),
     diagnosis: r.diagnosis && { primary: r.diagnosis.primary?.cause, summary: r.diagnosis.summary },
+    after: r.after && { primary: r.after.primary?.cause, summary: r.after.summary },
   };
   return mask(`${JSON.stringify(doc, null, 2)}\n`);
 }

@@ -103,9 +103,16 @@ function opUser(op: FixOp): string | undefined {
 
 export function compileFixes(c: Collection, findings: Finding[], txId: string): CompiledFixes {
   const out: CompiledFixes = { steps: [], backupFiles: [], backupModes: [], skipped: [], applied: [] };
+  // A renamed file (authorized_key → authorized_keys) carries its lines to the new name; edits of the
+  // new name start from them, and run after the rename.
+  const renamedFrom = new Map<string, string>();
+  for (const f of findings) if (f.fix.op === 'rename') renamedFrom.set(f.fix.to, f.fix.from);
+  const original: Content = (p) => c.keyFiles[p]?.content ?? c.keyFiles[renamedFrom.get(p) ?? '']?.content;
   // Several line edits on one file apply to the same text, in order; the file is written once.
   const edited = new Map<string, { lines: string[]; owner: Owner }>();
-  const content: Content = (p) => edited.get(p)?.lines ?? c.keyFiles[p]?.content;
+  const content: Content = (p) => edited.get(p)?.lines ?? original(p);
+  const renames: TxStep[] = [];
+  const others: TxStep[] = [];
   const seen = new Set<string>();
   const tag = `VR_KEYS_${txId.replace(/\W/g, '')}`;
 
@@ -120,7 +127,7 @@ export function compileFixes(c: Collection, findings: Finding[], txId: string): 
     const step = edit ? undefined : simpleStep(f.fix, owner);
     if (edit && owner) edited.set(edit.path, { lines: edit.lines, owner });
     else if (step) {
-      out.steps.push(step.step);
+      (f.fix.op === 'rename' ? renames : others).push(step.step);
       out.backupFiles.push(...step.files);
       out.backupModes.push(...step.modes);
     } else {
@@ -131,10 +138,14 @@ export function compileFixes(c: Collection, findings: Finding[], txId: string): 
     out.applied.push(f);
   }
 
+  const writes: TxStep[] = [];
   for (const [path, { lines, owner }] of edited) {
+    // An edit that leaves the text as it is (the key was already there) writes nothing.
+    if (JSON.stringify(lines) === JSON.stringify(original(path))) continue;
     out.backupFiles.push(path);
-    out.steps.unshift({ name: `write ${path}`, code: writeKeyFile(path, lines, owner, tag) });
+    writes.push({ name: `write ${path}`, code: writeKeyFile(path, lines, owner, tag) });
   }
+  out.steps = [...renames, ...writes, ...others];
   return out;
 }
 

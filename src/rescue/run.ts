@@ -59,8 +59,8 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     await prepareWorkDir(session);
     const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
     const user = o.user ?? 'root';
-    let c = await collect(session, user === 'root' ? ['root'] : [user, 'root'], clientAddress);
-    let diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+    const c = await collect(session, user === 'root' ? ['root'] : [user, 'root'], clientAddress);
+    const diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
 
     const changes: AppliedChange[] = [];
@@ -79,13 +79,14 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       return verification.passed;
     };
 
+    let after: Diagnosis | undefined;
     if (o.action !== 'diagnose' && !o.dryRun) {
       const ctx: ActionContext = { o, session, c, diagnosis, user, customerKey, changes, mark, now };
       await runAction(o.action, ctx, check);
       if (changes.length > 0) {
         // What is still wrong after the change, for the report (the collector is already on the server).
-        c = await runCollector(session, `${WORK_DIR}/collect-${c.nonce}.sh`, c.nonce);
-        diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+        const again = await runCollector(session, `${WORK_DIR}/collect-${c.nonce}.sh`, c.nonce);
+        after = analyse({ collection: again, users: [user, 'root'], customerKey, clientAddress });
       }
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
@@ -99,7 +100,8 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       finishedAt: now().toISOString(),
       timeline,
       diagnosis,
-      notFixed: diagnosis.findings.filter((f) => !fixed.has(f.cause)),
+      after,
+      notFixed: (after ?? diagnosis).findings.filter((f) => !fixed.has(f.cause)),
       changes,
       verification,
       counters: session.counters,

@@ -38,7 +38,7 @@ const LIB = `rl(){
 if [ -d /run/systemd/system ];then
 for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
 systemctl is-active -q $u.socket&&return 0
-if systemctl is-active -q $u;then systemctl reload $u;else systemctl start $u;fi;return;done;return 1
+if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1
 elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
 else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}
 up(){
@@ -66,6 +66,8 @@ export function renderTransaction(tx: Transaction): string {
     'echo applying>$B/state',
     // Each step in a subshell: its `exit` ends the step, not the transaction.
     ...tx.steps.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
+    // Debian's sshd -t needs its privilege separation directory, which only a running ssh.service creates.
+    `[ -d /run/sshd ]||mkdir -m 755 /run/sshd 2>/dev/null`,
     `sshd -t>>$B/log 2>&1||rb sshd-t`,
     ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
   ];

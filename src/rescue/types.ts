@@ -70,7 +70,10 @@ export interface RescueResult {
   startedAt: string;
   finishedAt: string;
   timeline: TimelineEntry[];
+  /** what was found before any change */
   diagnosis?: Diagnosis;
+  /** what the same checks find after the changes */
+  after?: Diagnosis;
   /** findings not fixed by this run, with the reason */
   notFixed: Finding[];
   changes: AppliedChange[];
