@@ -65,7 +65,9 @@ async function main(): Promise<void> {
     });
     try {
       const client = await RfbClient.connect({ url: vm.websocketUrl });
+      console.log('vm up, waiting for login', vm.websocketUrl);
       await waitForLoginScreen(client, 180_000);
+      console.log('login screen seen');
       const ssh = (command: string) =>
         sshLogin('127.0.0.1', {
           user: 'root',

@@ -5,6 +5,7 @@ import { openLocal } from './local.js';
 import { NovaWsTransport } from './nova-ws.js';
 import { SshGatewayTransport } from './ssh-gateway.js';
 import { TermproxyTransport } from './termproxy-ws.js';
+import { VncTransport } from '../vnc/vnc-transport.js';
 import type { ByteTransport } from './types.js';
 
 export type { ByteTransport } from './types.js';
@@ -20,10 +21,7 @@ export async function openTransport(endpoint: ConsoleEndpoint): Promise<ByteTran
     case 'local':
       return openLocal(endpoint.url);
     case 'vnc-ws':
-      throw new RescueError('console.connect', {
-        endpoint: 'vnc',
-        reason: 'a VNC console is not a byte stream; the serial console engine cannot drive it',
-      });
+      return VncTransport.open(endpoint);
   }
 }
 

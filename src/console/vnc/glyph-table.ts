@@ -21,15 +21,14 @@ export const rowsKey = (rows: ArrayLike<number>, count = rows.length): string =>
  */
 export class GlyphTable {
   readonly exact = new Map<string, string>();
-  private readonly partial: Array<Map<string, string>> = [];
+  /** Every glyph with its character, for the slow path (cells under a cursor). */
+  readonly glyphs: Array<{ rows: Uint32Array; ch: string }> = [];
 
   constructor(
     readonly name: string,
     readonly width: number,
     readonly height: number,
-  ) {
-    for (let k = 0; k <= MAX_CURSOR_ROWS; k++) this.partial.push(new Map());
-  }
+  ) {}
 
   static fromPsf(name: string, font: PsfFont): GlyphTable {
     const table = new GlyphTable(name, font.width, font.height);
@@ -42,9 +41,8 @@ export class GlyphTable {
 
   /** Adds (or, when `learned`, overrides with) what the screen showed for a known character. */
   add(rows: ArrayLike<number>, ch: string, learned = false): void {
+    this.glyphs.push({ rows: Uint32Array.from(rows), ch });
     store(this.exact, rowsKey(rows), ch, learned);
-    for (let k = 1; k <= MAX_CURSOR_ROWS; k++)
-      store(this.partial[k]!, rowsKey(rows, rows.length - k), ch, learned);
   }
 
   lookup(rows: ArrayLike<number>): string | undefined {
@@ -52,9 +50,15 @@ export class GlyphTable {
     return ch === AMBIGUOUS ? undefined : ch;
   }
 
-  /** The characters whose glyphs match all rows but the bottom `k` (covered by a cursor), as one string. */
-  lookupAbove(rows: ArrayLike<number>, k: number): string {
-    return this.partial[k]?.get(rowsKey(rows, rows.length - k)) ?? '';
+  /** Characters whose glyph equals `rows` on every row not flagged in `covered` (distinct, in order). */
+  matchUncovered(rows: ArrayLike<number>, covered: readonly boolean[]): string {
+    let out = '';
+    for (const g of this.glyphs) {
+      let same = true;
+      for (let y = 0; y < rows.length && same; y++) if (!covered[y] && g.rows[y] !== rows[y]) same = false;
+      if (same && !out.includes(g.ch)) out += g.ch;
+    }
+    return out;
   }
 
   get size(): number {

@@ -115,11 +115,12 @@ export function readCell(
     const inverse = ink === background || (first !== background && other !== background && ink === first);
     const ch = table.lookup(rows);
     if (ch !== undefined) return { ch, inverse, cursor: false };
+    // An underline cursor paints whole rows near the bottom of the cell (which rows depends on the
+    // driver and font height): read the cell from the rows it leaves alone.
     const full = 2 ** w - 1;
-    let k = 0;
-    while (k < MAX_CURSOR_ROWS && rows[h - 1 - k] === full) k++;
-    for (let n = k; n >= 1; n--) {
-      const under = table.lookupAbove(rows, n);
+    const covered = Array.from(rows, (r, y) => r === full && y >= h - MAX_CURSOR_ROWS - 1);
+    if (covered.some(Boolean)) {
+      const under = table.matchUncovered(rows, covered);
       if (under.length === 1) return { ch: under, inverse, cursor: true };
       if (under.length > 1) return { ch: UNKNOWN_CHAR, inverse, cursor: true, candidates: under };
     }

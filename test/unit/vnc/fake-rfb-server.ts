@@ -33,7 +33,7 @@ export class FakeRfbServer {
 
   get url(): string {
     const addr = this.wss.address();
-    return `ws://127.0.0.1:${typeof addr === 'object' ? addr.port : 0}`;
+    return `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   }
 
   /** A Raw rectangle filled with one colour, sent to every client. */
