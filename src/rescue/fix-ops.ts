@@ -33,6 +33,10 @@ function ownerOf(c: Collection, user: string | undefined): Owner | undefined {
   return entry ? { home: entry.home, uid: entry.uid, gid: entry.gid } : undefined;
 }
 
+function knownToExist(c: Collection, path: string): boolean {
+  return Object.values(c.keyFiles).some((k) => k.chain.some((e) => e.path === path && e.exists));
+}
+
 function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }
@@ -142,6 +146,9 @@ export function compileFixes(c: Collection, findings: Finding[], txId: string): 
   for (const [path, { lines, owner }] of edited) {
     // An edit that leaves the text as it is (the key was already there) writes nothing.
     if (JSON.stringify(lines) === JSON.stringify(original(path))) continue;
+    // A directory the write creates is recorded too, so a rollback removes it again.
+    const dir = dirOf(path);
+    if (!knownToExist(c, dir)) out.backupFiles.push(dir);
     out.backupFiles.push(path);
     writes.push({ name: `write ${path}`, code: writeKeyFile(path, lines, owner, tag) });
   }

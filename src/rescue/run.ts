@@ -141,8 +141,15 @@ async function runAction(action: Action, x: ActionContext, check: Check): Promis
   }
   // auto: the keys first when the customer's key is known, then the password window if still locked out.
   if (x.customerKey || x.o.privateKey) {
-    if (repairable(x.diagnosis, x.user).length > 0 || x.customerKey) await applyFixes(x, false);
-    if (await check()) return;
+    try {
+      if (repairable(x.diagnosis, x.user).length > 0 || x.customerKey) await applyFixes(x, false);
+      if (await check()) return;
+    } catch (err) {
+      // The repair was refused or failed and has been rolled back: the server is as it was, so the
+      // password window is still the safe way in.
+      if (!(err instanceof RescueError && err.code === 'rescue.rolled-back')) throw err;
+      x.mark('fix', `rolled back (${err.params.step}); opening the password window instead`);
+    }
   }
   await openWindow(x, check);
 }
