@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         });
       for (const font of display === 'text' ? TEXT_FONTS : FB_FONTS) {
         const setfont = font ? `setfont -C /dev/tty1 /usr/share/consolefonts/${font}.psf.gz && ` : '';
-        const b64 = Buffer.from(`\x1b[H\x1b[2J${CONTENT}`).toString('base64');
+        const b64 = Buffer.from(`\x1b%G\x1b[H\x1b[2J${CONTENT}`).toString('base64');
         const r = await ssh(`${setfont}echo ${b64} | base64 -d > /dev/tty1 && echo ok`);
         if (!r.ok) throw new Error(`ssh failed: ${r.stderr}`);
         await new Promise((res) => setTimeout(res, 1500));
