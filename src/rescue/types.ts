@@ -1,4 +1,5 @@
 import type { ConsoleEndpoint } from '../console/endpoint.js';
+import type { ByteTransport } from '../console/transport/types.js';
 import type { Diagnosis } from '../diagnose/analyse.js';
 import type { Finding } from '../diagnose/findings.js';
 import type { Lang } from '../i18n/index.js';
@@ -6,7 +7,8 @@ import type { Verification } from '../verify/verify.js';
 import type { Action } from './plan.js';
 
 export interface RescueOptions {
-  console: ConsoleEndpoint;
+  /** the console, or a function that opens it (tests wrap transports this way) */
+  console: ConsoleEndpoint | (() => Promise<ByteTransport>);
   /** where the outside verification connects (the server's public address) */
   host: string;
   sshPort?: number;

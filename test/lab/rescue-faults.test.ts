@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { it } from 'vitest';
+import {
+  generateKeyPair,
+  LabServer,
+  PASSWORDS,
+  scenarioById,
+  toRfc4716,
+  type ServerSpec,
+} from '../../lab/index.js';
+import { openTransport } from '../../src/console/transport/index.js';
+import type { ByteTransport } from '../../src/console/transport/types.js';
+import { rescue } from '../../src/rescue/run.js';
+import type { RescueOptions } from '../../src/rescue/types.js';
+import { labDescribe } from '../support/lab-guard.js';
+import { changedPaths, snapshot } from './rescue-snapshot.js';
+
+/**
+ * The console connection drops after `limit` bytes typed — as when the link dies or vps-rescue is
+ * killed. `record` collects everything typed (for finding where the transaction starts).
+ */
+function cutAfter(url: string, limit: number, record?: Buffer[]): () => Promise<ByteTransport> {
+  return async () => {
+    const inner = await openTransport({ kind: 'local', url });
+    let typed = 0;
+    return new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop !== 'write') return Reflect.get(target, prop, receiver) as unknown;
+        return (data: Uint8Array | string) => {
+          const bytes = Buffer.from(data);
+          record?.push(bytes);
+          const room = limit - typed;
+          typed += bytes.length;
+          if (room <= 0) return;
+          target.write(bytes.subarray(0, room));
+          if (typed >= limit) void target.close();
+        };
+      },
+    });
+  };
+}
+
+const options = (server: LabServer, console: RescueOptions['console'], key: string): RescueOptions => ({
+  console,
+  host: server.address,
+  consoleUser: 'root',
+  consolePassword: PASSWORDS.root,
+  user: 'alice',
+  userPassword: PASSWORDS.alice,
+  action: 'auto',
+  windowMinutes: 60,
+  lang: 'en',
+  customerKey: key,
+});
+
+/**
+ * Cut the console at every stage of a repair (login, collector upload, transaction upload, right after
+ * the transaction starts): afterwards sshd runs, and every touched file is either as it was or as the
+ * completed repair leaves it — never half — with the backups kept.
+ */
+labDescribe('fault injection: console cut at each step', () => {
+  it('leaves the server as it was or fully repaired, sshd running', async ({ expect }) => {
+    const key = await generateKeyPair();
+    const scenario = scenarioById('key-line-wrapped');
+    const spec: ServerSpec = scenario.build({ key, rfc4716: await toRfc4716(key) });
+
+    const reference = await LabServer.create(spec);
+    let full: Map<string, string>;
+    let total: number;
+    let txStart: number;
+    let txEnter: number;
+    let changedByRepair: string[];
+    try {
+      const before = await snapshot(reference);
+      const typed: Buffer[] = [];
+      const r = await rescue(
+        options(reference, cutAfter(`unix:${reference.consoleSocket}`, Infinity, typed), key.publicKey),
+      );
+      expect(r.ok).toBe(true);
+      total = r.counters!.bytesTyped;
+      const stream = Buffer.concat(typed).toString('latin1');
+      txStart = stream.indexOf('sh /root/.vps-rescue/tx-');
+      txEnter = stream.indexOf('\r', txStart) + 1;
+      expect(txStart).toBeGreaterThan(0);
+      full = await snapshot(reference);
+      changedByRepair = changedPaths(before, full);
+      expect(changedByRepair).toContain('/home/alice/.ssh/authorized_keys');
+    } finally {
+      await reference.destroy();
+    }
+
+    // During login, the collector upload and the transaction upload; in the middle of typing the
+    // command that starts the transaction; right after its Enter; and during the checks after it.
+    const cuts = [
+      5,
+      Math.floor(txStart * 0.3),
+      Math.floor(txStart * 0.8),
+      txStart + 12,
+      txEnter,
+      Math.floor((txEnter + total) / 2),
+    ];
+    const outcomes = await Promise.all(
+      cuts.map(async (cut) => {
+        const server = await LabServer.create(spec);
+        try {
+          const before = await snapshot(server);
+          const err = await rescue(
+            options(server, cutAfter(`unix:${server.consoleSocket}`, cut), key.publicKey),
+          ).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          // A transaction that was started keeps running on the server: let it finish.
+          await new Promise((r) => setTimeout(r, 4000));
+          const after = await snapshot(server);
+          const changed = changedPaths(before, after);
+          const state = changed.length === 0 ? 'original' : 'applied';
+          if (state === 'applied') {
+            expect(changed).toEqual(changedByRepair);
+            for (const p of changed)
+              expect(after.get(p)?.split(' ').slice(0, 3)).toEqual(full.get(p)?.split(' ').slice(0, 3));
+            expect((await server.exec('ls /var/backups/vps-rescue/*/m')).code).toBe(0);
+          }
+          expect((await server.exec('systemctl is-active ssh')).stdout.trim()).toBe('active');
+          const keyLogin = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
+          expect(keyLogin.ok).toBe(state === 'applied');
+          return { cut, state, error: err !== undefined };
+        } finally {
+          await server.destroy();
+        }
+      }),
+    );
+    // The cuts span the whole run: some land before the change, some after it started.
+    expect(outcomes.some((o) => o.state === 'original')).toBe(true);
+    expect(outcomes.some((o) => o.state === 'applied')).toBe(true);
+    expect(outcomes.filter((o) => o.cut < total).every((o) => o.error)).toBe(true);
+  });
+});
