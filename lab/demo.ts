@@ -1,59 +1,118 @@
-import { bootScenario, consoleLogin, labAvailability } from './index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main as cli } from '../src/cli/main.js';
+import { langFromEnv, type Lang } from '../src/i18n/index.js';
+import { bootScenario, labAvailability, PASSWORDS } from './index.js';
+import { startSimulator } from './simulator/index.js';
 
 /**
- * `npm run demo`: the story. A customer hardened sshd and put their key in the wrong place; now the
- * server refuses them, while the provider's console still offers a login prompt.
+ * `npm run demo [-- --lang ja]`: the story, end to end. A customer of "G社" (ConoHa) hardened sshd
+ * and put their key in the wrong place. vps-rescue finds the server through the (simulated) ConoHa
+ * API, opens its serial console, logs in, names the cause, re-opens password login for alice for
+ * 60 minutes, proves it from outside and prints the report.
  */
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const step = (n: number, text: string) => say(`\n\x1b[1m[${n}] ${text}\x1b[0m`);
+const TEXT = {
+  en: {
+    boot: 'A lab server locked out as in the story (key-only, no root login, key in ~/ssh/)',
+    tries: 'The customer tries their key',
+    console: "The provider's console still shows a login prompt",
+    run: 'The support engineer runs vps-rescue against the ConoHa API (simulated on loopback)',
+    after: 'From outside, after the rescue',
+    alicePw: 'alice, password',
+    rootPw: 'root, password (must stay refused)',
+    done: 'Done: the customer can log in again; the password window closes by itself.',
+    unexpected: 'Unexpected: see above.',
+  },
+  ja: {
+    boot: 'ストーリーどおりにロックアウトされたラボサーバー(鍵認証のみ、root ログイン禁止、鍵が ~/ssh/ に置かれている)',
+    tries: 'お客様が鍵でログインを試みる',
+    console: 'プロバイダーのコンソールにはログインプロンプトが表示されている',
+    run: 'サポート担当者が ConoHa API(ループバック上のシミュレーター)に対して vps-rescue を実行',
+    after: '復旧後、外部から確認',
+    alicePw: 'alice、パスワード',
+    rootPw: 'root、パスワード(拒否されたままであること)',
+    done: '完了: お客様は再びログインできます。パスワードログインの許可は自動で終了します。',
+    unexpected: '想定外の結果です。上の出力を確認してください。',
+  },
+} as const;
 
-async function main(): Promise<number> {
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const step = (n: number, text: string) => out(`\n\x1b[1m[${n}] ${text}\x1b[0m`);
+
+function langFromArgs(argv: string[]): Lang {
+  const i = argv.indexOf('--lang');
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  return value === 'ja' || value === 'en' ? value : langFromEnv();
+}
+
+async function demo(lang: Lang): Promise<number> {
+  const T = TEXT[lang];
   const availability = labAvailability();
   if (!availability.ok) {
     process.stderr.write(`demo: the lab cannot run here: ${availability.reason}\n`);
     return 9;
   }
-  step(1, 'Booting a lab server locked out as in the story (key-only, no root, key in ~/ssh/)');
-  const started = Date.now();
-  const { server, key, scenario } = await bootScenario('story-wrong-dir', { log: say });
+  step(1, T.boot);
+  const { server, key, scenario } = await bootScenario('story-wrong-dir', { log: out });
+  const sim = await startSimulator({ servers: [server] });
+  const outDir = mkdtempSync(join(tmpdir(), 'vps-rescue-demo-'));
   try {
-    say(`    ${scenario.story}`);
-    say(
-      `    server ${server.name} at ${server.address}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    out(`    ${server.address}  (${scenario.story})`);
+    step(2, `${T.tries}: ssh -i ~/.ssh/id_ed25519 alice@${server.address}`);
+    const before = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
+    out(`    → ${before.stderr.trim() || `exit ${before.code}`}`);
+    step(3, T.console);
+    for (const line of server.console.text().trimEnd().split('\n').slice(-2)) out(`    | ${line}`);
+
+    step(4, `${T.run}:`);
+    out(`    vps-rescue --provider conoha --host ${server.address} --user alice --lang ${lang}`);
+    out('');
+    const code = await cli(
+      [
+        '--provider',
+        'conoha',
+        '--endpoint',
+        sim.endpoint('conoha'),
+        '--host',
+        server.address,
+        '--user',
+        'alice',
+        '--password-env',
+        'DEMO_CONSOLE_PASSWORD',
+        '--user-password-env',
+        'DEMO_ALICE_PASSWORD',
+        '--out',
+        outDir,
+        '--lang',
+        lang,
+      ],
+      {
+        env: {
+          ...process.env,
+          ...sim.env('conoha'),
+          DEMO_CONSOLE_PASSWORD: PASSWORDS.root,
+          DEMO_ALICE_PASSWORD: PASSWORDS.alice,
+        },
+      },
     );
 
-    step(2, `The owner tries: ssh -i <their key> alice@${server.address}`);
-    const login = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
-    say(`    exit ${login.code}: ${login.stderr.trim()}`);
-    // sshd logs the refusal when the client hangs up: give the journal a moment.
-    let log: string[] = [];
-    for (let i = 0; i < 20 && log.length === 0; i++) {
-      log = (await server.sshdLog()).filter((l) => /user alice/.test(l)).slice(-2);
-      if (log.length === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-    for (const line of log) say(`    sshd: ${line}`);
-
-    step(3, 'The provider console still shows a login prompt');
-    const screen = server.console.text().trimEnd().split('\n').slice(-3);
-    for (const line of screen) say(`    | ${line}`);
-    const consoleResult = await consoleLogin(server, 'root', scenario.consoleUser.password);
-    say(
-      `    root login on the console with the customer's password: ${consoleResult === 'shell' ? 'works' : 'refused'}`,
-    );
-
-    const locked = !login.ok && consoleResult === 'shell';
-    say(
-      locked
-        ? '\nLocked out over SSH, reachable on the console: this is the job vps-rescue does.'
-        : "\nUnexpected: the lab server is not in the story's state.",
-    );
-    return locked ? 0 : 1;
+    step(5, T.after);
+    const alice = await server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+    const root = await server.sshLogin({ user: 'root', password: PASSWORDS.root });
+    out(`    ssh ${T.alicePw}: ${alice.ok ? 'OK' : `refused (${alice.stderr.trim()})`}`);
+    out(`    ssh ${T.rootPw}: ${root.ok ? 'OK (!)' : 'refused'}`);
+    const ok = code === 0 && alice.ok && !root.ok;
+    out(`\n${ok ? T.done : T.unexpected}`);
+    return ok ? 0 : 1;
   } finally {
+    await sim.close();
     await server.destroy();
+    rmSync(outDir, { recursive: true, force: true });
   }
 }
 
-main().then(
+demo(langFromArgs(process.argv.slice(2))).then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`demo: ${(err as Error).message}\n`);

@@ -66,7 +66,10 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
     '',
   );
   const primary = r.diagnosis?.primary;
-  const blocking = (r.diagnosis?.findings ?? []).filter((f) => f.blocking);
+  // The causes that concern this rescue: the user's own and the server-wide ones.
+  const blocking = (r.diagnosis?.findings ?? []).filter(
+    (f) => f.blocking && (f.user === undefined || f.user === r.user),
+  );
   if (primary) blocking.sort((a, b) => Number(b === primary) - Number(a === primary));
   if (blocking.length === 0) out.push(L('noCause'));
   for (const f of blocking) {
