@@ -30,6 +30,8 @@ const LAB_PACKAGES = {
   'util-linux': 'nsenter',
   bsdutils: 'script',
   'busybox-static': 'busybox',
+  expect: 'expect',
+  socat: 'socat',
 };
 const has = (command) => {
   try {
