@@ -41,8 +41,22 @@ export function formatError(err: unknown, ctx: Pick<CliContext, 'lang' | 'json' 
   return ctx.debug && err instanceof Error && err.stack ? `${line}\n${err.stack}` : line;
 }
 
+/**
+ * `vps-rescue --provider X --host Y` means `vps-rescue rescue …`: the rescue is the default command.
+ * Only when no command is named and no help or version is asked for.
+ */
+function withDefaultCommand(argv: readonly string[]): string[] {
+  const names = commands.map(
+    (c) => (typeof c.command === 'string' ? c.command : c.command[0]!).split(' ')[0],
+  );
+  const asksMeta = argv.some((a) => a === '--help' || a === '-h' || a === '--version');
+  const namesCommand = argv.some((a) => names.includes(a));
+  return asksMeta || namesCommand || argv.length === 0 ? [...argv] : ['rescue', ...argv];
+}
+
 /** The whole CLI as a function: returns the exit code instead of exiting, so tests can run it in-process. */
-export async function main(argv: readonly string[], io: MainIo = {}): Promise<number> {
+export async function main(rawArgv: readonly string[], io: MainIo = {}): Promise<number> {
+  const argv = withDefaultCommand(rawArgv);
   const env = io.env ?? process.env;
   const ctx: CliContext = {
     ...preParse(argv, env),
@@ -79,6 +93,7 @@ export async function main(argv: readonly string[], io: MainIo = {}): Promise<nu
       .version(packageVersion())
       .help()
       .strict()
+      .demandCommand(1)
       .exitProcess(false)
       .fail((message, error) => {
         throw error ?? new RescueError('usage', { message: message ?? 'invalid arguments' });

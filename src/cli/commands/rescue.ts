@@ -47,7 +47,7 @@ function writeReports(result: RescueResult, ctx: CliContext, outDir: string, bas
 }
 
 export const rescueCommand: CliCommand = {
-  command: ['$0', 'rescue'],
+  command: 'rescue',
   describe: (ctx) =>
     ctx.lang === 'ja'
       ? 'ロックアウトされたサーバーを復旧する(既定のコマンド)'
@@ -118,6 +118,10 @@ export const rescueCommand: CliCommand = {
         return true;
       }),
   run: async (args, ctx) => {
+    if (!args.provider === !args.console) {
+      throw new RescueError('usage', { message: 'give exactly one of --provider or --console' });
+    }
+    if (!str(args.host)) throw new RescueError('usage', { message: 'missing --host: the server address' });
     const host = str(args.host)!;
     const outDir = str(args.out)!;
     mkdirSync(outDir, { recursive: true, mode: 0o700 });
