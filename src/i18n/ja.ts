@@ -5,4 +5,10 @@ import { labJa } from './messages/lab.ja.js';
 import { providersJa } from './messages/providers.ja.js';
 import { rescueJa } from './messages/rescue.ja.js';
 
-export const ja: Record<MessageKey, string> = { ...coreJa, ...consoleJa, ...providersJa, ...rescueJa, ...labJa };
+export const ja: Record<MessageKey, string> = {
+  ...coreJa,
+  ...consoleJa,
+  ...providersJa,
+  ...rescueJa,
+  ...labJa,
+};

@@ -39,7 +39,9 @@ async function passwordRefusedWithin(b: BootedScenario, ms: number): Promise<boo
 
 labDescribe('the password window', () => {
   describe.concurrent('closes by itself', () => {
-    it('at the deadline; afterwards password login is refused and key login still works', async ({ expect }) => {
+    it('at the deadline; afterwards password login is refused and key login still works', async ({
+      expect,
+    }) => {
       const b = await bootScenario('story-wrong-dir');
       try {
         await run(b, { action: 'fix', customerKey: b.key.publicKey });
@@ -50,7 +52,9 @@ labDescribe('the password window', () => {
         expect(await passwordWorks(b)).toBe(true);
         expect(await passwordRefusedWithin(b, 30_000)).toBe(true);
         expect(await keyWorks(b)).toBe(true);
-        expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue.conf')).toMatchObject({ code: 1 });
+        expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue.conf')).toMatchObject({
+          code: 1,
+        });
       } finally {
         await b.server.destroy();
       }
