@@ -46,10 +46,16 @@ await {# $} reload
 puts "DONE [clock milliseconds] $typed $trips"
 type "exit\r"
 await {login: $} logout
+puts "LOGGEDOUT [clock milliseconds] $typed $trips"
 `;
 
+export interface BaselineRun extends RunCost {
+  /** the same script carried on to `exit` and getty's next `login:`, as the rescue's own logout */
+  withLogout: RunCost;
+}
+
 /** One baseline run on a fresh server: time from spawning expect to the prompt after the reload. */
-export async function runBaseline(server: LabServer): Promise<RunCost> {
+export async function runBaseline(server: LabServer): Promise<BaselineRun> {
   const dir = await mkdtemp(join(tmpdir(), 'vps-rescue-bench-'));
   try {
     const script = join(dir, 'baseline.exp');
@@ -57,18 +63,28 @@ export async function runBaseline(server: LabServer): Promise<RunCost> {
     const started = Date.now();
     const { stdout, stderr, code } = await runExpect(script, server.consoleSocket);
     const done = /^DONE (\d+) (\d+) (\d+)$/m.exec(stdout);
-    if (code !== 0 || !done) throw new Error(`baseline expect failed (exit ${code}): ${stderr.trim()}`);
-    const cost = { ms: Number(done[1]) - started, bytesTyped: Number(done[2]), roundTrips: Number(done[3]) };
+    const out = /^LOGGEDOUT (\d+) (\d+) (\d+)$/m.exec(stdout);
+    if (code !== 0 || !done || !out)
+      throw new Error(`baseline expect failed (exit ${code}): ${stderr.trim()}`);
+    const costAt = (m: RegExpExecArray): RunCost => ({
+      ms: Number(m[1]) - started,
+      bytesTyped: Number(m[2]),
+      roundTrips: Number(m[3]),
+      commands: 1,
+    });
     // Proof the bare script did the job the rescue is compared with (outside the timed part).
     const login = await server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
     if (!login.ok) throw new Error('baseline: alice still cannot log in with her password after the reload');
-    return { ...cost, commands: 1 };
+    return { ...costAt(done), withLogout: costAt(out) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function runExpect(script: string, socket: string): Promise<{ stdout: string; stderr: string; code: number }> {
+function runExpect(
+  script: string,
+  socket: string,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn('expect', [script, socket], {
       env: { ...process.env, VPS_BENCH_PW: PASSWORDS.root },

@@ -24,9 +24,9 @@ export async function measureConsole(server: LabServer, commands = 50): Promise<
     const before = session.counters;
     const times: number[] = [];
     for (let i = 0; i < commands; i++) {
-      const t0 = Date.now();
+      const t0 = performance.now();
       const r = await session.run('true');
-      times.push(Date.now() - t0);
+      times.push(performance.now() - t0);
       if (r.exitCode !== 0) throw new Error(`console micro: \`true\` exited ${r.exitCode}`);
     }
     const after = session.counters;

@@ -40,6 +40,14 @@ function hasCommand(cmd: string): boolean {
   }
 }
 
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', cwd: new URL('..', import.meta.url) });
+  } catch {
+    return '';
+  }
+}
+
 let current: BootedScenario | undefined;
 process.once('SIGINT', () => {
   console.error('bench: interrupted, destroying the lab server');
@@ -71,6 +79,13 @@ const results: Omit<BenchResults, 'micro'> = {
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
     kernel: release(),
   },
+  source: {
+    commit: git(['rev-parse', '--short', 'HEAD']).trim() || 'unknown',
+    dirty: git(['status', '--porcelain', '--', 'src', 'providers', 'lab'])
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3)),
+  },
   baseline: [],
   rescueWindow: [],
   rescueKey: [],
@@ -92,7 +107,9 @@ for (let i = 1; i <= reps; i++) {
   await attempt(`rescue, password window ${i}/${reps}`, results.rescueWindow, (b) =>
     runRescueDirect(b, 'password-window'),
   );
-  await attempt(`rescue, key repair ${i}/${reps}`, results.rescueKey, (b) => runRescueDirect(b, 'key-repair'));
+  await attempt(`rescue, key repair ${i}/${reps}`, results.rescueKey, (b) =>
+    runRescueDirect(b, 'key-repair'),
+  );
   await attempt(`rescue via ConoHa ${i}/${reps}`, results.conoha, (b) => runRescueViaConoha(b));
 }
 const micro = await onFreshServer('console engine micro', (b) => measureConsole(b.server));
