@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { RescueError } from '../errors/rescue-error.js';
 import { nonce } from './prompts.js';
 import type { CommandRunner } from './runner.js';
@@ -11,6 +12,8 @@ export interface UploadOptions {
   lineLength?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** gzip before base64 (a text script shrinks to about a third); falls back to plain if the server lacks gzip */
+  compress?: boolean;
 }
 
 /** Single-quoted for sh: the only character needing care is ' itself. */
@@ -30,14 +33,37 @@ export async function uploadThroughConsole(
   data: Buffer,
   opts: UploadOptions = {},
 ): Promise<void> {
+  if (opts.compress) {
+    try {
+      return await typeUpload(ch, runner, path, data, opts, gzipSync(data, { level: 9 }));
+    } catch (err) {
+      if (!(err instanceof RescueError && err.code === 'console.upload-failed')) throw err;
+      ch.note(`upload ${path}: compressed upload failed, sending it plain`);
+    }
+  }
+  return typeUpload(ch, runner, path, data, opts);
+}
+
+async function typeUpload(
+  ch: ConsoleChannel,
+  runner: CommandRunner,
+  path: string,
+  data: Buffer,
+  opts: UploadOptions,
+  gzipped?: Buffer,
+): Promise<void> {
   const name = path.split('/').pop() ?? path;
   const tmp = `${path}.vr-${nonce(6)}`;
   const lineLength = opts.lineLength ?? 300;
-  const b64 = data.toString('base64');
+  const b64 = (gzipped ?? data).toString('base64');
   const end = `E${nonce(5)}`;
   const mark = nonce(8);
   ch.note(`upload ${path}: ${data.length} bytes`);
-  await runner.typeLine(`base64 -d >${shellQuote(tmp)} <<'${end}';printf "\\n${mark}-$?-\\n"`, opts);
+  // The here-document feeds base64, whatever follows it in the pipeline.
+  const decode = gzipped
+    ? `base64 -d <<'${end}'|gzip -dc >${shellQuote(tmp)}`
+    : `base64 -d >${shellQuote(tmp)} <<'${end}'`;
+  await runner.typeLine(`${decode};printf "\\n${mark}-$?-\\n"`, opts);
   ch.type('\r');
   for (let i = 0; i < b64.length; i += lineLength) {
     await runner.typeLine(b64.slice(i, i + lineLength), opts);
@@ -58,17 +84,12 @@ export async function uploadThroughConsole(
     await runner.run(`rm -f ${shellQuote(tmp)}`);
     throw new RescueError('console.upload-failed', { name });
   }
+  // One command checks the digest and moves the file into place: one round trip, nothing moved on a mismatch.
   const want = createHash('sha256').update(data).digest('hex');
-  const sum = await runner.run(`sha256sum ${shellQuote(tmp)}`, opts);
-  const got = /\b([0-9a-f]{64})\b/.exec(sum.stdout)?.[1];
-  if (sum.exitCode !== 0 || got !== want) {
-    await runner.run(`rm -f ${shellQuote(tmp)}`);
-    throw new RescueError('console.upload-failed', { name });
-  }
   const chmod = opts.mode ? `chmod ${opts.mode} ${shellQuote(tmp)}&&` : '';
-  const moved = await runner.run(`${chmod}mv -f ${shellQuote(tmp)} ${shellQuote(path)}`, opts);
-  if (moved.exitCode !== 0) {
-    await runner.run(`rm -f ${shellQuote(tmp)}`);
-    throw new RescueError('console.upload-failed', { name });
-  }
+  const placed = await runner.run(
+    `[ "$(sha256sum ${shellQuote(tmp)}|cut -c1-64)" = ${want} ]&&${chmod}mv -f ${shellQuote(tmp)} ${shellQuote(path)}||{ rm -f ${shellQuote(tmp)};false; }`,
+    opts,
+  );
+  if (placed.exitCode !== 0) throw new RescueError('console.upload-failed', { name });
 }

@@ -24,9 +24,7 @@ interface Owner {
   gid: number;
 }
 
-/** sh guard: $1 path, $2 home. Refuses symlinks, multiply-linked files and paths resolving outside home. */
-const GUARD = `g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
-case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`;
+// The path guard `g PATH HOME` is defined once in every transaction (transaction.ts).
 
 function ownerOf(c: Collection, user: string | undefined): Owner | undefined {
   const entry = c.passwd.find((p) => p.name === user);
@@ -45,7 +43,6 @@ function dirOf(path: string): string {
 function writeKeyFile(path: string, lines: string[], o: Owner, tag: string): string {
   const d = dirOf(path);
   return [
-    GUARD,
     `g ${quote(d)} ${quote(o.home)}||{ [ ! -e ${quote(d)} ]&&g ${quote(dirOf(d))} ${quote(o.home)}; }||exit 3`,
     `[ -d ${quote(path)} ]&&exit 3`,
     `[ -d ${quote(d)} ]||{ mkdir ${quote(d)}&&chown ${o.uid}:${o.gid} ${quote(d)}&&chmod 700 ${quote(d)}; }||exit 3`,
@@ -164,7 +161,7 @@ interface Simple {
 
 function simpleStep(op: FixOp, o: Owner | undefined): Simple | undefined {
   const guarded = (path: string, code: string) =>
-    o ? `${GUARD}\ng ${quote(path)} ${quote(o.home)}||exit 3\n${code}` : undefined;
+    o ? `g ${quote(path)} ${quote(o.home)}||exit 3\n${code}` : undefined;
   switch (op.op) {
     case 'chmod': {
       const code = guarded(op.path, `chmod ${op.mode} ${quote(op.path)}`);
@@ -176,7 +173,7 @@ function simpleStep(op: FixOp, o: Owner | undefined): Simple | undefined {
     }
     case 'rename': {
       if (!o) return undefined;
-      const code = `${GUARD}\ng ${quote(op.from)} ${quote(o.home)}&&g ${quote(dirOf(op.to))} ${quote(o.home)}||exit 3\n[ -e ${quote(op.to)} ]&&exit 4\nmv ${quote(op.from)} ${quote(op.to)}`;
+      const code = `g ${quote(op.from)} ${quote(o.home)}&&g ${quote(dirOf(op.to))} ${quote(o.home)}||exit 3\n[ -e ${quote(op.to)} ]&&exit 4\nmv ${quote(op.from)} ${quote(op.to)}`;
       return { step: { name: `rename ${op.from}`, code }, files: [op.from, op.to], modes: [] };
     }
     case 'remove-private-key': {

@@ -85,7 +85,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       await runAction(o.action, ctx, check);
       if (changes.length > 0) {
         // What is still wrong after the change, for the report (the collector is already on the server).
-        const again = await runCollector(session, `${WORK_DIR}/collect-${c.nonce}.sh`, c.nonce);
+        const again = await runCollector(session, `${WORK_DIR}/c-${c.nonce}.sh`, c.nonce);
         after = analyse({ collection: again, users: [user, 'root'], customerKey, clientAddress });
       }
     }

@@ -25,8 +25,8 @@ export async function collect(
   clientAddress: string,
 ): Promise<Collection> {
   const collector = buildCollector({ users, clientAddress });
-  const path = `${WORK_DIR}/collect-${collector.nonce}.sh`;
-  await session.upload(path, collector.script);
+  const path = `${WORK_DIR}/c-${collector.nonce}.sh`;
+  await session.upload(path, collector.script, { compress: true });
   return runCollector(session, path, collector.nonce);
 }
 
@@ -91,8 +91,8 @@ export async function applyTransaction(
 ): Promise<AppliedTx> {
   const diffable = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p) && !/'/.test(p));
   const before = await readTexts(session, diffable);
-  const script = `${WORK_DIR}/tx-${tx.id}.sh`;
-  await session.upload(script, renderTransaction(tx));
+  const script = `${WORK_DIR}/t-${tx.id.slice(-4)}.sh`;
+  await session.upload(script, renderTransaction(tx), { compress: true });
   const env = password === undefined ? '' : `VRPW='${password}' `;
   const r = await session.run(`${env}sh ${script}`, { timeoutMs: 90_000 });
   const result = parseTxResult(r.stdout);

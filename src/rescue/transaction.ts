@@ -33,7 +33,12 @@ export function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Functions shared by every transaction; kept short because every byte crosses the console. */
+/**
+ * Functions shared by every transaction; kept short because every byte crosses the console.
+ * rl: reload (or start) sshd the system's way; up: is it running; g PATH HOME: refuse symlinks,
+ * multiply-linked files and paths resolving outside HOME (user-planted paths never lead root
+ * elsewhere); bf/bm: back up content / mode+owner; rb: restore everything and reload.
+ */
 const LIB = `rl(){
 if [ -d /run/systemd/system ];then
 for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
@@ -44,6 +49,8 @@ else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}
 up(){
 if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
 else pgrep -x sshd >/dev/null;fi;}
+g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
+case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}
 bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - $1">>$B/m;else echo "f $n 0 - $1">>$B/m;fi;}
 bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") $1">>$B/m;}
 rb(){ echo "restoring after $1">>$B/log

@@ -78,7 +78,7 @@ labDescribe('fault injection: console cut at each step', () => {
       expect(r.ok).toBe(true);
       total = r.counters!.bytesTyped;
       const stream = Buffer.concat(typed).toString('latin1');
-      txStart = stream.indexOf('sh /root/.vps-rescue/tx-');
+      txStart = stream.indexOf('sh /root/.vps-rescue/t-');
       txEnter = stream.indexOf('\r', txStart) + 1;
       expect(txStart).toBeGreaterThan(0);
       full = await snapshot(reference);
