@@ -97,6 +97,18 @@ const OWN_CASES: OwnCase[] = [
     outcome: 'password',
   },
   {
+    id: 'r-hardlink-to-shadow',
+    // A hard link cannot be told from the real file by its path: a file with two names is never touched.
+    build: (c) => ({
+      ...alice(c, c.key.publicKey),
+      files: [{ path: '/home/alice/.ssh', mode: 0o777, owner: 'alice:alice' }],
+      commands: ['ln /etc/shadow /home/alice/.ssh/authorized_keys'],
+    }),
+    // /etc/shadow is root's and 640: alice cannot open it, whatever its name.
+    primary: 'keys.unreadable',
+    outcome: 'password',
+  },
+  {
     id: 'r-ssh-dir-symlink-to-etc',
     build: (c) => ({
       ...alice(c, c.key.publicKey),
