@@ -2,15 +2,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serversDir } from './paths.js';
 import { comm, descendants } from './server.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from './lock.js';
 
 /**
  * Removes servers whose owning process died without destroying them (a crashed test worker):

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createServer, generateKeyPair, type LabServer } from '../../lab/index.js';
 import { comm, descendants } from '../../lab/server.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { alive } from '../../lab/lock.js';
 
 async function mountsMentioning(text: string): Promise<string[]> {
   const found: string[] = [];
@@ -14,15 +15,6 @@ async function mountsMentioning(text: string): Promise<string[]> {
     if (info.includes(text)) found.push(pid);
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function consoleViaSocket(path: string, typed: string, until: RegExp): Promise<string> {
