@@ -12,3 +12,4 @@ export { labAvailability, labSuites } from './availability.js';
 export { cleanupOrphans } from './cleanup.js';
 export { bootScenario, consoleLogin, type BootedScenario } from './scenario-server.js';
 export * from './scenarios/index.js';
+export { labRescueOptions } from './rescue-options.js';

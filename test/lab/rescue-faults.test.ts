@@ -1,8 +1,8 @@
 import { it } from 'vitest';
 import {
+  labRescueOptions,
   generateKeyPair,
   LabServer,
-  PASSWORDS,
   scenarioById,
   toRfc4716,
   type ServerSpec,
@@ -39,18 +39,8 @@ function cutAfter(url: string, limit: number, record?: Buffer[]): () => Promise<
   };
 }
 
-const options = (server: LabServer, console: RescueOptions['console'], key: string): RescueOptions => ({
-  console,
-  host: server.address,
-  consoleUser: 'root',
-  consolePassword: PASSWORDS.root,
-  user: 'alice',
-  userPassword: PASSWORDS.alice,
-  action: 'auto',
-  windowMinutes: 60,
-  lang: 'en',
-  customerKey: key,
-});
+const options = (server: LabServer, console: RescueOptions['console'], key: string): RescueOptions =>
+  labRescueOptions(server, { console, customerKey: key });
 
 /**
  * Cut the console at every stage of a repair (login, collector upload, transaction upload, right after

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { bootScenario, labRescueOptions, PASSWORDS, type BootedScenario } from '../../lab/index.js';
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions, RescueResult } from '../../src/rescue/types.js';
 import { labDescribe } from '../support/lab-guard.js';
@@ -8,18 +8,7 @@ import { changedPaths, snapshot } from './rescue-snapshot.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function run(b: BootedScenario, o: Partial<RescueOptions>): Promise<RescueResult> {
-  return rescue({
-    console: { kind: 'local', url: `unix:${b.server.consoleSocket}` },
-    host: b.server.address,
-    consoleUser: 'root',
-    consolePassword: PASSWORDS.root,
-    user: 'alice',
-    userPassword: PASSWORDS.alice,
-    action: 'auto',
-    windowMinutes: 60,
-    lang: 'en',
-    ...o,
-  });
+  return rescue(labRescueOptions(b.server, o));
 }
 
 const passwordWorks = async (b: BootedScenario) =>
