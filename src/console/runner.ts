@@ -36,6 +36,9 @@ export class CommandRunner {
   commands = 0;
   private ready = false;
 
+  /** Idle seconds after which an abandoned shell logs itself out (TMOUT). */
+  idleLogoutSeconds = 900;
+
   constructor(private ch: ConsoleChannel) {}
 
   /** After a reconnect: the same shell, reached through a new channel. */
@@ -54,8 +57,10 @@ export class CommandRunner {
   /**
    * Makes the shell predictable in two short lines. First a wide terminal (and SIGWINCH, so readline
    * learns it now: wrapped echoes are the typing check's enemy) with our prompt, kept short so it does
-   * not wrap at 80 columns itself; then no history file, no pagers, C locale. The prompt is typed
-   * split by quotes, so its echo cannot look like the prompt.
+   * not wrap at 80 columns itself; then no history file, no pagers, C locale, and an idle timeout:
+   * a console abandoned by a cut connection or a killed vps-rescue logs itself out of root after
+   * 15 minutes (bash, ksh, zsh; dash has no TMOUT). The prompt is typed split by quotes, so its echo
+   * cannot look like the prompt.
    */
   async setup(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     const head = this.prompt.slice(0, 3);
@@ -65,7 +70,7 @@ export class CommandRunner {
     await this.waitForPrompt(opts);
     this.ready = true;
     await this.typeLine(
-      'unset PROMPT_COMMAND HISTFILE;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0',
+      `unset PROMPT_COMMAND HISTFILE;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`,
       opts,
     );
     this.ch.type('\r');

@@ -13,6 +13,8 @@ import { uploadThroughConsole, type UploadOptions } from './upload.js';
 export interface SessionOptions {
   /** A Transcript, or a file path to append JSON lines to (masked). */
   transcript?: Transcript | string;
+  /** An abandoned console shell logs itself out after this many idle seconds (default 900). */
+  idleLogoutSeconds?: number;
 }
 
 export interface SessionLogin {
@@ -72,6 +74,7 @@ export class ConsoleSession {
     const shared: ConsoleCounters = { bytesTyped: 0, bytesReceived: 0, roundTrips: 0 };
     const channel = new ConsoleChannel(transport, transcript, shared);
     const session = new ConsoleSession(channel, opener, transcript, shared);
+    if (opts.idleLogoutSeconds !== undefined) session.runner.idleLogoutSeconds = opts.idleLogoutSeconds;
     session.timings.connectMs = Date.now() - started;
     return session;
   }
