@@ -110,7 +110,7 @@ export function microTable(m: ConsoleMicro): string {
 
 export function stepsTable(label: string, runs: readonly RescueRun[]): string {
   const lines = [`| ${label}: between timeline marks | Median (min–max) |`, '|---|---|'];
-  for (const s of summarizeSteps(runs.map((r) => r.steps))) lines.push(`| ${s.name} | ${timeCell(s.ms)} |`);
+  for (const s of summarizeSteps(runs.map((r) => r.steps))) lines.push(`| ${s.name} | ${msCell(s.ms)} |`);
   return lines.join('\n');
 }
 
