@@ -153,7 +153,11 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
       ? analyseKeyLines(r.path, r.content, ctx.clientAddress)
       : ({ valid: [], problems: [] } as FileLines),
   }));
-  const accepted = new Set(effAll(user, 'pubkeyacceptedalgorithms'));
+  // OpenSSH before 8.5 prints the same setting as pubkeyacceptedkeytypes.
+  const accepted = new Set([
+    ...effAll(user, 'pubkeyacceptedalgorithms'),
+    ...effAll(user, 'pubkeyacceptedkeytypes'),
+  ]);
   const algoOk = (k: PublicKey) => accepted.size === 0 || algorithmsFor(k.type).some((a) => accepted.has(a));
   const usable = perFile
     .filter((f) => f.issues.length === 0)

@@ -27,8 +27,14 @@ export function changedPaths(before: Map<string, string>, after: Map<string, str
 export function explained(path: string, changes: AppliedChange[]): boolean {
   const files = changes.flatMap((c) => c.files);
   if (files.includes(path)) return true;
-  // Tools that edit account files keep a "-" copy; useradd and friends take /etc/.pwd.lock.
-  if (files.some((f) => f.startsWith('/etc/') && path === `${f}-`)) return true;
+  // Tools that edit account files (usermod, chpasswd, useradd) refresh the "-" copies of all of them.
+  const accountFiles = /^\/etc\/(passwd|shadow|group|gshadow)$/;
+  if (
+    files.some((f) => accountFiles.test(f)) &&
+    accountFiles.test(path.replace(/-$/, '')) &&
+    path.endsWith('-')
+  )
+    return true;
   if (
     /^\/etc\/(\.pwd\.lock|subuid-?|subgid-?)$/.test(path) &&
     changes.some((c) => c.action === 'create-user')
