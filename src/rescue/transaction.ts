@@ -78,7 +78,8 @@ export function renderTransaction(tx: Transaction): string {
     `sshd -t>>$B/log 2>&1||rb sshd-t`,
     ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
   ];
-  if (tx.reload !== false) lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 1', 'up||rb not-running');
+  // A reloaded sshd that cannot take its new config dies within moments: look twice, briefly.
+  if (tx.reload !== false) lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   lines.push('echo done>$B/state', `echo "${RESULT_MARK} ok $B"`);
   return `${lines.join('\n')}\n`;
 }
