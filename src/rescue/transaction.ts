@@ -79,7 +79,8 @@ export function renderTransaction(tx: Transaction): string {
     ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
   ];
   // A reloaded sshd that cannot take its new config dies within moments: look twice, briefly.
-  if (tx.reload !== false) lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
+  if (tx.reload !== false)
+    lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   lines.push('echo done>$B/state', `echo "${RESULT_MARK} ok $B"`);
   return `${lines.join('\n')}\n`;
 }
