@@ -85,7 +85,8 @@ function unitSteps(o: WindowOptions, deadline: Date): TxStep[] {
     writeFileStep('write-boot-check', `${UNIT_DIR}/vps-rescue-window-boot.service`, boot, '644'),
     {
       name: 'schedule-close',
-      code: 'systemctl daemon-reload && systemctl enable -q vps-rescue-window-boot.service && systemctl enable -q --now vps-rescue-window.timer',
+      // enable reloads systemd itself; one enable for both units, then start the timer.
+      code: 'systemctl enable -q vps-rescue-window-boot.service vps-rescue-window.timer && systemctl start vps-rescue-window.timer',
     },
   ];
 }

@@ -10,9 +10,11 @@ import { parseTxResult, renderTransaction, type Transaction, type TxResult } fro
 /** Where vps-rescue keeps its scripts on the server while it works (root only). */
 export const WORK_DIR = '/root/.vps-rescue';
 
-/** Text files whose before/after may appear in a report: public configuration and public keys only. */
-const DIFFABLE =
-  /^(\/etc\/ssh\/|\/etc\/vps-rescue\/close-window$|\/etc\/systemd\/system\/vps-rescue|\/home\/[^/]+\/\.ssh\/|\/root\/\.ssh\/)/;
+/**
+ * Text files whose before/after appear in a report: sshd's configuration and public keys. The
+ * password window's own timer files are listed by name only, to keep the ticket readable.
+ */
+const DIFFABLE = /^(\/etc\/ssh\/|\/home\/[^/]+\/\.ssh\/|\/root\/\.ssh\/)/;
 
 export async function prepareWorkDir(session: ConsoleSession): Promise<void> {
   await session.check(`mkdir -p ${WORK_DIR} && chmod 700 ${WORK_DIR}`, 'workdir');
