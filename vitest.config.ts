@@ -9,6 +9,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Unit tests first (fast, all workers), then the lab (few workers): separate groups.
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts', 'providers/**/*.test.ts'],
           testTimeout: 20_000,
         },
@@ -16,6 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'lab',
+          sequence: { groupOrder: 1 },
           include: ['test/lab/**/*.test.ts'],
           globalSetup: ['./test/lab/global-setup.ts'],
           testTimeout: 180_000,
