@@ -50,9 +50,11 @@ export class TermproxyTransport extends BaseTransport {
       rejectUnauthorized: !endpoint.insecureTls,
     });
     await waitOpen(ws, where);
-    const rest = await authenticate(ws, endpoint, where, timeoutMs);
+    const handoff = await authenticate(ws, endpoint, where, timeoutMs);
     const transport = new TermproxyTransport(ws, endpoint, opts.keepaliveMs ?? TERMPROXY_KEEPALIVE_MS);
-    if (rest.length > 0) queueMicrotask(() => transport.emitData(rest));
+    // Synchronously after the transport's own listener is attached, so no frame is lost or doubled:
+    // what followed OK (in its frame and in frames that came before now) goes out first.
+    for (const chunk of handoff()) transport.emitData(chunk);
     return transport;
   }
 
@@ -76,15 +78,21 @@ export class TermproxyTransport extends BaseTransport {
   }
 }
 
-/** Sends the ticket line and resolves with the bytes that followed `OK` in the same frame. */
+/**
+ * Sends the ticket line and waits for `OK`. Resolves with a hand-off: called once the transport
+ * listens, it stops the buffering here and returns everything that arrived after `OK` (termproxy
+ * prints at once, often in the very next frame, before an awaiting caller could attach).
+ */
 function authenticate(
   ws: WebSocket,
   endpoint: TermproxyEndpoint,
   where: string,
   timeoutMs: number,
-): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
+): Promise<() => Buffer[]> {
+  return new Promise<() => Buffer[]>((resolve, reject) => {
     let got = Buffer.alloc(0);
+    const after: Buffer[] = [];
+    const buffer = (data: WebSocket.RawData) => void after.push(rawToBuffer(data));
     const timer = setTimeout(() => done(new Error('no OK from termproxy')), timeoutMs);
     const done = (err?: Error, rest?: Buffer) => {
       clearTimeout(timer);
@@ -93,7 +101,14 @@ function authenticate(
       if (err) {
         ws.terminate();
         reject(new RescueError('console.connect', { endpoint: where, reason: err.message }));
-      } else resolve(rest ?? Buffer.alloc(0));
+        return;
+      }
+      if (rest && rest.length > 0) after.push(rest);
+      ws.on('message', buffer);
+      resolve(() => {
+        ws.off('message', buffer);
+        return after;
+      });
     };
     const onMessage = (data: WebSocket.RawData) => {
       got = Buffer.concat([got, rawToBuffer(data)]);
