@@ -4,6 +4,7 @@ import type { Collection } from '../diagnose/collection.js';
 import { analyse, type Diagnosis } from '../diagnose/analyse.js';
 import type { Finding } from '../diagnose/findings.js';
 import { RescueError } from '../errors/rescue-error.js';
+import { t, type MessageKey } from '../i18n/index.js';
 import { normalizePublicKey } from '../keys/normalize.js';
 import { registerSecret } from '../secrets.js';
 import { verify, type Verification } from '../verify/verify.js';
@@ -54,7 +55,9 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
   const session = await ConsoleSession.open(o.console, { transcript: o.transcriptPath });
   mark('connect');
   try {
-    await session.login({ user: o.consoleUser, password: o.consolePassword });
+    await session.login({ user: o.consoleUser, password: o.consolePassword }).catch((err: unknown) => {
+      throw noWayIn(err, o);
+    });
     mark('login', `${o.consoleUser}, root shell`);
     await prepareWorkDir(session);
     const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
@@ -111,6 +114,27 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
   } finally {
     await session.close({ logout: true }).catch(() => undefined);
   }
+}
+
+const LOGIN_REFUSED = ['console.login-failed', 'console.account-locked', 'console.password-expired'];
+
+/**
+ * The console exists but cannot be logged in to (no password known, account locked — cloud images
+ * often ship without passwords): say so, and name the other ways in the provider offers.
+ */
+function noWayIn(err: unknown, o: RescueOptions): unknown {
+  if (!(err instanceof RescueError) || !LOGIN_REFUSED.includes(err.code)) return err;
+  const key = `error.${err.code}` as MessageKey;
+  const offers = (o.providerOffers ?? []).filter((p) => p !== 'serial-console');
+  return new RescueError(
+    'rescue.no-way-in',
+    {
+      server: o.host,
+      reason: t(o.lang, key, err.params),
+      offers: offers.length > 0 ? offers.join(', ') : t(o.lang, 'rescue.offers.none'),
+    },
+    { cause: err },
+  );
 }
 
 interface ActionContext {

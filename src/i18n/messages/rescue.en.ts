@@ -1,5 +1,7 @@
 /** English messages of the rescue area. Every key must exist in rescue.ja.ts too (enforced by its type). */
 export const rescueEn = {
+  'rescue.offers.none':
+    "none known to vps-rescue for a direct console — use the provider panel's password reset, rescue system or run-command, then run vps-rescue again",
   // One sentence per diagnosis cause (src/diagnose/findings.ts), then the fix in words.
   'diagnose.cause.config.syntax': 'sshd_config has an error, so sshd cannot (re)start: {detail}',
   'diagnose.fix.config.syntax':

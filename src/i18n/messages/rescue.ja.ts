@@ -2,6 +2,8 @@ import type { rescueEn } from './rescue.en.js';
 
 /** rescue の日本語メッセージ。 */
 export const rescueJa: Record<keyof typeof rescueEn, string> = {
+  'rescue.offers.none':
+    '直接指定のコンソールでは vps-rescue が把握している手段はありません。プロバイダーの管理画面のパスワードリセット、レスキューシステム、コマンド実行機能を使ってから、もう一度 vps-rescue を実行してください',
   'diagnose.cause.config.syntax': 'sshd_config に誤りがあり、sshd を(再)起動できません: {detail}',
   'diagnose.fix.config.syntax':
     'エラーに示された行を直すかコメントアウトし、再起動の前に `sshd -t` で確認してください。',
