@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadProvider } from '../providers/index.js';
-import { PASSWORDS, type BootedScenario } from '../lab/index.js';
+import { labRescueOptions, type BootedScenario } from '../lab/index.js';
 import { startSimulator } from '../lab/simulator/index.js';
 import type { ConsoleEndpoint } from '../src/console/endpoint.js';
 import { rescue } from '../src/rescue/run.js';
@@ -27,18 +27,12 @@ async function runRescue(
   variant: RescueVariant,
   privateKey?: string,
 ): Promise<RescueResult> {
-  return rescue({
-    console: endpoint,
-    host: b.server.address,
-    consoleUser: 'root',
-    consolePassword: PASSWORDS.root,
-    user: 'alice',
-    userPassword: PASSWORDS.alice,
-    action: 'auto',
-    windowMinutes: 60,
-    lang: 'en',
-    ...(variant === 'key-repair' ? { customerKey: b.key.publicKey, privateKey } : {}),
-  });
+  return rescue(
+    labRescueOptions(b.server, {
+      console: endpoint,
+      ...(variant === 'key-repair' ? { customerKey: b.key.publicKey, privateKey } : {}),
+    }),
+  );
 }
 
 /** A run whose job was not done measures nothing: the verification from outside must have passed. */
