@@ -147,6 +147,9 @@ export class LabServer {
       throw new Error('the server process exited during boot');
     });
     await Promise.race([this.console.waitFor(/login: $/m, 90_000, since), failed]);
+    // getty can print its prompt before boot has finished (pam_nologin still refuses users, journald
+    // and sshd still starting): a server counts as up when systemd says the boot is over.
+    await Promise.race([this.exec('systemctl is-system-running --wait', { timeoutMs: 90_000 }), failed]);
     if (!waitForSshd) return;
     await Promise.race([this.waitForSshd(20_000), failed]);
   }

@@ -38,11 +38,16 @@ labDescribe('lockout scenarios', () => {
 
           const pattern = scenario.expect.sshdLogBySuite?.[suite] ?? scenario.expect.sshdLog;
           if (pattern) {
-            // sshd logs some refusals only when the client hangs up: poll the journal briefly.
+            // sshd logs some refusals only when the client hangs up: poll the journal, and under a
+            // heavily loaded machine give the owner a second try before judging.
             let log: string[] = [];
-            for (let i = 0; i < 60 && !log.some((l) => pattern.test(l)); i++) {
-              if (i > 0) await new Promise((r) => setTimeout(r, 250));
-              log = await server.sshdLog();
+            for (let attempt = 0; attempt < 2 && !log.some((l) => pattern.test(l)); attempt++) {
+              if (attempt > 0)
+                await server.sshLogin({ user: scenario.loginUser, privateKeyPath: key.privateKeyPath });
+              for (let i = 0; i < 40 && !log.some((l) => pattern.test(l)); i++) {
+                if (i > 0) await new Promise((r) => setTimeout(r, 250));
+                log = await server.sshdLog();
+              }
             }
             expect(log.join('\n')).toMatch(pattern);
           }
