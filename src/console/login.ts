@@ -106,11 +106,17 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
   }
 }
 
+/**
+ * What login itself may print between the user name and Password: without making the prompt any less
+ * ours: pam_nologin's notice while the system boots (root may still log in).
+ */
+const LOGIN_NOTICES = /^[ \t]*"?System is booting up\.[^\n]*$/gm;
+
 /** The stream since the login prompt is just our user name's echo, and the screen shows the prompt too. */
 async function followsUserName(ch: ConsoleChannel, r: ExpectResult, user: string): Promise<boolean> {
   // Exactly the echo of the user name: an extra empty line before it means getty or login read a
   // line we did not mean as the user name, and this prompt may not be for our user.
-  if (r.before.replace(/\s+$/, '') !== user) return false;
+  if (r.before.replace(LOGIN_NOTICES, '').replace(/\s+$/, '') !== user) return false;
   await ch.screen.settled();
   return PASSWORD_PROMPT.test(`\n${ch.screen.cursorLine()}`);
 }

@@ -31,3 +31,26 @@ labDescribe('abandoned console', () => {
     }
   });
 });
+
+labDescribe('console login while the system is still booting', () => {
+  it("root logs in although pam_nologin's notice stands between user name and Password:", async ({
+    expect,
+  }) => {
+    const server = await createServer({ rootPassword: PASSWORDS.root });
+    try {
+      // What systemd writes there until boot is over; pam_nologin prints it, and still lets root in.
+      await server.writeFile(
+        '/run/nologin',
+        'System is booting up. Unprivileged users are not permitted to log in yet. Please come back later. For technical details, see pam_nologin(8).\n',
+      );
+      const since = server.console.length;
+      const session = await ConsoleSession.open({ kind: 'local', url: `unix:${server.consoleSocket}` });
+      const r = await session.login({ user: 'root', password: PASSWORDS.root });
+      expect(r.uid).toBe(0);
+      expect(server.console.text(since)).toContain('System is booting up');
+      await session.close({ logout: true });
+    } finally {
+      await server.destroy();
+    }
+  });
+});
