@@ -150,8 +150,18 @@ export class LabServer {
     // getty can print its prompt before boot has finished (pam_nologin still refuses users, journald
     // and sshd still starting): a server counts as up when systemd says the boot is over.
     await Promise.race([this.exec('systemctl is-system-running --wait', { timeoutMs: 90_000 }), failed]);
+    await Promise.race([this.waitFor('test ! -e /run/nologin', 30_000, 'boot to allow user logins'), failed]);
     if (!waitForSshd) return;
     await Promise.race([this.waitForSshd(20_000), failed]);
+  }
+
+  /** Polls a shell condition in the server until it holds. */
+  async waitFor(condition: string, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.exec(condition)).code !== 0) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Resolves when sshd accepts TCP connections on the server's address. */
