@@ -150,7 +150,11 @@ export class LabServer {
     // getty can print its prompt before boot has finished (pam_nologin still refuses users, journald
     // and sshd still starting): a server counts as up when systemd says the boot is over.
     await Promise.race([this.exec('systemctl is-system-running --wait', { timeoutMs: 90_000 }), failed]);
-    await Promise.race([this.waitFor('test ! -e /run/nologin', 30_000, 'boot to allow user logins'), failed]);
+    // On a heavily loaded host systemd-user-sessions.service sometimes fails at boot, which leaves
+    // /run/nologin in place; a real server's admin would start it again, and so does the lab.
+    const userSessions =
+      'test ! -e /run/nologin || { systemctl is-failed -q systemd-user-sessions.service && systemctl restart systemd-user-sessions.service; test ! -e /run/nologin; }';
+    await Promise.race([this.waitFor(userSessions, 30_000, 'boot to allow user logins'), failed]);
     if (!waitForSshd) return;
     await Promise.race([this.waitForSshd(20_000), failed]);
   }
