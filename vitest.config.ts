@@ -25,7 +25,7 @@ export default defineConfig({
           hookTimeout: 600_000,
           // Lab servers are whole systemd machines: two at a time keep a 2-core machine responsive.
           maxWorkers: 2,
-          maxConcurrency: 4,
+          maxConcurrency: 3,
         },
       },
     ],

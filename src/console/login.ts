@@ -72,10 +72,18 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
         userTyped = false;
         break;
       case 'locked':
+        if (!userTyped) {
+          // Left on the screen by an earlier session: not about our user; wait for the next prompt.
+          ch.type('\r');
+          break;
+        }
         throw new RescueError('console.account-locked', { user: opts.user });
       case 'expired':
         // Leave the forced password change without typing anything into it.
         ch.type('\x03');
+        // A change prompt before we typed a user name is an earlier session's (cut connection):
+        // leaving it brings getty's prompt back, and the login goes on.
+        if (!userTyped) break;
         throw new RescueError('console.password-expired', { user: opts.user });
       case 'login':
         if (passwordTyped) throw new RescueError('console.login-failed', { user: opts.user });
