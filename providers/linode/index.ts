@@ -4,7 +4,14 @@ import { t } from '../../src/i18n/index.js';
 import { RescueError } from '../../src/errors/rescue-error.js';
 import { registerSecret } from '../../src/secrets.js';
 import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
-import { missingCredentials, notFound, pickOne, precondition, unsupported } from '../errors.js';
+import {
+  missingCredentials,
+  notFound,
+  pickOne,
+  precondition,
+  requireRootUser,
+  unsupported,
+} from '../errors.js';
 import { HttpClient } from '../http.js';
 import type {
   Capability,
@@ -107,13 +114,7 @@ export class LinodeAdapter implements ProviderAdapter {
   async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
     const lang = this.ctx.lang;
     const operation = 'reset root password';
-    if (request.user !== 'root') {
-      throw precondition(
-        ID,
-        operation,
-        t(lang, 'providers.hint.root-only', { provider: ID, user: request.user }),
-      );
-    }
+    requireRootUser(ID, operation, request.user, lang);
     // Linode's own preconditions, checked first so the user learns what to do instead of an HTTP 400.
     if (server.status !== 'stopped')
       throw precondition(ID, operation, t(lang, 'providers.hint.linode-password-running'));

@@ -9,6 +9,7 @@ import {
   notFound,
   pickOne,
   precondition,
+  requireRootUser,
   unsupported,
 } from '../errors.js';
 import { HttpClient } from '../http.js';
@@ -114,13 +115,7 @@ export class SakuraCloudAdapter implements ProviderAdapter {
   async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
     const lang = this.ctx.lang;
     const operation = 'edit disk';
-    if (request.user !== 'root') {
-      throw precondition(
-        ID,
-        operation,
-        t(lang, 'providers.hint.root-only', { provider: ID, user: request.user }),
-      );
-    }
+    requireRootUser(ID, operation, request.user, lang);
     if (server.status !== 'stopped')
       throw precondition(ID, operation, t(lang, 'providers.hint.sakura-stopped'));
     const diskId = server.vendor?.systemDiskId;
