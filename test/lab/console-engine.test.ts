@@ -4,23 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createServer, type LabServer } from '../../lab/index.js';
-import { isRescueError } from '../../src/errors/rescue-error.js';
 import { ConsoleSession } from '../../src/console/session.js';
 import { Transcript } from '../../src/console/transcript.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { errorCodeOf } from '../support/error-code.js';
 
 // Canary secrets: none of them may ever show up in a transcript, a log line or an error.
 const ROOT_PW = 'CANARY-root-5b1d0c';
 const ALICE_PW = 'CANARY-alice-93e2aa';
 const BOB_PW = 'CANARY-bob-4417fe';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isRescueError(err) ? err.code : String(err);
-}
 
 /** A printk line as the kernel would put it on a serial console, written there from the back door. */
 function kmsg(server: LabServer, text: string): Promise<unknown> {
@@ -100,7 +92,9 @@ labDescribe('console engine on a real lab console', () => {
 
   it('wrong password then right, as a sudo user who becomes root; kernel message during login', async () => {
     const s = await open(server, 'alice');
-    expect(await codeOf(s.login({ user: 'alice', password: 'wrong-pw-x1' }))).toBe('console.login-failed');
+    expect(await errorCodeOf(s.login({ user: 'alice', password: 'wrong-pw-x1' }))).toBe(
+      'console.login-failed',
+    );
     const seen = server.console.length;
     const pending = s.login({ user: 'alice', password: ALICE_PW });
     await server.console.waitFor(/Password: $/m, 10_000, seen);
@@ -137,16 +131,18 @@ labDescribe('console engine on a real lab console', () => {
     });
     await s.close({ logout: true });
     const carol = await open(server, 'carol');
-    expect(await codeOf(carol.login({ user: 'carol', password: BOB_PW }))).toBe('console.password-expired');
+    expect(await errorCodeOf(carol.login({ user: 'carol', password: BOB_PW }))).toBe(
+      'console.password-expired',
+    );
     await carol.close();
     const dave = await open(server, 'dave');
-    expect(await codeOf(dave.login({ user: 'dave', password: BOB_PW }))).toBe('console.account-locked');
+    expect(await errorCodeOf(dave.login({ user: 'dave', password: BOB_PW }))).toBe('console.account-locked');
     await dave.close();
   });
 
   it('locked root: root login fails, the sudo user gets a root shell', async () => {
     const s = await open(lockedRoot, 'locked-root');
-    expect(await codeOf(s.login({ user: 'root', password: ROOT_PW }))).toBe('console.login-failed');
+    expect(await errorCodeOf(s.login({ user: 'root', password: ROOT_PW }))).toBe('console.login-failed');
     const login = await s.login({ user: 'alice', password: ALICE_PW });
     expect(login.uid).toBe(0);
     await s.close({ logout: true });

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleChannel } from '../../../src/console/expect.js';
 import { loginOnConsole } from '../../../src/console/login.js';
 import { Transcript } from '../../../src/console/transcript.js';
-import { isRescueError } from '../../../src/errors/rescue-error.js';
 import { clearSecretsForTest } from '../../../src/secrets.js';
 import { loadFixtures, ReplayTransport, type Fixture, type StreamEvent } from './replay-transport.js';
+import { errorCodeOf } from '../../support/error-code.js';
 
 /**
  * The login state machine (login.ts) alone, replayed against real agetty + login(1) output up to the
@@ -22,16 +22,6 @@ function untilShell(f: Fixture): StreamEvent[] {
 const typedOf = (events: readonly StreamEvent[]) =>
   Buffer.concat(events.filter((e) => e.dir === 'tx').map((e) => e.data)).toString('utf8');
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    if (isRescueError(err)) return err.code;
-    throw err;
-  }
-}
-
 const LOGIN_KINDS = ['login-root', 'login-alice-sudo', 'kernel-interleaved', 'login-wrong-then-right'];
 const logins = loadFixtures().filter((f) => LOGIN_KINDS.includes(f.header.kind));
 
@@ -43,7 +33,7 @@ describe.each(logins.map((f): [string, Fixture] => [f.file, f]))('login state ma
     const transcript = new Transcript();
     const ch = new ConsoleChannel(transport, transcript);
     if (wrongPassword) {
-      expect(await codeOf(loginOnConsole(ch, { user: user!, password: wrongPassword }))).toBe(
+      expect(await errorCodeOf(loginOnConsole(ch, { user: user!, password: wrongPassword }))).toBe(
         'console.login-failed',
       );
     }

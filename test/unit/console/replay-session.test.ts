@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isRescueError } from '../../../src/errors/rescue-error.js';
 import { clearSecretsForTest } from '../../../src/secrets.js';
 import { ConsoleSession } from '../../../src/console/session.js';
 import { loadFixtures, recordedNonces, ReplayTransport, txText, type Fixture } from './replay-transport.js';
+import { errorCodeOf } from '../../support/error-code.js';
 
 /**
  * Whole ConsoleSession runs (login, wrong password, sudo, a command with printk lines) replayed
@@ -38,16 +38,6 @@ async function replay(f: Fixture, body: (s: ConsoleSession) => Promise<unknown>)
   return { result, transport, transcript: session.transcript.text() };
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    if (isRescueError(err)) return err.code;
-    throw err;
-  }
-}
-
 /** The recording was played to its end, and the engine typed exactly what it typed on the real server. */
 function expectFaithful(f: Fixture, r: Awaited<ReturnType<typeof replay>>) {
   expect(r.transport.divergence).toBeUndefined();
@@ -75,7 +65,7 @@ describe.each(cases('login-wrong-then-right'))('replayed wrong password on %s', 
     const { wrongPassword, password } = f.header.meta as Record<string, string>;
     expect(f.header.meta.first).toBe('console.login-failed');
     const r = await replay(f, async (s) => {
-      const first = await codeOf(s.login({ user: 'root', password: wrongPassword! }));
+      const first = await errorCodeOf(s.login({ user: 'root', password: wrongPassword! }));
       const second = await s.login({ user: 'root', password: password! });
       return { first, second };
     });

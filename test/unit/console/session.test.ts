@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRescueError } from '../../../src/errors/rescue-error.js';
 import { clearSecretsForTest } from '../../../src/secrets.js';
 import { ConsoleSession } from '../../../src/console/session.js';
 import { fakeGetty, type FakeGettyOptions } from './helpers.js';
+import { errorCodeOf } from '../../support/error-code.js';
 
 const PW = 'CANARY-pw-7f3e91';
 const cleanups: Array<() => unknown> = [];
@@ -22,16 +22,6 @@ async function open(opts: Partial<FakeGettyOptions> = {}) {
   return { getty, session };
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (isRescueError(err)) return err.code;
-    throw err;
-  }
-  return 'no error';
-}
-
 describe('ConsoleSession on a fake getty in front of a real bash', () => {
   it('logs in, runs commands with exit codes, output with and without a final newline', async () => {
     const { session } = await open();
@@ -40,7 +30,7 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
     expect(await session.run('echo hello; (exit 3)')).toEqual({ stdout: 'hello\n', exitCode: 3 });
     expect(await session.run('printf abc')).toEqual({ stdout: 'abc', exitCode: 0 });
     expect(await session.run('true')).toEqual({ stdout: '', exitCode: 0 });
-    expect(await codeOf(session.check('false', 'probe'))).toBe('console.command-failed');
+    expect(await errorCodeOf(session.check('false', 'probe'))).toBe('console.command-failed');
     const c = session.counters;
     expect(c.commands).toBeGreaterThanOrEqual(5);
     expect(c.roundTrips).toBeGreaterThanOrEqual(2 * c.commands);
@@ -52,7 +42,7 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
 
   it('wrong password then right: login-failed, then a shell; the password is typed only at Password:', async () => {
     const { session, getty } = await open();
-    expect(await codeOf(session.login({ user: 'alice', password: 'wrong-pw-1', root: false }))).toBe(
+    expect(await errorCodeOf(session.login({ user: 'alice', password: 'wrong-pw-1', root: false }))).toBe(
       'console.login-failed',
     );
     await session.login({ user: 'alice', password: PW, root: false });
@@ -85,7 +75,7 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
     const locked = await open({
       refuse: { alice: 'Your account has expired; please contact your system administrator.\r\n' },
     });
-    expect(await codeOf(locked.session.login({ user: 'alice', password: PW }))).toBe(
+    expect(await errorCodeOf(locked.session.login({ user: 'alice', password: PW }))).toBe(
       'console.account-locked',
     );
     const expired = await open({
@@ -94,7 +84,7 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
           'You are required to change your password immediately (administrator enforced).\r\nCurrent password: ',
       },
     });
-    expect(await codeOf(expired.session.login({ user: 'alice', password: PW }))).toBe(
+    expect(await errorCodeOf(expired.session.login({ user: 'alice', password: PW }))).toBe(
       'console.password-expired',
     );
     expect(expired.getty.passwordsSeen).toEqual([PW]);

@@ -1,6 +1,5 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRescueError } from '../../../src/errors/rescue-error.js';
 import { clearSecretsForTest } from '../../../src/secrets.js';
 import { ConsoleSession } from '../../../src/console/session.js';
 import { openTransport, parseConnectUrl } from '../../../src/console/transport/index.js';
@@ -12,6 +11,7 @@ import {
   TermproxyParser,
 } from '../../../lab/gateways/index.js';
 import { fakeGetty } from './helpers.js';
+import { errorCodeOf } from '../../support/error-code.js';
 
 const PW = 'pw-alice-transport';
 const cleanups: Array<() => unknown> = [];
@@ -36,14 +36,6 @@ async function loginAndRun(url: string, secrets: { password?: string } = {}) {
   return session;
 }
 
-async function connectCode(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return isRescueError(err) ? err.code : String(err);
-}
-
 describe('transports against the lab gateways (backend: fake getty + real bash)', () => {
   it('nova-serialproxy websocket: login, command, reconnect', async () => {
     const g = getty();
@@ -58,7 +50,7 @@ describe('transports against the lab gateways (backend: fake getty + real bash)'
     const gw = await startNovaGateway({ backend: () => g.connect() });
     cleanups.push(() => gw.close());
     expect(
-      await connectCode(openTransport({ kind: 'serial-ws', url: gw.url.replace(/token=\w+/, 'token=bad') })),
+      await errorCodeOf(openTransport({ kind: 'serial-ws', url: gw.url.replace(/token=\w+/, 'token=bad') })),
     ).toBe('console.connect');
     const base64Only = new WebSocket(gw.url, ['base64']);
     const refused = await new Promise<boolean>((resolve) => {
@@ -89,7 +81,7 @@ describe('transports against the lab gateways (backend: fake getty + real bash)'
     const gw = await startTermproxyGateway({ backend: () => g.connect() });
     cleanups.push(() => gw.close());
     const endpoint = { kind: 'termproxy-ws' as const, url: gw.url, user: gw.user, ticket: 'PVEVNC:wrong' };
-    expect(await connectCode(TermproxyTransport.open(endpoint))).toBe('console.connect');
+    expect(await errorCodeOf(TermproxyTransport.open(endpoint))).toBe('console.connect');
     const t = await TermproxyTransport.open({ ...endpoint, ticket: gw.ticket }, { keepaliveMs: 20 });
     cleanups.push(() => t.close());
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -135,14 +127,14 @@ describe('transports against the lab gateways (backend: fake getty + real bash)'
     expect(await session.run('echo over-ssh')).toEqual({ stdout: 'over-ssh\n', exitCode: 0 });
     await session.reconnect();
     expect((await session.run('echo again')).stdout).toBe('again\n');
-    expect(await connectCode(openTransport({ ...endpoint, password: 'nope' }))).toBe('console.connect');
-    expect(await connectCode(openTransport({ ...endpoint, hostKeySha256: 'SHA256:AAAA' }))).toBe(
+    expect(await errorCodeOf(openTransport({ ...endpoint, password: 'nope' }))).toBe('console.connect');
+    expect(await errorCodeOf(openTransport({ ...endpoint, hostKeySha256: 'SHA256:AAAA' }))).toBe(
       'console.connect',
     );
   });
 
   it('local: tcp on loopback only; parseConnectUrl covers every scheme', async () => {
-    expect(await connectCode(openTransport({ kind: 'local', url: 'tcp://192.0.2.1:5555' }))).toBe(
+    expect(await errorCodeOf(openTransport({ kind: 'local', url: 'tcp://192.0.2.1:5555' }))).toBe(
       'console.connect',
     );
     expect(parseConnectUrl('ssh://lish-user@127.0.0.1:2222/my-linode')).toMatchObject({
