@@ -106,6 +106,12 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
       steps.push({ name: 'expire-password', code: `passwd -e ${quote(o.user)} >/dev/null` });
   }
 
+  if (mode === 'inline' || deadline) {
+    // Listed first, so a rollback that finds it new removes it with everything in it.
+    backupFiles.push(WINDOW_DIR);
+    steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}` });
+  }
+
   if (mode === 'dropin') {
     backupFiles.push(DROPIN);
     steps.push(writeFileStep('write-dropin', DROPIN, block.join('\n'), '644'));
@@ -114,7 +120,6 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
     // Before the first Match block, so no earlier Match can win for the user.
     const marked = [`# BEGIN vps-rescue ${o.txId}`, ...block, 'Match all', `# END vps-rescue ${o.txId}`];
     const blockFile = `${WINDOW_DIR}/block-${o.txId}`;
-    steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}` });
     steps.push(writeFileStep('write-block', blockFile, marked.join('\n'), '600'));
     steps.push({
       name: 'insert-match',
@@ -124,11 +129,11 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
 
   if (deadline) {
     backupFiles.push(CLOSER, ...UNITS.map((u) => `${UNIT_DIR}/${u}`));
-    steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}` });
     steps.push(writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'));
     steps.push({
       name: 'schedule-close',
-      code: `if [ -d /run/systemd/system ]; then :; else (setsid sh -c 'sleep ${(o.windowMinutes ?? 0) * 60}; ${CLOSER}' </dev/null >/dev/null 2>&1 &); fi`,
+      // Without systemd nothing survives a reboot; a detached sleep still closes the window.
+      code: `[ -d /run/systemd/system ] || (setsid sh -c 'sleep ${(o.windowMinutes ?? 0) * 60}; ${CLOSER}' </dev/null >/dev/null 2>&1 &)`,
     });
     steps.push(
       ...unitSteps(o, deadline).map((s) => ({
