@@ -17,6 +17,8 @@ export interface SshLoginResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** sshd itself said no; a timeout or a reset under load is a failure but not a refusal. */
+  refused: boolean;
 }
 
 async function askpassScript(): Promise<string> {
@@ -90,5 +92,6 @@ export async function sshLogin(address: string, opts: SshLoginOptions): Promise<
     timeoutMs: 30_000,
   });
   const ok = r.code === 0 && (opts.command !== undefined || r.stdout.trim() === opts.user);
-  return { ok, code: r.code, stdout: r.stdout, stderr: r.stderr };
+  const refused = !ok && /Permission denied/.test(r.stderr);
+  return { ok, code: r.code, stdout: r.stdout, stderr: r.stderr, refused };
 }

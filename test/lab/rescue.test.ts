@@ -77,7 +77,7 @@ labDescribe('rescue through the console', () => {
               expect(login.ok, login.stderr).toBe(true);
               // Only this user got password login: root still may not use one.
               const root = await server.sshLogin({ user: 'root', password: PASSWORDS.root });
-              expect(root.ok).toBe(false);
+              expect(root.refused, root.stderr).toBe(true);
             }
           } finally {
             await server.destroy();
