@@ -33,6 +33,8 @@ export class RfbClient {
   leds: number | undefined;
   extendedKeys = false;
   lastUpdateAt = 0;
+  /** Raw pixels received since the last resize: once it covers the screen, the framebuffer is real. */
+  private paintedArea = 0;
   private conn!: RfbConnection;
   private listeners = new Set<UpdateListener>();
   private closeListeners = new Set<(reason: string) => void>();
@@ -101,6 +103,19 @@ export class RfbClient {
   }
 
   /**
+   * Resolves once the whole framebuffer has been painted (QEMU's first update may hold only
+   * pseudo-rectangles, and a screen read before the pixels arrive is blank).
+   */
+  async whenPainted(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.paintedArea < this.fb.width * this.fb.height || this.fb.width === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`the VNC screen was not painted within ${timeoutMs} ms`);
+      await this.nextUpdate(left);
+    }
+  }
+
+  /**
    * Proves the server still answers: a forced (non-incremental) update of the whole screen; if two
    * in a row go unanswered, or the connection is gone, connect again.
    */
@@ -152,6 +167,8 @@ export class RfbClient {
   private updated(event: UpdateEvent): void {
     this.counters.updates++;
     this.lastUpdateAt = Date.now();
+    if (event.resized) this.paintedArea = 0;
+    this.paintedArea += event.rawArea;
     const waiters = this.updateWaiters;
     this.updateWaiters = [];
     for (const w of waiters) w();

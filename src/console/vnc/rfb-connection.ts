@@ -24,6 +24,8 @@ export interface UpdateEvent {
   /** Changed rectangles (pixel data already in the framebuffer). */
   rects: Array<{ x: number; y: number; w: number; h: number }>;
   resized: boolean;
+  /** Pixels delivered as Raw data (pseudo-rectangles carry none). */
+  rawArea: number;
 }
 
 export interface ConnectionEvents {
@@ -187,7 +189,7 @@ export class RfbConnection {
     const r = this.reader;
     await r.read(1);
     const n = await r.u16();
-    const event: UpdateEvent = { rects: [], resized: false };
+    const event: UpdateEvent = { rects: [], resized: false, rawArea: 0 };
     for (let i = 0; i < n; i++) {
       const head = await r.read(12);
       const x = head.readUInt16BE(0);
@@ -200,6 +202,7 @@ export class RfbConnection {
           throw new RfbProtocolError('rectangle off screen');
         this.fb.putRaw(x, y, w, h, await r.read(w * h * 4));
         event.rects.push({ x, y, w, h });
+        event.rawArea += w * h;
       } else if (enc === ENCODING.desktopSize) {
         this.fb.resize(w, h);
         event.resized = true;

@@ -1,23 +1,61 @@
+import type { CellPos } from './screen-reader.js';
+
+/**
+ * Where the cursor is for one read: a cell (seen), 'hidden' (a blink phase hid it; it may be anywhere)
+ * or 'none' (this console shows no cursor at all: stop waiting for it).
+ */
+export type CursorSighting = CellPos | 'hidden' | 'none';
+
 /**
  * Turns successive screen reads into a serial-like byte stream, so the serial engine's expect and
  * runner work on a VNC console: a line that grew emits only its new tail, a new line is preceded by
  * CRLF, and a scrolled screen is recognised (the old lines found higher up) instead of re-emitted.
+ *
+ * Blanks at the end of a row are invisible, yet prompts end with one ("login: ", "# "): only the
+ * cursor tells where the line really ends. The cursor row is therefore emitted up to the cursor,
+ * and while a blink phase hides the cursor, a last line that ends like a prompt is held back: emitted
+ * early without its blank, the blank would arrive after the prompt matched, glued to the front of the
+ * next echo (" root" instead of "root" after "login:"). Other lines go out at once (a late blank
+ * inside typed text lands in the right place).
  */
 export class ScreenStream {
+  /** What the stream has shown for each row (in the previous screen's coordinates). */
   private prev: string[] = [];
   /** Row (in the previous screen's coordinates) that the stream's current line belongs to. */
   private row = -1;
+  /** The last cursor seen, with the screen it was seen on (valid while that screen stays the same). */
+  private seen: { cursor: CellPos; lines: string[] } | undefined;
+  /** A row was held back at the last call: a later read must come. */
+  pending = false;
 
-  /** Text to append to the stream for the transition from the previous screen to `lines`. */
-  next(screen: readonly string[]): string {
-    const lines = screen.map((l) => l.trimEnd());
+  /** Text to append to the stream for the transition from the previous screen to `screen`. */
+  next(screen: readonly string[], sighting: CursorSighting = 'none'): string {
+    const trimmed = screen.map((l) => l.trimEnd());
+    const cursor = this.cursorFor(trimmed, sighting);
+    const lines = trimmed.map((l, r) => (cursor && cursor.row === r ? l.padEnd(cursor.col, ' ') : l));
+    const last = lastNonBlank(trimmed);
+    const held = cursor || sighting === 'none' || !PROMPT_END.test(trimmed[last] ?? '') ? -1 : last;
     const k = scrollOf(this.prev, lines);
+    const shown: string[] = [];
     let out = '';
     let row = this.row - k;
+    this.pending = false;
     for (let r = 0; r < lines.length; r++) {
-      const now = lines[r]!;
+      let now = lines[r]!;
       const before = this.prev[r + k] ?? '';
-      if (now === before) continue;
+      // Without the cursor on it, a row differing only in trailing blanks has not changed.
+      if (now !== before && cursor?.row !== r && now === before.trimEnd()) now = before;
+      if (now === before || r === held) {
+        this.pending ||= now !== before;
+        shown.push(before);
+        continue;
+      }
+      shown.push(now);
+      if (now === '') {
+        // A cleared row carries no text; whatever is written there later starts a new line.
+        if (r === row) row = -1;
+        continue;
+      }
       if (r !== row) {
         out += '\r\n';
         row = r;
@@ -28,10 +66,59 @@ export class ScreenStream {
         out += `\r\x1b[K${now}`;
       }
     }
-    this.prev = lines;
+    this.prev = shown;
     this.row = row;
     return out;
   }
+
+  private cursorFor(lines: string[], sighting: CursorSighting): CellPos | undefined {
+    if (typeof sighting === 'object') {
+      this.seen = { cursor: sighting, lines };
+      return sighting;
+    }
+    // Hidden by the blink: still where it was if nothing on the screen changed since.
+    if (sighting === 'hidden' && this.seen && sameLines(this.seen.lines, lines)) return this.seen.cursor;
+    return undefined;
+  }
+}
+
+/** How prompts end (login:, Password:, #, $, %, >): the lines whose trailing blank matters. */
+const PROMPT_END = /[:#$%>]$/;
+
+/**
+ * Screen reads → stream, deciding per read whether the cursor is hidden by its blink or absent
+ * altogether (no cursor seen for `cursorlessMs`: the last line is then not held back any more).
+ */
+export class ScreenFeed {
+  readonly stream = new ScreenStream();
+  private cursorSeenAt: number;
+
+  constructor(
+    private readonly cursorlessMs: number,
+    now = Date.now(),
+  ) {
+    this.cursorSeenAt = now;
+  }
+
+  get pending(): boolean {
+    return this.stream.pending;
+  }
+
+  read(screen: { lines: readonly string[]; cursor?: CellPos }, now = Date.now()): string {
+    if (screen.cursor) this.cursorSeenAt = now;
+    const sighting: CursorSighting =
+      screen.cursor ?? (now - this.cursorSeenAt > this.cursorlessMs ? 'none' : 'hidden');
+    return this.stream.next(screen.lines, sighting);
+  }
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
+
+function lastNonBlank(lines: readonly string[]): number {
+  for (let r = lines.length - 1; r >= 0; r--) if (lines[r] !== '') return r;
+  return -1;
 }
 
 /** How many lines the screen scrolled up: the shift that lines up most non-blank old lines. */
@@ -47,6 +134,9 @@ export function scrollOf(prev: readonly string[], next: readonly string[]): numb
 
 function matches(prev: readonly string[], next: readonly string[], k: number): number {
   let n = 0;
-  for (let i = 0; i + k < prev.length && i < next.length; i++) if (next[i] && next[i] === prev[i + k]) n++;
+  for (let i = 0; i + k < prev.length && i < next.length; i++) {
+    const a = prev[i + k]!.trimEnd();
+    if (a && next[i]!.trimEnd() === a) n++;
+  }
   return n;
 }

@@ -4,13 +4,20 @@ import { loadGlyphTables } from './font-tables.js';
 import { DEFAULT_KEYBOARD, Keyboard, type KeyboardSettings } from './keyboard.js';
 import { RfbClient } from './rfb-client.js';
 import { ScreenReader, type ScreenText } from './screen-reader.js';
-import { ScreenStream } from './screen-stream.js';
+import { ScreenFeed } from './screen-stream.js';
 
 export interface VncTransportOptions {
   keyboard?: Partial<KeyboardSettings>;
   /** Read the screen at most this often (ms). */
   readIntervalMs?: number;
+  /** No cursor seen for this long: the console shows none, stop holding back the last line (ms). */
+  cursorlessMs?: number;
 }
+
+/** Longer than the slowest cursor blink phase we know (QEMU's VGA text mode: ~270 ms, fbcon: 200 ms). */
+const CURSORLESS_MS = 1500;
+/** While a row is held back for the cursor, read again this often even if the server sends nothing. */
+const HELD_REREAD_MS = 150;
 
 /**
  * A VNC console seen as the serial engine's ByteTransport: written bytes are typed as keys (in
@@ -22,7 +29,7 @@ export class VncTransport extends BaseTransport {
   readonly keyboard: Keyboard;
   screen: ScreenText | undefined;
   private typing: Promise<void> = Promise.resolve();
-  private readonly stream = new ScreenStream();
+  private readonly stream: ScreenFeed;
   private readTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout;
 
@@ -35,6 +42,7 @@ export class VncTransport extends BaseTransport {
     super();
     this.description = description;
     this.keyboard = new Keyboard(client, { ...DEFAULT_KEYBOARD, ...opts.keyboard });
+    this.stream = new ScreenFeed(opts.cursorlessMs ?? CURSORLESS_MS);
     client.onUpdate(() => this.scheduleRead());
     client.onClose((reason) => this.emitClose(reason));
     // openQA's rule: a screen silent for 2 s gets a forced refresh (and a reconnect if that fails).
@@ -52,9 +60,28 @@ export class VncTransport extends BaseTransport {
       RfbClient.connect({ url: endpoint.url, password: endpoint.password, headers: endpoint.headers }),
       loadGlyphTables(),
     ]);
+    try {
+      await client.whenPainted(15_000);
+    } catch (err) {
+      client.close();
+      throw err;
+    }
     const url = new URL(endpoint.url);
     url.search = url.search ? '?…' : '';
-    return new VncTransport(client, new ScreenReader(tables), `vnc ${url.toString()}`, opts);
+    const transport = new VncTransport(client, new ScreenReader(tables), `vnc ${url.toString()}`, opts);
+    await transport.settled(opts.cursorlessMs ?? CURSORLESS_MS);
+    return transport;
+  }
+
+  /**
+   * Resolves once the stream holds nothing back (the cursor was seen or is known to be absent), so
+   * the screen as it was at connect time is in the stream before anyone types.
+   */
+  private async settled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs + HELD_REREAD_MS;
+    while (this.stream.pending && Date.now() < deadline && !this.closed) {
+      await new Promise((r) => setTimeout(r, 30));
+    }
   }
 
   write(data: Uint8Array | string): void {
@@ -85,8 +112,16 @@ export class VncTransport extends BaseTransport {
   }
 
   private readNow(): void {
-    this.screen = this.reader.read(this.client.fb);
-    const out = this.stream.next(this.screen.lines);
+    const screen = this.reader.read(this.client.fb);
+    this.screen = screen;
+    const out = this.stream.read(screen);
     if (out) this.emitData(Buffer.from(out, 'utf8'));
+    if (this.stream.pending && !this.closed) {
+      clearTimeout(this.readTimer);
+      this.readTimer = setTimeout(() => {
+        this.readTimer = undefined;
+        this.readNow();
+      }, HELD_REREAD_MS);
+    }
   }
 }
