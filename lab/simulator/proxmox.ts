@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
+import { GuestAgentExecs } from './proxmox-agent.js';
 import { refuseUpgrade, relayUpgrade } from './relay.js';
 import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from './servers.js';
 
 /**
  * Proxmox VE's API as pveproxy answers it: API token or ticket (cookie + CSRF header on writes),
- * cluster resources, guest-agent addresses, VM config with a serial socket, termproxy; and the
+ * cluster resources, guest-agent addresses and exec, VM config with a serial socket (or none), termproxy; and the
  * vncwebsocket upgrade on the API port, which checks the same auth and the VNC ticket and is then
  * relayed to the termproxy gateway listening on the returned port.
  */
@@ -32,6 +33,7 @@ const error500 = (message: string): SimReply => ({
 
 export class ProxmoxApi {
   private readonly tickets = new Map<string, { user: string; csrf: string }>();
+  private readonly agent = new GuestAgentExecs();
 
   constructor(
     private readonly account: ProxmoxAccount,
@@ -144,7 +146,14 @@ export class ProxmoxApi {
         'GET',
         new RegExp(`${VM}/config$`),
         guarded(
-          withVm((s) => data({ name: s.name, serial0: 'socket', vga: 'serial0', agent: '1', cores: 1 })),
+          withVm((s) =>
+            data({
+              name: s.name,
+              ...(s.serialPort ? { serial0: 'socket', vga: 'serial0' } : { vga: 'std' }),
+              ...(s.guestAgent ? { agent: '1' } : {}),
+              cores: 1,
+            }),
+          ),
         ),
       ),
       route(
@@ -153,6 +162,8 @@ export class ProxmoxApi {
         guarded(
           withVm(async (s, req, authid) => {
             const serial = req.body.serial;
+            // A real PVE starts termproxy anyway and `qm terminal` exits at once with this message.
+            if (!s.serialPort) return error500('unable to find a serial interface');
             if (serial !== undefined && serial !== 'serial0')
               return error500(`VM ${s.vmid} has no ${String(serial)}`);
             const stamp = Math.floor(Date.now() / 1000)
@@ -165,6 +176,7 @@ export class ProxmoxApi {
           }),
         ),
       ),
+      ...this.agent.routes(VM, (handler) => guarded(withVm((s, req) => handler(s, req)))),
       // The lab's consoles are text only; no VNC server stands behind vncproxy.
       route(
         'POST',

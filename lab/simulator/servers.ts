@@ -12,7 +12,18 @@ export interface SimRegistration {
   address: string;
   /** Unix socket relaying the server's console. */
   consoleSocket: string;
+  /** Root in the guest (a LabServer's back door): what a guest agent's exec runs through. */
+  exec?: GuestExec;
+  /** false: the VM has no serial port (Proxmox: no serial0, termproxy refuses). Default true. */
+  serialPort?: boolean;
+  /** false: no guest agent answers. Default: true when exec is given. */
+  guestAgent?: boolean;
 }
+
+export type GuestExec = (
+  command: string,
+  opts: { input?: string; timeoutMs?: number },
+) => Promise<{ code: number; stdout: string; stderr: string }>;
 
 /** A registered server with the ids each vendor would give it. */
 export interface SimServer extends SimRegistration {
@@ -22,6 +33,9 @@ export interface SimServer extends SimRegistration {
   vmid: number;
   /** Linode instance id and Hetzner server id. */
   numericId: number;
+  /** Switches a test may flip while the simulator runs. */
+  serialPort: boolean;
+  guestAgent: boolean;
 }
 
 export const PROXMOX_NODE = 'lab';
@@ -31,6 +45,10 @@ export function toSimServers(registrations: readonly SimRegistration[]): SimServ
     name: r.name,
     address: r.address,
     consoleSocket: r.consoleSocket,
+    // A LabServer's exec is a method: bound here so the simulator can call it on its own.
+    exec: r.exec ? (command, opts) => r.exec!.call(r, command, opts) : undefined,
+    serialPort: r.serialPort ?? true,
+    guestAgent: r.guestAgent ?? r.exec !== undefined,
     uuid: randomUUID(),
     vmid: 100 + i,
     numericId: 4000 + i,

@@ -1,0 +1,159 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ProviderAdapter, ServerRef } from '../../../providers/types.js';
+import { Transcript } from '../../console/transcript.js';
+import { RescueError } from '../../errors/rescue-error.js';
+import { registerSecret } from '../../secrets.js';
+import type { ScriptRun, ServerShell, ShellResult } from '../server-shell.js';
+
+export interface RunCommandShellOptions {
+  /** An adapter that has runCommand (Proxmox guest agent exec, …). */
+  adapter: Pick<ProviderAdapter, 'id' | 'runCommand'>;
+  server: ServerRef;
+  /** For the report, e.g. "guest agent (proxmox)". */
+  via: string;
+  /** A Transcript, or a file to append its JSON lines to (masked like a console transcript). */
+  transcript?: Transcript | string;
+  /** Per command when the caller gives none. */
+  timeoutMs?: number;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Single-quoted for sh: the only character that needs care inside is the quote itself. */
+export function shQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One line of sh as the program text on stdin. The guest agent starts a bare `/bin/sh` (argv shows
+ * nothing of the work) and stderr joins stdout as on a console. The command's own stdin is
+ * /dev/null: a command that reads stdin would otherwise swallow the rest of the program.
+ */
+export function commandProgram(cmd: string): string {
+  return `exec 2>&1\n{\n${cmd}\n} </dev/null\n`;
+}
+
+/** A here-document delimiter that is no line of `text`. */
+function delimiterFor(text: string): string {
+  const lines = new Set(text.split('\n'));
+  for (;;) {
+    const end = `VR_END_${randomBytes(6).toString('hex')}`;
+    if (!lines.has(end)) return end;
+  }
+}
+
+export interface ScriptProgram {
+  /** What goes to sh's stdin (holds env values: never logged). */
+  program: string;
+  /** Ends the output: `\n<marker>-<upload status>-<script status>-\n`. */
+  marker: string;
+}
+
+/**
+ * The script written with a quoted here-document (no expansion, bytes as given), checked with
+ * sha256 where the guest has sha256sum, and run only if it arrived whole. Env values are
+ * assignments in front of `sh path`: they live in the script's environment and on stdin, never in
+ * any argv. The marker line carries the upload and script statuses, as the console path does.
+ */
+export function scriptProgram(req: ScriptRun): ScriptProgram {
+  const body = req.script.endsWith('\n') ? req.script : `${req.script}\n`;
+  const digest = createHash('sha256').update(body).digest('hex');
+  const p = shQuote(req.path);
+  const end = delimiterFor(body);
+  const marker = `VR_DONE_${randomBytes(6).toString('hex')}`;
+  const env = Object.entries(req.env ?? {}).map(([name, value]) => {
+    if (!ENV_NAME.test(name)) throw new Error(`not an environment variable name: ${name}`);
+    return `${name}=${shQuote(value)} `;
+  });
+  const lines = [
+    'exec 2>&1',
+    'umask 077',
+    ...(req.before ? ['{', req.before, '} </dev/null'] : []),
+    `cat > ${p} <<'${end}'`,
+    `${body}${end}`,
+    'u=$?',
+    `if [ $u = 0 ] && command -v sha256sum >/dev/null 2>&1; then [ "$(sha256sum < ${p} | cut -c1-64)" = ${digest} ]; u=$?; fi`,
+    'r=0',
+    `if [ $u = 0 ]; then ${env.join('')}sh ${p} </dev/null; r=$?; fi`,
+    ...(req.after ? ['{', req.after, '} </dev/null'] : []),
+    `printf '\\n${marker}-%s-%s-\\n' "$u" "$r"`,
+    'exit $r',
+  ];
+  return { program: `${lines.join('\n')}\n`, marker };
+}
+
+/** Splits the marker line off: the output before it, and the two statuses it carries. */
+export function parseScriptOutput(
+  stdout: string,
+  marker: string,
+): { stdout: string; upload: number; exitCode: number } | undefined {
+  const m = new RegExp(`\\n${marker}-(\\d+)-(\\d+)-\\n?$`).exec(stdout);
+  if (!m) return undefined;
+  return { stdout: stdout.slice(0, m.index), upload: Number(m[1]), exitCode: Number(m[2]) };
+}
+
+/**
+ * A root shell over a vendor's run-command channel: every command is one agent exec of `/bin/sh`
+ * with the work on stdin. No login, no terminal; nothing persists between commands but files.
+ */
+export function runCommandShell(o: RunCommandShellOptions): ServerShell {
+  const runCommand = o.adapter.runCommand?.bind(o.adapter);
+  if (!runCommand) throw new Error(`${o.adapter.id} has no runCommand`);
+  const transcript = o.transcript instanceof Transcript ? o.transcript : new Transcript(o.transcript);
+  transcript.note(`connected: ${o.via}, server ${o.server.name} (${o.server.id})`);
+  let commands = 0;
+  let bytesTyped = 0;
+  let bytesReceived = 0;
+
+  const exec = async (program: string, timeoutMs?: number) => {
+    commands++;
+    bytesTyped += Buffer.byteLength(program);
+    const r = await runCommand(o.server, ['/bin/sh'], {
+      input: program,
+      timeoutMs: timeoutMs ?? o.timeoutMs ?? 60_000,
+    });
+    // stderr is joined to stdout by the program; anything here came from sh itself.
+    const out = r.stderr ? `${r.stdout}${r.stderr}` : r.stdout;
+    bytesReceived += Buffer.byteLength(out);
+    return { out, exitCode: r.exitCode };
+  };
+
+  return {
+    via: o.via,
+    get counters() {
+      return { bytesTyped, bytesReceived, roundTrips: commands, commands, reconnects: 0 };
+    },
+    async run(cmd: string, opts: { timeoutMs?: number } = {}): Promise<ShellResult> {
+      transcript.typed(`${cmd}\n`);
+      const r = await exec(commandProgram(cmd), opts.timeoutMs);
+      transcript.received(Buffer.from(r.out));
+      transcript.note(`exit ${r.exitCode}`);
+      return { stdout: r.out, exitCode: r.exitCode };
+    },
+    async runScript(req: ScriptRun): Promise<ShellResult> {
+      for (const value of Object.values(req.env ?? {})) registerSecret(value);
+      const { program, marker } = scriptProgram(req);
+      const names = Object.keys(req.env ?? {});
+      transcript.note(
+        `script ${req.path}: ${Buffer.byteLength(req.script)} bytes${names.length ? `, env ${names.join(' ')}` : ''}`,
+      );
+      if (req.before) transcript.typed(`${req.before}\n`);
+      transcript.typed(`sh ${req.path}\n`);
+      if (req.after) transcript.typed(`${req.after}\n`);
+      const r = await exec(program, req.timeoutMs ?? 90_000);
+      const parsed = parseScriptOutput(r.out, marker);
+      transcript.received(Buffer.from(parsed ? parsed.stdout : r.out));
+      const name = req.path.split('/').pop() ?? req.path;
+      if (!parsed) {
+        throw new RescueError('console.command-failed', { step: name, exitCode: r.exitCode });
+      }
+      if (parsed.upload !== 0) throw new RescueError('console.upload-failed', { name });
+      transcript.note(`exit ${parsed.exitCode}`);
+      return { stdout: parsed.stdout, exitCode: parsed.exitCode };
+    },
+    async close(): Promise<void> {
+      transcript.note('closed');
+      transcript.flush();
+    },
+  };
+}
