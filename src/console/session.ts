@@ -8,7 +8,12 @@ import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
 import { Transcript } from './transcript.js';
 import { openTransport } from './transport/index.js';
 import type { ByteTransport } from './transport/types.js';
-import { uploadThroughConsole, type UploadOptions } from './upload.js';
+import {
+  runScriptThroughConsole,
+  uploadThroughConsole,
+  type ConsoleScriptRun,
+  type UploadOptions,
+} from './upload.js';
 
 export interface SessionOptions {
   /** A Transcript, or a file path to append JSON lines to (masked). */
@@ -52,6 +57,8 @@ export class ConsoleSession {
   private reconnects = 0;
   private runner: CommandRunner;
   private shell: ShellInfo | undefined;
+  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo); unknown for a reused shell. */
+  private depth: number | undefined;
 
   private constructor(
     private channel: ConsoleChannel,
@@ -97,7 +104,9 @@ export class ConsoleSession {
     const result = await loginOnConsole(this.channel, opts);
     await this.runner.setup({ signal: opts.signal });
     let info = await shellInfo(this.runner);
+    this.depth = result.alreadyLoggedIn ? undefined : 1;
     if (info.uid !== 0 && opts.root !== false) {
+      if (this.depth) this.depth = 2;
       info = await becomeRoot(this.channel, this.runner, {
         user: opts.user,
         sudoPassword: opts.sudoPassword ?? opts.password,
@@ -123,6 +132,11 @@ export class ConsoleSession {
     return uploadThroughConsole(this.channel, this.runner, path, Buffer.from(data), opts);
   }
 
+  /** Writes a script on the server and runs it, in one command (see runScriptThroughConsole). */
+  runScript(req: Omit<ConsoleScriptRun, 'data'> & { data: Buffer | string }): Promise<RunResult> {
+    return runScriptThroughConsole(this.channel, this.runner, { ...req, data: Buffer.from(req.data) });
+  }
+
   /** Drops the connection and connects again: the shell on the server stays, we find our prompt again. */
   async reconnect(): Promise<void> {
     await this.channel.close();
@@ -135,7 +149,7 @@ export class ConsoleSession {
   }
 
   private async logout(): Promise<void> {
-    await logoutShells(this.channel);
+    await logoutShells(this.channel, this.depth);
     this.shell = undefined;
   }
 
@@ -147,21 +161,27 @@ export class ConsoleSession {
   }
 }
 
-/** Up to three levels of shells (sudo shell, login shell, a nested one) until getty's prompt shows. */
-async function logoutShells(channel: ConsoleChannel): Promise<void> {
+/**
+ * Up to three levels of shells (sudo shell, login shell, a nested one) until getty's prompt shows.
+ * When we know how many we opened, the last one's own "logout" is enough: getty takes a second or
+ * more to come back, and nothing of ours is left on the console by then.
+ */
+async function logoutShells(channel: ConsoleChannel, depth?: number): Promise<void> {
   for (let level = 0; level < 3; level++) {
     channel.buffer.consume();
     channel.type('exit\r');
+    const last = depth !== undefined && level === depth - 1;
     const r = await channel
       .expect(
         [
           { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
           { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+          ...(last ? [{ name: 'logout', re: /(?:^|\n)logout\r?\n/, filterKernel: true }] : []),
         ],
         { timeoutMs: 5000, waitingFor: 'logout' },
       )
       .catch(() => undefined);
-    if (!r || r.name === 'login') return;
+    if (!r || r.name === 'login' || r.name === 'logout') return;
   }
 }
 

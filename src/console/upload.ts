@@ -93,3 +93,90 @@ async function typeUpload(
   );
   if (placed.exitCode !== 0) throw new RescueError('console.upload-failed', { name });
 }
+
+export interface ConsoleScriptRun {
+  path: string;
+  data: Buffer;
+  /** Typed before the script's name, e.g. `VRPW='…' ` (secrets in it must be registered). */
+  envPrefix?: string;
+  before?: string;
+  after?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes a script and runs it in ONE command: the base64 here-document is decoded into `path` and,
+ * only if that worked, `sh path` runs; the marker carries both statuses. Compressed, gzip's own CRC
+ * proves the bytes arrived intact; without gzip on the server (status 127) the plain form is checked
+ * with sha256 instead. Scripts go to fresh paths, so a damaged transfer never replaces anything.
+ */
+export async function runScriptThroughConsole(
+  ch: ConsoleChannel,
+  runner: CommandRunner,
+  req: ConsoleScriptRun,
+): Promise<{ stdout: string; exitCode: number }> {
+  const first = await typeScript(ch, runner, req, true);
+  if (first.upload === 0) return first;
+  ch.note(`script ${req.path}: compressed transfer failed (status ${first.upload}), sending it plain`);
+  const plain = await typeScript(ch, runner, req, false);
+  if (plain.upload === 0) return plain;
+  throw new RescueError('console.upload-failed', { name: req.path.split('/').pop() ?? req.path });
+}
+
+async function typeScript(
+  ch: ConsoleChannel,
+  runner: CommandRunner,
+  req: ConsoleScriptRun,
+  compress: boolean,
+): Promise<{ stdout: string; exitCode: number; upload: number }> {
+  const p = shellQuote(req.path);
+  const end = `E${nonce(5)}`;
+  const mark = nonce(8);
+  const b64 = (compress ? gzipSync(req.data, { level: 9 }) : req.data).toString('base64');
+  const digest = createHash('sha256').update(req.data).digest('hex');
+  const decode = compress
+    ? `base64 -d<<'${end}'|gzip -dc>${p};u=$?`
+    : `base64 -d<<'${end}'>${p};[ "$(sha256sum<${p}|cut -c1-64)" = ${digest} ];u=$?`;
+  const line = [
+    req.before,
+    decode,
+    `[ $u = 0 ]&&${req.envPrefix ?? ''}sh ${p};r=$?`,
+    req.after,
+    `printf "\\n${mark}-$u-$r-\\n"`,
+  ]
+    .filter(Boolean)
+    .join(';');
+  ch.note(`script ${req.path}: ${req.data.length} bytes${compress ? ', compressed' : ''}`);
+  await runner.typeLine(line, req);
+  ch.type('\r');
+  for (let i = 0; i < b64.length; i += SCRIPT_LINE) {
+    await runner.typeLine(b64.slice(i, i + SCRIPT_LINE), req);
+    ch.type('\r');
+  }
+  await runner.typeLine(end, req);
+  ch.type('\r');
+  runner.commands++;
+  let done;
+  try {
+    done = await ch.expect(
+      [{ name: 'marker', re: new RegExp(`${mark}-(\\d+)-(\\d+)-`), filterKernel: true }],
+      {
+        timeoutMs: req.timeoutMs ?? 90_000,
+        waitingFor: `the end of ${req.path.split('/').pop() ?? req.path}`,
+        signal: req.signal,
+      },
+    );
+  } catch (err) {
+    await runner.interrupt();
+    throw err;
+  }
+  await runner.waitForPrompt(req);
+  let stdout = done.before;
+  if (stdout.startsWith('\n')) stdout = stdout.slice(1);
+  if (stdout.endsWith('\n')) stdout = stdout.slice(0, -1);
+  return { stdout, upload: Number(done.match[1]), exitCode: Number(done.match[2]) };
+}
+
+/** base64 characters per typed line: under the 400 columns the runner sets, with the "> " of PS2. */
+const SCRIPT_LINE = 376;

@@ -6,7 +6,9 @@ export const CLOSER = `${WINDOW_DIR}/close-window`;
 export const DROPIN = '/etc/ssh/sshd_config.d/00-vps-rescue.conf';
 const MAIN_CONFIG = '/etc/ssh/sshd_config';
 const UNIT_DIR = '/etc/systemd/system';
-const UNITS = ['vps-rescue-window.timer', 'vps-rescue-window.service', 'vps-rescue-window-boot.service'];
+/** Runs the closer at boot, before sshd: a window whose deadline passed while the server was down never opens again. */
+const BOOT_UNIT = `${UNIT_DIR}/vps-rescue-window.service`;
+const BOOT_LINK = `${UNIT_DIR}/multi-user.target.wants/vps-rescue-window.service`;
 
 export interface WindowOptions {
   txId: string;
@@ -42,6 +44,18 @@ function matchBlock(o: WindowOptions, deadline?: Date): string[] {
   ];
 }
 
+/**
+ * A transient systemd timer (no daemon-reload, nothing left behind) that runs the closer at the
+ * deadline; the boot unit arms it again after a reboot before the deadline.
+ */
+function armTimer(txId: string, deadline: Date): string {
+  const calendar = deadline
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
+  return `systemd-run -q --no-block --on-calendar='${calendar}' --timer-property=AccuracySec=1s --unit=vps-rescue-window-${txId} ${CLOSER}`;
+}
+
 /** The script that ends the window: remove our lines, check, reload. At boot it runs before sshd. */
 function closerScript(mode: 'dropin' | 'inline', txId: string, deadline: Date): string {
   const remove =
@@ -50,23 +64,15 @@ function closerScript(mode: 'dropin' | 'inline', txId: string, deadline: Date): 
       : `sed -i '/^# BEGIN vps-rescue ${txId}$/,/^# END vps-rescue ${txId}$/d' ${MAIN_CONFIG}`;
   return [
     '#!/bin/sh',
-    `# Ends the temporary password window opened by vps-rescue ${txId}.`,
-    `[ "$1" = boot ] && [ "$(date +%s)" -lt ${Math.floor(deadline.getTime() / 1000)} ] && exit 0`,
+    `# vps-rescue ${txId}: ends the password window`,
+    `[ "$(date +%s)" -lt ${Math.floor(deadline.getTime() / 1000)} ]&&{ [ "$1" = boot ]&&${armTimer(txId, deadline)};exit 0;}`,
     remove,
-    `rm -f ${UNITS.map((u) => `${UNIT_DIR}/${u}`).join(' ')} ${UNIT_DIR}/*.wants/vps-rescue-window*`,
-    `[ "$1" = boot ] && exit 0`,
-    'systemctl daemon-reload 2>/dev/null',
-    'sshd -t && { systemctl reload ssh 2>/dev/null || systemctl reload sshd 2>/dev/null || rc-service sshd reload 2>/dev/null || kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null | head -n1); }',
+    `rm -f ${BOOT_UNIT} ${BOOT_LINK}`,
+    `[ "$1" = boot ]&&exit 0`,
+    'sshd -t&&{ systemctl reload ssh||systemctl reload sshd||rc-service sshd reload||kill -HUP $(cat /run/sshd.pid);} 2>/dev/null',
     `logger -t vps-rescue "password window ${txId} closed" 2>/dev/null`,
     'exit 0',
   ].join('\n');
-}
-
-function calendar(d: Date): string {
-  return d
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Writes a file from a here-document inside the transaction (the content holds no secret). */
@@ -74,19 +80,18 @@ function writeFileStep(name: string, path: string, content: string, mode: string
   return { name, code: `cat > ${quote(path)} <<'VR_EOF'\n${content}\nVR_EOF\nchmod ${mode} ${quote(path)}` };
 }
 
-function unitSteps(o: WindowOptions, deadline: Date): TxStep[] {
-  const service = `[Unit]\nDescription=vps-rescue: end the password window ${o.txId}\n[Service]\nType=oneshot\nExecStart=${CLOSER}`;
-  const timer = `[Unit]\nDescription=vps-rescue: end the password window ${o.txId}\n[Timer]\nOnCalendar=${calendar(deadline)}\nAccuracySec=1s\nPersistent=true\n[Install]\nWantedBy=timers.target`;
-  // After a reboot past the deadline the window must not open again, even for a moment.
-  const boot = `[Unit]\nDescription=vps-rescue: close an expired password window before sshd starts\nDefaultDependencies=no\nAfter=local-fs.target\nBefore=ssh.service sshd.service\n[Service]\nType=oneshot\nExecStart=${CLOSER} boot\n[Install]\nWantedBy=multi-user.target`;
+function scheduleSteps(o: WindowOptions, mode: 'dropin' | 'inline', deadline: Date): TxStep[] {
+  const boot = `[Unit]\nDescription=vps-rescue: password window ${o.txId}\nDefaultDependencies=no\nAfter=local-fs.target\nBefore=ssh.service sshd.service\n[Service]\nType=oneshot\nExecStart=${CLOSER} boot`;
   return [
-    writeFileStep('write-timer-service', `${UNIT_DIR}/vps-rescue-window.service`, service, '644'),
-    writeFileStep('write-timer', `${UNIT_DIR}/vps-rescue-window.timer`, timer, '644'),
-    writeFileStep('write-boot-check', `${UNIT_DIR}/vps-rescue-window-boot.service`, boot, '644'),
+    writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'),
     {
       name: 'schedule-close',
-      // enable reloads systemd itself; one enable for both units, then start the timer.
-      code: 'systemctl enable -q vps-rescue-window-boot.service vps-rescue-window.timer && systemctl start vps-rescue-window.timer',
+      // Without systemd nothing survives a reboot; a detached sleep still closes the window.
+      code: `[ -d /run/systemd/system ]&&exit 0\n(setsid sh -c 'sleep ${(o.windowMinutes ?? 0) * 60}; ${CLOSER}' </dev/null >/dev/null 2>&1 &)`,
+    },
+    {
+      name: 'schedule-close',
+      code: `[ -d /run/systemd/system ]||exit 0\n${writeFileStep('', BOOT_UNIT, boot, '644').code}\nmkdir -p ${UNIT_DIR}/multi-user.target.wants&&ln -sf ${BOOT_UNIT} ${BOOT_LINK}&&${armTimer(o.txId, deadline)}`,
     },
   ];
 }
@@ -128,19 +133,8 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
   }
 
   if (deadline) {
-    backupFiles.push(CLOSER, ...UNITS.map((u) => `${UNIT_DIR}/${u}`));
-    steps.push(writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'));
-    steps.push({
-      name: 'schedule-close',
-      // Without systemd nothing survives a reboot; a detached sleep still closes the window.
-      code: `[ -d /run/systemd/system ] || (setsid sh -c 'sleep ${(o.windowMinutes ?? 0) * 60}; ${CLOSER}' </dev/null >/dev/null 2>&1 &)`,
-    });
-    steps.push(
-      ...unitSteps(o, deadline).map((s) => ({
-        ...s,
-        code: `[ -d /run/systemd/system ] || exit 0\n${s.code}`,
-      })),
-    );
+    backupFiles.push(CLOSER, BOOT_UNIT, BOOT_LINK);
+    steps.push(...scheduleSteps(o, mode, deadline));
   }
 
   const checks: TxStep[] = [
@@ -149,5 +143,7 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
       code: `sshd -T -C user=${o.user},host=vps-rescue-check,addr=127.0.0.1 | grep -qix 'passwordauthentication yes'`,
     },
   ];
-  return { mode, deadline, tx: { id: o.txId, backupFiles, backupModes: [], steps, checks } };
+  // A rollback restores the files; the timer that was already started must be stopped by name.
+  const undo = deadline ? `systemctl stop vps-rescue-window-${o.txId}.timer 2>/dev/null` : undefined;
+  return { mode, deadline, tx: { id: o.txId, backupFiles, backupModes: [], steps, checks, undo } };
 }

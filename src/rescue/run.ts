@@ -13,11 +13,11 @@ import { planCreateUser, planFixes, repairable, type Action } from './plan.js';
 import {
   applyTransaction,
   collect,
+  consoleShell,
   localAddressTo,
-  prepareWorkDir,
-  runCollector,
-  WORK_DIR,
+  type CollectorOnServer,
 } from './server-io.js';
+import type { ServerShell } from './server-shell.js';
 import type { Transaction } from './transaction.js';
 import type { AppliedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
 
@@ -52,17 +52,15 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
   const port = o.sshPort ?? 22;
   const customerKey = o.customerKey === undefined ? undefined : normalizeKey(o.customerKey);
 
-  const session = await ConsoleSession.open(o.console, { transcript: o.transcriptPath });
-  mark('connect');
+  const shell = await openShell(o, mark);
   try {
-    await session.login({ user: o.consoleUser, password: o.consolePassword }).catch((err: unknown) => {
-      throw noWayIn(err, o);
-    });
-    mark('login', `${o.consoleUser}, root shell`);
-    await prepareWorkDir(session);
     const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
     const user = o.user ?? 'root';
-    const c = await collect(session, user === 'root' ? ['root'] : [user, 'root'], clientAddress);
+    const { collection: c, collector } = await collect(
+      shell,
+      user === 'root' ? ['root'] : [user, 'root'],
+      clientAddress,
+    );
     const diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
 
@@ -84,13 +82,11 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
 
     let after: Diagnosis | undefined;
     if (o.action !== 'diagnose' && !o.dryRun) {
-      const ctx: ActionContext = { o, session, c, diagnosis, user, customerKey, changes, mark, now };
+      const ctx: ActionContext = { o, shell, c, collector, diagnosis, user, customerKey, changes, mark, now };
       await runAction(o.action, ctx, check);
-      if (changes.length > 0) {
-        // What is still wrong after the change, for the report (the collector is already on the server).
-        const again = await runCollector(session, `${WORK_DIR}/c-${c.nonce}.sh`, c.nonce);
-        after = analyse({ collection: again, users: [user, 'root'], customerKey, clientAddress });
-      }
+      // What is still wrong after the change, for the report: the collector ran behind the last change.
+      if (ctx.lastSeen)
+        after = analyse({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
     const result: RescueResult = {
@@ -107,13 +103,41 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       notFixed: (after ?? diagnosis).findings.filter((f) => !fixed.has(f.cause)),
       changes,
       verification,
-      counters: session.counters,
+      via: shell.via,
+      counters: shell.counters,
       transcriptPath: o.transcriptPath,
     };
     return result;
   } finally {
-    await session.close({ logout: true }).catch(() => undefined);
+    await shell.close().catch(() => undefined);
   }
+}
+
+/** The console login (the usual way in), or the other way in the caller opened (e.g. a guest agent). */
+async function openShell(
+  o: RescueOptions,
+  mark: (step: string, detail?: string) => void,
+): Promise<ServerShell> {
+  if (o.shell) {
+    const shell = await o.shell();
+    mark('connect', shell.via);
+    return shell;
+  }
+  if (!o.console || o.consoleUser === undefined || o.consolePassword === undefined) {
+    throw new RescueError('usage', { message: 'a console and its account are needed' });
+  }
+  const session = await ConsoleSession.open(o.console, { transcript: o.transcriptPath });
+  mark('connect');
+  try {
+    await session.login({ user: o.consoleUser, password: o.consolePassword }).catch((err: unknown) => {
+      throw noWayIn(err, o);
+    });
+  } catch (err) {
+    await session.close().catch(() => undefined);
+    throw err;
+  }
+  mark('login', `${o.consoleUser}, root shell`);
+  return consoleShell(session);
 }
 
 const LOGIN_REFUSED = ['console.login-failed', 'console.account-locked', 'console.password-expired'];
@@ -139,8 +163,12 @@ function noWayIn(err: unknown, o: RescueOptions): unknown {
 
 interface ActionContext {
   o: RescueOptions;
-  session: ConsoleSession;
+  shell: ServerShell;
   c: Collection;
+  /** The collector on the server: it runs again behind every change. */
+  collector: CollectorOnServer;
+  /** The collector's latest view, after the last change. */
+  lastSeen?: Collection;
   diagnosis: Diagnosis;
   user: string;
   customerKey?: string;
@@ -194,7 +222,8 @@ async function apply(
   extra: Partial<AppliedChange> = {},
 ): Promise<AppliedChange> {
   x.mark(action, `transaction ${tx.id}`);
-  const applied = await applyTransaction(x.session, tx, password);
+  const applied = await applyTransaction(x.shell, tx, { password, collector: x.collector });
+  x.lastSeen = applied.after ?? x.lastSeen;
   const change: AppliedChange = {
     action,
     txId: tx.id,
@@ -279,9 +308,14 @@ async function createUser(x: ActionContext, check: Check): Promise<void> {
   if (password && x.o.handOverPassword)
     change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
   if (setPassword) {
-    // A new account with only a password still needs the window: global password login is off.
-    const c = await collect(x.session, [x.user, 'root'], await localAddressTo(x.o.host, x.o.sshPort ?? 22));
-    await openWindow({ ...x, c, o: { ...x.o, userPassword: password } }, check);
+    // A new account with only a password still needs the window: global password login is off. The
+    // collector that ran behind the change was built for the users asked for, the new one among them.
+    const c = x.lastSeen;
+    if (!c)
+      throw new RescueError('rescue.failed', { step: 'create-user', reason: 'no view of the new account' });
+    const sub = { ...x, c, o: { ...x.o, userPassword: password } };
+    await openWindow(sub, check);
+    x.lastSeen = sub.lastSeen;
     return;
   }
   await check();

@@ -1,11 +1,19 @@
 import { connect } from 'node:net';
 import type { ConsoleSession } from '../console/session.js';
+import { shellQuote } from '../console/upload.js';
 import type { Collection } from '../diagnose/collection.js';
 import { buildCollector } from '../diagnose/collector.js';
 import { parseCollection } from '../diagnose/parser.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { unifiedDiff } from '../report/diff.js';
-import { parseTxResult, renderTransaction, type Transaction, type TxResult } from './transaction.js';
+import type { ServerShell } from './server-shell.js';
+import {
+  parseShownFiles,
+  parseTxResult,
+  renderTransaction,
+  type Transaction,
+  type TxResult,
+} from './transaction.js';
 
 /** Where vps-rescue keeps its scripts on the server while it works (root only). */
 export const WORK_DIR = '/root/.vps-rescue';
@@ -16,30 +24,58 @@ export const WORK_DIR = '/root/.vps-rescue';
  */
 const DIFFABLE = /^(\/etc\/ssh\/|\/home\/[^/]+\/\.ssh\/|\/root\/\.ssh\/)/;
 
-export async function prepareWorkDir(session: ConsoleSession): Promise<void> {
-  await session.check(`mkdir -p ${WORK_DIR} && chmod 700 ${WORK_DIR}`, 'workdir');
+/** A logged-in console as the rescue's shell: scripts are typed once and run in the same command. */
+export function consoleShell(session: ConsoleSession, via = 'console'): ServerShell {
+  return {
+    via,
+    run: (cmd, opts) => session.run(cmd, opts),
+    runScript: (req) =>
+      session.runScript({
+        path: req.path,
+        data: req.script,
+        envPrefix: envPrefix(req.env),
+        before: req.before,
+        after: req.after,
+        timeoutMs: req.timeoutMs,
+      }),
+    get counters() {
+      return session.counters;
+    },
+    close: () => session.close({ logout: true }),
+  };
 }
 
-/** Runs the collector on the server (uploaded, checksum-verified, then run) and parses what it printed. */
+function envPrefix(env: Record<string, string> | undefined): string {
+  return Object.entries(env ?? {})
+    .map(([name, value]) => {
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(name))
+        throw new RescueError('internal', { message: `bad name ${name}` });
+      return `${name}=${shellQuote(value)} `;
+    })
+    .join('');
+}
+
+/** The collector as it sits on the server once uploaded: running it again types only its name. */
+export interface CollectorOnServer {
+  path: string;
+  nonce: string;
+}
+
+/** Uploads and runs the collector in one command (creating the work directory first); parses its output. */
 export async function collect(
-  session: ConsoleSession,
+  shell: ServerShell,
   users: string[],
   clientAddress: string,
-): Promise<Collection> {
-  const collector = buildCollector({ users, clientAddress });
-  const path = `${WORK_DIR}/c-${collector.nonce}.sh`;
-  await session.upload(path, collector.script, { compress: true });
-  return runCollector(session, path, collector.nonce);
-}
-
-/** Runs an already uploaded collector again (after a change): nothing is typed but the command. */
-export async function runCollector(
-  session: ConsoleSession,
-  path: string,
-  nonce: string,
-): Promise<Collection> {
-  const r = await session.run(`sh ${path}`, { timeoutMs: 60_000 });
-  return parseCollection(r.stdout, nonce);
+): Promise<{ collection: Collection; collector: CollectorOnServer }> {
+  const built = buildCollector({ users, clientAddress });
+  const collector = { path: `${WORK_DIR}/c-${built.nonce}.sh`, nonce: built.nonce };
+  const r = await shell.runScript({
+    path: collector.path,
+    script: built.script,
+    before: `mkdir -p -m 700 ${WORK_DIR}`,
+    timeoutMs: 60_000,
+  });
+  return { collection: parseCollection(r.stdout, built.nonce), collector };
 }
 
 /** The local address a TCP connection to host:port leaves from: the address sshd will see (from= checks). */
@@ -59,55 +95,40 @@ export function localAddressTo(host: string, port: number): Promise<string> {
 export interface AppliedTx {
   result: TxResult;
   diffs: { path: string; diff: string }[];
-}
-
-/** Reads several regular files in one console round trip (links and missing files read as absent). */
-async function readTexts(session: ConsoleSession, paths: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (paths.length === 0) return out;
-  const mark = `VR-FILE-${Date.now().toString(36)}`;
-  const list = paths.map((p) => `'${p}'`).join(' ');
-  // `echo` after each file keeps the next marker at the start of a line; it is taken off again below.
-  const r = await session.run(
-    `for f in ${list}; do [ -f "$f" ] && [ ! -L "$f" ] && echo "${mark} $f" && cat "$f" && echo; done; true`,
-  );
-  let current: string | undefined;
-  for (const line of r.stdout.replace(/\n$/, '').split('\n')) {
-    if (line.startsWith(`${mark} `)) {
-      current = line.slice(mark.length + 1);
-      out.set(current, '');
-    } else if (current !== undefined) out.set(current, `${out.get(current)}${line}\n`);
-  }
-  for (const [path, text] of out) out.set(path, text.replace(/\n$/, ''));
-  return out;
+  /** The collector's view after the transaction (when one was given): what is still wrong. */
+  after?: Collection;
 }
 
 /**
- * Uploads a transaction, runs it, and reports its result with diffs of the public files it touched.
- * `password` (secret) reaches the script only through its environment.
+ * Uploads a transaction and runs it in one command; the script itself shows the public files it
+ * touches before and after, and the collector (already on the server) runs once more behind it, so
+ * a change costs one exchange. `password` (secret) reaches the script only through its environment.
  */
 export async function applyTransaction(
-  session: ConsoleSession,
+  shell: ServerShell,
   tx: Transaction,
-  password?: string,
+  opts: { password?: string; collector?: CollectorOnServer } = {},
 ): Promise<AppliedTx> {
-  const diffable = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p) && !/'/.test(p));
-  const before = await readTexts(session, diffable);
-  const script = `${WORK_DIR}/t-${tx.id.slice(-4)}.sh`;
-  await session.upload(script, renderTransaction(tx), { compress: true });
-  const env = password === undefined ? '' : `VRPW='${password}' `;
-  const r = await session.run(`${env}sh ${script}`, { timeoutMs: 90_000 });
+  const show = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p));
+  const r = await shell.runScript({
+    path: `${WORK_DIR}/t-${tx.id.slice(-4)}.sh`,
+    script: renderTransaction({ ...tx, show }),
+    env: opts.password === undefined ? undefined : { VRPW: opts.password },
+    after: opts.collector ? `sh ${opts.collector.path}` : undefined,
+    timeoutMs: 90_000,
+  });
   const result = parseTxResult(r.stdout);
   if (result.status === 'unknown') {
     throw new RescueError('rescue.failed', { step: tx.id, reason: 'the transaction printed no result' });
   }
   const diffs: AppliedTx['diffs'] = [];
   if (result.status === 'ok') {
-    const after = await readTexts(session, diffable);
-    for (const path of diffable) {
+    const { before, after } = parseShownFiles(r.stdout);
+    for (const path of show) {
       const diff = unifiedDiff(path, before.get(path) ?? '', after.get(path) ?? '');
       if (diff) diffs.push({ path, diff });
     }
   }
-  return { result, diffs };
+  const after = opts.collector ? parseCollection(r.stdout, opts.collector.nonce) : undefined;
+  return { result, diffs, after };
 }

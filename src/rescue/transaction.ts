@@ -24,10 +24,16 @@ export interface Transaction {
   checks: TxStep[];
   /** Reload sshd even if no config file changed (default true). */
   reload?: boolean;
+  /** sh run first by a rollback, for what backups cannot undo (e.g. a timer that was started). */
+  undo?: string;
+  /** Text files printed before and (on success) after the change, for the report's diffs. */
+  show?: string[];
 }
 
 export const BACKUP_ROOT = '/var/backups/vps-rescue';
 export const RESULT_MARK = 'VR-RESULT';
+/** Starts a shown file in the output: `@@VR-A path` before the change, `@@VR-Z path` after it. */
+const SHOW_MARK = '@@VR-';
 
 export function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -39,34 +45,58 @@ export function quote(value: string): string {
  * multiply-linked files and paths resolving outside HOME (user-planted paths never lead root
  * elsewhere); bf/bm: back up content / mode+owner; rb: restore everything and reload.
  */
-const LIB = `rl(){
+const LIB: Record<string, string> = {
+  rl: `rl(){
 if [ -d /run/systemd/system ];then
 for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
 systemctl is-active -q $u.socket&&return 0
 if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1
 elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
-else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}
-up(){
+else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`,
+  up: `up(){
 if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
-else pgrep -x sshd >/dev/null;fi;}
-g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
-case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}
-bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - $1">>$B/m;else echo "f $n 0 - $1">>$B/m;fi;}
-bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") $1">>$B/m;}
-rb(){ echo "restoring after $1">>$B/log
+else pgrep -x sshd >/dev/null;fi;}`,
+  g: `g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
+case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`,
+  bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - $1">>$B/m;else echo "f $n 0 - $1">>$B/m;fi;}`,
+  bm: `bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") $1">>$B/m;}`,
+  rb: `rb(){ echo "restoring after $1">>$B/log;ud
 while read k a b c p;do case $k in
 f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;
 m)chown -h $b:$c "$p";chmod $a "$p";;esac;done<$B/m
-rl;echo rolled-back>$B/state;echo "${RESULT_MARK} rolled-back $1";exit 1;}
-`;
+rl;echo rolled-back>$B/state;echo "${RESULT_MARK} rolled-back $1";exit 1;}`,
+};
+
+/** Only the functions this transaction calls: every byte crosses the console. */
+function library(tx: Transaction): string[] {
+  const code = tx.steps
+    .concat(tx.checks)
+    .map((s) => s.code)
+    .join('\n');
+  const uses = (name: string) => new RegExp(`(^|[\\s;&|({])${name} `, 'm').test(code);
+  const wanted = ['rl', 'up', 'rb'];
+  if (uses('g')) wanted.push('g');
+  if (tx.backupFiles.length > 0) wanted.push('bf');
+  if (tx.backupModes.length > 0) wanted.push('bm');
+  return wanted.map((name) => LIB[name]!);
+}
 
 /** The complete script for one transaction. */
 export function renderTransaction(tx: Transaction): string {
+  const show = (tx.show ?? []).map(quote).join(' ');
   const lines = [
     `trap '' HUP INT TERM PIPE`,
     `umask 077;n=0;B=${BACKUP_ROOT}/${tx.id}`,
     `mkdir -p $B||{ echo "${RESULT_MARK} failed backup-dir";exit 1;}`,
-    LIB.trimEnd(),
+    ...library(tx),
+    `ud(){ ${tx.undo ?? ':'};}`,
+    ...(show.length > 0
+      ? [
+          // A link or a special file is not shown: the diff is of what sshd reads, not of where it points.
+          `sf(){ t=$1;shift;for f;do [ -f "$f" ]&&[ ! -L "$f" ]&&{ echo "${SHOW_MARK}$t $f";cat "$f";echo;};done;}`,
+          `sf A ${show}`,
+        ]
+      : []),
     ': >$B/m',
     ...tx.backupFiles.map((p) => `bf ${quote(p)}`),
     ...tx.backupModes.map((p) => `bm ${quote(p)}`),
@@ -81,6 +111,7 @@ export function renderTransaction(tx: Transaction): string {
   // A reloaded sshd that cannot take its new config dies within moments: look twice, briefly.
   if (tx.reload !== false)
     lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
+  if (show.length > 0) lines.push(`sf Z ${show}`);
   lines.push('echo done>$B/state', `echo "${RESULT_MARK} ok $B"`);
   return `${lines.join('\n')}\n`;
 }
@@ -97,4 +128,23 @@ export function parseTxResult(output: string): TxResult {
   if (!match) return { status: 'unknown' };
   const status = match[1] as TxResult['status'];
   return status === 'ok' ? { status, backupDir: match[2] } : { status, step: match[2] };
+}
+
+/** The files a transaction showed before (A) and after (Z) its change, each without the newline `sf` adds. */
+export function parseShownFiles(output: string): { before: Map<string, string>; after: Map<string, string> } {
+  const shown = { A: new Map<string, string>(), Z: new Map<string, string>() };
+  let current: { map: Map<string, string>; path: string } | undefined;
+  for (const line of output.split('\n').map((l) => l.replace(/\r$/, ''))) {
+    const m = /^@@VR-([AZ]) (.*)$/.exec(line);
+    if (m) {
+      current = { map: shown[m[1] as 'A' | 'Z'], path: m[2]! };
+      current.map.set(current.path, '');
+    } else if (line.startsWith(RESULT_MARK) || line.startsWith('@@VR ')) {
+      current = undefined;
+    } else if (current) {
+      current.map.set(current.path, `${current.map.get(current.path)}${line}\n`);
+    }
+  }
+  for (const map of [shown.A, shown.Z]) for (const [p, text] of map) map.set(p, text.replace(/\n$/, ''));
+  return { before: shown.A, after: shown.Z };
 }

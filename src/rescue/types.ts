@@ -1,3 +1,4 @@
+import type { ServerShell } from './server-shell.js';
 import type { ConsoleEndpoint } from '../console/endpoint.js';
 import type { ByteTransport } from '../console/transport/types.js';
 import type { Diagnosis } from '../diagnose/analyse.js';
@@ -8,13 +9,18 @@ import type { Action } from './plan.js';
 
 export interface RescueOptions {
   /** the console, or a function that opens it (tests wrap transports this way) */
-  console: ConsoleEndpoint | (() => Promise<ByteTransport>);
+  console?: ConsoleEndpoint | (() => Promise<ByteTransport>);
+  /**
+   * Another way in than a console login, e.g. a vendor's guest agent: when set, `console` and the
+   * console account are not used.
+   */
+  shell?: () => Promise<ServerShell>;
   /** where the outside verification connects (the server's public address) */
   host: string;
   sshPort?: number;
   /** the account to log in with on the console, and its password (secret) */
-  consoleUser: string;
-  consolePassword: string;
+  consoleUser?: string;
+  consolePassword?: string;
   /** the account whose SSH access is rescued; default: the first regular account */
   user?: string;
   /** secret: that user's own password, if known, for a real password login in the verification */
@@ -80,6 +86,8 @@ export interface RescueResult {
   notFixed: Finding[];
   changes: AppliedChange[];
   verification?: Verification;
+  /** The way in the rescue went through (e.g. "console", "guest agent"). */
+  via?: string;
   counters?: { bytesTyped: number; bytesReceived: number; roundTrips: number; commands: number };
   transcriptPath?: string;
 }

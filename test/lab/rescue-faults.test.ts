@@ -58,6 +58,7 @@ labDescribe('fault injection: console cut at each step', () => {
     let total: number;
     let txStart: number;
     let txEnter: number;
+    let txUpload: number;
     let changedByRepair: string[];
     try {
       const before = await snapshot(reference);
@@ -68,9 +69,15 @@ labDescribe('fault injection: console cut at each step', () => {
       expect(r.ok).toBe(true);
       total = r.counters!.bytesTyped;
       const stream = Buffer.concat(typed).toString('latin1');
-      txStart = stream.indexOf('sh /root/.vps-rescue/t-');
-      txEnter = stream.indexOf('\r', txStart) + 1;
+      // The transaction is typed as one command with its script in a here-document; it starts
+      // running at the Enter after the here-document's end line.
+      txStart = stream.lastIndexOf('\r', stream.indexOf("'/root/.vps-rescue/t-")) + 1;
+      const end = /<<'(E\w+)'/.exec(stream.slice(txStart))?.[1];
+      expect(end).toBeDefined();
+      txEnter = stream.indexOf(`\r${end}\r`, txStart) + end!.length + 2;
+      txUpload = Math.floor((txStart + txEnter) / 2);
       expect(txStart).toBeGreaterThan(0);
+      expect(txEnter).toBeGreaterThan(txUpload);
       full = await snapshot(reference);
       changedByRepair = changedPaths(before, full);
       expect(changedByRepair).toContain('/home/alice/.ssh/authorized_keys');
@@ -78,13 +85,14 @@ labDescribe('fault injection: console cut at each step', () => {
       await reference.destroy();
     }
 
-    // During login, the collector upload and the transaction upload; in the middle of typing the
-    // command that starts the transaction; right after its Enter; and during the checks after it.
+    // During login and the collector upload; in the middle of typing the command that starts the
+    // transaction and of its script; right after the Enter that runs it; and during the checks after it.
     const cuts = [
       5,
       Math.floor(txStart * 0.3),
       Math.floor(txStart * 0.8),
       txStart + 12,
+      txUpload,
       txEnter,
       Math.floor((txEnter + total) / 2),
     ];

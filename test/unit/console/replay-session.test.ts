@@ -38,10 +38,14 @@ async function replay(f: Fixture, body: (s: ConsoleSession) => Promise<unknown>)
   return { result, transport, transcript: session.transcript.text() };
 }
 
-/** The recording was played to its end, and the engine typed exactly what it typed on the real server. */
+/**
+ * The engine typed exactly what it typed on the real server, all of it. What is left of the recording
+ * is getty coming back after our shell said "logout", which the engine no longer waits for.
+ */
 function expectFaithful(f: Fixture, r: Awaited<ReturnType<typeof replay>>) {
   expect(r.transport.divergence).toBeUndefined();
-  expect(r.transport.remaining).toBe(0);
+  expect(r.transport.remainingTyped).toBe(0);
+  expect(r.transport.remaining).toBeLessThan(f.events.length);
   expect(Buffer.concat(r.transport.typed).toString('utf8')).toBe(txText(f));
   expect(nonces.queue).toEqual([]);
 }

@@ -105,6 +105,11 @@ export class ReplayTransport extends BaseTransport {
     return this.events.length - this.next;
   }
 
+  /** Keystrokes of the recording the engine has not typed yet. */
+  get remainingTyped(): number {
+    return this.events.slice(this.next).filter((e) => e.dir === 'tx').length;
+  }
+
   write(data: Uint8Array | string): void {
     if (this.closed) return;
     const bytes = toBuffer(data);
