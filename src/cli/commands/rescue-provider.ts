@@ -1,23 +1,154 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { loadProvider, planAccess } from '../../../providers/index.js';
+import { loadProvider } from '../../../providers/index.js';
+import { planAccess, type AccessPath } from '../../../providers/plan.js';
+import { CAPABILITIES, type ProviderAdapter, type ServerRef } from '../../../providers/types.js';
 import type { ConsoleEndpoint } from '../../console/endpoint.js';
-import { RescueError } from '../../errors/rescue-error.js';
-import { t } from '../../i18n/index.js';
+import { isRescueError, RescueError } from '../../errors/rescue-error.js';
+import { t, type Lang, type MessageKey } from '../../i18n/index.js';
+import type { ServerShell } from '../../rescue/server-shell.js';
+import { runCommandShell } from '../../rescue/shells/run-command-shell.js';
+import { mask } from '../../secrets.js';
 import type { CliContext } from '../context.js';
 
+/** A way in that was not taken, and why (localized, masked). */
+export interface SkippedWay {
+  path: AccessPath;
+  reason: string;
+}
+
+/** Which way into the server the rescue takes and why: for the progress lines and the report. */
+export interface WayIn {
+  path: AccessPath;
+  /** Why this kind of way sits where it does in the order (localized). */
+  reason: string;
+  /** Every earlier way in the order, with the reason it was not taken. */
+  skipped: SkippedWay[];
+  /** The ways the vendor declares, best first. */
+  offers: AccessPath[];
+}
+
+/** What the rescue is handed: a console to log in on, or a root shell that needs no login. */
+export type ProviderAccess = WayIn &
+  ({ kind: 'console'; endpoint: ConsoleEndpoint } | { kind: 'shell'; shell: () => Promise<ServerShell> });
+
+export interface ChooseOptions {
+  lang: Lang;
+  progress: (step: string, detail?: string) => void;
+  /** Where a non-console way in writes its transcript (a console session writes its own). */
+  transcriptPath?: string;
+  timeoutMs?: number;
+}
+
 /**
- * `--provider X --host Y`: find the server through the vendor API and open the best console it offers.
- * The order (serial console, run-command, rescue system, VNC) comes from the adapter's capabilities;
- * this version drives the serial console, and says so when the vendor offers only other ways in.
+ * Errors that say nothing about the other ways in: the credentials, the quota or the server itself
+ * are wrong, so trying the next way would only fail again (or hide the real problem). A 403 is not
+ * among them: a token may lack VM.Console and still hold the guest-agent permission.
  */
-export async function consoleFromProvider(
+const FATAL = new Set([
+  'auth.failed',
+  'provider.rate-limited',
+  'provider.not-found',
+  'provider.ambiguous',
+  'config.missing-credentials',
+]);
+
+function reasonOf(lang: Lang, err: unknown): string {
+  if (!isRescueError(err) || FATAL.has(err.code)) throw err;
+  return mask(t(lang, `error.${err.code}` as MessageKey, err.params));
+}
+
+const pathName = (lang: Lang, path: AccessPath) => t(lang, `providers.path.${path}` as MessageKey);
+
+/**
+ * Tries the ways in, best first: serial console, guest-agent commands, rescue system, VNC console
+ * (the order and its reasons come from planAccess). A way the vendor lacks, or whose opening fails
+ * with anything but a credentials/quota/lookup error, is skipped with its reason; the first that
+ * opens is returned. Nothing here reboots the server.
+ */
+export async function chooseWayIn(
+  adapter: ProviderAdapter,
+  server: ServerRef,
+  o: ChooseOptions,
+): Promise<ProviderAccess> {
+  const offers = planAccess(adapter.capabilities).map((s) => s.path);
+  const skipped: SkippedWay[] = [];
+  const skip = (path: AccessPath, reason: string) => {
+    skipped.push({ path, reason });
+    o.progress('way-in', t(o.lang, 'providers.way-in.skipped', { path: pathName(o.lang, path), reason }));
+  };
+  for (const step of planAccess(CAPABILITIES)) {
+    if (!offers.includes(step.path)) {
+      skip(step.path, t(o.lang, 'providers.way-in.not-offered', { provider: adapter.id }));
+      continue;
+    }
+    const reason = t(o.lang, step.reason);
+    const chosen = (): WayIn => {
+      o.progress(
+        'way-in',
+        t(o.lang, 'providers.way-in.chosen', { path: pathName(o.lang, step.path), reason }),
+      );
+      return { path: step.path, reason, skipped, offers };
+    };
+    try {
+      if (step.path === 'serial-console' || step.path === 'vnc-console') {
+        const endpoint = await adapter.openConsole(server, step.path === 'serial-console' ? 'serial' : 'vnc');
+        return { ...chosen(), kind: 'console', endpoint };
+      }
+      if (step.path === 'run-command') {
+        const shell = await probedShell(adapter, server, o);
+        return { ...chosen(), kind: 'shell', shell: () => Promise.resolve(shell) };
+      }
+      skip(step.path, t(o.lang, 'providers.way-in.rescue-not-yet'));
+    } catch (err) {
+      skip(step.path, reasonOf(o.lang, err));
+    }
+  }
+  throw new RescueError('rescue.no-way-in', {
+    server: server.name,
+    reason: skipped.map((s) => `${pathName(o.lang, s.path)}: ${s.reason}`).join('; '),
+    offers: offers.map((p) => pathName(o.lang, p)).join(', ') || t(o.lang, 'rescue.offers.none'),
+  });
+}
+
+/** A run-command shell that has shown it answers, as root, before the rescue relies on it. */
+async function probedShell(
+  adapter: ProviderAdapter,
+  server: ServerRef,
+  o: ChooseOptions,
+): Promise<ServerShell> {
+  const shell = runCommandShell({
+    adapter,
+    server,
+    via: t(o.lang, 'providers.way-in.via-agent', { provider: adapter.id }),
+    transcript: o.transcriptPath,
+    timeoutMs: o.timeoutMs,
+  });
+  const r = await shell.run('id -u', { timeoutMs: 30_000 });
+  const uid = r.stdout.trim();
+  if (r.exitCode !== 0 || uid !== '0') {
+    await shell.close();
+    throw new RescueError('provider.precondition', {
+      provider: adapter.id,
+      operation: 'run commands',
+      reason: t(o.lang, 'providers.way-in.not-root', { uid: uid.slice(0, 40) }),
+    });
+  }
+  return shell;
+}
+
+/**
+ * `--provider X --host Y`: find the server through the vendor API and choose the way in (see
+ * chooseWayIn). Progress lines say which way was taken and why each earlier one was not.
+ */
+export async function accessFromProvider(
   providerId: string,
   host: string,
   ctx: CliContext,
   endpoint: string | undefined,
   progress: (step: string, detail?: string) => void,
-): Promise<{ endpoint: ConsoleEndpoint; offers: string[] }> {
+  opts: { transcriptPath?: string } = {},
+): Promise<ProviderAccess & { server: ServerRef }> {
   const adapter = await loadProvider(providerId, {
     env: ctx.env,
     endpoint,
@@ -26,17 +157,10 @@ export async function consoleFromProvider(
   });
   const server = await adapter.findServer(isIP(host) ? { ip: host } : { name: host });
   progress('find-server', `${server.name} (${server.id}, ${server.status})`);
-  const steps = planAccess(adapter.capabilities);
-  const offers = steps.map((s) => s.path);
-  const serial = steps.find((s) => s.path === 'serial-console');
-  if (!serial) {
-    throw new RescueError('rescue.no-way-in', {
-      server: server.name,
-      reason: 'this version rescues through a serial console, which the vendor does not offer',
-      offers: offers.join(', ') || 'none',
-    });
-  }
-  const opened = await adapter.openConsole(server, 'serial');
-  progress('open-console', t(ctx.lang, serial.reason));
-  return { endpoint: opened, offers };
+  const access = await chooseWayIn(adapter, server, {
+    lang: ctx.lang,
+    progress,
+    transcriptPath: opts.transcriptPath,
+  });
+  return { ...access, server };
 }

@@ -5,14 +5,14 @@ import { parseConnectUrl } from '../../console/transport/index.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { ACTIONS, type Action } from '../../rescue/plan.js';
 import { rescue } from '../../rescue/run.js';
-import type { RescueOptions, RescueResult } from '../../rescue/types.js';
+import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/types.js';
 import { label, stepLabel } from '../../report/labels.js';
 import { jsonReport, markdownReport } from '../../report/report.js';
 import { mask } from '../../secrets.js';
 import { readSecret, readSecretFile } from '../secret-input.js';
 import type { CliContext } from '../context.js';
 import type { CliCommand } from './index.js';
-import { consoleFromProvider } from './rescue-provider.js';
+import { accessFromProvider } from './rescue-provider.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -126,30 +126,44 @@ export const rescueCommand: CliCommand = {
     const outDir = str(args.out)!;
     mkdirSync(outDir, { recursive: true, mode: 0o700 });
     const base = `${host.replace(/[^\w.-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
-    const progress = (step: string, detail?: string) =>
+    // The provider steps (finding the server, choosing the way in) happen before rescue() starts its
+    // time line; they are kept here and put in front of it, so the report says which way was taken.
+    const early: TimelineEntry[] = [];
+    const progress = (step: string, detail?: string) => {
+      if (step === 'find-server' || step === 'way-in')
+        early.push({ at: new Date().toISOString(), step, ...(detail ? { detail: mask(detail) } : {}) });
       ctx.stderr(
         mask(
           `[${new Date().toISOString().slice(11, 19)}] ${stepLabel(ctx.lang, step)}${detail ? `: ${detail}` : ''}`,
         ),
       );
+    };
 
-    let endpoint: ConsoleEndpoint;
+    const transcriptPath = join(outDir, `${base}.transcript.jsonl`);
+    let endpoint: ConsoleEndpoint | undefined;
+    let shell: RescueOptions['shell'];
     let providerOffers: string[] | undefined;
     if (str(args.console)) endpoint = parseConnectUrl(str(args.console)!);
     else {
-      const found = await consoleFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress);
-      endpoint = found.endpoint;
+      const found = await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
+        transcriptPath,
+      });
+      if (found.kind === 'console') endpoint = found.endpoint;
+      else shell = found.shell;
       providerOffers = found.offers;
     }
-    const consolePassword = (await readSecret(
-      {
-        file: args['password-file'],
-        env: args['password-env'],
-        prompt: 'Console password: ',
-        options: '--password-file or --password-env',
-      },
-      ctx,
-    ))!;
+    // Only a console login needs the console password; a guest agent runs as root without one.
+    const consolePassword = endpoint
+      ? (await readSecret(
+          {
+            file: args['password-file'],
+            env: args['password-env'],
+            prompt: 'Console password: ',
+            options: '--password-file or --password-env',
+          },
+          ctx,
+        ))!
+      : undefined;
     const userPassword = await readSecret(
       { file: args['user-password-file'], env: args['user-password-env'], prompt: '', options: '' },
       ctx,
@@ -157,6 +171,7 @@ export const rescueCommand: CliCommand = {
     );
     const options: RescueOptions = {
       console: endpoint,
+      shell,
       host,
       sshPort: args['ssh-port'] as number,
       consoleUser: str(args['console-user'])!,
@@ -170,13 +185,14 @@ export const rescueCommand: CliCommand = {
       windowMinutes: args.window as number,
       permanent: args.permanent === true,
       expirePassword: args['expire-password'] === true,
-      transcriptPath: join(outDir, `${base}.transcript.jsonl`),
+      transcriptPath,
       lang: ctx.lang,
       handOverPassword: handOver(ctx, outDir, str(args['password-out'])),
       providerOffers,
       onEvent: (e) => (e.kind === 'step' ? progress(e.step, e.detail) : undefined),
     };
     const result = await rescue(options);
+    result.timeline.unshift(...early);
     const files = writeReports(result, ctx, outDir, base);
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));
     else {

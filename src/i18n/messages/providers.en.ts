@@ -14,6 +14,18 @@ export const providersEn = {
   'providers.plan.vnc':
     'VNC console: works without a serial getty, but keys must be typed and the screen read',
 
+  'providers.path.serial-console': 'serial console',
+  'providers.path.run-command': 'guest agent commands',
+  'providers.path.rescue-system': 'rescue system',
+  'providers.path.vnc-console': 'VNC console',
+  'providers.way-in.chosen': 'going in through the {path}: {reason}',
+  'providers.way-in.skipped': '{path} skipped: {reason}',
+  'providers.way-in.not-offered': '{provider} does not offer it',
+  'providers.way-in.rescue-not-yet':
+    'this version cannot yet work on the disk from a rescue system (it would also reboot the server)',
+  'providers.way-in.not-root': 'the command channel does not run as root (id -u printed "{uid}")',
+  'providers.way-in.via-agent': 'guest agent ({provider})',
+
   'providers.cmd.describe': 'List the supported providers, what each can do and which credentials it takes',
   'providers.cmd.markdown': 'Print the table as Markdown (for the README)',
   'providers.cmd.credentials': 'credentials: {variables}',

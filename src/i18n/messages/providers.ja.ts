@@ -16,6 +16,18 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.plan.vnc':
     'VNC コンソール: シリアルの getty がなくても使えますが、キー入力と画面の読み取りが必要です',
 
+  'providers.path.serial-console': 'シリアルコンソール',
+  'providers.path.run-command': 'ゲストエージェントでのコマンド実行',
+  'providers.path.rescue-system': 'レスキューシステム',
+  'providers.path.vnc-console': 'VNC コンソール',
+  'providers.way-in.chosen': '{path}から作業します: {reason}',
+  'providers.way-in.skipped': '{path}は使いません: {reason}',
+  'providers.way-in.not-offered': '{provider} では提供されていません',
+  'providers.way-in.rescue-not-yet':
+    'このバージョンはレスキューシステムからディスクを修復する機能にまだ対応していません(サーバーの再起動も伴います)',
+  'providers.way-in.not-root': 'コマンド実行が root 権限で動いていません(id -u の出力: "{uid}")',
+  'providers.way-in.via-agent': 'ゲストエージェント({provider})',
+
   'providers.cmd.describe': '対応プロバイダーと、それぞれの機能・必要な認証情報を一覧表示します',
   'providers.cmd.markdown': '表を Markdown で出力します（README 用）',
   'providers.cmd.credentials': '認証情報: {variables}',

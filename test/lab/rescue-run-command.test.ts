@@ -1,0 +1,150 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'vitest';
+import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
+import { startSimulator } from '../../lab/simulator/index.js';
+import { loadProvider } from '../../providers/index.js';
+import { main } from '../../src/cli/main.js';
+import { isRescueError } from '../../src/errors/rescue-error.js';
+import { runCommandShell } from '../../src/rescue/shells/run-command-shell.js';
+import { labDescribe } from '../support/lab-guard.js';
+
+const CANARY = 'Canary-agent-9d41e7b0';
+
+/**
+ * A Proxmox VM without a serial port: the rescue cannot use termproxy and goes in through the QEMU
+ * guest agent (agent/exec + exec-status in the simulator, run as root in the real lab server).
+ */
+labDescribe('rescue through the guest agent (proxmox, no serial console)', () => {
+  describe.concurrent('proxmox', () => {
+    it('the run-command shell runs commands and scripts as root in the guest', async ({ expect }) => {
+      const b = await bootScenario('story-wrong-dir');
+      const sim = await startSimulator({ servers: [b.server] });
+      try {
+        sim.servers[0]!.serialPort = false;
+        const adapter = await loadProvider('proxmox', { ...sim.context('proxmox'), pollIntervalMs: 100 });
+        const server = await adapter.findServer({ ip: b.server.address });
+        const serial = await adapter.openConsole(server, 'serial').catch((e: unknown) => e);
+        expect(isRescueError(serial) && serial.code).toBe('console.unavailable');
+
+        const shell = runCommandShell({ adapter, server, via: 'guest agent (proxmox)' });
+        const who = await shell.run('id -u; hostname; echo oops >&2; exit 5');
+        expect(who.exitCode).toBe(5);
+        const hostname = (await b.server.exec('hostname')).stdout.trim();
+        expect(who.stdout).toBe(`0\n${hostname}\noops\n`);
+
+        const r = await shell.runScript({
+          path: '/root/.vps-rescue/probe.sh',
+          script: 'printf %s "$VRPW" > /root/.vps-rescue/seen; echo script-ran; exit 2\n',
+          env: { VRPW: CANARY },
+          before: 'mkdir -p -m 700 /root/.vps-rescue',
+          after: 'echo after-ran',
+        });
+        expect(r).toEqual({ stdout: 'script-ran\nafter-ran\n', exitCode: 2 });
+        expect(await b.server.execChecked('cat /root/.vps-rescue/seen')).toBe(CANARY);
+        // The guest never saw the secret on a command line: the agent ran a bare /bin/sh.
+        expect(sim.log.filter((e) => e.path.endsWith('/agent/exec')).length).toBe(2);
+        await shell.close();
+      } finally {
+        await sim.close();
+        await b.server.destroy();
+      }
+    });
+
+    for (const s of [
+      { id: 'story-wrong-dir', withKey: false },
+      { id: 'ssh-dir-777', withKey: true },
+    ]) {
+      it(`vps-rescue --provider proxmox: ${s.id} through the guest agent`, async ({ expect }) => {
+        const b = await bootScenario(s.id);
+        const sim = await startSimulator({ servers: [b.server] });
+        const out = mkdtempSync(join(tmpdir(), 'vr-agent-'));
+        try {
+          sim.servers[0]!.serialPort = false;
+          const keyFile = join(out, 'customer.pub');
+          writeFileSync(keyFile, `${b.key.publicKey}\n`);
+          const stdout: string[] = [];
+          const stderr: string[] = [];
+          // No console password is given: a guest agent needs no login.
+          const env = { ...process.env, ...sim.env('proxmox'), VR_ALICE_PW: PASSWORDS.alice };
+          const argv = [
+            '--provider',
+            'proxmox',
+            '--endpoint',
+            sim.endpoint('proxmox'),
+            '--host',
+            b.server.address,
+          ];
+          argv.push('--user', 'alice', '--out', out);
+          if (s.withKey) argv.push('--key', keyFile);
+          else argv.push('--user-password-env', 'VR_ALICE_PW');
+          const started = Date.now();
+          const code = await main(argv, {
+            env,
+            stdout: (t) => stdout.push(t),
+            stderr: (t) => stderr.push(t),
+          });
+          const seconds = (Date.now() - started) / 1000;
+          expect(code, stderr.join('\n')).toBe(0);
+          console.log(`${s.id}: rescued through the guest agent in ${seconds.toFixed(1)} s`);
+
+          const progress = stderr.join('\n');
+          expect(progress).toMatch(/serial console skipped: .*serial port socket/);
+          expect(progress).toMatch(/going in through the guest agent commands/);
+          expect(sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(false);
+          expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
+
+          const login = s.withKey
+            ? await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath })
+            : await b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+          expect(login.ok, login.stderr).toBe(true);
+
+          const files = readdirSync(out).filter((f) => f !== 'customer.pub');
+          const md = readFileSync(
+            join(
+              out,
+              files.find((f) => f.endsWith('.md'))!,
+            ),
+            'utf8',
+          );
+          const json = JSON.parse(
+            readFileSync(
+              join(
+                out,
+                files.find((f) => f.endsWith('.json'))!,
+              ),
+              'utf8',
+            ),
+          );
+          expect(json.primaryCause).toBe(scenarioById(s.id).expectedCauses[0]);
+          expect(md).toMatch(/way-in: .*guest agent/);
+          const transcript = readFileSync(
+            join(
+              out,
+              files.find((f) => f.endsWith('.transcript.jsonl'))!,
+            ),
+            'utf8',
+          );
+          expect(transcript).toContain('connected: guest agent (proxmox)');
+
+          const apiSecrets = Object.entries(sim.env('proxmox'))
+            .filter(([name]) => /TOKEN|PASSWORD|SECRET|CREDENTIAL/.test(name))
+            .map(([, value]) => value);
+          expect(apiSecrets.length).toBeGreaterThan(0);
+          const outputs = [
+            stdout.join('\n'),
+            progress,
+            ...files.map((f) => readFileSync(join(out, f), 'utf8')),
+          ];
+          for (const secret of [PASSWORDS.alice, PASSWORDS.root, ...apiSecrets])
+            for (const text of outputs) expect(text.includes(secret), secret).toBe(false);
+        } finally {
+          await sim.close();
+          await b.server.destroy();
+          rmSync(out, { recursive: true, force: true });
+        }
+      });
+    }
+  });
+});

@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  Capability,
+  CommandResult,
+  ProviderAdapter,
+  RescueAccess,
+  ServerRef,
+} from '../../../providers/types.js';
+import { chooseWayIn } from '../../../src/cli/commands/rescue-provider.js';
+import type { ConsoleEndpoint, ConsoleKind } from '../../../src/console/endpoint.js';
+import { isRescueError, RescueError } from '../../../src/errors/rescue-error.js';
+import { t, type Lang } from '../../../src/i18n/index.js';
+
+const SERVER: ServerRef = {
+  provider: 'fake',
+  id: '100',
+  name: 'web01',
+  status: 'running',
+  vendorStatus: 'running',
+  addresses: { ipv4: ['127.0.1.5'], ipv6: [] },
+};
+
+const SERIAL: ConsoleEndpoint = { kind: 'serial-ws', url: 'ws://127.0.0.1:1/?token=t' };
+const VNC: ConsoleEndpoint = { kind: 'vnc-ws', url: 'ws://127.0.0.1:2/', password: 'vncpass1' };
+
+const unavailable = (kind: string) =>
+  new RescueError('console.unavailable', { kind, server: 'web01', hint: `no ${kind} port configured` });
+
+interface Fake {
+  capabilities: Capability[];
+  serial?: () => ConsoleEndpoint;
+  vnc?: () => ConsoleEndpoint;
+  agent?: () => CommandResult;
+}
+
+/** An adapter whose every way in is scripted; calls are recorded so a test sees what was tried. */
+function fakeAdapter(f: Fake) {
+  const calls: string[] = [];
+  const adapter: ProviderAdapter = {
+    id: 'fakecloud',
+    capabilities: f.capabilities,
+    findServer: async () => SERVER,
+    openConsole: async (_s, kind: ConsoleKind) => {
+      calls.push(`open ${kind}`);
+      const open = kind === 'serial' ? f.serial : f.vnc;
+      if (!open) throw new Error(`not scripted: ${kind}`);
+      return open();
+    },
+  };
+  if (f.capabilities.includes('runCommand'))
+    adapter.runCommand = async (_s, argv) => {
+      calls.push(`run ${argv.join(' ')}`);
+      return f.agent!();
+    };
+  if (f.capabilities.includes('rescueBoot'))
+    adapter.rescueBoot = async (): Promise<RescueAccess> => {
+      calls.push('rescue boot');
+      return { notes: [] };
+    };
+  return { adapter, calls };
+}
+
+async function choose(f: Fake, lang: Lang = 'en') {
+  const { adapter, calls } = fakeAdapter(f);
+  const lines: string[] = [];
+  const result = await chooseWayIn(adapter, SERVER, {
+    lang,
+    progress: (step, detail) => lines.push(`${step}: ${detail ?? ''}`),
+  }).catch((err: unknown) => err);
+  return { result, calls, lines };
+}
+
+const root = (): CommandResult => ({ exitCode: 0, stdout: '0\n', stderr: '' });
+
+describe('choosing the way in', () => {
+  it('serial console first when it opens; nothing else is tried', async () => {
+    const { result, calls, lines } = await choose({
+      capabilities: ['serialConsole', 'vncConsole', 'runCommand'],
+      serial: () => SERIAL,
+      agent: root,
+    });
+    expect(result).toMatchObject({ kind: 'console', path: 'serial-console', endpoint: SERIAL, skipped: [] });
+    expect(calls).toEqual(['open serial']);
+    expect(lines).toEqual([expect.stringMatching(/^way-in: going in through the serial console: /)]);
+  });
+
+  it('serial console unavailable → guest agent, probed as root, with the reason for skipping serial', async () => {
+    const { result, calls, lines } = await choose({
+      capabilities: ['serialConsole', 'vncConsole', 'runCommand'],
+      serial: () => {
+        throw unavailable('serial');
+      },
+      agent: root,
+    });
+    expect(result).toMatchObject({
+      kind: 'shell',
+      path: 'run-command',
+      offers: ['serial-console', 'run-command', 'vnc-console'],
+    });
+    const access = result as { skipped: { path: string; reason: string }[]; shell: () => Promise<unknown> };
+    expect(access.skipped).toEqual([
+      { path: 'serial-console', reason: expect.stringContaining('no serial port configured') },
+    ]);
+    expect(calls).toEqual(['open serial', 'run /bin/sh']);
+    expect(lines[0]).toMatch(/serial console skipped: .*no serial port configured/);
+    expect(lines[1]).toMatch(/going in through the guest agent commands: /);
+    const shell = (await access.shell()) as { via: string };
+    expect(shell.via).toBe('guest agent (fakecloud)');
+  });
+
+  it('no serial console at all → says the vendor does not offer it, takes the agent', async () => {
+    const { result, calls } = await choose({ capabilities: ['runCommand', 'resetPassword'], agent: root });
+    expect(result).toMatchObject({
+      kind: 'shell',
+      skipped: [{ path: 'serial-console', reason: 'fakecloud does not offer it' }],
+    });
+    expect(calls).toEqual(['run /bin/sh']);
+  });
+
+  it('agent that is not root, rescue system not yet supported → VNC, every skip explained', async () => {
+    const { result, calls } = await choose({
+      capabilities: ['serialConsole', 'vncConsole', 'runCommand', 'rescueBoot'],
+      serial: () => {
+        throw unavailable('serial');
+      },
+      agent: () => ({ exitCode: 0, stdout: '1000\n', stderr: '' }),
+      vnc: () => VNC,
+    });
+    expect(result).toMatchObject({ kind: 'console', path: 'vnc-console', endpoint: VNC });
+    const skipped = (result as { skipped: { path: string; reason: string }[] }).skipped;
+    expect(skipped.map((s) => s.path)).toEqual(['serial-console', 'run-command', 'rescue-system']);
+    expect(skipped[1]!.reason).toMatch(/not run as root.*"1000"/);
+    expect(skipped[2]!.reason).toMatch(/cannot yet/);
+    // The rescue system would reboot the customer's server: it is never booted by the choice.
+    expect(calls).not.toContain('rescue boot');
+  });
+
+  it('a guest agent that is not running is skipped with the vendor error', async () => {
+    const { result } = await choose({
+      capabilities: ['runCommand', 'vncConsole'],
+      agent: () => {
+        throw new RescueError('provider.precondition', {
+          provider: 'fakecloud',
+          operation: 'guest agent',
+          reason: 'the QEMU guest agent is not running',
+        });
+      },
+      vnc: () => VNC,
+    });
+    expect(result).toMatchObject({ path: 'vnc-console' });
+    expect((result as { skipped: { reason: string }[] }).skipped[1]!.reason).toMatch(
+      /guest agent is not running/,
+    );
+  });
+
+  it('nothing works → rescue.no-way-in naming each reason and what the vendor offers', async () => {
+    const { result } = await choose({
+      capabilities: ['serialConsole', 'vncConsole'],
+      serial: () => {
+        throw unavailable('serial');
+      },
+      vnc: () => {
+        throw unavailable('VNC');
+      },
+    });
+    expect(isRescueError(result) && result.code).toBe('rescue.no-way-in');
+    const params = (result as RescueError).params;
+    expect(params.offers).toBe('serial console, VNC console');
+    expect(String(params.reason)).toMatch(/serial console: .*no serial port configured/);
+    expect(String(params.reason)).toMatch(/guest agent commands: fakecloud does not offer it/);
+    expect(String(params.reason)).toMatch(/VNC console: .*no VNC port configured/);
+  });
+
+  it('a vendor with no way in at all → rescue.no-way-in, offers none', async () => {
+    const { result } = await choose({ capabilities: ['resetPassword'] });
+    expect(isRescueError(result) && result.code).toBe('rescue.no-way-in');
+    expect((result as RescueError).params.offers).toBe(t('en', 'rescue.offers.none'));
+  });
+
+  it('bad credentials end the choice at once: the next way would fail the same way', async () => {
+    const { result, calls } = await choose({
+      capabilities: ['serialConsole', 'runCommand'],
+      serial: () => {
+        throw new RescueError('auth.failed', { provider: 'fakecloud', detail: '' });
+      },
+      agent: root,
+    });
+    expect(isRescueError(result) && result.code).toBe('auth.failed');
+    expect(calls).toEqual(['open serial']);
+  });
+
+  it('a programming error is not taken for an unavailable way in', async () => {
+    const { result } = await choose({
+      capabilities: ['serialConsole', 'runCommand'],
+      serial: () => {
+        throw new TypeError('bug');
+      },
+      agent: root,
+    });
+    expect(result).toBeInstanceOf(TypeError);
+  });
+
+  it('Japanese progress lines', async () => {
+    const { lines } = await choose({ capabilities: ['runCommand'], agent: root }, 'ja');
+    expect(lines[0]).toContain('シリアルコンソールは使いません');
+    expect(lines[1]).toContain('ゲストエージェントでのコマンド実行から作業します');
+  });
+});
