@@ -12,6 +12,9 @@ import type { SimServer } from './servers.js';
 /** pve-manager limits input-data to 64 KiB (Agent.pm `maxLength`). */
 export const MAX_INPUT_DATA = 64 * 1024;
 
+/** What pveproxy answers for any agent call while no agent responds in the VM. */
+export const AGENT_DOWN = 'QEMU guest agent is not running';
+
 type VmHandler = (server: SimServer, req: SimRequest) => SimReply | Promise<SimReply>;
 
 interface Exec {
@@ -48,7 +51,10 @@ export class GuestAgentExecs {
   }
 
   private agentDown(server: SimServer): SimReply | undefined {
-    return server.guestAgent && server.exec ? undefined : error500('QEMU guest agent is not running');
+    if (!server.guestAgent) return error500(AGENT_DOWN);
+    // A registration without a back door: qemu-ga's answer when guest-exec is blocked.
+    if (!server.exec) return error500('Agent error: Command guest-exec has been disabled');
+    return undefined;
   }
 
   private start(server: SimServer, req: SimRequest): SimReply {

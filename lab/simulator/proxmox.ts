@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
-import { GuestAgentExecs } from './proxmox-agent.js';
+import { AGENT_DOWN, GuestAgentExecs } from './proxmox-agent.js';
 import { refuseUpgrade, relayUpgrade } from './relay.js';
 import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from './servers.js';
 
@@ -125,20 +125,22 @@ export class ProxmoxApi {
         new RegExp(`${VM}/agent/network-get-interfaces$`),
         guarded(
           withVm((s) =>
-            data({
-              result: [
-                {
-                  name: 'lo',
-                  'hardware-address': '00:00:00:00:00:00',
-                  'ip-addresses': [{ 'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', prefix: 8 }],
-                },
-                {
-                  name: 'eth0',
-                  'hardware-address': 'bc:24:11:00:00:01',
-                  'ip-addresses': [{ 'ip-address': s.address, 'ip-address-type': 'ipv4', prefix: 24 }],
-                },
-              ],
-            }),
+            !s.guestAgent
+              ? error500(AGENT_DOWN)
+              : data({
+                  result: [
+                    {
+                      name: 'lo',
+                      'hardware-address': '00:00:00:00:00:00',
+                      'ip-addresses': [{ 'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', prefix: 8 }],
+                    },
+                    {
+                      name: 'eth0',
+                      'hardware-address': 'bc:24:11:00:00:01',
+                      'ip-addresses': [{ 'ip-address': s.address, 'ip-address-type': 'ipv4', prefix: 24 }],
+                    },
+                  ],
+                }),
           ),
         ),
       ),

@@ -16,7 +16,7 @@ export interface SimRegistration {
   exec?: GuestExec;
   /** false: the VM has no serial port (Proxmox: no serial0, termproxy refuses). Default true. */
   serialPort?: boolean;
-  /** false: no guest agent answers. Default: true when exec is given. */
+  /** false: no guest agent answers (no addresses, no exec). Default true; exec also needs `exec`. */
   guestAgent?: boolean;
 }
 
@@ -48,7 +48,7 @@ export function toSimServers(registrations: readonly SimRegistration[]): SimServ
     // A LabServer's exec is a method: bound here so the simulator can call it on its own.
     exec: r.exec ? (command, opts) => r.exec!.call(r, command, opts) : undefined,
     serialPort: r.serialPort ?? true,
-    guestAgent: r.guestAgent ?? r.exec !== undefined,
+    guestAgent: r.guestAgent ?? true,
     uuid: randomUUID(),
     vmid: 100 + i,
     numericId: 4000 + i,

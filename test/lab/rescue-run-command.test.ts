@@ -6,6 +6,7 @@ import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
 import { startSimulator } from '../../lab/simulator/index.js';
 import { loadProvider } from '../../providers/index.js';
 import { main } from '../../src/cli/main.js';
+import { ERROR_EXIT } from '../../src/errors/codes.js';
 import { isRescueError } from '../../src/errors/rescue-error.js';
 import { runCommandShell } from '../../src/rescue/shells/run-command-shell.js';
 import { labDescribe } from '../support/lab-guard.js';
@@ -20,7 +21,11 @@ labDescribe('rescue through the guest agent (proxmox, no serial console)', () =>
   describe.concurrent('proxmox', () => {
     it('the run-command shell runs commands and scripts as root in the guest', async ({ expect }) => {
       const b = await bootScenario('story-wrong-dir');
-      const sim = await startSimulator({ servers: [b.server] });
+      // A simulator that fails to start must not leave the booted server behind.
+      const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
+        await b.server.destroy();
+        throw err;
+      });
       try {
         sim.servers[0]!.serialPort = false;
         const adapter = await loadProvider('proxmox', { ...sim.context('proxmox'), pollIntervalMs: 100 });
@@ -52,13 +57,55 @@ labDescribe('rescue through the guest agent (proxmox, no serial console)', () =>
       }
     });
 
+    it('no serial port and no agent: rescue.no-way-in names every reason and what Proxmox offers', async ({
+      expect,
+    }) => {
+      // No lab server needed: nothing gets as far as the guest.
+      const sim = await startSimulator({
+        servers: [
+          {
+            name: 'web-9',
+            address: '127.0.1.250',
+            consoleSocket: '/nonexistent',
+            serialPort: false,
+            guestAgent: false,
+          },
+        ],
+      });
+      const out = mkdtempSync(join(tmpdir(), 'vr-noway-'));
+      try {
+        const stderr: string[] = [];
+        const argv = ['--provider', 'proxmox', '--endpoint', sim.endpoint('proxmox'), '--host', 'web-9'];
+        const code = await main([...argv, '--out', out], {
+          env: { ...process.env, ...sim.env('proxmox') },
+          stdout: () => undefined,
+          stderr: (t) => stderr.push(t),
+        });
+        expect(code).toBe(ERROR_EXIT['rescue.no-way-in']);
+        const text = stderr.join('\n');
+        expect(text).toMatch(/no way into web-9/);
+        expect(text).toMatch(/serial console: .*qm set 100 -serial0 socket/);
+        expect(text).toMatch(/guest agent commands: .*guest agent is not (enabled or not )?running/);
+        expect(text).toMatch(/VNC console: .*HTTP 501/);
+        expect(text).toMatch(/offers: serial console, guest agent commands, VNC console/);
+        expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
+      } finally {
+        await sim.close();
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
     for (const s of [
       { id: 'story-wrong-dir', withKey: false },
       { id: 'ssh-dir-777', withKey: true },
     ]) {
       it(`vps-rescue --provider proxmox: ${s.id} through the guest agent`, async ({ expect }) => {
         const b = await bootScenario(s.id);
-        const sim = await startSimulator({ servers: [b.server] });
+        // A simulator that fails to start must not leave the booted server behind.
+        const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
+          await b.server.destroy();
+          throw err;
+        });
         const out = mkdtempSync(join(tmpdir(), 'vr-agent-'));
         try {
           sim.servers[0]!.serialPort = false;
