@@ -85,9 +85,9 @@ function build(nonce: string, sections: Section[]): Collection {
         c.syntax = { rc: Number(s.args[0]), output: s.lines.filter((l) => l !== '') };
         break;
       case 'F': {
-        const file = { path: absoluteConfigPath(arg), lines: decodeSedL(s.lines) };
+        const file = { path: absoluteConfigPath(arg), lines: withoutComments(decodeSedL(s.lines)) };
         c.configFiles.push(file);
-        lastContent = (lines) => (file.lines = lines);
+        lastContent = (lines) => (file.lines = withoutComments(lines));
         break;
       }
       case 'x':
@@ -234,4 +234,9 @@ function parseShadow(line: string | undefined): ShadowStatus | undefined {
     inactiveDays: num(fields[4]),
     expireDay: num(fields[5]),
   };
+}
+
+/** The collector blanks comment lines where sed can (line numbers kept); the hex path sends them whole. */
+function withoutComments(lines: string[]): string[] {
+  return lines.map((l) => (/^\s*#/.test(l) ? '' : l));
 }

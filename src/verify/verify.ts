@@ -36,27 +36,42 @@ export async function verify(input: VerifyInput): Promise<Verification> {
   const reachable = await tcpReachable(target);
   const methods: Record<string, string[] | undefined> = {};
   if (!reachable) return { reachable, methods, rootPasswordOffered: false, passed: false };
-  methods[user] = await offeredMethods(target, user);
-  if (user !== 'root') methods.root = await offeredMethods(target, 'root');
-  let login: Verification['login'];
-  if (input.privateKey) {
-    const r = await keyLogin(target, user, input.privateKey);
-    login = { via: 'key', ok: r.ok && r.output?.trim() === user, detail: r.error };
-  } else if (input.password !== undefined) {
-    const r = await passwordLogin(target, user, input.password);
-    login = { via: 'password', ok: r.ok && r.output?.trim() === user, detail: r.error };
-  } else if (input.publicKey) {
-    const accepted = await keyWouldBeAccepted(target, user, input.publicKey);
-    login = {
-      via: 'key-query',
-      ok: accepted === true,
-      detail: accepted === undefined ? 'unparsable key' : undefined,
-    };
-  } else if (input.expectPassword) {
+  // Independent connections, so they go together: each is a full SSH handshake.
+  const [userMethods, rootMethods, proven] = await Promise.all([
+    offeredMethods(target, user),
+    user !== 'root' ? offeredMethods(target, 'root') : undefined,
+    realLogin(input),
+  ]);
+  methods[user] = userMethods;
+  if (user !== 'root') methods.root = rootMethods;
+  let login = proven;
+  if (!login && input.expectPassword) {
     // Nobody here knows the user's password: the weaker proof is that sshd now offers it to them.
     const offered = (methods[user] ?? []).includes('password');
     login = { via: 'offered-methods', ok: offered, detail: offered ? undefined : 'password not offered' };
   }
   const rootPasswordOffered = user !== 'root' && (methods.root ?? []).includes('password');
   return { reachable, methods, login, rootPasswordOffered, passed: login?.ok === true };
+}
+
+/** A real login (key or password) running `id -un`, or the public-key query; undefined when none is possible. */
+async function realLogin(input: VerifyInput): Promise<Verification['login']> {
+  const { target, user } = input;
+  if (input.privateKey) {
+    const r = await keyLogin(target, user, input.privateKey);
+    return { via: 'key', ok: r.ok && r.output?.trim() === user, detail: r.error };
+  }
+  if (input.password !== undefined) {
+    const r = await passwordLogin(target, user, input.password);
+    return { via: 'password', ok: r.ok && r.output?.trim() === user, detail: r.error };
+  }
+  if (input.publicKey) {
+    const accepted = await keyWouldBeAccepted(target, user, input.publicKey);
+    return {
+      via: 'key-query',
+      ok: accepted === true,
+      detail: accepted === undefined ? 'unparsable key' : undefined,
+    };
+  }
+  return undefined;
 }
