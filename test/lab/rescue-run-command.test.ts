@@ -14,10 +14,10 @@ import { labDescribe } from '../support/lab-guard.js';
 const CANARY = 'Canary-agent-9d41e7b0';
 
 /**
- * A Proxmox VM without a serial port: the rescue cannot use termproxy and goes in through the QEMU
- * guest agent (agent/exec + exec-status in the simulator, run as root in the real lab server).
+ * A Proxmox VM without a serial port (or whose console login is refused): the rescue goes in through
+ * the QEMU guest agent (agent/exec + exec-status in the simulator, run as root in the real lab server).
  */
-labDescribe('rescue through the guest agent (proxmox, no serial console)', () => {
+labDescribe('rescue through the guest agent (proxmox)', () => {
   describe.concurrent('proxmox', () => {
     it('the run-command shell runs commands and scripts as root in the guest', async ({ expect }) => {
       const b = await bootScenario('story-wrong-dir');
@@ -91,6 +91,56 @@ labDescribe('rescue through the guest agent (proxmox, no serial console)', () =>
         expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
       } finally {
         await sim.close();
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('serial console opens but the console password is wrong: nothing changed, the guest agent takes over', async ({
+      expect,
+    }) => {
+      const b = await bootScenario('ssh-dir-777');
+      const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
+        await b.server.destroy();
+        throw err;
+      });
+      const out = mkdtempSync(join(tmpdir(), 'vr-agent-'));
+      try {
+        const keyFile = join(out, 'customer.pub');
+        writeFileSync(keyFile, `${b.key.publicKey}\n`);
+        const stderr: string[] = [];
+        const stdout: string[] = [];
+        const wrong = 'Wrong-console-pw-5be2';
+        const env = { ...process.env, ...sim.env('proxmox'), VR_CONSOLE_PW: wrong };
+        const argv = [
+          '--provider',
+          'proxmox',
+          '--endpoint',
+          sim.endpoint('proxmox'),
+          '--host',
+          b.server.address,
+        ];
+        argv.push('--user', 'alice', '--password-env', 'VR_CONSOLE_PW', '--key', keyFile, '--out', out);
+        const code = await main(argv, { env, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
+        expect(code, stderr.join('\n')).toBe(0);
+        const progress = stderr.join('\n');
+        // First the serial console was taken, then given up because the login was refused.
+        expect(progress).toMatch(
+          /going in through the serial console[\s\S]*serial console skipped: [\s\S]*going in through the guest agent commands/,
+        );
+        expect(sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(true);
+        expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
+        const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+        expect(login.ok, login.stderr).toBe(true);
+        const files = readdirSync(out).filter((f) => f !== 'customer.pub');
+        const outputs = [
+          stdout.join('\n'),
+          progress,
+          ...files.map((f) => readFileSync(join(out, f), 'utf8')),
+        ];
+        for (const text of outputs) expect(text.includes(wrong)).toBe(false);
+      } finally {
+        await sim.close();
+        await b.server.destroy();
         rmSync(out, { recursive: true, force: true });
       }
     });

@@ -70,14 +70,17 @@ export async function chooseWayIn(
   adapter: ProviderAdapter,
   server: ServerRef,
   o: ChooseOptions,
+  resume?: { after: AccessPath; skipped: SkippedWay[] },
 ): Promise<ProviderAccess> {
   const offers = planAccess(adapter.capabilities).map((s) => s.path);
-  const skipped: SkippedWay[] = [];
+  const skipped: SkippedWay[] = [...(resume?.skipped ?? [])];
   const skip = (path: AccessPath, reason: string) => {
     skipped.push({ path, reason });
     o.progress('way-in', t(o.lang, 'providers.way-in.skipped', { path: pathName(o.lang, path), reason }));
   };
-  for (const step of planAccess(CAPABILITIES)) {
+  const order = planAccess(CAPABILITIES);
+  const from = resume ? order.findIndex((s) => s.path === resume.after) + 1 : 0;
+  for (const step of order.slice(from)) {
     if (!offers.includes(step.path)) {
       skip(step.path, t(o.lang, 'providers.way-in.not-offered', { provider: adapter.id }));
       continue;
@@ -138,6 +141,38 @@ async function probedShell(
 }
 
 /**
+ * Failures that mean the rescue never got a shell on the server, so nothing was changed and the next
+ * way in may still work: the console refused the login (unknown or expired password, locked
+ * account), showed no prompt (no getty), or could not be reached.
+ */
+const NOT_IN_YET = new Set([
+  'rescue.no-way-in',
+  'console.unavailable',
+  'console.connect',
+  'console.no-prompt',
+  'console.login-failed',
+  'console.account-locked',
+  'console.password-expired',
+  'console.no-root',
+]);
+
+export function cameNoFurther(err: unknown): boolean {
+  return isRescueError(err) && NOT_IN_YET.has(err.code);
+}
+
+/** Why a way that opened still did not let the rescue in (localized, masked). */
+function failedReason(lang: Lang, err: unknown): string {
+  if (isRescueError(err) && err.code === 'rescue.no-way-in') return mask(String(err.params.reason));
+  return reasonOf(lang, err);
+}
+
+export type ProviderWay = ProviderAccess & {
+  server: ServerRef;
+  /** After this way opened but the rescue could not get in through it: the next way, or no-way-in. */
+  next: (failure: unknown) => Promise<ProviderWay>;
+};
+
+/**
  * `--provider X --host Y`: find the server through the vendor API and choose the way in (see
  * chooseWayIn). Progress lines say which way was taken and why each earlier one was not.
  */
@@ -148,7 +183,7 @@ export async function accessFromProvider(
   endpoint: string | undefined,
   progress: (step: string, detail?: string) => void,
   opts: { transcriptPath?: string } = {},
-): Promise<ProviderAccess & { server: ServerRef }> {
+): Promise<ProviderWay> {
   const adapter = await loadProvider(providerId, {
     env: ctx.env,
     endpoint,
@@ -157,10 +192,19 @@ export async function accessFromProvider(
   });
   const server = await adapter.findServer(isIP(host) ? { ip: host } : { name: host });
   progress('find-server', `${server.name} (${server.id}, ${server.status})`);
-  const access = await chooseWayIn(adapter, server, {
-    lang: ctx.lang,
-    progress,
-    transcriptPath: opts.transcriptPath,
+  const o: ChooseOptions = { lang: ctx.lang, progress, transcriptPath: opts.transcriptPath };
+  const withNext = (access: ProviderAccess): ProviderWay => ({
+    ...access,
+    server,
+    next: async (failure) => {
+      const reason = failedReason(ctx.lang, failure);
+      progress(
+        'way-in',
+        t(ctx.lang, 'providers.way-in.skipped', { path: pathName(ctx.lang, access.path), reason }),
+      );
+      const skipped = [...access.skipped, { path: access.path, reason }];
+      return withNext(await chooseWayIn(adapter, server, o, { after: access.path, skipped }));
+    },
   });
-  return { ...access, server };
+  return withNext(await chooseWayIn(adapter, server, o));
 }

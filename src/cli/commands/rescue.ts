@@ -12,7 +12,7 @@ import { mask } from '../../secrets.js';
 import { readSecret, readSecretFile } from '../secret-input.js';
 import type { CliContext } from '../context.js';
 import type { CliCommand } from './index.js';
-import { accessFromProvider } from './rescue-provider.js';
+import { accessFromProvider, cameNoFurther } from './rescue-provider.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -140,58 +140,70 @@ export const rescueCommand: CliCommand = {
     };
 
     const transcriptPath = join(outDir, `${base}.transcript.jsonl`);
-    let endpoint: ConsoleEndpoint | undefined;
-    let shell: RescueOptions['shell'];
-    let providerOffers: string[] | undefined;
-    if (str(args.console)) endpoint = parseConnectUrl(str(args.console)!);
-    else {
-      const found = await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
-        transcriptPath,
-      });
-      if (found.kind === 'console') endpoint = found.endpoint;
-      else shell = found.shell;
-      providerOffers = found.offers;
-    }
-    // Only a console login needs the console password; a guest agent runs as root without one.
-    const consolePassword = endpoint
-      ? (await readSecret(
-          {
-            file: args['password-file'],
-            env: args['password-env'],
-            prompt: 'Console password: ',
-            options: '--password-file or --password-env',
-          },
-          ctx,
-        ))!
-      : undefined;
+    let way = str(args.console)
+      ? undefined
+      : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
+          transcriptPath,
+        });
+    // Only a console login needs the console password (read once, when first needed); a guest agent
+    // runs as root without one.
+    let consolePassword: string | undefined;
+    const readConsolePassword = async () =>
+      (consolePassword ??= (await readSecret(
+        {
+          file: args['password-file'],
+          env: args['password-env'],
+          prompt: 'Console password: ',
+          options: '--password-file or --password-env',
+        },
+        ctx,
+      ))!);
     const userPassword = await readSecret(
       { file: args['user-password-file'], env: args['user-password-env'], prompt: '', options: '' },
       ctx,
       false,
     );
-    const options: RescueOptions = {
-      console: endpoint,
-      shell,
-      host,
-      sshPort: args['ssh-port'] as number,
-      consoleUser: str(args['console-user'])!,
-      consolePassword,
-      user: str(args.user),
-      userPassword,
-      action: args.action as Action,
-      dryRun: args['dry-run'] === true,
-      customerKey: str(args.key) ? readPublicFile(str(args.key)!) : undefined,
-      privateKey: str(args.identity) ? readSecretFile(str(args.identity)!) : undefined,
-      windowMinutes: args.window as number,
-      permanent: args.permanent === true,
-      expirePassword: args['expire-password'] === true,
-      transcriptPath,
-      lang: ctx.lang,
-      handOverPassword: handOver(ctx, outDir, str(args['password-out'])),
-      providerOffers,
-      onEvent: (e) => (e.kind === 'step' ? progress(e.step, e.detail) : undefined),
+    const optionsFor = async (): Promise<RescueOptions> => {
+      const endpoint: ConsoleEndpoint | undefined = !way
+        ? parseConnectUrl(str(args.console)!)
+        : way.kind === 'console'
+          ? way.endpoint
+          : undefined;
+      return {
+        console: endpoint,
+        shell: way?.kind === 'shell' ? way.shell : undefined,
+        host,
+        sshPort: args['ssh-port'] as number,
+        consoleUser: str(args['console-user'])!,
+        consolePassword: endpoint ? await readConsolePassword() : undefined,
+        user: str(args.user),
+        userPassword,
+        action: args.action as Action,
+        dryRun: args['dry-run'] === true,
+        customerKey: str(args.key) ? readPublicFile(str(args.key)!) : undefined,
+        privateKey: str(args.identity) ? readSecretFile(str(args.identity)!) : undefined,
+        windowMinutes: args.window as number,
+        permanent: args.permanent === true,
+        expirePassword: args['expire-password'] === true,
+        transcriptPath,
+        lang: ctx.lang,
+        handOverPassword: handOver(ctx, outDir, str(args['password-out'])),
+        providerOffers: way?.offers,
+        onEvent: (e) => (e.kind === 'step' ? progress(e.step, e.detail) : undefined),
+      };
     };
-    const result = await rescue(options);
+    let result: RescueResult;
+    for (;;) {
+      try {
+        result = await rescue(await optionsFor());
+        break;
+      } catch (err) {
+        // A way that opened but did not let the rescue in (e.g. the console password is unknown):
+        // nothing was changed, so the next way the vendor offers is tried.
+        if (!way || !cameNoFurther(err)) throw err;
+        way = await way.next(err);
+      }
+    }
     result.timeline.unshift(...early);
     const files = writeReports(result, ctx, outDir, base);
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));

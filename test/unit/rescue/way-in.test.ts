@@ -6,7 +6,7 @@ import type {
   RescueAccess,
   ServerRef,
 } from '../../../providers/types.js';
-import { chooseWayIn } from '../../../src/cli/commands/rescue-provider.js';
+import { cameNoFurther, chooseWayIn } from '../../../src/cli/commands/rescue-provider.js';
 import type { ConsoleEndpoint, ConsoleKind } from '../../../src/console/endpoint.js';
 import { isRescueError, RescueError } from '../../../src/errors/rescue-error.js';
 import { t, type Lang } from '../../../src/i18n/index.js';
@@ -204,5 +204,42 @@ describe('choosing the way in', () => {
     const { lines } = await choose({ capabilities: ['runCommand'], agent: root }, 'ja');
     expect(lines[0]).toContain('シリアルコンソールは使いません');
     expect(lines[1]).toContain('ゲストエージェントでのコマンド実行から作業します');
+  });
+
+  it('resumes after a way that opened but did not let the rescue in, keeping the earlier reasons', async () => {
+    const { adapter, calls } = fakeAdapter({
+      capabilities: ['serialConsole', 'vncConsole', 'runCommand'],
+      serial: () => SERIAL,
+      agent: root,
+    });
+    const lines: string[] = [];
+    const progress = (step: string, detail?: string) => lines.push(`${step}: ${detail ?? ''}`);
+    const first = await chooseWayIn(adapter, SERVER, { lang: 'en', progress });
+    expect(first.path).toBe('serial-console');
+    const skipped = [{ path: 'serial-console' as const, reason: 'the console refused the login' }];
+    const next = await chooseWayIn(
+      adapter,
+      SERVER,
+      { lang: 'en', progress },
+      { after: 'serial-console', skipped },
+    );
+    expect(next).toMatchObject({ kind: 'shell', path: 'run-command', skipped });
+    // The serial console is not opened a second time.
+    expect(calls).toEqual(['open serial', 'run /bin/sh']);
+  });
+
+  it('only failures before any shell was reached let the next way be tried', () => {
+    const code = (c: string) => new RescueError(c as 'usage', {});
+    for (const c of ['rescue.no-way-in', 'console.login-failed', 'console.no-prompt', 'console.unavailable'])
+      expect(cameNoFurther(code(c)), c).toBe(true);
+    for (const c of [
+      'rescue.failed',
+      'rescue.rolled-back',
+      'console.timeout',
+      'console.closed',
+      'verify.failed',
+    ])
+      expect(cameNoFurther(code(c)), c).toBe(false);
+    expect(cameNoFurther(new Error('console.login-failed'))).toBe(false);
   });
 });
