@@ -3,7 +3,7 @@ import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js
 import { isRescueError, RescueError } from '../../src/errors/rescue-error.js';
 import { t } from '../../src/i18n/index.js';
 import { registerSecret } from '../../src/secrets.js';
-import { pollUntil } from '../credentials.js';
+import { sleep } from '../credentials.js';
 import { consoleUnavailable, pickOne, precondition } from '../errors.js';
 import type {
   Capability,
@@ -169,19 +169,25 @@ export class ProxmoxAdapter implements ProviderAdapter {
     );
     const pid = started.data.data.pid;
     type Status = { exited: number | boolean; exitcode?: number; 'out-data'?: string; 'err-data'?: string };
-    const attempts = Math.max(
-      1,
-      Math.ceil((options.timeoutMs ?? 60_000) / (this.ctx.pollIntervalMs || 1000)),
-    );
-    const done = await pollUntil(this.ctx, attempts, async () => {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
+    const cap = this.ctx.pollIntervalMs ?? 1000;
+    let done: Status | undefined;
+    // Most guest commands end within milliseconds: poll soon, then back off to the usual interval.
+    for (let i = 0; !done; i++) {
       const res = await http.get<{ data: Status }>(`${path}/agent/exec-status`, {
         operation: 'guest exec status',
         query: { pid },
       });
-      return res.data.data.exited ? res.data.data : undefined;
-    });
-    if (!done)
-      throw new RescueError('provider.timeout', { provider: ID, operation: 'guest exec', seconds: '?' });
+      if (res.data.data.exited) done = res.data.data;
+      else if (Date.now() >= deadline)
+        throw new RescueError('provider.timeout', {
+          provider: ID,
+          operation: 'guest exec',
+          seconds: Math.round(timeoutMs / 1000),
+        });
+      else await sleep(Math.min(cap, 50 * 2 ** i));
+    }
     return { exitCode: done.exitcode ?? -1, stdout: done['out-data'] ?? '', stderr: done['err-data'] ?? '' };
   }
 

@@ -95,6 +95,16 @@ describe('proxmox adapter', () => {
     expect(result).toEqual({ exitCode: 0, stdout: 'sshd: no hostkeys available -- exiting.\n', stderr: '' });
   });
 
+  it('a guest command still running at its time limit is provider.timeout', async () => {
+    api().post(`${VM}/agent/exec`).reply(200, f('exec.json'));
+    api().get(`${VM}/agent/exec-status`).query({ pid: 4242 }).reply(200, f('exec-status-running.json'));
+    const err = await rejectsWithCode(
+      adapter().runCommand!(vm, ['sleep', '600'], { timeoutMs: 0 }),
+      'provider.timeout',
+    );
+    expect(err.params.operation).toBe('guest exec');
+  });
+
   it('sets a user password through the agent; a missing agent is explained', async () => {
     api()
       .post(`${VM}/agent/set-user-password`, { username: 'alice', password: 'CANARY-newpw-1' })
