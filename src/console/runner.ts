@@ -157,6 +157,56 @@ export class CommandRunner {
     }
   }
 
+  /**
+   * Feeds lines to a command that is already reading them (a here-document), a few at a time: each
+   * group is typed with its Enters and one wait covers it (its last line's echo, with the others
+   * found before it). A line is not held back for its own echo because a damaged one can only spoil
+   * data that the caller checks afterwards (gzip's CRC, sha256). A missing echo is
+   * console.upload-failed, after ^C has cancelled the command.
+   */
+  async feedLines(
+    lines: readonly string[],
+    opts: { signal?: AbortSignal; group?: number } = {},
+  ): Promise<void> {
+    const size = opts.group ?? 3;
+    for (let i = 0; i < lines.length; i += size) {
+      const group = lines.slice(i, i + size);
+      for (const line of group) {
+        if (line.length > MAX_TYPED_LINE) {
+          throw new RescueError('internal', { message: `console line longer than ${MAX_TYPED_LINE}` });
+        }
+        this.ch.type(`${line}\r`);
+      }
+      const last = group[group.length - 1]!;
+      let echoed = true;
+      let before = '';
+      try {
+        const r = await this.ch.expect(
+          [{ name: 'echo', re: (text) => findIgnoringWhitespace(last, text), filterKernel: true }],
+          {
+            timeoutMs: ECHO_TIMEOUT_MS,
+            waitingFor: 'the echo of the typed lines',
+            signal: opts.signal,
+            stallMs: 0,
+          },
+        );
+        before = r.before;
+      } catch {
+        echoed = false;
+      }
+      // The others of the group, in order, before the last one's echo.
+      for (const line of group.slice(0, -1)) {
+        const found = echoed ? findIgnoringWhitespace(line, before) : null;
+        if (!found) echoed = false;
+        else before = before.slice(found.index + found[0].length);
+      }
+      if (!echoed) {
+        await this.interrupt();
+        throw new RescueError('console.upload-failed', { name: 'typed lines did not echo back' });
+      }
+    }
+  }
+
   /** ^C and wait for a prompt (ours once set up), so the next command starts on a clean line. */
   async interrupt(): Promise<void> {
     if (this.ch.closed) return;

@@ -116,8 +116,12 @@ export async function runScriptThroughConsole(
   runner: CommandRunner,
   req: ConsoleScriptRun,
 ): Promise<{ stdout: string; exitCode: number }> {
-  const first = await typeScript(ch, runner, req, true);
-  if (first.upload === 0) return first;
+  const first = await typeScript(ch, runner, req, true).catch((err: unknown) => {
+    // Lost keystrokes: the command was cancelled before it ran; one more try, in the plain form.
+    if (err instanceof RescueError && err.code === 'console.upload-failed') return { upload: -1 };
+    throw err;
+  });
+  if (first.upload === 0 && 'stdout' in first) return first;
   ch.note(`script ${req.path}: compressed transfer failed (status ${first.upload}), sending it plain`);
   const plain = await typeScript(ch, runner, req, false);
   if (plain.upload === 0) return plain;
@@ -150,12 +154,10 @@ async function typeScript(
   ch.note(`script ${req.path}: ${req.data.length} bytes${compress ? ', compressed' : ''}`);
   await runner.typeLine(line, req);
   ch.type('\r');
-  for (let i = 0; i < b64.length; i += SCRIPT_LINE) {
-    await runner.typeLine(b64.slice(i, i + SCRIPT_LINE), req);
-    ch.type('\r');
-  }
-  await runner.typeLine(end, req);
-  ch.type('\r');
+  const body: string[] = [];
+  for (let i = 0; i < b64.length; i += SCRIPT_LINE) body.push(b64.slice(i, i + SCRIPT_LINE));
+  // The end line goes with the last group: a damaged line fails the checksum, and then nothing runs.
+  await runner.feedLines([...body, end], req);
   runner.commands++;
   let done;
   try {

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConsoleSession } from '../../../src/console/session.js';
+import type { ByteTransport } from '../../../src/console/transport/types.js';
+import { clearSecretsForTest, registerSecret } from '../../../src/secrets.js';
+import { fakeGetty } from './helpers.js';
+
+const PW = 'CANARY-pw-51ab77';
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+  clearSecretsForTest();
+});
+
+/** Drops one typed character, once, from the first write that contains `inside` (a lost keystroke). */
+function losingOneKey(inner: ByteTransport, inside: string): ByteTransport {
+  let lost = false;
+  return new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop !== 'write') return Reflect.get(target, prop, receiver) as unknown;
+      return (data: Uint8Array | string) => {
+        const text = Buffer.from(data).toString('latin1');
+        const at = text.indexOf(inside);
+        if (lost || at < 0) return target.write(data);
+        lost = true;
+        target.write(Buffer.from(text.slice(0, at + 10) + text.slice(at + 11), 'latin1'));
+      };
+    },
+  });
+}
+
+async function open(wrap: (t: ByteTransport) => ByteTransport = (t) => t) {
+  const getty = fakeGetty({ users: { alice: PW } });
+  const session = await ConsoleSession.open(async () => wrap(getty.transport()));
+  cleanups.push(
+    () => session.close(),
+    () => getty.kill(),
+  );
+  await session.login({ user: 'alice', password: PW, root: false });
+  return session;
+}
+
+/** A script big enough for several typed lines even compressed (random data does not compress). */
+function scriptWritingTo(file: string): string {
+  const filler = randomBytes(1500).toString('hex');
+  return `# ${filler}\necho "ran with $VRPW" >> ${file}\necho out-line\nexit 7\n`;
+}
+
+describe('runScript: a script written and run in one command', () => {
+  it('runs once with its environment, before and after lines; a few round trips for many lines', async () => {
+    const session = await open();
+    const dir = `/tmp/vr-script-${process.pid}`;
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const secret = 'CANARY-env-9c1d';
+    registerSecret(secret);
+    const trips = session.counters.roundTrips;
+    const r = await session.runScript({
+      path: `${dir}/s.sh`,
+      data: scriptWritingTo(`${dir}/ran`),
+      before: `mkdir -p ${dir}`,
+      after: 'echo after-line',
+      envPrefix: `VRPW='${secret}' `,
+    });
+    expect(r.exitCode).toBe(7);
+    expect(r.stdout.split(/\r?\n/).filter((l) => /-line$/.test(l))).toEqual(['out-line', 'after-line']);
+    expect(readFileSync(`${dir}/ran`, 'utf8')).toBe(`ran with ${secret}\n`);
+    // about 3000 bytes gzip+base64 = 11 lines of 376: command, 4 groups of 3, marker
+    expect(session.counters.roundTrips - trips).toBeLessThanOrEqual(7);
+    expect(session.transcript.text()).not.toContain(secret);
+  });
+
+  it('a lost keystroke in the script cancels it before it runs; it is sent again and runs once', async () => {
+    const dir = `/tmp/vr-script-lost-${process.pid}`;
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const session = await open((t) => losingOneKey(t, 'H4sI'));
+    const r = await session.runScript({
+      path: `${dir}/s.sh`,
+      data: scriptWritingTo(`${dir}/ran`),
+      before: `mkdir -p ${dir}`,
+    });
+    expect(r.exitCode).toBe(7);
+    expect(readFileSync(`${dir}/ran`, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(session.transcript.text()).toMatch(/sending it plain/);
+  });
+
+  it('without gzip on the server the plain form is checked with sha256 and runs', async () => {
+    const session = await open();
+    const dir = `/tmp/vr-script-plain-${process.pid}`;
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const r = await session.runScript({
+      path: `${dir}/s.sh`,
+      data: 'echo plain-ok\n',
+      // A shell function in the operator's shell hides the gzip binary, as on a system without one.
+      before: `mkdir -p ${dir};gzip(){ return 127;}`,
+    });
+    expect(r).toMatchObject({ exitCode: 0 });
+    expect(r.stdout).toContain('plain-ok');
+    expect(session.transcript.text()).toMatch(/compressed transfer failed \(status 127\)/);
+  });
+});
