@@ -76,8 +76,9 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
       try {
         const stderr: string[] = [];
         const argv = ['--provider', 'proxmox', '--endpoint', sim.endpoint('proxmox'), '--host', 'web-9'];
-        const code = await main([...argv, '--out', out], {
-          env: { ...process.env, ...sim.env('proxmox') },
+        argv.push('--password-env', 'VR_CONSOLE_PW', '--out', out);
+        const code = await main(argv, {
+          env: { ...process.env, ...sim.env('proxmox'), VR_CONSOLE_PW: PASSWORDS.root },
           stdout: () => undefined,
           stderr: (t) => stderr.push(t),
         });
@@ -145,11 +146,25 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
       }
     });
 
+    // Without a serial port; and with one, but no console password given (the support engineer does
+    // not know root's): either way the guest agent does the work.
     for (const s of [
-      { id: 'story-wrong-dir', withKey: false },
-      { id: 'ssh-dir-777', withKey: true },
+      {
+        id: 'story-wrong-dir',
+        withKey: false,
+        serialPort: false,
+        skipped: /serial console skipped: .*serial port socket/,
+      },
+      {
+        id: 'ssh-dir-777',
+        withKey: true,
+        serialPort: true,
+        skipped: /serial console skipped: no console password/,
+      },
     ]) {
-      it(`vps-rescue --provider proxmox: ${s.id} through the guest agent`, async ({ expect }) => {
+      it(`vps-rescue --provider proxmox: ${s.id} through the guest agent (serial port: ${s.serialPort})`, async ({
+        expect,
+      }) => {
         const b = await bootScenario(s.id);
         // A simulator that fails to start must not leave the booted server behind.
         const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
@@ -158,13 +173,19 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
         });
         const out = mkdtempSync(join(tmpdir(), 'vr-agent-'));
         try {
-          sim.servers[0]!.serialPort = false;
+          sim.servers[0]!.serialPort = s.serialPort;
           const keyFile = join(out, 'customer.pub');
           writeFileSync(keyFile, `${b.key.publicKey}\n`);
           const stdout: string[] = [];
           const stderr: string[] = [];
-          // No console password is given: a guest agent needs no login.
-          const env = { ...process.env, ...sim.env('proxmox'), VR_ALICE_PW: PASSWORDS.alice };
+          // Without a serial port the console password is given but of no use; with one, it is not
+          // given: both times the guest agent does the work, and says why the serial console did not.
+          const env = {
+            ...process.env,
+            ...sim.env('proxmox'),
+            VR_ALICE_PW: PASSWORDS.alice,
+            VR_CONSOLE_PW: PASSWORDS.root,
+          };
           const argv = [
             '--provider',
             'proxmox',
@@ -174,6 +195,7 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
             b.server.address,
           ];
           argv.push('--user', 'alice', '--out', out);
+          if (!s.serialPort) argv.push('--password-env', 'VR_CONSOLE_PW');
           if (s.withKey) argv.push('--key', keyFile);
           else argv.push('--user-password-env', 'VR_ALICE_PW');
           const started = Date.now();
@@ -187,7 +209,7 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
           console.log(`${s.id}: rescued through the guest agent in ${seconds.toFixed(1)} s`);
 
           const progress = stderr.join('\n');
-          expect(progress).toMatch(/serial console skipped: .*serial port socket/);
+          expect(progress).toMatch(s.skipped);
           expect(progress).toMatch(/going in through the guest agent commands/);
           expect(sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(false);
           expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);

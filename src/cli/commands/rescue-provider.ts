@@ -38,6 +38,11 @@ export interface ChooseOptions {
   /** Where a non-console way in writes its transcript (a console session writes its own). */
   transcriptPath?: string;
   timeoutMs?: number;
+  /**
+   * Called right before a console is opened (a Proxmox termproxy ticket lasts 10 s, so a password
+   * prompt must come first); false: no console password can be had, so the console is skipped.
+   */
+  beforeConsole?: () => Promise<boolean>;
 }
 
 /**
@@ -95,6 +100,10 @@ export async function chooseWayIn(
     };
     try {
       if (step.path === 'serial-console' || step.path === 'vnc-console') {
+        if (o.beforeConsole && !(await o.beforeConsole())) {
+          skip(step.path, t(o.lang, 'providers.way-in.no-console-password'));
+          continue;
+        }
         const endpoint = await adapter.openConsole(server, step.path === 'serial-console' ? 'serial' : 'vnc');
         return { ...chosen(), kind: 'console', endpoint };
       }
@@ -182,7 +191,7 @@ export async function accessFromProvider(
   ctx: CliContext,
   endpoint: string | undefined,
   progress: (step: string, detail?: string) => void,
-  opts: { transcriptPath?: string } = {},
+  opts: Pick<ChooseOptions, 'transcriptPath' | 'beforeConsole'> = {},
 ): Promise<ProviderWay> {
   const adapter = await loadProvider(providerId, {
     env: ctx.env,
@@ -192,7 +201,7 @@ export async function accessFromProvider(
   });
   const server = await adapter.findServer(isIP(host) ? { ip: host } : { name: host });
   progress('find-server', `${server.name} (${server.id}, ${server.status})`);
-  const o: ChooseOptions = { lang: ctx.lang, progress, transcriptPath: opts.transcriptPath };
+  const o: ChooseOptions = { ...opts, lang: ctx.lang, progress };
   const withNext = (access: ProviderAccess): ProviderWay => ({
     ...access,
     server,

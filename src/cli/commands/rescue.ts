@@ -140,11 +140,6 @@ export const rescueCommand: CliCommand = {
     };
 
     const transcriptPath = join(outDir, `${base}.transcript.jsonl`);
-    let way = str(args.console)
-      ? undefined
-      : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
-          transcriptPath,
-        });
     // Only a console login needs the console password (read once, when first needed); a guest agent
     // runs as root without one.
     let consolePassword: string | undefined;
@@ -158,6 +153,20 @@ export const rescueCommand: CliCommand = {
         },
         ctx,
       ))!);
+    // Before a provider's console is opened: the password is read (or asked for) first; with none
+    // given and no terminal to ask on, the console ways are skipped for those that need no login.
+    const beforeConsole = async () => {
+      const given = typeof args['password-file'] === 'string' || typeof args['password-env'] === 'string';
+      if (consolePassword === undefined && !given && !process.stdin.isTTY) return false;
+      await readConsolePassword();
+      return true;
+    };
+    let way = str(args.console)
+      ? undefined
+      : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
+          transcriptPath,
+          beforeConsole,
+        });
     const userPassword = await readSecret(
       { file: args['user-password-file'], env: args['user-password-env'], prompt: '', options: '' },
       ctx,

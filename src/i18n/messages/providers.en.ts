@@ -24,6 +24,8 @@ export const providersEn = {
   'providers.way-in.rescue-not-yet':
     'this version cannot yet work on the disk from a rescue system (it would also reboot the server)',
   'providers.way-in.not-root': 'the command channel does not run as root (id -u printed "{uid}")',
+  'providers.way-in.no-console-password':
+    'no console password was given (--password-file or --password-env) and there is no terminal to ask on',
   'providers.way-in.via-agent': 'guest agent ({provider})',
 
   'providers.cmd.describe': 'List the supported providers, what each can do and which credentials it takes',

@@ -26,6 +26,8 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.way-in.rescue-not-yet':
     'このバージョンはレスキューシステムからディスクを修復する機能にまだ対応していません(サーバーの再起動も伴います)',
   'providers.way-in.not-root': 'コマンド実行が root 権限で動いていません(id -u の出力: "{uid}")',
+  'providers.way-in.no-console-password':
+    'コンソールのパスワードが指定されておらず(--password-file または --password-env)、入力を求める端末もありません',
   'providers.way-in.via-agent': 'ゲストエージェント({provider})',
 
   'providers.cmd.describe': '対応プロバイダーと、それぞれの機能・必要な認証情報を一覧表示します',

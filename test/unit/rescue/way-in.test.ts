@@ -242,4 +242,37 @@ describe('choosing the way in', () => {
       expect(cameNoFurther(code(c)), c).toBe(false);
     expect(cameNoFurther(new Error('console.login-failed'))).toBe(false);
   });
+
+  it('the console password is read before a console is opened; none to be had skips the consoles', async () => {
+    const { adapter, calls } = fakeAdapter({
+      capabilities: ['serialConsole', 'vncConsole', 'runCommand'],
+      serial: () => SERIAL,
+      vnc: () => VNC,
+      agent: root,
+    });
+    const lines: string[] = [];
+    const progress = (step: string, detail?: string) => lines.push(`${step}: ${detail ?? ''}`);
+    const asked = await chooseWayIn(adapter, SERVER, {
+      lang: 'en',
+      progress,
+      beforeConsole: async () => {
+        calls.push('password read');
+        return true;
+      },
+    });
+    expect(asked.path).toBe('serial-console');
+    expect(calls).toEqual(['password read', 'open serial']);
+
+    calls.length = 0;
+    const none = await chooseWayIn(adapter, SERVER, {
+      lang: 'en',
+      progress,
+      beforeConsole: async () => false,
+    });
+    expect(none).toMatchObject({
+      path: 'run-command',
+      skipped: [{ path: 'serial-console', reason: expect.stringMatching(/no console password/) }],
+    });
+    expect(calls).toEqual(['run /bin/sh']);
+  });
 });
