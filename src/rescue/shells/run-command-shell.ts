@@ -62,7 +62,8 @@ export function scriptProgram(req: ScriptRun): ScriptProgram {
   const end = delimiterFor(body);
   const marker = `VR_DONE_${randomBytes(6).toString('hex')}`;
   const env = Object.entries(req.env ?? {}).map(([name, value]) => {
-    if (!ENV_NAME.test(name)) throw new Error(`not an environment variable name: ${name}`);
+    if (!ENV_NAME.test(name))
+      throw new RescueError('internal', { message: `not an environment variable name: ${name}` });
     return `${name}=${shQuote(value)} `;
   });
   const lines = [
@@ -98,7 +99,7 @@ export function parseScriptOutput(
  */
 export function runCommandShell(o: RunCommandShellOptions): ServerShell {
   const runCommand = o.adapter.runCommand?.bind(o.adapter);
-  if (!runCommand) throw new Error(`${o.adapter.id} has no runCommand`);
+  if (!runCommand) throw new RescueError('internal', { message: `${o.adapter.id} has no runCommand` });
   const transcript = o.transcript instanceof Transcript ? o.transcript : new Transcript(o.transcript);
   transcript.note(`connected: ${o.via}, server ${o.server.name} (${o.server.id})`);
   let commands = 0;
