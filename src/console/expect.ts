@@ -98,6 +98,8 @@ export class ConsoleChannel {
   async expect(patterns: readonly ExpectPattern[], opts: ExpectOptions): Promise<ExpectResult> {
     if (this.typedSinceExpect) this.counters.roundTrips++;
     this.typedSinceExpect = false;
+    // A transport that types key by key (VNC) may still be typing: waiting starts once it is done.
+    if (this.transport.drain) await this.transport.drain();
     this.buffer.resetSearch();
     const immediate = this.check(patterns);
     if (immediate) return immediate;

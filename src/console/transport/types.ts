@@ -16,6 +16,8 @@ export interface ByteTransport {
   onClose(listener: CloseListener): () => void;
   /** Only for transports that carry a terminal size (termproxy, SSH pty); others ignore it. */
   resize(cols: number, rows: number): void;
+  /** Resolves when everything written so far is sent; only transports that type slowly (VNC) have it. */
+  drain?(): Promise<void>;
   close(): Promise<void>;
 }
 
