@@ -15,15 +15,28 @@ export interface KeyboardSettings {
   guest: LayoutName;
   /** QEMU's own -k keymap: only used when the server lacks ExtendedKeyEvent. */
   server: LayoutName;
-  /** How long a key stays down. */
+  /**
+   * How long a key stays down. QEMU queues make and break codes in order, so 0 works there; a pause
+   * is for servers that sample key state (and for Packer-like slow typing).
+   */
   holdMs: number;
-  /** Pause after each key release. */
+  /** Pause after each key release (pacing without flow control). */
   gapMs: number;
   /** Use plain KeyEvents even when the server offers QEMU's extension (to test that path). */
   plainKeysOnly?: boolean;
 }
 
-export const DEFAULT_KEYBOARD: KeyboardSettings = { guest: 'us', server: 'us', holdMs: 6, gapMs: 6 };
+/**
+ * Paces typing to what the guest has taken in: a PS/2 keyboard queues only 16 bytes, and keys sent
+ * while a slow (emulated, loaded) guest has not read them yet are dropped, a lost Shift release
+ * leaving Shift stuck. Called before each key.
+ */
+export interface KeyFlow {
+  /** `bytes`: what the key costs in the guest's keyboard queue (make + break, with modifiers). */
+  beforeKey(bytes: number): Promise<void>;
+}
+
+export const DEFAULT_KEYBOARD: KeyboardSettings = { guest: 'us', server: 'us', holdMs: 0, gapMs: 0 };
 
 export interface KeyboardCounters {
   /** Characters/keys typed (a shifted character counts once). */
@@ -48,6 +61,7 @@ interface Press {
  */
 export class Keyboard {
   readonly counters: KeyboardCounters = { keys: 0, typingMs: 0 };
+  flow: KeyFlow | undefined;
 
   constructor(
     private readonly sink: KeySink,
@@ -68,11 +82,18 @@ export class Keyboard {
     }
   }
 
-  async type(text: string): Promise<void> {
+  /** `paced: false` skips flow control (keys that echo nothing, such as ^S and ^Q). */
+  async type(text: string, opts: { paced?: boolean } = {}): Promise<void> {
     const presses = [...text].map((ch) => this.press(ch));
     await this.clearCapsLock();
     const started = performance.now();
-    for (const p of presses) await this.stroke(p);
+    // A modifier release lost earlier (queue overflow) would change every key after it.
+    this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
+    this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, false);
+    for (const p of presses) {
+      if (opts.paced !== false) await this.flow?.beforeKey(2 * (1 + (p.shift ? 1 : 0) + (p.ctrl ? 1 : 0)));
+      await this.stroke(p);
+    }
     this.counters.keys += presses.length;
     this.counters.typingMs += performance.now() - started;
   }

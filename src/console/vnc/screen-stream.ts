@@ -27,17 +27,31 @@ export class ScreenStream {
   private seen: { cursor: CellPos; lines: string[] } | undefined;
   /** A row was held back at the last call: a later read must come. */
   pending = false;
+  /** Rows the screen scrolled at the last call. */
+  scrolled = 0;
+  /** Times a whole screenful of new text replaced the last one: output scrolled away unread. */
+  losses = 0;
 
-  /** Text to append to the stream for the transition from the previous screen to `screen`. */
-  next(screen: readonly string[], sighting: CursorSighting = 'none'): string {
+  /**
+   * Text to append to the stream for the transition from the previous screen to `screen`. With
+   * `cols` (the console's width), a row written up to its last column continues in the next row.
+   */
+  next(screen: readonly string[], sighting: CursorSighting = 'none', cols?: number): string {
     const trimmed = screen.map((l) => l.trimEnd());
     const cursor = this.cursorFor(trimmed, sighting);
     const lines = trimmed.map((l, r) => (cursor && cursor.row === r ? l.padEnd(cursor.col, ' ') : l));
     const last = lastNonBlank(trimmed);
     const held = cursor || sighting === 'none' || !PROMPT_END.test(trimmed[last] ?? '') ? -1 : last;
     const k = scrollOf(this.prev, lines);
+    this.scrolled = k;
     const shown: string[] = [];
     let out = '';
+    if (scrolledAway(this.prev, lines, k)) {
+      // Never pass a gap off as the output: say so in the stream, where the reader of it looks.
+      this.losses++;
+      out += `\r\n${LOST_OUTPUT}`;
+      this.row = -1;
+    }
     let row = this.row - k;
     this.pending = false;
     for (let r = 0; r < lines.length; r++) {
@@ -57,7 +71,8 @@ export class ScreenStream {
         continue;
       }
       if (r !== row) {
-        out += '\r\n';
+        // A row filled to the last column that goes on in the next row is one wrapped line.
+        if (!(cols && r === row + 1 && isFull(screen[row], cols))) out += '\r\n';
         row = r;
         out += now;
       } else if (now.startsWith(before)) {
@@ -82,6 +97,22 @@ export class ScreenStream {
   }
 }
 
+/** Put in the stream where output scrolled off the screen before it could be read. */
+export const LOST_OUTPUT = '[vps-rescue: output scrolled off the VNC screen unread]';
+
+/**
+ * The previous screen had text and none of it is left anywhere in the new one, which is text to the
+ * bottom row: more than a screenful went by between two reads. (A cleared screen has blank rows.)
+ */
+function scrolledAway(prev: readonly string[], next: readonly string[], k: number): boolean {
+  if (k !== 0) return false;
+  const old = prev.map((l) => l.trimEnd()).filter((l) => l !== '');
+  const now = next.map((l) => l.trimEnd()).filter((l) => l !== '');
+  if (old.length === 0 || now.length < Math.max(3, next.length - 2)) return false;
+  // A row that grew (typing, a prompt answered) is still the old row.
+  return now.every((l) => !old.some((o) => l.startsWith(o)));
+}
+
 /** How prompts end (login:, Password:, #, $, %, >): the lines whose trailing blank matters. */
 const PROMPT_END = /[:#$%>]$/;
 
@@ -104,12 +135,24 @@ export class ScreenFeed {
     return this.stream.pending;
   }
 
-  read(screen: { lines: readonly string[]; cursor?: CellPos }, now = Date.now()): string {
+  get losses(): number {
+    return this.stream.losses;
+  }
+
+  read(screen: { lines: readonly string[]; cursor?: CellPos; cols?: number }, now = Date.now()): string {
     if (screen.cursor) this.cursorSeenAt = now;
     const sighting: CursorSighting =
       screen.cursor ?? (now - this.cursorSeenAt > this.cursorlessMs ? 'none' : 'hidden');
-    return this.stream.next(screen.lines, sighting);
+    return this.stream.next(screen.lines, sighting, screen.cols);
   }
+}
+
+/**
+ * The console wrapped after this row: its last column is written. (A line of exactly `cols`
+ * characters followed by a line break looks the same on the screen, and is read as one line.)
+ */
+function isFull(row: string | undefined, cols: number): boolean {
+  return row !== undefined && row.trimEnd().length === cols;
 }
 
 function sameLines(a: readonly string[], b: readonly string[]): boolean {

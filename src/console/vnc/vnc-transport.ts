@@ -1,6 +1,7 @@
 import type { VncWebsocketEndpoint } from '../endpoint.js';
 import { BaseTransport, toBuffer } from '../transport/types.js';
 import { loadGlyphTables } from './font-tables.js';
+import { EchoWindow, shownChars } from './echo-window.js';
 import { DEFAULT_KEYBOARD, Keyboard, type KeyboardSettings } from './keyboard.js';
 import { RfbClient } from './rfb-client.js';
 import { ScreenReader, type ScreenText } from './screen-reader.js';
@@ -10,6 +11,8 @@ export interface VncTransportOptions {
   keyboard?: Partial<KeyboardSettings>;
   /** Read the screen at most this often (ms). */
   readIntervalMs?: number;
+  /** Scancode bytes typed ahead of the screen's echo at most (default 12: a PS/2 queue holds 16). */
+  echoBudget?: number;
   /** No cursor seen for this long: the console shows none, stop holding back the last line (ms). */
   cursorlessMs?: number;
 }
@@ -30,6 +33,7 @@ export class VncTransport extends BaseTransport {
   screen: ScreenText | undefined;
   private typing: Promise<void> = Promise.resolve();
   private readonly stream: ScreenFeed;
+  readonly echo: EchoWindow;
   private readTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout;
 
@@ -43,6 +47,8 @@ export class VncTransport extends BaseTransport {
     this.description = description;
     this.keyboard = new Keyboard(client, { ...DEFAULT_KEYBOARD, ...opts.keyboard });
     this.stream = new ScreenFeed(opts.cursorlessMs ?? CURSORLESS_MS);
+    this.echo = new EchoWindow(opts.echoBudget ?? 12, 250);
+    this.keyboard.flow = this.echo;
     client.onUpdate(() => this.scheduleRead());
     client.onClose((reason) => this.emitClose(reason));
     // openQA's rule: a screen silent for 2 s gets a forced refresh (and a reconnect if that fails).
@@ -86,9 +92,18 @@ export class VncTransport extends BaseTransport {
 
   write(data: Uint8Array | string): void {
     const text = toBuffer(data).toString('utf8');
+    this.enqueue(text, true);
+  }
+
+  private enqueue(text: string, paced: boolean): void {
     this.typing = this.typing
-      .then(() => this.keyboard.type(text))
+      .then(() => this.keyboard.type(text, { paced }))
       .catch((err: Error) => this.emitClose(`typing failed: ${err.message}`));
+  }
+
+  /** Times output scrolled off the screen before it could be read (marked in the stream). */
+  get lostOutput(): number {
+    return this.stream.losses;
   }
 
   /** Resolves when everything written so far has been typed. */
@@ -108,14 +123,18 @@ export class VncTransport extends BaseTransport {
     this.readTimer = setTimeout(() => {
       this.readTimer = undefined;
       this.readNow();
-    }, this.opts.readIntervalMs ?? 30);
+    }, this.opts.readIntervalMs ?? 15);
   }
 
   private readNow(): void {
     const screen = this.reader.read(this.client.fb);
     this.screen = screen;
     const out = this.stream.read(screen);
-    if (out) this.emitData(Buffer.from(out, 'utf8'));
+    if (out) {
+      this.echo.echoed(shownChars(out));
+      this.emitData(Buffer.from(out, 'utf8'));
+    }
+    // A held row needs reads even when the server sends nothing new.
     if (this.stream.pending && !this.closed) {
       clearTimeout(this.readTimer);
       this.readTimer = setTimeout(() => {

@@ -68,13 +68,14 @@ describe('RfbClient against an in-process RFB 3.8 server', () => {
     await until(() => client!.leds === 4);
     const kb = new Keyboard(client, { guest: 'us', server: 'us', holdMs: 0, gapMs: 0 });
     await kb.type('aB');
-    await until(() => server!.keys.length >= 8);
+    await until(() => server!.keys.length >= 10);
     const downs = server.keys.filter((k) => k.down).map((k) => k.scancode);
     // Caps Lock (0x3a) toggled off, 'a' (0x1e), Shift (0x2a) + 'b' (0x30)
     expect(downs).toEqual([0x3a, 0x1e, 0x2a, 0x30]);
     expect(server.keys.at(-1)).toEqual({ down: false, keysym: 0xffe1, scancode: 0x2a });
     expect(kb.counters.keys).toBe(2);
-    expect(client.counters.keyEvents).toBe(8);
+    // 8 for the keys, 2 releases of Shift and Control in case one was lost before
+    expect(client.counters.keyEvents).toBe(10);
   });
 
   it('forces a refresh when the server stalls, then reconnects and keeps the framebuffer', async () => {

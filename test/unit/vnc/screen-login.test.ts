@@ -5,7 +5,7 @@ import { ConsoleChannel } from '../../../src/console/expect.js';
 import { loginOnConsole } from '../../../src/console/login.js';
 import { BaseTransport, toBuffer } from '../../../src/console/transport/types.js';
 import type { CellPos } from '../../../src/console/vnc/screen-reader.js';
-import { ScreenFeed, ScreenStream } from '../../../src/console/vnc/screen-stream.js';
+import { LOST_OUTPUT, ScreenFeed, ScreenStream } from '../../../src/console/vnc/screen-stream.js';
 
 /**
  * A root login on the lab VM's VNC console, as the screen reader saw it (rows and the cursor when its
@@ -118,5 +118,23 @@ describe('ScreenStream', () => {
     expect(s.next(screen('two', 'three', 'four'), 'none')).toBe('\r\nfour');
     expect(s.next(screen('', '', ''), 'none')).toBe('');
     expect(s.next(screen('Debian', '', 'login:'), { row: 2, col: 7 })).toBe('\r\nDebian\r\nlogin: ');
+  });
+
+  it('joins a row written to the last column with the row it wrapped into', () => {
+    const s = new ScreenStream();
+    const pad = (l: string) => l.padEnd(10, ' ');
+    expect(s.next(['# echo', '0123456789', 'ab', ''].map(pad), 'none', 10)).toBe(
+      '\r\n# echo\r\n0123456789ab',
+    );
+  });
+
+  it('marks output that scrolled away unread instead of passing the gap off as output', () => {
+    const s = new ScreenStream();
+    s.next(screen('# cat words', 'alpha', 'beta'), 'none');
+    expect(s.next(screen('yankee', 'zulu', '#'), 'none')).toBe(`\r\n${LOST_OUTPUT}\r\nyankee\r\nzulu\r\n#`);
+    expect(s.losses).toBe(1);
+    // A cleared screen is not a loss.
+    expect(s.next(screen('', '', ''), 'none')).toBe('');
+    expect(s.losses).toBe(1);
   });
 });
