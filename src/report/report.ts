@@ -44,9 +44,9 @@ export function jsonReport(r: RescueResult, lang: Lang): string {
   return mask(`${JSON.stringify(doc, null, 2)}\n`);
 }
 
-function line(f: ReportedFinding): string {
+function line(f: ReportedFinding, mark = ''): string {
   const where = [f.user && `${f.user}`, f.location].filter(Boolean).join(', ');
-  return `- \`${f.cause}\`${where ? ` (${where})` : ''}: ${f.sentence}\n  - ${f.fix}`;
+  return `- \`${f.cause}\`${where ? ` (${where})` : ''}${mark}: ${f.sentence}\n  - ${f.fix}`;
 }
 
 /** The Markdown report, to paste into the support ticket. */
@@ -60,6 +60,7 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
     `- **${L('server')}**: ${r.host}`,
     `- **${L('user')}**: ${r.user}`,
     `- **${L('action')}**: ${r.action}${r.dryRun ? ' (--dry-run)' : ''}`,
+    ...(r.via ? [`- **${L('via')}**: ${r.via}`] : []),
     `- **${L('time')}**: ${r.startedAt} – ${r.finishedAt}`,
     '',
     `## ${L('causes')}`,
@@ -74,7 +75,7 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
   if (blocking.length === 0) out.push(L('noCause'));
   for (const f of blocking) {
     const reported = reportFinding(f, lang);
-    out.push(line(reported) + (f === primary ? ` **(${L('primary')})**` : ''));
+    out.push(line(reported, f === primary ? ` **(${L('primary')})**` : ''));
   }
 
   out.push('', `## ${L('changes')}`, '');
@@ -100,7 +101,7 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
   }
 
   const notFixed = r.notFixed.map((f) => reportFinding(f, lang));
-  if (notFixed.length > 0) out.push(`## ${L('notFixed')}`, '', ...notFixed.map(line), '');
+  if (notFixed.length > 0) out.push(`## ${L('notFixed')}`, '', ...notFixed.map((f) => line(f)), '');
 
   const v = r.verification;
   if (v) {
