@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
 import { hostKeySha256 } from '../../src/console/transport/ssh-gateway.js';
+import { ed25519KeyPair } from '../ssh2-keys.js';
 import { backendStream, LOOPBACK, splice, type ConsoleBackend } from './backend.js';
 
 export interface LishGateway {
@@ -33,7 +34,7 @@ export async function startLishGateway(opts: {
   publicKey?: string;
 }): Promise<LishGateway> {
   const username = opts.username ?? 'lish';
-  const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const parsedHost = ssh2.utils.parseKey(hostKey.private);
   if (parsedHost instanceof Error) throw parsedHost;
   const allowedKey = opts.publicKey ? ssh2.utils.parseKey(opts.publicKey) : undefined;

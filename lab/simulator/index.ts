@@ -2,12 +2,12 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { ProviderContext } from '../../providers/types.js';
 import type { Lang } from '../../src/i18n/index.js';
 import { newAccounts, simEndpoint, simEnv, type SimVariant } from './accounts.js';
 import { isSimulated, type SimulatedProvider } from './coverage.js';
 import { dispatch, json, readBody, send, type SimReply, type SimRequest } from './http.js';
+import { ed25519KeyPair } from '../ssh2-keys.js';
 import { mountRoutes } from './mounts.js';
 import { refuseUpgrade, relayUpgrade } from './relay.js';
 import {
@@ -131,7 +131,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   // Lish: one SSH gateway for all Linodes, keys only (lish_auth_method keys_only). The adapter reads
   // the private key from the file LINODE_LISH_KEY_FILE names, so it is a real 0600 file.
   const keyDir = await mkdtemp(join(tmpdir(), 'vps-rescue-sim-'));
-  const lishKey = ssh2.utils.generateKeyPairSync('ed25519');
+  const lishKey = ed25519KeyPair();
   const keyFile = join(keyDir, 'lish_ed25519');
   await writeFile(keyFile, lishKey.private, { mode: 0o600 });
   await chmod(keyFile, 0o600);

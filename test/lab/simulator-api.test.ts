@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startSimulator, type Simulator } from '../../lab/simulator/index.js';
+import { ed25519KeyPair } from '../../lab/ssh2-keys.js';
 import { loadProvider } from '../../providers/index.js';
 import type { ServerRef } from '../../providers/types.js';
 import { openTransport } from '../../src/console/transport/index.js';
@@ -200,8 +201,7 @@ describe('provider simulator API and console gateways', () => {
     if (endpoint.kind !== 'serial-ssh') throw new Error('expected serial-ssh');
     expect(endpoint.command).toBe('web-1');
     expect(await firstBytes(endpoint)).toContain(BANNER);
-    const { generateKeyPairSync } = (await import('ssh2')).default.utils;
-    const other = generateKeyPairSync('ed25519').private;
+    const other = ed25519KeyPair().private;
     await rejectsWithCode(openTransport({ ...endpoint, privateKey: other }), 'console.connect');
   });
 });
