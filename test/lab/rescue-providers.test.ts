@@ -28,7 +28,11 @@ labDescribe('rescue through each provider (simulator)', () => {
       for (const s of SCENARIOS) {
         it(`${s.id} ${s.withKey ? '(key repaired)' : '(password window)'}`, async ({ expect }) => {
           const b = await bootScenario(s.id);
-          const sim = await startSimulator({ servers: [b.server] });
+          // A simulator that fails to start must not leave the booted server behind.
+          const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
+            await b.server.destroy();
+            throw err;
+          });
           const out = mkdtempSync(join(tmpdir(), 'vr-provider-'));
           try {
             const keyFile = join(out, 'customer.pub');
