@@ -83,9 +83,8 @@ export class SakuraCloudAdapter implements ProviderAdapter {
       }
       // The list API pages with From/Count; names and addresses are matched here.
       for (let from = 0, total = 1; from < total; from += PAGE) {
-        const res = await http.get<{ Total: number; Servers: SakuraServer[] }>('server', {
+        const res = await http.get<{ Total: number; Servers: SakuraServer[] }>(listPath(from), {
           operation: 'list servers',
-          query: { From: from, Count: PAGE },
         });
         total = res.data.Total;
         for (const server of res.data.Servers) {
@@ -128,6 +127,11 @@ export class SakuraCloudAdapter implements ProviderAdapter {
     });
     return { user: 'root', password, generated: request.password === undefined, notes: [] };
   }
+}
+
+/** GET parameters go in the query string as one JSON object (`server?{"From":0,"Count":100}`), not as key=value pairs. */
+function listPath(from: number): string {
+  return `server?${encodeURIComponent(JSON.stringify({ From: from, Count: PAGE }))}`;
 }
 
 function toRef(server: SakuraServer, zone: string): ServerRef {

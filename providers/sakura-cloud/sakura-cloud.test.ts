@@ -25,8 +25,20 @@ const server: ServerRef = {
   vendor: { systemDiskId: '113600000009' },
 };
 const stopped: ServerRef = { ...server, status: 'stopped', vendorStatus: 'down' };
-const list = (z: string, file: string) =>
-  sakura().get(`/cloud/zone/${z}/api/cloud/1.1/server`).query({ From: 0, Count: 100 }).reply(200, f(file));
+/** Sakura's GET parameters are one JSON object as the whole query string, e.g. server?{"From":0,"Count":100}. */
+const jsonQuery = (expected: Record<string, unknown>) => (query: Record<string, unknown>) => {
+  const keys = Object.keys(query);
+  return (
+    keys.length === 1 &&
+    query[keys[0]!] === '' &&
+    JSON.stringify(JSON.parse(keys[0]!)) === JSON.stringify(expected)
+  );
+};
+const list = (z: string, file: string, from = 0) =>
+  sakura()
+    .get(`/cloud/zone/${z}/api/cloud/1.1/server`)
+    .query(jsonQuery({ From: from, Count: 100 }))
+    .reply(200, f(file));
 
 describe('sakura-cloud adapter', () => {
   beforeEach(() => clearSecretsForTest());
@@ -52,6 +64,28 @@ describe('sakura-cloud adapter', () => {
       adapter({ SAKURACLOUD_ZONE: 'is1b' }).findServer({ name: 'nope' }),
       'provider.not-found',
     );
+  });
+
+  it('pages through the list with From/Count until Total is reached', async () => {
+    const all = f('servers-is1b.json') as { Servers: { ID: string }[] };
+    const [first, second] = all.Servers;
+    const page = (from: number, server: unknown) => ({
+      ...all,
+      From: from,
+      Count: 1,
+      Total: 101,
+      Servers: [server],
+    });
+    sakura()
+      .get('/cloud/zone/is1b/api/cloud/1.1/server')
+      .query(jsonQuery({ From: 0, Count: 100 }))
+      .reply(200, page(0, first));
+    sakura()
+      .get('/cloud/zone/is1b/api/cloud/1.1/server')
+      .query(jsonQuery({ From: 100, Count: 100 }))
+      .reply(200, page(100, second));
+    const found = await adapter({ SAKURACLOUD_ZONE: 'is1b' }).findServer({ name: 'db-1' });
+    expect(found.id).toBe(second!.ID);
   });
 
   it('finds by id, trying zones until one has it', async () => {
