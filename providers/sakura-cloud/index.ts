@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
+import { RescueError } from '../../src/errors/rescue-error.js';
 import { t } from '../../src/i18n/index.js';
 import { registerSecret } from '../../src/secrets.js';
-import { baseUrl, envSecret, envValue } from '../credentials.js';
+import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
 import {
   consoleUnavailable,
   missingCredentials,
@@ -34,6 +35,15 @@ export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
 /** Production zones, searched in order when SAKURACLOUD_ZONE is not set (tk1v is the sandbox). */
 export const ZONES = ['is1a', 'is1b', 'tk1a', 'tk1b'];
 const PAGE = 100;
+/** A disk edit runs after the PUT returns; the vendor's SDK waits for the disk to be available again. */
+const DISK_EDIT_POLLS = 90;
+/** Disk states the SDK keeps waiting through; anything else but `available` (e.g. `failed`) ends the wait. */
+const DISK_PENDING = ['unknown', 'migrating', 'uploading', 'transferring', 'discontinued'];
+
+interface SakuraDisk {
+  Availability?: string;
+  JobStatus?: { ConfigError?: { ErrorCode?: string; ErrorMsg?: string } | null } | null;
+}
 
 interface SakuraServer {
   ID: string;
@@ -121,11 +131,29 @@ export class SakuraCloudAdapter implements ProviderAdapter {
     if (diskId === undefined) throw precondition(ID, operation, t(lang, 'providers.hint.sakura-no-disk'));
     const password = request.password ?? randomBytes(18).toString('base64url');
     registerSecret(password);
-    await this.zone(server.location).put(`disk/${diskId}/config`, {
-      operation,
-      data: { Password: password },
-    });
+    const http = this.zone(server.location);
+    await http.put(`disk/${diskId}/config`, { operation, data: { Password: password } });
+    await this.waitDiskEdited(http, String(diskId), operation);
     return { user: 'root', password, generated: request.password === undefined, notes: [] };
+  }
+
+  /** Booting before the edit has finished would start the server on a disk still being written. */
+  private async waitDiskEdited(http: HttpClient, diskId: string, operation: string): Promise<void> {
+    const disk = await pollUntil(this.ctx, DISK_EDIT_POLLS, async () => {
+      const res = await http.get<{ Disk: SakuraDisk }>(`disk/${diskId}`, { operation });
+      const state = res.data.Disk.Availability ?? 'unknown';
+      return DISK_PENDING.includes(state) ? undefined : res.data.Disk;
+    });
+    if (!disk) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+    if (disk.Availability === 'available') return;
+    const job = disk.JobStatus?.ConfigError;
+    const detail = job ? `: ${job.ErrorCode ?? ''} ${job.ErrorMsg ?? ''}`.trimEnd() : '';
+    throw new RescueError('provider.api', {
+      provider: ID,
+      status: `disk ${disk.Availability ?? '?'}`,
+      operation,
+      detail,
+    });
   }
 }
 

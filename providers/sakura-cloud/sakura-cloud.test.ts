@@ -13,7 +13,7 @@ const BASIC = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString('base64')}`;
 const sakura = () => nock('https://secure.sakura.ad.jp', { reqheaders: { authorization: BASIC } });
 const env = { SAKURACLOUD_ACCESS_TOKEN: TOKEN, SAKURACLOUD_ACCESS_TOKEN_SECRET: SECRET };
 const adapter = (extra: Record<string, string> = {}) =>
-  createAdapter({ env: { ...env, ...extra }, lang: 'en', timeoutMs: 500 });
+  createAdapter({ env: { ...env, ...extra }, lang: 'en', timeoutMs: 500, pollIntervalMs: 0 });
 const server: ServerRef = {
   provider: 'sakura-cloud',
   id: '113600000001',
@@ -24,6 +24,7 @@ const server: ServerRef = {
   location: 'is1b',
   vendor: { systemDiskId: '113600000009' },
 };
+const DISK = '/cloud/zone/is1b/api/cloud/1.1/disk/113600000009';
 const stopped: ServerRef = { ...server, status: 'stopped', vendorStatus: 'down' };
 /** Sakura's GET parameters are one JSON object as the whole query string, e.g. server?{"From":0,"Count":100}. */
 const jsonQuery = (expected: Record<string, unknown>) => (query: Record<string, unknown>) => {
@@ -110,9 +111,20 @@ describe('sakura-cloud adapter', () => {
     sakura()
       .put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config', { Password: 'CANARY-newroot-9' })
       .reply(200, f('disk-config.json'));
+    // The edit runs after the PUT: the disk is polled until it is available again, as the vendor's SDK does.
+    sakura().get(DISK).reply(200, f('disk-migrating.json'));
+    sakura().get(DISK).reply(200, f('disk-available.json'));
     const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-9' });
     expect(result).toMatchObject({ user: 'root', generated: false });
     expect(mask('CANARY-newroot-9')).toBe('***');
+  });
+
+  it('a disk edit that ends in a failed disk is provider.api with the job error', async () => {
+    sakura().put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config').reply(200, f('disk-config.json'));
+    sakura().get(DISK).reply(200, f('disk-failed.json'));
+    const err = await rejectsWithCode(adapter().resetPassword!(stopped, { user: 'root' }), 'provider.api');
+    expect(err.params.status).toBe('disk failed');
+    expect(String(err.params.detail)).toContain('could not mount the root file system');
   });
 
   it('no serial console (unsupported) and VNC is explained as unavailable', async () => {
