@@ -134,7 +134,8 @@ export class SakuraCloudAdapter implements ProviderAdapter {
     const http = this.zone(server.location);
     await http.put(`disk/${diskId}/config`, { operation, data: { Password: password } });
     await this.waitDiskEdited(http, String(diskId), operation);
-    return { user: 'root', password, generated: request.password === undefined, notes: [] };
+    const notes = [t(lang, 'providers.note.sakura-disk-edit')];
+    return { user: 'root', password, generated: request.password === undefined, notes };
   }
 
   /** Booting before the edit has finished would start the server on a disk still being written. */

@@ -116,6 +116,8 @@ describe('sakura-cloud adapter', () => {
     sakura().get(DISK).reply(200, f('disk-available.json'));
     const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-9' });
     expect(result).toMatchObject({ user: 'root', generated: false });
+    // The vendor guarantees disk edit only on disks copied from its public images: the note says so.
+    expect(result.notes.join(' ')).toMatch(/public images/);
     expect(mask('CANARY-newroot-9')).toBe('***');
   });
 

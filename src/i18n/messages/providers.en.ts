@@ -64,6 +64,8 @@ export const providersEn = {
   'providers.hint.sakura-vnc':
     'Sakura Cloud offers VNC only as plain RFB over TCP, which the console engine cannot speak yet; use the keyboard API or the control panel console',
   'providers.hint.sakura-no-disk': 'the server has no disk to edit',
+  'providers.note.sakura-disk-edit':
+    'Sakura Cloud applies a disk edit reliably only to a disk first copied from one of its public images; if the new password does not work after boot, use the control panel console',
   'providers.hint.not-running': 'the server is {status}; it must be running',
   'providers.hint.no-console': '{provider} has no {kind} console',
 } as const;

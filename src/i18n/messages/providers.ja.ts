@@ -66,6 +66,8 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.hint.sakura-vnc':
     'さくらのクラウドの VNC は TCP 上の素の RFB のみで、コンソールエンジンはまだ対応していません。キーボード API かコントロールパネルのコンソールを使ってください',
   'providers.hint.sakura-no-disk': 'このサーバーには修正できるディスクがありません',
+  'providers.note.sakura-disk-edit':
+    'さくらのクラウドのディスク修正機能が確実に反映されるのは、公開アーカイブからコピーしたディスクのみです。起動後に新しいパスワードでログインできない場合は、コントロールパネルのコンソールをご利用ください',
   'providers.hint.not-running': 'サーバーの状態は {status} です。起動している必要があります',
   'providers.hint.no-console': '{provider} には {kind} コンソールがありません',
 };
