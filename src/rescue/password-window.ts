@@ -20,6 +20,12 @@ export interface WindowOptions {
   setPassword?: boolean;
   /** Expire the new password so the customer must change it at first login. */
   expirePassword?: boolean;
+  /**
+   * The server's own system is not running (rescue system, chroot): nothing is armed now. The boot
+   * unit and its wants link are written whatever /run says, and the closer arms the timer at the
+   * next boot while the deadline is still ahead.
+   */
+  offline?: boolean;
 }
 
 export interface WindowPlan {
@@ -82,6 +88,13 @@ function writeFileStep(name: string, path: string, content: string, mode: string
 
 function scheduleSteps(o: WindowOptions, mode: 'dropin' | 'inline', deadline: Date): TxStep[] {
   const boot = `[Unit]\nDescription=vps-rescue: password window ${o.txId}\nDefaultDependencies=no\nAfter=local-fs.target\nBefore=ssh.service sshd.service\n[Service]\nType=oneshot\nExecStart=${CLOSER} boot`;
+  const bootUnit = `${writeFileStep('', BOOT_UNIT, boot, '644').code}\nmkdir -p ${UNIT_DIR}/multi-user.target.wants&&ln -sf ${BOOT_UNIT} ${BOOT_LINK}`;
+  if (o.offline) {
+    return [
+      writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'),
+      { name: 'schedule-close', code: bootUnit },
+    ];
+  }
   return [
     writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'),
     {
@@ -91,7 +104,7 @@ function scheduleSteps(o: WindowOptions, mode: 'dropin' | 'inline', deadline: Da
     },
     {
       name: 'schedule-close',
-      code: `[ -d /run/systemd/system ]||exit 0\n${writeFileStep('', BOOT_UNIT, boot, '644').code}\nmkdir -p ${UNIT_DIR}/multi-user.target.wants&&ln -sf ${BOOT_UNIT} ${BOOT_LINK}&&${armTimer(o.txId, deadline)}`,
+      code: `[ -d /run/systemd/system ]||exit 0\n${bootUnit}&&${armTimer(o.txId, deadline)}`,
     },
   ];
 }
@@ -144,6 +157,19 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
     },
   ];
   // A rollback restores the files; the timer that was already started must be stopped by name.
-  const undo = deadline ? `systemctl stop vps-rescue-window-${o.txId}.timer 2>/dev/null` : undefined;
-  return { mode, deadline, tx: { id: o.txId, backupFiles, backupModes: [], steps, checks, undo } };
+  const undo =
+    deadline && !o.offline ? `systemctl stop vps-rescue-window-${o.txId}.timer 2>/dev/null` : undefined;
+  return {
+    mode,
+    deadline,
+    tx: {
+      id: o.txId,
+      backupFiles,
+      backupModes: [],
+      steps,
+      checks,
+      undo,
+      ...(o.offline ? { offline: true } : {}),
+    },
+  };
 }

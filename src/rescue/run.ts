@@ -8,6 +8,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { normalizePublicKey } from '../keys/normalize.js';
 import { registerSecret } from '../secrets.js';
 import { verify, type Verification } from '../verify/verify.js';
+import { analyseOffline } from './offline.js';
 import { DROPIN, passwordWindow } from './password-window.js';
 import { planCreateUser, planFixes, repairable, type Action } from './plan.js';
 import {
@@ -54,6 +55,9 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
 
   const shell = await openShell(o, mark);
   try {
+    // A rescue system works on the disk (offline): the server's own sshd is not running meanwhile.
+    const offline = shell.offline === true;
+    const diagnose = offline ? analyseOffline : analyse;
     const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
     const user = o.user ?? 'root';
     const { collection: c, collector } = await collect(
@@ -61,13 +65,28 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       user === 'root' ? ['root'] : [user, 'root'],
       clientAddress,
     );
-    const diagnosis = analyse({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+    const diagnosis = diagnose({ collection: c, users: [user, 'root'], customerKey, clientAddress });
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
 
     const changes: AppliedChange[] = [];
     const target = { host: o.host, port };
     let verification: Verification | undefined;
+    let ctx: ActionContext | undefined;
+    // Offline, the login is tried once the server runs its own system again (after shell.close());
+    // until then a change counts as done when the checks inside the chroot find nothing blocking.
+    let deferred: { password?: string; expectPassword: boolean } | undefined;
+    let offlineDone = false;
     const check = async (password?: string, expectPassword = false) => {
+      if (offline && !offlineDone) {
+        deferred = { password, expectPassword };
+        const seen = ctx?.lastSeen;
+        const ready =
+          expectPassword ||
+          (seen !== undefined &&
+            !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress }).primary);
+        mark('verify', ready ? 'deferred until the server runs its own system' : 'still blocked (offline)');
+        return ready;
+      }
       verification = await verify({
         target,
         user,
@@ -82,11 +101,18 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
 
     let after: Diagnosis | undefined;
     if (o.action !== 'diagnose' && !o.dryRun) {
-      const ctx: ActionContext = { o, shell, c, collector, diagnosis, user, customerKey, changes, mark, now };
+      ctx = { o, shell, c, collector, diagnosis, user, customerKey, changes, mark, now, offline };
       await runAction(o.action, ctx, check);
       // What is still wrong after the change, for the report: the collector ran behind the last change.
       if (ctx.lastSeen)
-        after = analyse({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
+        after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
+      if (offline && deferred) {
+        // Closing an offline shell brings the server back on its own system; then the real check.
+        await shell.close();
+        mark('boot', 'the server runs its own system again');
+        offlineDone = true;
+        await check(deferred.password, deferred.expectPassword);
+      }
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
     const result: RescueResult = {
@@ -175,6 +201,8 @@ interface ActionContext {
   changes: AppliedChange[];
   mark: (step: string, detail?: string) => void;
   now: () => Date;
+  /** Working on the disk from a rescue system: nothing is started, reloaded or armed now. */
+  offline?: boolean;
 }
 
 type Check = (password?: string, expectPassword?: boolean) => Promise<boolean>;
@@ -222,6 +250,7 @@ async function apply(
   extra: Partial<AppliedChange> = {},
 ): Promise<AppliedChange> {
   x.mark(action, `transaction ${tx.id}`);
+  if (x.offline) tx = { ...tx, offline: true };
   const applied = await applyTransaction(x.shell, tx, { password, collector: x.collector });
   x.lastSeen = applied.after ?? x.lastSeen;
   const change: AppliedChange = {
@@ -284,6 +313,7 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
     now: x.now(),
     setPassword: needsPassword,
     expirePassword: x.o.expirePassword,
+    ...(x.offline ? { offline: true } : {}),
   });
   const change = await apply(x, 'enable-password', plan.tx, [], needsPassword ? password : undefined, {
     window: { until: plan.deadline?.toISOString(), mode: plan.mode },

@@ -34,6 +34,12 @@ export interface ServerShell {
   runScript(req: ScriptRun): Promise<ShellResult>;
   /** Bytes typed and round trips, when the channel is a console. */
   readonly counters?: SessionCounters;
-  /** Leaves nothing open: a console is logged out. */
+  /**
+   * The server's own system is not running: the shell works on its disk from a rescue system
+   * (chrooted). Nothing is started or reloaded, `sshd -t` is the only check, and close() brings the
+   * server back on its own system before the outside verification.
+   */
+  readonly offline?: boolean;
+  /** Leaves nothing open: a console is logged out (an offline shell also leaves the rescue system). */
   close(): Promise<void>;
 }

@@ -28,6 +28,11 @@ export interface Transaction {
   undo?: string;
   /** Text files printed before and (on success) after the change, for the report's diffs. */
   show?: string[];
+  /**
+   * The server's own system is not running (its disk is worked on from a rescue system, chrooted):
+   * `sshd -t` is the only check; nothing is reloaded, started or looked up with systemctl.
+   */
+  offline?: boolean;
 }
 
 export const BACKUP_ROOT = '/var/backups/vps-rescue';
@@ -74,7 +79,7 @@ function library(tx: Transaction): string[] {
     .map((s) => s.code)
     .join('\n');
   const uses = (name: string) => new RegExp(`(^|[\\s;&|({])${name} `, 'm').test(code);
-  const wanted = ['rl', 'up', 'rb'];
+  const wanted = tx.offline ? ['rb'] : ['rl', 'up', 'rb'];
   if (uses('g')) wanted.push('g');
   if (tx.backupFiles.length > 0) wanted.push('bf');
   if (tx.backupModes.length > 0) wanted.push('bm');
@@ -89,6 +94,8 @@ export function renderTransaction(tx: Transaction): string {
     `umask 077;n=0;B=${BACKUP_ROOT}/${tx.id}`,
     `mkdir -p $B||{ echo "${RESULT_MARK} failed backup-dir";exit 1;}`,
     ...library(tx),
+    // Offline, a rollback restores the files and there is no daemon to reload.
+    ...(tx.offline ? ['rl(){ :;}'] : []),
     `ud(){ ${tx.undo ?? ':'};}`,
     ...(show.length > 0
       ? [
@@ -109,7 +116,7 @@ export function renderTransaction(tx: Transaction): string {
     ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
   ];
   // A reloaded sshd that cannot take its new config dies within moments: look twice, briefly.
-  if (tx.reload !== false)
+  if (tx.reload !== false && !tx.offline)
     lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   if (show.length > 0) lines.push(`sf Z ${show}`);
   lines.push('echo done>$B/state', `echo "${RESULT_MARK} ok $B"`);
