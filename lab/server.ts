@@ -43,6 +43,29 @@ export interface CreateOptions extends ServerSpec {
   /** Wait for sshd to listen before returning (default true); scenarios where sshd is down say false. */
   waitForSshd?: boolean;
   log?: (line: string) => void;
+  /**
+   * Listen on this loopback address instead of a leased one; the caller holds it (a rescue system
+   * answers on the address of the server it stands in for, which is stopped meanwhile).
+   */
+  address?: string;
+  /**
+   * Another (stopped) server's root filesystem, mounted read-write at `at` inside this one, the way a
+   * rescue system sees the server's disk: the same overlay layers the server boots from.
+   */
+  disk?: { layers: OverlayLayers; at: string };
+}
+
+/** The layers of a lab server's root filesystem: the cached image and the server's own changes. */
+export interface OverlayLayers {
+  lower: string;
+  upper: string;
+  work: string;
+}
+
+/** Mounts an overlay; tries again briefly, as the previous user of the layers may still be unmounting. */
+function overlayMount(layers: OverlayLayers, at: string): string {
+  const opts = sq(`lowerdir=${layers.lower},upperdir=${layers.upper},workdir=${layers.work}`);
+  return `i=0; until mount -t overlay overlay -o ${opts} ${sq(at)}; do i=$((i+1)); [ $i -lt 20 ] || exit 96; sleep 0.5; done`;
 }
 
 /**
@@ -54,6 +77,8 @@ export class LabServer {
   private proc?: ChildProcess;
   private exited?: Promise<void>;
   private destroyed = false;
+  private serving = false;
+  private image = '';
 
   private constructor(
     readonly name: string,
@@ -77,14 +102,16 @@ export class LabServer {
     const suite = opts.suite ?? DEFAULT_SUITE;
     const image = await ensureImage(suite, opts.log);
     await raiseHostLimits();
-    const lease = await leaseAddress();
+    const lease: Lease = opts.address
+      ? { index: Number(opts.address.split('.').pop()), address: opts.address, release: async () => {} }
+      : await leaseAddress();
     const name = `lab-${lease.index}-${process.pid}-${serial++}`;
     const dir = join(serversDir(), name);
     const server = new LabServer(name, suite, lease.address, dir, lease);
     try {
       await server.prepare(image, opts);
       await server.boot();
-      await server.waitUntilUp(opts.waitForSshd ?? true);
+      await server.waitUntilUp(opts.waitForSshd ?? true, 0);
     } catch (err) {
       const tail = server.console.text().slice(-1500);
       await server.destroy();
@@ -95,7 +122,13 @@ export class LabServer {
     return server;
   }
 
-  private async prepare(image: string, spec: ServerSpec): Promise<void> {
+  /** The layers this server boots from (kept while it is stopped). */
+  get layers(): OverlayLayers {
+    return { lower: this.image, upper: join(this.dir, 'upper'), work: join(this.dir, 'work') };
+  }
+
+  private async prepare(image: string, spec: CreateOptions): Promise<void> {
+    this.image = image;
     const upper = join(this.dir, 'upper');
     await mkdir(join(upper, SETUP_DIR.slice(1), 'files'), { recursive: true });
     await mkdir(join(this.dir, 'work'), { recursive: true });
@@ -107,17 +140,23 @@ export class LabServer {
     );
     const merged = join(this.dir, 'merged');
     // Runs in a private mount namespace: the overlay disappears with the last process, whatever happens.
+    const disk = join(this.dir, 'disk');
+    if (spec.disk) await mkdir(disk, { recursive: true });
     const runScript = [
       'set -e',
-      `mount -t overlay overlay -o ${sq(`lowerdir=${image},upperdir=${upper},workdir=${join(this.dir, 'work')}`)} ${sq(merged)}`,
+      overlayMount(this.layers, merged),
+      // The first boot only: a server started again keeps what it has.
+      `if [ -e ${sq(merged + SETUP_DIR)}/setup.sh ]; then`,
       `if ! chroot ${sq(merged)} /bin/sh ${SETUP_DIR}/setup.sh > ${sq(join(this.dir, 'setup.log'))} 2>&1; then`,
       `  echo LAB-SETUP-FAILED; cat ${sq(join(this.dir, 'setup.log'))}; exit 97`,
       'fi',
       `rm -rf ${sq(merged + SETUP_DIR)}`,
+      'fi',
+      ...(spec.disk ? [overlayMount(spec.disk.layers, disk)] : []),
       'stty raw -echo 2>/dev/null || true',
       // nspawn exits 133 when the machine reboots: boot it again on the same overlay and console.
       'while :; do',
-      `  rc=0; systemd-nspawn --quiet --register=no --keep-unit --link-journal=no --boot --machine=${sq(this.name)} -D ${sq(merged)} || rc=$?`,
+      `  rc=0; systemd-nspawn --quiet --register=no --keep-unit --link-journal=no --boot --machine=${sq(this.name)} -D ${sq(merged)}${spec.disk ? ` --bind=${sq(`${disk}:${spec.disk.at}`)}` : ''} || rc=$?`,
       '  [ "$rc" -eq 133 ] || exit "$rc"',
       'done',
     ].join('\n');
@@ -138,11 +177,11 @@ export class LabServer {
     this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     await writeFile(join(this.dir, 'pid'), String(proc.pid));
     await writeFile(join(this.dir, 'owner'), String(process.pid));
-    await this.console.serve(this.consoleSocket);
+    if (!this.serving) await this.console.serve(this.consoleSocket);
+    this.serving = true;
   }
 
-  private async waitUntilUp(waitForSshd: boolean): Promise<void> {
-    const since = 0;
+  private async waitUntilUp(waitForSshd: boolean, since: number): Promise<void> {
     const failed = this.exited!.then(() => {
       throw new Error('the server process exited during boot');
     });
@@ -272,10 +311,33 @@ export class LabServer {
     await this.console.waitFor(/login: $/m, timeoutMs, since);
   }
 
+  /** Powers the machine off hard (a reset's first half): its processes and mounts go, its disk stays. */
+  async stop(): Promise<void> {
+    if (this.destroyed) return;
+    await this.kill();
+    this.proc = undefined;
+  }
+
+  /** Boots the machine again from the disk it kept; waits as create() does. */
+  async start(opts: { waitForSshd?: boolean } = {}): Promise<void> {
+    if (this.destroyed) throw new Error(`lab server ${this.name} was destroyed`);
+    if (this.proc) throw new Error(`lab server ${this.name} is running`);
+    const since = this.console.length;
+    await this.boot();
+    await this.waitUntilUp(opts.waitForSshd ?? true, since);
+  }
+
   /** Kills the machine and removes every trace: processes, mounts (private namespace), overlay, socket. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    await this.kill();
+    await this.console.close();
+    await rm(this.dir, { recursive: true, force: true });
+    await this.lease.release();
+  }
+
+  private async kill(): Promise<void> {
     const leader = await this.leaderPid().catch(() => undefined);
     const tree = this.proc?.pid ? await descendants(this.proc.pid) : [];
     // Killing the container's init first ends its whole PID namespace at once; then the host side.
@@ -292,8 +354,5 @@ export class LabServer {
     const deadline = Date.now() + 10_000;
     const pending = () => [leader, ...tree].filter((pid) => pid && existsSync(`/proc/${pid}`));
     while (pending().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await this.console.close();
-    await rm(this.dir, { recursive: true, force: true });
-    await this.lease.release();
   }
 }
