@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimulatedProvider } from './coverage.js';
+import type { HetznerAccount } from './hetzner.js';
 import type { KeystoneAccount } from './keystone.js';
 import type { LinodeAccount } from './linode.js';
 import type { ProxmoxAccount } from './proxmox.js';
@@ -15,6 +16,7 @@ export interface SimAccounts {
   conoha: KeystoneAccount;
   proxmox: ProxmoxAccount;
   linode: LinodeAccount;
+  hetzner: HetznerAccount;
 }
 
 const secret = () => randomBytes(18).toString('base64url');
@@ -46,6 +48,7 @@ export function newAccounts(): SimAccounts {
       password: secret(),
     },
     linode: { token: randomBytes(32).toString('hex'), username: 'lab-support' },
+    hetzner: { token: randomBytes(32).toString('base64url') },
   };
 }
 
@@ -60,6 +63,8 @@ export function simEndpoint(base: string, provider: SimulatedProvider, variant?:
       return base;
     case 'linode':
       return `${base}/linode/v4`;
+    case 'hetzner':
+      return `${base}/hetzner/v1`;
   }
 }
 
@@ -122,5 +127,7 @@ export function simEnv(
         LINODE_LISH_HOST: `${lish.host}:${lish.port}`,
         LINODE_LISH_KEY_FILE: lish.keyFile,
       };
+    case 'hetzner':
+      return { HCLOUD_TOKEN: accounts.hetzner.token };
   }
 }

@@ -3,13 +3,10 @@
  * under providers/, its fixtures, and either a simulator route or an entry here saying why not
  * (test/lab/simulator-registry.test.ts checks every registered provider is in one of the two).
  */
-export const SIMULATED_PROVIDERS = ['openstack', 'conoha', 'proxmox', 'linode'] as const;
+export const SIMULATED_PROVIDERS = ['openstack', 'conoha', 'proxmox', 'linode', 'hetzner'] as const;
 export type SimulatedProvider = (typeof SIMULATED_PROVIDERS)[number];
 
 export const NOT_SIMULATED: Readonly<Record<string, string>> = {
-  hetzner:
-    'console is VNC (RFB over websocket) only and its password path needs the QEMU guest agent or a ' +
-    'rescue system; the lab has text consoles and no rescue image',
   'sakura-cloud':
     'no serial console API: VNC over plain TCP and the keyboard API, and the password is set by a disk ' +
     'edit while stopped; the lab has text consoles only',

@@ -1,4 +1,5 @@
 import type { SimAccounts } from './accounts.js';
+import { hetznerRoutes } from './hetzner.js';
 import { json, type Route, type SimReply } from './http.js';
 import { Keystone, type KeystoneAccount } from './keystone.js';
 import { linodeRoutes } from './linode.js';
@@ -23,10 +24,11 @@ const proxmox501 = (): SimReply => ({
   statusText: 'Method not implemented',
 });
 const linode404 = () => json(404, { errors: [{ reason: 'Not found' }] });
+const hetzner404 = () => json(404, { error: { code: 'not_found', message: 'not found', details: {} } });
 
 /**
  * The URL layout: /openstack/{identity,compute/v2.1}, /conoha/{identity,compute/v2.1,compute/v2/<tenant>},
- * /api2/json (Proxmox builds its URLs from the origin only), /linode/v4.
+ * /api2/json (Proxmox builds its URLs from the origin only), /linode/v4, /hetzner/v1.
  */
 export function mountRoutes(o: {
   accounts: SimAccounts;
@@ -93,6 +95,12 @@ export function mountRoutes(o: {
       prefix: '/linode/v4',
       routes: linodeRoutes(accounts.linode, servers),
       notFound: linode404,
+    },
+    {
+      provider: 'hetzner',
+      prefix: '/hetzner/v1',
+      routes: hetznerRoutes(accounts.hetzner, servers),
+      notFound: hetzner404,
     },
   ];
   return { mounts, proxmox };

@@ -4,6 +4,7 @@ import { unixSocketBackend } from '../gateways/backend.js';
 import type { LishGateway } from '../gateways/lish-ssh.js';
 import type { NovaGateway } from '../gateways/nova-ws.js';
 import type { TermproxyGateway } from '../gateways/termproxy-ws.js';
+import type { RescueSystemDriver } from '../rescue-system.js';
 
 /** What the simulator needs of a server: a LabServer fits, so does a hand-made registration. */
 export interface SimRegistration {
@@ -18,6 +19,8 @@ export interface SimRegistration {
   serialPort?: boolean;
   /** false: no guest agent answers (no addresses, no exec). Default true; exec also needs `exec`. */
   guestAgent?: boolean;
+  /** What a Hetzner reset with rescue enabled does to the server (lab/rescue-system.ts); none: refused. */
+  rescueSystem?: RescueSystemDriver;
 }
 
 export type GuestExec = (
@@ -45,6 +48,7 @@ export function toSimServers(registrations: readonly SimRegistration[]): SimServ
     name: r.name,
     address: r.address,
     consoleSocket: r.consoleSocket,
+    rescueSystem: r.rescueSystem,
     // A LabServer's exec is a method: bound here so the simulator can call it on its own.
     exec: r.exec ? (command, opts) => r.exec!.call(r, command, opts) : undefined,
     serialPort: r.serialPort ?? true,

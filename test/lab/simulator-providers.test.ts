@@ -99,6 +99,7 @@ labDescribe('provider simulator → real adapters → lab server console', () =>
     openstack: { OS_PASSWORD: 'not-the-password' },
     proxmox: { PROXMOX_VE_API_TOKEN: 'root@pam!rescue=00000000-0000-0000-0000-000000000000' },
     linode: { LINODE_TOKEN: 'f'.repeat(64) },
+    hetzner: { HCLOUD_TOKEN: 'not-the-token' },
   };
   for (const [provider, override] of Object.entries(wrong) as Array<
     [SimulatedProvider, Record<string, string>]
