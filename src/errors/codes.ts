@@ -48,6 +48,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'diagnose.bad-output': EXIT_CODES.rescue,
   'rescue.rolled-back': EXIT_CODES.rescue,
   'rescue.no-way-in': EXIT_CODES.rescue,
+  'rescue.still-in-rescue': EXIT_CODES.rescue,
   'verify.failed': EXIT_CODES.verify,
   'lab.unavailable': EXIT_CODES.lab,
   'lab.failed': EXIT_CODES.lab,

@@ -8,6 +8,7 @@ import { isRescueError, RescueError } from '../../errors/rescue-error.js';
 import { t, type Lang, type MessageKey } from '../../i18n/index.js';
 import type { ServerShell } from '../../rescue/server-shell.js';
 import { runCommandShell } from '../../rescue/shells/run-command-shell.js';
+import { rescueSystemWay } from './rescue-system-way.js';
 import { mask } from '../../secrets.js';
 import type { CliContext } from '../context.js';
 
@@ -30,7 +31,15 @@ export interface WayIn {
 
 /** What the rescue is handed: a console to log in on, or a root shell that needs no login. */
 export type ProviderAccess = WayIn &
-  ({ kind: 'console'; endpoint: ConsoleEndpoint } | { kind: 'shell'; shell: () => Promise<ServerShell> });
+  (
+    | { kind: 'console'; endpoint: ConsoleEndpoint }
+    | {
+        kind: 'shell';
+        shell: () => Promise<ServerShell>;
+        /** Leaves what the way set up (a rescue system: the server boots its own system); idempotent. */
+        release?: () => Promise<void>;
+      }
+  );
 
 export interface ChooseOptions {
   lang: Lang;
@@ -56,6 +65,8 @@ const FATAL = new Set([
   'provider.not-found',
   'provider.ambiguous',
   'config.missing-credentials',
+  // The server could not be brought back from the rescue system: another way in would only meet it.
+  'rescue.still-in-rescue',
 ]);
 
 function reasonOf(lang: Lang, err: unknown): string {
@@ -69,7 +80,7 @@ const pathName = (lang: Lang, path: AccessPath) => t(lang, `providers.path.${pat
  * Tries the ways in, best first: serial console, guest-agent commands, rescue system, VNC console
  * (the order and its reasons come from planAccess). A way the vendor lacks, or whose opening fails
  * with anything but a credentials/quota/lookup error, is skipped with its reason; the first that
- * opens is returned. Nothing here reboots the server.
+ * opens is returned. Only the rescue system reboots the server (into it, and back when released).
  */
 export async function chooseWayIn(
   adapter: ProviderAdapter,
@@ -111,7 +122,13 @@ export async function chooseWayIn(
         const shell = await probedShell(adapter, server, o);
         return { ...chosen(), kind: 'shell', shell: () => Promise.resolve(shell) };
       }
-      skip(step.path, t(o.lang, 'providers.way-in.rescue-not-yet'));
+      const shell = await rescueSystemWay(adapter, server, o);
+      return {
+        ...chosen(),
+        kind: 'shell',
+        shell: () => Promise.resolve(shell),
+        release: () => shell.close(),
+      };
     } catch (err) {
       skip(step.path, reasonOf(o.lang, err));
     }

@@ -202,18 +202,26 @@ export const rescueCommand: CliCommand = {
       };
     };
     let result: RescueResult;
-    for (;;) {
-      try {
-        result = await rescue(await optionsFor());
-        break;
-      } catch (err) {
-        // A way that opened but did not let the rescue in (e.g. the console password is unknown):
-        // nothing was changed, so the next way the vendor offers is tried.
-        if (!way || !cameNoFurther(err)) throw err;
-        way = await way.next(err);
+    // A way that set something up (a rescue system) is left whatever happens; leaving is idempotent.
+    const release = async () => (way?.kind === 'shell' ? way.release?.() : undefined);
+    try {
+      for (;;) {
+        try {
+          result = await rescue(await optionsFor());
+          break;
+        } catch (err) {
+          // A way that opened but did not let the rescue in (e.g. the console password is unknown):
+          // nothing was changed, so the next way the vendor offers is tried.
+          if (!way || !cameNoFurther(err)) throw err;
+          await release();
+          way = await way.next(err);
+        }
       }
+    } finally {
+      await release();
     }
-    result.timeline.unshift(...early);
+    // In time order: leaving a rescue system happens during the rescue, on the provider's lines.
+    result.timeline = [...early, ...result.timeline].sort((a, b) => a.at.localeCompare(b.at));
     const files = writeReports(result, ctx, outDir, base);
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));
     else {

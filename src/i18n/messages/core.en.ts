@@ -42,6 +42,8 @@ export const coreEn = {
   'error.rescue.failed': 'the rescue failed at {step}: {reason}',
   'error.rescue.rolled-back':
     'the change at {step} failed and was rolled back; the server is as it was: {reason}',
+  'error.rescue.still-in-rescue':
+    '{server} may still be in the rescue system ({reason}): disable rescue mode and reset it in the {provider} console',
   'error.rescue.no-way-in': 'no way into {server}: {reason}; the provider offers: {offers}',
   'error.verify.failed': 'SSH login to {host} as {user} still fails after the rescue: {reason}',
   'error.lab.unavailable': 'the lab cannot run here: {reason}',

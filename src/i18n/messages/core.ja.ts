@@ -49,6 +49,8 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.rescue.failed': '復旧は {step} で失敗しました: {reason}',
   'error.rescue.rolled-back':
     '{step} での変更が失敗したため元に戻しました。サーバーは変更前の状態です: {reason}',
+  'error.rescue.still-in-rescue':
+    '{server} はまだレスキューシステムのままの可能性があります({reason})。{provider} の管理画面でレスキューモードを無効にしてリセットしてください',
   'error.rescue.no-way-in': '{server} に入る方法がありません: {reason}。プロバイダーが提供する手段: {offers}',
   'error.verify.failed': '復旧後も {host} への {user} の SSH ログインが失敗します: {reason}',
   'error.lab.unavailable': 'ここではラボを実行できません: {reason}',

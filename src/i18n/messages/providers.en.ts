@@ -27,6 +27,15 @@ export const providersEn = {
   'providers.way-in.no-console-password':
     'no console password was given (--password-file or --password-env) and there is no terminal to ask on',
   'providers.way-in.via-agent': 'guest agent ({provider})',
+  'providers.way-in.via-rescue': 'rescue system ({provider})',
+  'providers.way-in.rescue-rebooting':
+    'rebooting {server} into the {provider} rescue system (enable rescue + reset); it is rebooted into its own system at the end, whatever happens',
+  'providers.way-in.rescue-no-ssh': 'the rescue system gave no SSH access',
+  'providers.way-in.rescue-leaving':
+    'leaving the rescue system (disable rescue + reset): {server} boots its own system',
+  'providers.way-in.rescue-back': '{server} answers SSH on its own system again',
+  'providers.way-in.rescue-no-answer':
+    '{server} did not answer SSH within {seconds} s of the reset; the verification will show why',
 
   'providers.cmd.describe': 'List the supported providers, what each can do and which credentials it takes',
   'providers.cmd.markdown': 'Print the table as Markdown (for the README)',

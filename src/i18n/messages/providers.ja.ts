@@ -29,6 +29,15 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.way-in.no-console-password':
     'コンソールのパスワードが指定されておらず(--password-file または --password-env)、入力を求める端末もありません',
   'providers.way-in.via-agent': 'ゲストエージェント({provider})',
+  'providers.way-in.via-rescue': 'レスキューシステム({provider})',
+  'providers.way-in.rescue-rebooting':
+    '{server} を {provider} のレスキューシステムで再起動します(レスキュー有効化 + リセット)。最後には必ず元のシステムで再起動します',
+  'providers.way-in.rescue-no-ssh': 'レスキューシステムに SSH で入る手段が返されませんでした',
+  'providers.way-in.rescue-leaving':
+    'レスキューシステムを終了します(レスキュー無効化 + リセット): {server} は元のシステムで起動します',
+  'providers.way-in.rescue-back': '{server} が元のシステムで SSH に応答しています',
+  'providers.way-in.rescue-no-answer':
+    '{server} はリセット後 {seconds} 秒以内に SSH に応答しませんでした。理由は確認結果に示されます',
 
   'providers.cmd.describe': '対応プロバイダーと、それぞれの機能・必要な認証情報を一覧表示します',
   'providers.cmd.markdown': '表を Markdown で出力します（README 用）',

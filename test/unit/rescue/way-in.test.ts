@@ -31,6 +31,7 @@ interface Fake {
   serial?: () => ConsoleEndpoint;
   vnc?: () => ConsoleEndpoint;
   agent?: () => CommandResult;
+  exitFails?: boolean;
 }
 
 /** An adapter whose every way in is scripted; calls are recorded so a test sees what was tried. */
@@ -52,11 +53,22 @@ function fakeAdapter(f: Fake) {
       calls.push(`run ${argv.join(' ')}`);
       return f.agent!();
     };
-  if (f.capabilities.includes('rescueBoot'))
+  if (f.capabilities.includes('rescueBoot')) {
     adapter.rescueBoot = async (): Promise<RescueAccess> => {
       calls.push('rescue boot');
       return { notes: [] };
     };
+    adapter.exitRescue = async () => {
+      calls.push('exit rescue');
+      if (f.exitFails)
+        throw new RescueError('provider.api', {
+          provider: 'fakecloud',
+          status: 500,
+          operation: 'disable rescue',
+          detail: '',
+        });
+    };
+  }
   return { adapter, calls };
 }
 
@@ -117,7 +129,7 @@ describe('choosing the way in', () => {
     expect(calls).toEqual(['run /bin/sh']);
   });
 
-  it('agent that is not root, rescue system not yet supported → VNC, every skip explained', async () => {
+  it('agent that is not root, rescue system without SSH → VNC, every skip explained', async () => {
     const { result, calls } = await choose({
       capabilities: ['serialConsole', 'vncConsole', 'runCommand', 'rescueBoot'],
       serial: () => {
@@ -130,9 +142,21 @@ describe('choosing the way in', () => {
     const skipped = (result as { skipped: { path: string; reason: string }[] }).skipped;
     expect(skipped.map((s) => s.path)).toEqual(['serial-console', 'run-command', 'rescue-system']);
     expect(skipped[1]!.reason).toMatch(/not run as root.*"1000"/);
-    expect(skipped[2]!.reason).toMatch(/cannot yet/);
-    // The rescue system would reboot the customer's server: it is never booted by the choice.
-    expect(calls).not.toContain('rescue boot');
+    expect(skipped[2]!.reason).toMatch(/no SSH access/);
+    // The rescue system that could not be used is left at once: the server boots its own system.
+    expect(calls).toEqual(['open serial', 'run /bin/sh', 'rescue boot', 'exit rescue', 'open vnc']);
+  });
+
+  it('a rescue system that cannot be left ends the choice with rescue.still-in-rescue, said on a progress line', async () => {
+    const { result, calls, lines } = await choose({
+      capabilities: ['vncConsole', 'rescueBoot'],
+      vnc: () => VNC,
+      exitFails: true,
+    });
+    expect(isRescueError(result) && result.code).toBe('rescue.still-in-rescue');
+    expect(calls).toEqual(['rescue boot', 'exit rescue']);
+    expect(lines.join('\n')).toMatch(/rebooting web01 into the fakecloud rescue system/);
+    expect(lines.join('\n')).toMatch(/web01 may still be in the rescue system/);
   });
 
   it('a guest agent that is not running is skipped with the vendor error', async () => {
