@@ -35,6 +35,8 @@ export function labRescueSystem(
   server: LabServer,
   opts: { waitForSshd?: boolean; log?: (line: string) => void } = {},
 ): LabRescueSystem {
+  // A vendor's reset is done when the machine boots, whether or not its sshd then starts.
+  const booted = { waitForSshd: opts.waitForSshd ?? false };
   let rescue: LabServer | undefined;
   return {
     get os() {
@@ -46,7 +48,7 @@ export function labRescueSystem(
     async enter(rootPassword: string) {
       if (rescue) return;
       await server.stop();
-      const booted = LabServer.create({
+      const created = LabServer.create({
         hostname: 'rescue',
         rootPassword,
         address: server.address,
@@ -61,8 +63,8 @@ export function labRescueSystem(
         log: opts.log,
       });
       // A rescue OS that does not come up leaves the server as it was: running its own system.
-      rescue = await booted.catch(async (err: unknown) => {
-        await server.start({ waitForSshd: opts.waitForSshd });
+      rescue = await created.catch(async (err: unknown) => {
+        await server.start(booted);
         throw err;
       });
     },
@@ -70,12 +72,12 @@ export function labRescueSystem(
       if (!rescue) return;
       await rescue.destroy();
       rescue = undefined;
-      await server.start({ waitForSshd: opts.waitForSshd });
+      await server.start(booted);
     },
     async reset() {
       if (rescue) return this.leave();
       await server.stop();
-      await server.start({ waitForSshd: opts.waitForSshd });
+      await server.start(booted);
     },
     async close() {
       await rescue?.destroy();

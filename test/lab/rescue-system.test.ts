@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +152,59 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
         ];
         for (const secret of [token, rescuePasswords[0]!, PASSWORDS.alice])
           for (const text of outputs) expect(text.includes(secret)).toBe(false);
+      } finally {
+        await sim.close();
+        await driver.close();
+        await b.server.destroy();
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+
+    it('vps-rescue --provider hetzner: config-syntax-error (sshd does not start) with the key → fixed offline, sshd up at boot, key login', async ({
+      expect,
+    }) => {
+      const b = await bootScenario('config-syntax-error');
+      const driver = labRescueSystem(b.server);
+      const sim = await startSimulator({
+        servers: [
+          {
+            name: b.server.name,
+            address: b.server.address,
+            consoleSocket: b.server.consoleSocket,
+            rescueSystem: driver,
+          },
+        ],
+      }).catch(async (err: unknown) => {
+        await b.server.destroy();
+        throw err;
+      });
+      const out = mkdtempSync(join(tmpdir(), 'vr-rescue-system-'));
+      try {
+        const keyFile = join(out, 'customer.pub');
+        writeFileSync(keyFile, `${b.key.publicKey}\n`);
+        const stderr: string[] = [];
+        const argv = [
+          '--provider',
+          'hetzner',
+          '--endpoint',
+          sim.endpoint('hetzner'),
+          '--host',
+          b.server.address,
+        ];
+        argv.push('--user', 'alice', '--key', keyFile, '--out', out);
+        const code = await main(argv, {
+          env: { ...process.env, ...sim.env('hetzner') },
+          stdout: () => undefined,
+          stderr: (t) => stderr.push(t),
+        });
+        const progress = stderr.join('\n');
+        expect(code, progress).toBe(0);
+        // The repair was judged inside the chroot (nothing blocking left), so no password window.
+        expect(progress).toMatch(/diagnosed: config\.syntax[\s\S]*repairing: transaction/);
+        expect(progress).not.toMatch(/password window/);
+        expect(await b.server.execChecked('systemctl is-active ssh.service')).toBe('active\n');
+        const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+        expect(login.ok, login.stderr).toBe(true);
       } finally {
         await sim.close();
         await driver.close();
