@@ -52,6 +52,8 @@ export interface ChooseOptions {
    * prompt must come first); false: no console password can be had, so the console is skipped.
    */
   beforeConsole?: () => Promise<boolean>;
+  /** false: ways that reboot the server (a rescue system) are skipped (--dry-run, --action diagnose). */
+  mayReboot?: boolean;
 }
 
 /**
@@ -121,6 +123,10 @@ export async function chooseWayIn(
       if (step.path === 'run-command') {
         const shell = await probedShell(adapter, server, o);
         return { ...chosen(), kind: 'shell', shell: () => Promise.resolve(shell) };
+      }
+      if (o.mayReboot === false) {
+        skip(step.path, t(o.lang, 'providers.way-in.no-reboot'));
+        continue;
       }
       const shell = await rescueSystemWay(adapter, server, o);
       return {
@@ -208,7 +214,7 @@ export async function accessFromProvider(
   ctx: CliContext,
   endpoint: string | undefined,
   progress: (step: string, detail?: string) => void,
-  opts: Pick<ChooseOptions, 'transcriptPath' | 'beforeConsole'> = {},
+  opts: Pick<ChooseOptions, 'transcriptPath' | 'beforeConsole' | 'mayReboot'> = {},
 ): Promise<ProviderWay> {
   const adapter = await loadProvider(providerId, {
     env: ctx.env,

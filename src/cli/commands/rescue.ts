@@ -166,6 +166,8 @@ export const rescueCommand: CliCommand = {
       : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
           transcriptPath,
           beforeConsole,
+          // Looking must not reboot the customer's server.
+          mayReboot: args['dry-run'] !== true && args.action !== 'diagnose',
         });
     const userPassword = await readSecret(
       { file: args['user-password-file'], env: args['user-password-env'], prompt: '', options: '' },

@@ -30,6 +30,7 @@ export const providersEn = {
   'providers.way-in.via-rescue': 'rescue system ({provider})',
   'providers.way-in.rescue-rebooting':
     'rebooting {server} into the {provider} rescue system (enable rescue + reset); it is rebooted into its own system at the end, whatever happens',
+  'providers.way-in.no-reboot': 'it reboots the server, which --dry-run and --action diagnose never do',
   'providers.way-in.rescue-no-ssh': 'the rescue system gave no SSH access',
   'providers.way-in.rescue-leaving':
     'leaving the rescue system (disable rescue + reset): {server} boots its own system',

@@ -72,11 +72,12 @@ function fakeAdapter(f: Fake) {
   return { adapter, calls };
 }
 
-async function choose(f: Fake, lang: Lang = 'en') {
+async function choose(f: Fake, lang: Lang = 'en', mayReboot?: boolean) {
   const { adapter, calls } = fakeAdapter(f);
   const lines: string[] = [];
   const result = await chooseWayIn(adapter, SERVER, {
     lang,
+    mayReboot,
     progress: (step, detail) => lines.push(`${step}: ${detail ?? ''}`),
   }).catch((err: unknown) => err);
   return { result, calls, lines };
@@ -145,6 +146,17 @@ describe('choosing the way in', () => {
     expect(skipped[2]!.reason).toMatch(/no SSH access/);
     // The rescue system that could not be used is left at once: the server boots its own system.
     expect(calls).toEqual(['open serial', 'run /bin/sh', 'rescue boot', 'exit rescue', 'open vnc']);
+  });
+
+  it('--dry-run / diagnose: the rescue system is not booted (it would reboot the server)', async () => {
+    const { result, calls } = await choose(
+      { capabilities: ['vncConsole', 'rescueBoot'], vnc: () => VNC },
+      'en',
+      false,
+    );
+    expect(result).toMatchObject({ kind: 'console', path: 'vnc-console' });
+    expect((result as { skipped: { reason: string }[] }).skipped[2]!.reason).toMatch(/reboots the server/);
+    expect(calls).toEqual(['open vnc']);
   });
 
   it('a rescue system that cannot be left ends the choice with rescue.still-in-rescue, said on a progress line', async () => {
