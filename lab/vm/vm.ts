@@ -20,6 +20,7 @@ export interface VmOptions extends ServerSpec {
   font?: string;
   /** 'text': VGA text mode 720×400 (nomodeset); 'fb': the DRM framebuffer console. */
   display?: 'text' | 'fb';
+  /** QEMU's -k keymap; default none (extended key events then go to the guest as scancodes). */
   qemuKeymap?: QemuKeymap;
   /** Require VNC auth with this password (Hetzner-style request_console). */
   vncPassword?: string;
@@ -124,8 +125,9 @@ export class LabVm {
       'none',
       '-vnc',
       vnc,
-      '-k',
-      o.qemuKeymap ?? 'en-us',
+      // Without -k QEMU honours the scancodes of extended key events (modern OpenStack passes none);
+      // with -k it maps keysyms through that keymap even for extended events.
+      ...(o.qemuKeymap ? ['-k', o.qemuKeymap] : []),
       '-nic',
       `user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:${this.sshPort}-:22`,
       '-drive',

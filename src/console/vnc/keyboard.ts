@@ -142,16 +142,16 @@ export class Keyboard {
   }
 
   /**
-   * Without the extension QEMU turns the keysym back into a key through its own keymap, so send the
-   * character that QEMU's keymap has on the key we want pressed.
+   * The keysym sent with the key: the character QEMU's own keymap has on that key. Without the
+   * extension QEMU turns the keysym back into a key through that keymap; and a QEMU started with
+   * `-k` ignores the extension's scancode and does the same. Sent this way, the key is right on both
+   * paths. Keys QEMU's keymap lacks (the JIS Yen and Ro keys on en-us) only work through the scancode.
    */
   private keysymFor(ch: string, stroke: KeyStroke): number {
-    if (this.extended) return ch.codePointAt(0)!;
     const onServer = charFor(this.settings.server, stroke);
-    if (onServer === undefined) {
-      throw new RescueError('vnc.cannot-type', { char: describeChar(ch), layout: this.settings.guest });
-    }
-    return onServer.codePointAt(0)!;
+    if (onServer !== undefined) return onServer.codePointAt(0)!;
+    if (this.extended) return ch.codePointAt(0)!;
+    throw new RescueError('vnc.cannot-type', { char: describeChar(ch), layout: this.settings.guest });
   }
 }
 

@@ -2,6 +2,8 @@ import type { VncWebsocketEndpoint } from '../endpoint.js';
 import { BaseTransport, toBuffer } from '../transport/types.js';
 import { loadGlyphTables } from './font-tables.js';
 import { EchoWindow, shownChars } from './echo-window.js';
+import { ECHOING_PROMPT, layoutFromEcho, LOGIN_LINE, PROBE_TEXT, type LayoutProbe } from './layout-probe.js';
+import { LAYOUT_SAFE } from './layouts.js';
 import { DEFAULT_KEYBOARD, Keyboard, type KeyboardSettings } from './keyboard.js';
 import { RfbClient } from './rfb-client.js';
 import { ScreenReader, type ScreenText } from './screen-reader.js';
@@ -13,6 +15,11 @@ export interface VncTransportOptions {
   readIntervalMs?: number;
   /** Scancode bytes typed ahead of the screen's echo at most (default 12: a PS/2 queue holds 16). */
   echoBudget?: number;
+  /**
+   * Find the guest's layout at connect time by typing (and erasing) a probe at the prompt on the
+   * screen (default true; the keyboard's `guest` setting is kept when the probe is inconclusive).
+   */
+  detectLayout?: boolean;
   /** No cursor seen for this long: the console shows none, stop holding back the last line (ms). */
   cursorlessMs?: number;
 }
@@ -34,6 +41,10 @@ export class VncTransport extends BaseTransport {
   private typing: Promise<void> = Promise.resolve();
   private readonly stream: ScreenFeed;
   readonly echo: EchoWindow;
+  /** What the layout probe at connect time saw (undefined: not probed). */
+  probe: LayoutProbe | undefined;
+  /** Stream text since a probe or echo check started listening. */
+  private listening: string | undefined;
   private readTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout;
 
@@ -76,7 +87,92 @@ export class VncTransport extends BaseTransport {
     url.search = url.search ? '?…' : '';
     const transport = new VncTransport(client, new ScreenReader(tables), `vnc ${url.toString()}`, opts);
     await transport.settled(opts.cursorlessMs ?? CURSORLESS_MS);
+    if (opts.detectLayout !== false) {
+      try {
+        await transport.detectLayout();
+      } catch (err) {
+        await transport.close();
+        throw err;
+      }
+    }
     return transport;
+  }
+
+  /** The screen's last non-blank line (where the cursor waits at a prompt). */
+  private lastLine(): string {
+    const lines = this.screen?.lines ?? [];
+    for (let r = lines.length - 1; r >= 0; r--) if (lines[r]!.trim() !== '') return lines[r]!.trimEnd();
+    return '';
+  }
+
+  /**
+   * Types the probe at an echoing prompt, reads what it printed, erases it, and sets the keyboard to
+   * the layout it revealed. Nothing is submitted: the prompt is as it was.
+   */
+  async detectLayout(): Promise<LayoutProbe | undefined> {
+    if (!ECHOING_PROMPT.test(this.lastLine())) return undefined;
+    const guest = this.keyboard.settings.guest;
+    this.keyboard.settings = { ...this.keyboard.settings, guest: 'us' };
+    let echo: string;
+    try {
+      echo = await this.typeAndRead(PROBE_TEXT, PROBE_TEXT.length, 2000);
+    } finally {
+      this.keyboard.settings = { ...this.keyboard.settings, guest };
+    }
+    await this.erase(echo.length || PROBE_TEXT.length);
+    if (
+      this.client.extendedKeys &&
+      !this.keyboard.settings.plainKeysOnly &&
+      !(await this.scancodesHonored())
+    ) {
+      // QEMU started with -k takes the keysym and ignores the scancode: keys its keymap lacks
+      // (JIS Yen, Ro) cannot be typed, and the keyboard must say so instead of typing another key.
+      this.keyboard.settings = { ...this.keyboard.settings, plainKeysOnly: true };
+    }
+    const probe = layoutFromEcho(echo);
+    this.probe = probe;
+    if (probe.layout) this.keyboard.settings = { ...this.keyboard.settings, guest: probe.layout };
+    return probe;
+  }
+
+  /** The Q key sent with the keysym of W: a server that honours the scancode prints q. */
+  private async scancodesHonored(): Promise<boolean> {
+    this.listening = '';
+    try {
+      this.client.key(true, 0x77, 0x10);
+      this.client.key(false, 0x77, 0x10);
+      const deadline = Date.now() + 2000;
+      while (shownChars(this.listening) < 1 && Date.now() < deadline && !this.closed) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const seen = this.listening.replace(/[\r\n]/g, '').trim();
+      await this.erase(Math.max(1, seen.length));
+      return seen !== 'w';
+    } finally {
+      this.listening = undefined;
+    }
+  }
+
+  /** Types `text` (no Enter) and returns what the stream showed until `chars` characters came. */
+  private async typeAndRead(text: string, chars: number, timeoutMs: number): Promise<string> {
+    this.listening = '';
+    try {
+      await this.keyboard.type(text);
+      const deadline = Date.now() + timeoutMs;
+      while (shownChars(this.listening) < chars && Date.now() < deadline && !this.closed) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // A doubled key shows up a moment later: give it one more read.
+      await new Promise((r) => setTimeout(r, 60));
+      return this.listening.replace(/[\r\n]/g, '');
+    } finally {
+      this.listening = undefined;
+    }
+  }
+
+  private async erase(count: number): Promise<void> {
+    await this.keyboard.type('\x7f'.repeat(count), { paced: false });
+    await new Promise((r) => setTimeout(r, 100));
   }
 
   /**
@@ -92,7 +188,31 @@ export class VncTransport extends BaseTransport {
 
   write(data: Uint8Array | string): void {
     const text = toBuffer(data).toString('utf8');
+    const name = /^([^\r\n]+)\r$/.exec(text)?.[1];
+    if (
+      name !== undefined &&
+      LOGIN_LINE.test(this.lastLine()) &&
+      [...name].every((c) => LAYOUT_SAFE.has(c))
+    ) {
+      this.typing = this.typing
+        .then(() => this.typeUserName(name))
+        .catch((err: Error) => this.emitClose(`typing failed: ${err.message}`));
+      return;
+    }
     this.enqueue(text, true);
+  }
+
+  /**
+   * At getty's prompt: the user name is typed, its echo checked on the screen, and only then Enter
+   * pressed; a wrong echo (lost or doubled key) is erased and typed once more.
+   */
+  private async typeUserName(name: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const echo = await this.typeAndRead(name, name.length, 3000);
+      if (echo.trim() === name || attempt >= 2) break;
+      await this.erase(Math.max(echo.length, name.length));
+    }
+    await this.keyboard.type('\r');
   }
 
   private enqueue(text: string, paced: boolean): void {
@@ -131,6 +251,7 @@ export class VncTransport extends BaseTransport {
     this.screen = screen;
     const out = this.stream.read(screen);
     if (out) {
+      if (this.listening !== undefined) this.listening += out;
       this.echo.echoed(shownChars(out));
       this.emitData(Buffer.from(out, 'utf8'));
     }
