@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { leaseAddress, type Lease } from './addresses.js';
+import { childrenOf, comm, killMachine } from './processes.js';
 import { raiseHostLimits } from './host-limits.js';
 import { ConsoleStream } from './console-stream.js';
 import { DEFAULT_SUITE, ensureImage, type Suite } from './image.js';
@@ -13,31 +13,10 @@ import { sq } from './shell.js';
 import type { ServerSpec } from './spec.js';
 import { sshLogin, type SshLoginOptions, type SshLoginResult } from './ssh-login.js';
 
+export { comm, descendants } from './processes.js';
+
 const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 let serial = 0;
-
-async function childrenOf(pid: number): Promise<number[]> {
-  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
-  const lists = await Promise.all(
-    tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')),
-  );
-  return lists.flatMap((l) => l.split(/\s+/).filter(Boolean).map(Number));
-}
-
-export async function descendants(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const children = await childrenOf(queue.shift()!);
-    out.push(...children);
-    queue.push(...children);
-  }
-  return out;
-}
-
-export async function comm(pid: number): Promise<string> {
-  return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
-}
 
 export interface CreateOptions extends ServerSpec {
   /** Wait for sshd to listen before returning (default true); scenarios where sshd is down say false. */
@@ -339,20 +318,6 @@ export class LabServer {
 
   private async kill(): Promise<void> {
     const leader = await this.leaderPid().catch(() => undefined);
-    const tree = this.proc?.pid ? await descendants(this.proc.pid) : [];
-    // Killing the container's init first ends its whole PID namespace at once; then the host side.
-    for (const pid of [leader, ...tree, this.proc?.pid]) {
-      if (!pid) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) await this.exited;
-    // SIGKILL is delivered asynchronously across a PID namespace: wait until every process is gone.
-    const deadline = Date.now() + 10_000;
-    const pending = () => [leader, ...tree].filter((pid) => pid && existsSync(`/proc/${pid}`));
-    while (pending().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await killMachine(leader, this.proc, this.exited);
   }
 }
