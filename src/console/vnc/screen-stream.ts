@@ -109,8 +109,9 @@ function scrolledAway(prev: readonly string[], next: readonly string[], k: numbe
   const old = prev.map((l) => l.trimEnd()).filter((l) => l !== '');
   const now = next.map((l) => l.trimEnd()).filter((l) => l !== '');
   if (old.length === 0 || now.length < Math.max(3, next.length - 2)) return false;
-  // A row that grew (typing, a prompt answered) is still the old row.
-  return now.every((l) => !old.some((o) => l.startsWith(o)));
+  // Only the last row grows in place (typing, a prompt answered); any other old row would reappear whole.
+  const last = old[old.length - 1]!;
+  return now.every((l) => !old.includes(l) && !l.startsWith(last));
 }
 
 /** How prompts end (login:, Password:, #, $, %, >): the lines whose trailing blank matters. */

@@ -130,8 +130,11 @@ describe('ScreenStream', () => {
 
   it('marks output that scrolled away unread instead of passing the gap off as output', () => {
     const s = new ScreenStream();
-    s.next(screen('# cat words', 'alpha', 'beta'), 'none');
-    expect(s.next(screen('yankee', 'zulu', '#'), 'none')).toBe(`\r\n${LOST_OUTPUT}\r\nyankee\r\nzulu\r\n#`);
+    // '2' is not the start of '298': only the last row grows in place.
+    s.next(screen('2', '# cat words', 'alpha', 'beta'), 'none');
+    expect(s.next(screen('298', 'yankee', 'zulu', '#'), 'none')).toBe(
+      `\r\n${LOST_OUTPUT}\r\n298\r\nyankee\r\nzulu\r\n#`,
+    );
     expect(s.losses).toBe(1);
     // A cleared screen is not a loss.
     expect(s.next(screen('', '', ''), 'none')).toBe('');
