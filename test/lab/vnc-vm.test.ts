@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSession } from '../../src/console/session.js';
+import { GLYPH_PROBE_COMMAND, GLYPH_PROBE_TEXT } from '../../src/console/vnc/glyph-learn.js';
 import { Transcript } from '../../src/console/transcript.js';
 import { RfbClient } from '../../src/console/vnc/rfb-client.js';
 import { LOST_OUTPUT } from '../../src/console/vnc/screen-stream.js';
@@ -55,6 +56,11 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
         expect(transport.probe?.layout).toBe('jp106');
         const login = await session.login({ user: 'alice', password: PASSWORD, timeoutMs: 120_000 });
         expect(login.uid).toBe(0);
+        // Self-calibration: the console's own glyphs for 0x21-0x7E (here all already in the tables).
+        expect((await session.run(GLYPH_PROBE_COMMAND)).stdout).toBe(`GLYPHS:${GLYPH_PROBE_TEXT}`);
+        const glyphs = transport.learnGlyphs();
+        expect(glyphs && glyphs.known + glyphs.learned.length).toBe(94);
+        expect(glyphs?.unreadable).toBe('');
         const r = await session.run(`echo '${SYMBOLS.replace(/'/g, `'"'"'`)}' && id -un`);
         expect(r.exitCode).toBe(0);
         expect(r.stdout.split(/\r?\n/)).toEqual([SYMBOLS, 'root']);

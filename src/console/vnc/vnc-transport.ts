@@ -2,6 +2,7 @@ import type { VncWebsocketEndpoint } from '../endpoint.js';
 import { BaseTransport, toBuffer } from '../transport/types.js';
 import { loadGlyphTables } from './font-tables.js';
 import { EchoWindow, shownChars } from './echo-window.js';
+import { learnGlyphs, type GlyphLearning } from './glyph-learn.js';
 import { ECHOING_PROMPT, layoutFromEcho, LOGIN_LINE, PROBE_TEXT, type LayoutProbe } from './layout-probe.js';
 import { LAYOUT_SAFE } from './layouts.js';
 import { DEFAULT_KEYBOARD, Keyboard, type KeyboardSettings } from './keyboard.js';
@@ -219,6 +220,14 @@ export class VncTransport extends BaseTransport {
     this.typing = this.typing
       .then(() => this.keyboard.type(text, { paced }))
       .catch((err: Error) => this.emitClose(`typing failed: ${err.message}`));
+  }
+
+  /**
+   * Self-calibration: with the output of GLYPH_PROBE_COMMAND on the screen (run it after login),
+   * learn the glyphs this console draws for printable ASCII.
+   */
+  learnGlyphs(): GlyphLearning | undefined {
+    return learnGlyphs(this.client.fb, this.reader);
   }
 
   /** Times output scrolled off the screen before it could be read (marked in the stream). */
