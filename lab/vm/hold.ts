@@ -1,7 +1,7 @@
 /**
  * Boots one lab VM with a scenario and keeps it until interrupted, for poking at its VNC console by
  * hand (the VM's endpoints go to stdout as JSON once the login prompt is on the screen).
- *   npx tsx lab/vm/hold.ts [scenario-id] [--keymap us|jp106] [--qemu-keymap en-us|ja] [--password P]
+ *   npx tsx lab/vm/hold.ts [scenario-id] [--keymap us|jp106] [--qemu-keymap en-us|ja (default: no -k)] [--password P]
  */
 import { generateKeyPair, toRfc4716 } from '../keys.js';
 import { scenarioById } from '../scenarios/index.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const vm = await LabVm.create({
     ...spec,
     keymap: (option('--keymap') ?? 'us') as GuestKeymap,
-    qemuKeymap: (option('--qemu-keymap') ?? 'en-us') as QemuKeymap,
+    ...(option('--qemu-keymap') !== undefined ? { qemuKeymap: option('--qemu-keymap') as QemuKeymap } : {}),
     ...(option('--password') !== undefined ? { vncPassword: option('--password') } : {}),
     log: (l) => console.error(l),
   });
