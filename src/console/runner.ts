@@ -2,6 +2,13 @@ import { RescueError } from '../errors/rescue-error.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
 import { nonce, SHELL_PROMPT } from './prompts.js';
 import { escapeRegex, findIgnoringWhitespace } from './text.js';
+import {
+  fetchPacked,
+  helperDefinition,
+  packedFrom,
+  packedMarker,
+  type FetchStats,
+} from './vnc/screen-pages.js';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -35,6 +42,10 @@ export class CommandRunner {
   };
   commands = 0;
   private ready = false;
+  /** Screen-only consoles: the paging functions exist in the current shell. */
+  private pagingReady = false;
+  /** Pages read back on screen-only consoles, and how many of them were read again. */
+  readonly paging: FetchStats = { pages: 0, rereads: 0 };
 
   /** Idle seconds after which an abandoned shell logs itself out (TMOUT). */
   idleLogoutSeconds = 900;
@@ -65,6 +76,7 @@ export class CommandRunner {
   async setup(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
     const head = this.prompt.slice(0, 3);
     const tail = this.prompt.slice(3);
+    this.pagingReady = false;
     await this.typeLine(`stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`, opts);
     this.ch.type('\r');
     await this.waitForPrompt(opts);
@@ -93,6 +105,7 @@ export class CommandRunner {
     if (cmd.includes('\n') || cmd.includes('\r')) {
       throw new RescueError('internal', { message: 'console commands must be one line' });
     }
+    if (this.screenRows) return this.runPaged(cmd, opts);
     const mark = nonce(8);
     await this.typeLine(`${cmd};printf "\\n${mark}-$?-\\n"`, opts);
     this.ch.type('\r');
@@ -114,6 +127,47 @@ export class CommandRunner {
     if (stdout.startsWith('\n')) stdout = stdout.slice(1);
     if (stdout.endsWith('\n')) stdout = stdout.slice(0, -1);
     return { stdout, exitCode: Number(done.match[1]) };
+  }
+
+  /** Set on consoles that show only a screen (VNC): output goes through a file and comes back in pages. */
+  get screenRows(): number | undefined {
+    return this.ch.transport.screenRows;
+  }
+
+  /** Types the paging functions once per shell (see vnc/screen-pages.ts). */
+  async preparePaging(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.pagingReady || !this.screenRows) return;
+    await this.typeLine(helperDefinition(this.screenRows), opts);
+    this.ch.type('\r');
+    await this.waitForPrompt(opts);
+    this.pagingReady = true;
+  }
+
+  /** run() on a screen-only console: the output (stdout and stderr, as a console shows them) via a file. */
+  private async runPaged(cmd: string, opts: RunOptions): Promise<RunResult> {
+    await this.preparePaging(opts);
+    const mark = nonce(8);
+    await this.typeLine(`{ ${cmd};}>$VRO 2>&1;vf ${mark}`, opts);
+    this.ch.type('\r');
+    this.commands++;
+    const re = packedMarker(mark);
+    let done;
+    try {
+      done = await this.ch.expect([{ name: 'marker', re, filterKernel: true }], {
+        timeoutMs: opts.timeoutMs ?? 60_000,
+        waitingFor: `the end of: ${cmd.slice(0, 60)}`,
+        signal: opts.signal,
+      });
+    } catch (err) {
+      await this.interrupt();
+      throw err;
+    }
+    await this.waitForPrompt({ signal: opts.signal });
+    const data = await fetchPacked(this.ch, this, packedFrom(done.match, 1), re, {
+      signal: opts.signal,
+      stats: this.paging,
+    });
+    return { stdout: data.toString('utf8'), exitCode: Number(done.match[4]) };
   }
 
   /** Like run(), but a non-zero exit code is a console.command-failed error. */

@@ -90,6 +90,11 @@ export class ConsoleSession {
     return { ...this.shared, commands: this.runner.commands, reconnects: this.reconnects };
   }
 
+  /** Pages of output read back on a screen-only console (VNC), and how many were read again. */
+  get paging(): { pages: number; rereads: number } {
+    return { ...this.runner.paging };
+  }
+
   /** The channel (screen, stream, expect) for callers that need the console below command level. */
   get console(): ConsoleChannel {
     return this.channel;

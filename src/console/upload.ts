@@ -4,6 +4,7 @@ import { RescueError } from '../errors/rescue-error.js';
 import { nonce } from './prompts.js';
 import type { CommandRunner } from './runner.js';
 import type { ConsoleChannel } from './expect.js';
+import { fetchPacked, packedFrom, packedMarker } from './vnc/screen-pages.js';
 
 export interface UploadOptions {
   /** e.g. '0755' for a script */
@@ -142,13 +143,20 @@ async function typeScript(
   const decode = compress
     ? `base64 -d<<'${end}'|gzip -dc>${p};u=$?`
     : `base64 -d<<'${end}'>${p};[ "$(sha256sum<${p}|cut -c1-64)" = ${digest} ];u=$?`;
-  const line = [
-    req.before,
-    decode,
-    `[ $u = 0 ]&&${req.envPrefix ?? ''}sh ${p};r=$?`,
-    req.after,
-    `printf "\\n${mark}-$u-$r-\\n"`,
-  ]
+  const run = `[ $u = 0 ]&&${req.envPrefix ?? ''}sh ${p};r=$?`;
+  // A screen-only console (VNC) keeps the output in a file and reads it back in pages.
+  const paged = runner.screenRows !== undefined;
+  if (paged) await runner.preparePaging(req);
+  const line = (
+    paged
+      ? [
+          req.before,
+          decode,
+          `{ ${[run, req.after].filter(Boolean).join(';')};}>$VRO 2>&1`,
+          `vf ${mark}-$u-$r`,
+        ]
+      : [req.before, decode, run, req.after, `printf "\\n${mark}-$u-$r-\\n"`]
+  )
     .filter(Boolean)
     .join(';');
   ch.note(`script ${req.path}: ${req.data.length} bytes${compress ? ', compressed' : ''}`);
@@ -159,21 +167,26 @@ async function typeScript(
   // The end line goes with the last group: a damaged line fails the checksum, and then nothing runs.
   await runner.feedLines([...body, end], req);
   runner.commands++;
+  const re = paged ? packedMarker(`${mark}-(\\d+)-(\\d+)`) : new RegExp(`${mark}-(\\d+)-(\\d+)-`);
   let done;
   try {
-    done = await ch.expect(
-      [{ name: 'marker', re: new RegExp(`${mark}-(\\d+)-(\\d+)-`), filterKernel: true }],
-      {
-        timeoutMs: req.timeoutMs ?? 90_000,
-        waitingFor: `the end of ${req.path.split('/').pop() ?? req.path}`,
-        signal: req.signal,
-      },
-    );
+    done = await ch.expect([{ name: 'marker', re, filterKernel: true }], {
+      timeoutMs: req.timeoutMs ?? 90_000,
+      waitingFor: `the end of ${req.path.split('/').pop() ?? req.path}`,
+      signal: req.signal,
+    });
   } catch (err) {
     await runner.interrupt();
     throw err;
   }
   await runner.waitForPrompt(req);
+  if (paged) {
+    const data = await fetchPacked(ch, runner, packedFrom(done.match, 3), re, {
+      signal: req.signal,
+      stats: runner.paging,
+    });
+    return { stdout: data.toString('utf8'), upload: Number(done.match[1]), exitCode: Number(done.match[2]) };
+  }
   let stdout = done.before;
   if (stdout.startsWith('\n')) stdout = stdout.slice(1);
   if (stdout.endsWith('\n')) stdout = stdout.slice(0, -1);

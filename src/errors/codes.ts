@@ -42,6 +42,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'console.no-root': EXIT_CODES.console,
   'console.command-failed': EXIT_CODES.console,
   'console.upload-failed': EXIT_CODES.console,
+  'console.output-unreadable': EXIT_CODES.console,
   'vnc.cannot-type': EXIT_CODES.console,
   'vnc.typing-failed': EXIT_CODES.console,
   'rescue.failed': EXIT_CODES.rescue,

@@ -18,7 +18,21 @@ export interface ByteTransport {
   resize(cols: number, rows: number): void;
   /** Resolves when everything written so far is sent; only transports that type slowly (VNC) have it. */
   drain?(): Promise<void>;
+  /**
+   * Set by consoles that show only a screen (VNC): output longer than this many rows scrolls away
+   * unread, so the command runner pages it (see vnc/screen-pages.ts). Serial transports leave it unset.
+   */
+  readonly screenRows?: number;
+  /** The screen as it is now, on screen-only consoles. */
+  readScreen?(): ScreenSnapshot | undefined;
   close(): Promise<void>;
+}
+
+/** A screen read as text: one string per row; unreadable cells are U+FFFD. */
+export interface ScreenSnapshot {
+  rows: number;
+  cols: number;
+  lines: readonly string[];
 }
 
 /** Shared plumbing: listener sets, early-data buffering and a once-only close. */

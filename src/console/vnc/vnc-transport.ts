@@ -1,5 +1,5 @@
 import type { VncWebsocketEndpoint } from '../endpoint.js';
-import { BaseTransport, toBuffer } from '../transport/types.js';
+import { BaseTransport, toBuffer, type ScreenSnapshot } from '../transport/types.js';
 import { loadGlyphTables } from './font-tables.js';
 import { EchoWindow, shownChars } from './echo-window.js';
 import { learnGlyphs, type GlyphLearning } from './glyph-learn.js';
@@ -228,6 +228,17 @@ export class VncTransport extends BaseTransport {
    */
   learnGlyphs(): GlyphLearning | undefined {
     return learnGlyphs(this.client.fb, this.reader);
+  }
+
+  /** Only the screen is visible: the command runner pages long output (vnc/screen-pages.ts). */
+  get screenRows(): number {
+    return this.screen?.rows ?? 25;
+  }
+
+  /** The screen read now (not the last scheduled read: a page is taken from what is there). */
+  readScreen(): ScreenSnapshot {
+    const screen = this.reader.read(this.client.fb);
+    return { rows: screen.rows, cols: screen.cols, lines: screen.lines };
   }
 
   /** Times output scrolled off the screen before it could be read (marked in the stream). */

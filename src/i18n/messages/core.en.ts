@@ -36,6 +36,8 @@ export const coreEn = {
   'error.console.no-root': 'cannot become root on the console as {user}: {reason}',
   'error.console.command-failed': 'a console command failed ({step}): exit code {exitCode}',
   'error.console.upload-failed': 'uploading {name} through the console failed: checksum mismatch',
+  'error.console.output-unreadable':
+    'command output ({lines} lines) could not be read back from the console screen: checksum mismatch',
   'error.vnc.cannot-type': 'the character {char} cannot be typed on the VNC console with the {layout} layout',
   'error.vnc.typing-failed': 'typing on the VNC console is unreliable: {reason}',
   'error.diagnose.bad-output': 'the diagnosis output from the server is unusable: {reason}',

@@ -43,6 +43,8 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.console.no-root': 'コンソールで {user} から root になれません: {reason}',
   'error.console.command-failed': 'コンソールでのコマンドが失敗しました({step}): 終了コード {exitCode}',
   'error.console.upload-failed': 'コンソール経由での {name} の転送に失敗しました: チェックサム不一致',
+  'error.console.output-unreadable':
+    'コマンド出力({lines} 行)をコンソール画面から正しく読み取れませんでした: チェックサム不一致',
   'error.vnc.cannot-type': 'VNC コンソールでは {layout} 配列で文字 {char} を入力できません',
   'error.vnc.typing-failed': 'VNC コンソールへの入力が安定しません: {reason}',
   'error.diagnose.bad-output': 'サーバーから得た診断結果が使えません: {reason}',
