@@ -90,7 +90,7 @@ export const PROVIDERS: readonly ProviderEntry[] = [
   {
     id: 'sakura-cloud',
     displayName: 'Sakura Cloud',
-    capabilities: ['resetPassword', 'sendKeys'],
+    capabilities: ['vncConsole', 'resetPassword', 'sendKeys'],
     credentialHelp: {
       variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
       optional: ['SAKURACLOUD_ZONE'],

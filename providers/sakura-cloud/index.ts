@@ -27,8 +27,8 @@ import type {
 
 /**
  * Sakura Cloud: one API per zone, HTTP Basic token:secret. No serial console; VNC is plain RFB over
- * TCP (not a websocket), so the ways in are the keyboard API and editing the system disk (root
- * password) while the server is stopped.
+ * TCP (not a websocket) through the zone's VNC proxy; besides, the keyboard API and editing the
+ * system disk (root password) while the server is stopped.
  */
 const ID = 'sakura-cloud';
 export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
@@ -44,6 +44,15 @@ interface SakuraDisk {
   Availability?: string;
   JobStatus?: { ConfigError?: { ErrorCode?: string; ErrorMsg?: string } | null } | null;
 }
+
+interface VncProxyInfo {
+  Status?: string;
+  Host?: string;
+  IOServerHost?: string;
+  Port?: string | number;
+  Password?: string;
+}
+type VncProxyAnswer = VncProxyInfo & { VNCProxyInfo?: VncProxyInfo };
 
 interface SakuraServer {
   ID: string;
@@ -63,7 +72,7 @@ const STATUS: Record<string, ServerStatus> = {
 
 export class SakuraCloudAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['resetPassword', 'sendKeys'];
+  readonly capabilities: readonly Capability[] = ['vncConsole', 'resetPassword', 'sendKeys'];
 
   constructor(
     private readonly clients: Map<string, HttpClient>,
@@ -110,7 +119,23 @@ export class SakuraCloudAdapter implements ProviderAdapter {
 
   async openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint> {
     if (kind === 'serial') throw unsupported(this.ctx.lang, ID, 'serialConsole', this.capabilities);
-    throw consoleUnavailable('vnc', server, t(this.ctx.lang, 'providers.hint.sakura-vnc'));
+    const res = await this.zone(server.location).get<VncProxyAnswer>(`server/${server.id}/vnc/proxy`, {
+      operation: 'open the VNC console',
+    });
+    // The SDKs know the info both at the top level and under VNCProxyInfo; the port as text or number.
+    const info = res.data.VNCProxyInfo ?? res.data;
+    const host = info.Host === 'localhost' || !info.Host ? info.IOServerHost : info.Host;
+    const port = Number(info.Port);
+    if (!host || !Number.isInteger(port) || port <= 0 || !info.Password) {
+      throw consoleUnavailable('vnc', server, t(this.ctx.lang, 'providers.hint.sakura-vnc'));
+    }
+    registerSecret(info.Password);
+    // Plain RFB over TCP: the VNC transport takes it as a vnc:// URL.
+    return {
+      kind: 'vnc-ws',
+      url: `vnc://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      password: info.Password,
+    };
   }
 
   async sendKeys(server: ServerRef, keys: string[]): Promise<void> {

@@ -129,11 +129,32 @@ describe('sakura-cloud adapter', () => {
     expect(String(err.params.detail)).toContain('could not mount the root file system');
   });
 
-  it('no serial console (unsupported) and VNC is explained as unavailable', async () => {
+  it('no serial console (unsupported); VNC through the zone proxy as plain RFB over TCP', async () => {
     const serial = await rejectsWithCode(adapter().openConsole(server, 'serial'), 'provider.unsupported');
-    expect(serial.params.offers).toBe('reset a password, type keys on the console');
+    expect(serial.params.offers).toBe('VNC console, reset a password, type keys on the console');
+    sakura()
+      .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy')
+      .reply(200, f('vnc-proxy.json'));
+    // Host "localhost" means: use IOServerHost.
+    expect(await adapter().openConsole(server, 'vnc')).toEqual({
+      kind: 'vnc-ws',
+      url: 'vnc://sac-is1b-ssl.example.jp:51234',
+      password: 'CANARY-sakura-vnc-03',
+    });
+    expect(mask('CANARY-sakura-vnc-03')).toBe('***');
+  });
+
+  it('reads the VNC proxy answer also nested under VNCProxyInfo with a numeric port; none usable is unavailable', async () => {
+    sakura()
+      .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy')
+      .reply(200, f('vnc-proxy-nested.json'));
+    expect(await adapter().openConsole(server, 'vnc')).toMatchObject({
+      url: 'vnc://sac-tk1b-vnc.example.jp:5900',
+      password: 'CANARY-sakura-vnc-04',
+    });
+    sakura().get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy').reply(200, { is_ok: true });
     const vnc = await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'console.unavailable');
-    expect(vnc.params.hint).toContain('RFB over TCP');
+    expect(vnc.params.hint).toContain('VNC proxy');
   });
 
   describe('HTTP errors', () => {

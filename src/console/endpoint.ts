@@ -44,7 +44,10 @@ export interface SshGatewayEndpoint {
   hostKeySha256?: string;
 }
 
-/** VNC (RFB) over websocket: Hetzner request_console, OpenStack/ConoHa noVNC. */
+/**
+ * VNC (RFB) over websocket (ws://, wss://: Hetzner request_console, OpenStack/ConoHa noVNC), or over
+ * plain TCP when the URL is vnc://host:port (Sakura Cloud's VNC proxy).
+ */
 export interface VncWebsocketEndpoint {
   kind: 'vnc-ws';
   url: string;

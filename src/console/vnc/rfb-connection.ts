@@ -1,7 +1,7 @@
-import WebSocket from 'ws';
 import { ByteReader } from './byte-reader.js';
 import { vncAuthResponse } from './des.js';
 import { Framebuffer } from './framebuffer.js';
+import { openWire, type RfbWire } from './rfb-wire.js';
 import {
   ENCODING,
   PIXEL_FORMAT_32,
@@ -49,28 +49,22 @@ export class RfbConnection {
   private closed = false;
 
   private constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: RfbWire,
     readonly fb: Framebuffer,
     private readonly events: ConnectionEvents,
   ) {}
 
   static async open(target: RfbTarget, fb: Framebuffer | undefined, events: ConnectionEvents) {
-    const ws = new WebSocket(target.url, ['binary'], {
-      headers: target.headers,
-      handshakeTimeout: target.connectTimeoutMs ?? 15_000,
+    // A wire reports only asynchronously, so `conn` is set before the first event.
+    let conn: RfbConnection | undefined;
+    const ws = openWire(target, {
+      onData: (buf) => {
+        events.onBytes(buf.length);
+        conn?.reader.push(buf);
+      },
+      onEnd: (reason) => conn?.ended(reason),
     });
-    ws.binaryType = 'nodebuffer';
-    const conn = new RfbConnection(ws, fb ?? new Framebuffer(0, 0), events);
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      // websockify's base64 mode is long gone; a text frame here is a server bug, bytes are bytes.
-      const buf = isBinary ? data : Buffer.from(data);
-      events.onBytes(buf.length);
-      conn.reader.push(buf);
-    });
-    ws.on('close', (code, reason) =>
-      conn.ended(`websocket closed (${code}${reason.length ? ` ${reason}` : ''})`),
-    );
-    ws.on('error', (err) => conn.ended(`websocket error: ${err.message}`));
+    conn = new RfbConnection(ws, fb ?? new Framebuffer(0, 0), events);
     const timer = setTimeout(
       () => conn.reader.fail(new RfbProtocolError('RFB handshake timed out')),
       target.connectTimeoutMs ?? 15_000,
@@ -92,7 +86,7 @@ export class RfbConnection {
   }
 
   send(data: Buffer): void {
-    if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(data);
+    if (!this.closed) this.ws.send(data);
   }
 
   requestUpdate(incremental: boolean, area?: { x: number; y: number; w: number; h: number }): void {

@@ -72,7 +72,7 @@ export const providersEn = {
   'providers.hint.sakura-stopped':
     'Sakura Cloud edits a disk only while its server is stopped; shut it down first',
   'providers.hint.sakura-vnc':
-    'Sakura Cloud offers VNC only as plain RFB over TCP, which the console engine cannot speak yet; use the keyboard API or the control panel console',
+    'the VNC proxy gave no usable host, port and password; use the keyboard API or the control panel console',
   'providers.hint.sakura-no-disk': 'the server has no disk to edit',
   'providers.note.sakura-disk-edit':
     'Sakura Cloud applies a disk edit reliably only to a disk first copied from one of its public images; if the new password does not work after boot, use the control panel console',

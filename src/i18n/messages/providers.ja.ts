@@ -75,7 +75,7 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.hint.sakura-stopped':
     'さくらのクラウドのディスク修正はサーバー停止中にしか行えません。先にシャットダウンしてください',
   'providers.hint.sakura-vnc':
-    'さくらのクラウドの VNC は TCP 上の素の RFB のみで、コンソールエンジンはまだ対応していません。キーボード API かコントロールパネルのコンソールを使ってください',
+    'VNC プロキシから使えるホスト・ポート・パスワードが返りませんでした。キーボード API かコントロールパネルのコンソールを使ってください',
   'providers.hint.sakura-no-disk': 'このサーバーには修正できるディスクがありません',
   'providers.note.sakura-disk-edit':
     'さくらのクラウドのディスク修正機能が確実に反映されるのは、公開アーカイブからコピーしたディスクのみです。起動後に新しいパスワードでログインできない場合は、コントロールパネルのコンソールをご利用ください',

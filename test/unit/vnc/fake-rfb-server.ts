@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { vncAuthResponse } from '../../../src/console/vnc/des.js';
 
@@ -18,10 +19,19 @@ export class FakeRfbServer {
   connections = 0;
   authFailures = 0;
   private sockets = new Set<WebSocket>();
+  private tcp?: Server;
   private constructor(
     private readonly wss: WebSocketServer,
     readonly opts: FakeRfbOptions,
   ) {}
+
+  /** The same server on plain TCP as well (RFB without websocket framing, as Sakura Cloud's VNC proxy). */
+  async listenTcp(): Promise<string> {
+    this.tcp = createServer((socket) => this.serve(socketAsWebSocket(socket)));
+    await new Promise<void>((r) => this.tcp!.listen(0, '127.0.0.1', () => r()));
+    const addr = this.tcp.address();
+    return `vnc://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }
 
   static async start(opts: FakeRfbOptions = {}): Promise<FakeRfbServer> {
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -64,6 +74,7 @@ export class FakeRfbServer {
   async close(): Promise<void> {
     this.dropAll();
     await new Promise<void>((r) => this.wss.close(() => r()));
+    if (this.tcp) await new Promise<void>((r) => this.tcp!.close(() => r()));
   }
 
   private pseudo(enc: number, w: number, h: number, payload = Buffer.alloc(0)): void {
@@ -177,4 +188,18 @@ export class FakeRfbServer {
     }
     void ws;
   }
+}
+
+/** Just the part of a websocket the fake server uses, over a TCP socket. */
+function socketAsWebSocket(socket: Socket): WebSocket {
+  const ws = {
+    send: (data: Buffer) => socket.write(data),
+    close: () => socket.end(),
+    terminate: () => socket.destroy(),
+    on: (event: string, listener: (data: Buffer) => void) => {
+      socket.on(event === 'message' ? 'data' : event, listener);
+      return ws;
+    },
+  };
+  return ws as unknown as WebSocket;
 }

@@ -38,6 +38,19 @@ describe('RfbClient against an in-process RFB 3.8 server', () => {
     await until(() => server!.requests.some((r) => r.incremental));
   });
 
+  it('speaks the same RFB over plain TCP (vnc://host:port), password and all', async () => {
+    server = await FakeRfbServer.start({ width: 24, height: 10, password: 'tcp-pw' });
+    const url = await server.listenTcp();
+    client = await RfbClient.connect({ url, password: 'tcp-pw' });
+    expect([client.fb.width, client.fb.height]).toEqual([24, 10]);
+    server.fill(1, 1, 2, 2, 0xabcdef);
+    await until(() => client!.fb.get(1, 1) !== 0);
+    expect(client.fb.get(2, 2)).toBe(0xabcdef);
+    await new Keyboard(client, { guest: 'us', server: 'us', holdMs: 0, gapMs: 0 }).type('a');
+    await until(() => server!.keys.some((k) => k.down && k.keysym === 0x61));
+    expect(server.keys.filter((k) => k.down).map((k) => k.keysym)).toEqual([0x61]);
+  });
+
   it('answers VNC auth with the right DES response and reports a wrong password', async () => {
     server = await FakeRfbServer.start({ password: 's3cret' });
     client = await RfbClient.connect({ url: server.url, password: 's3cret' });
