@@ -55,16 +55,17 @@ export class RfbConnection {
   ) {}
 
   static async open(target: RfbTarget, fb: Framebuffer | undefined, events: ConnectionEvents) {
-    // A wire reports only asynchronously, so `conn` is set before the first event.
-    let conn: RfbConnection | undefined;
+    // A wire reports only asynchronously, so the connection is in place before the first event.
+    const to: { conn?: RfbConnection } = {};
     const ws = openWire(target, {
       onData: (buf) => {
         events.onBytes(buf.length);
-        conn?.reader.push(buf);
+        to.conn?.reader.push(buf);
       },
-      onEnd: (reason) => conn?.ended(reason),
+      onEnd: (reason) => to.conn?.ended(reason),
     });
-    conn = new RfbConnection(ws, fb ?? new Framebuffer(0, 0), events);
+    const conn = new RfbConnection(ws, fb ?? new Framebuffer(0, 0), events);
+    to.conn = conn;
     const timer = setTimeout(
       () => conn.reader.fail(new RfbProtocolError('RFB handshake timed out')),
       target.connectTimeoutMs ?? 15_000,
