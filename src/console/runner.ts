@@ -216,7 +216,7 @@ export class CommandRunner {
    * group is typed with its Enters and one wait covers it (its last line's echo, with the others
    * found before it). A line is not held back for its own echo because a damaged one can only spoil
    * data that the caller checks afterwards (gzip's CRC, sha256). A missing echo is
-   * console.upload-failed, after ^C has cancelled the command.
+   * console.upload-failed with `typed`, the number of lines sent so far.
    */
   async feedLines(
     lines: readonly string[],
@@ -255,8 +255,12 @@ export class CommandRunner {
         else before = before.slice(found.index + found[0].length);
       }
       if (!echoed) {
-        await this.interrupt();
-        throw new RescueError('console.upload-failed', { name: 'typed lines did not echo back' });
+        // No ^C here: a shell reading a here-document may take it only at its next line, and eat a
+        // character of that. The caller ends the here-document instead; its checksum then fails.
+        throw new RescueError('console.upload-failed', {
+          name: 'typed lines did not echo back',
+          typed: Math.min(lines.length, i + size),
+        });
       }
     }
   }

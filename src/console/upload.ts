@@ -117,12 +117,8 @@ export async function runScriptThroughConsole(
   runner: CommandRunner,
   req: ConsoleScriptRun,
 ): Promise<{ stdout: string; exitCode: number }> {
-  const first = await typeScript(ch, runner, req, true).catch((err: unknown) => {
-    // Lost keystrokes: the command was cancelled before it ran; one more try, in the plain form.
-    if (err instanceof RescueError && err.code === 'console.upload-failed') return { upload: -1 };
-    throw err;
-  });
-  if (first.upload === 0 && 'stdout' in first) return first;
+  const first = await typeScript(ch, runner, req, true);
+  if (first.upload === 0) return first;
   ch.note(`script ${req.path}: compressed transfer failed (status ${first.upload}), sending it plain`);
   const plain = await typeScript(ch, runner, req, false);
   if (plain.upload === 0) return plain;
@@ -165,7 +161,14 @@ async function typeScript(
   const body: string[] = [];
   for (let i = 0; i < b64.length; i += SCRIPT_LINE) body.push(b64.slice(i, i + SCRIPT_LINE));
   // The end line goes with the last group: a damaged line fails the checksum, and then nothing runs.
-  await runner.feedLines([...body, end], req);
+  const lines = [...body, end];
+  await runner.feedLines(lines, req).catch((err: unknown) => {
+    if (!(err instanceof RescueError && err.code === 'console.upload-failed')) throw err;
+    ch.note(`script ${req.path}: a typed line did not echo back; its checksum decides`);
+    // End the here-document (a half-typed line first cleared): the damaged data fails gzip's CRC or
+    // the sha256 check, so the script does not run and the status says so.
+    if (Number(err.params.typed) < lines.length) ch.type(`\x15${end}\r`);
+  });
   runner.commands++;
   const re = paged ? packedMarker(`${mark}-(\\d+)-(\\d+)`) : new RegExp(`${mark}-(\\d+)-(\\d+)-`);
   let done;
