@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleSession } from '../../src/console/session.js';
 import { GLYPH_PROBE_COMMAND, GLYPH_PROBE_TEXT } from '../../src/console/vnc/glyph-learn.js';
@@ -6,6 +9,10 @@ import { Transcript } from '../../src/console/transcript.js';
 import { RfbClient } from '../../src/console/vnc/rfb-client.js';
 import { LOST_OUTPUT } from '../../src/console/vnc/screen-stream.js';
 import { VncTransport } from '../../src/console/vnc/vnc-transport.js';
+import { generateKeyPair, toRfc4716, type KeyPair } from '../../lab/keys.js';
+import { PASSWORDS, scenarioById } from '../../lab/scenarios/index.js';
+import { sshLogin } from '../../lab/ssh-login.js';
+import { rescue } from '../../src/rescue/run.js';
 import { LabVm } from '../../lab/vm/vm.js';
 import { waitForLoginScreen } from '../../lab/vm/wait.js';
 
@@ -101,6 +108,78 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
         await session.close({ logout: true });
       }
     }, 300_000);
+  });
+
+  describe('the story rescued over VNC (story-wrong-dir; console user alice, sudo; output paged)', () => {
+    let vm: LabVm;
+    let key: KeyPair;
+    beforeAll(async () => {
+      key = await generateKeyPair();
+      const spec = scenarioById('story-wrong-dir')!.build({ key, rfc4716: await toRfc4716(key) });
+      vm = await LabVm.create({ ...spec, keymap: 'us' });
+      const probe = await RfbClient.connect({ url: vm.websocketUrl });
+      await waitForLoginScreen(probe, 240_000);
+      probe.close();
+    }, 420_000);
+    afterAll(async () => {
+      await vm?.destroy();
+    });
+
+    it('finds the key in ~/ssh, fixes it over the VNC console, and the owner logs in with ssh', async () => {
+      const refused = await sshLogin('127.0.0.1', {
+        user: 'alice',
+        port: vm.sshPort,
+        privateKeyPath: key.privateKeyPath,
+        command: 'id -un',
+      });
+      expect(refused.ok).toBe(false);
+      const dir = mkdtempSync(join(tmpdir(), 'vr-vnc-story-'));
+      let transport: VncTransport | undefined;
+      const started = Date.now();
+      try {
+        const result = await rescue({
+          console: async () => {
+            transport = await VncTransport.open({ kind: 'vnc-ws', url: vm.websocketUrl });
+            return transport;
+          },
+          host: '127.0.0.1',
+          sshPort: vm.sshPort,
+          consoleUser: 'alice',
+          consolePassword: PASSWORDS.alice,
+          user: 'alice',
+          action: 'auto',
+          windowMinutes: 60,
+          lang: 'en',
+          customerKey: key.publicKey,
+          privateKey: readFileSync(key.privateKeyPath, 'utf8'),
+          // What sshd sees behind QEMU's user-mode network.
+          clientAddress: '10.0.2.2',
+          transcriptPath: join(dir, 'transcript.jsonl'),
+          handOverPassword: async () => 'not used',
+        });
+        const ms = Date.now() - started;
+        expect(result.diagnosis?.primary?.cause).toBe('keys.file-missing');
+        expect(result.changes.map((c) => c.status)).toEqual(['ok']);
+        expect(result.ok, JSON.stringify(result.verification)).toBe(true);
+        const login = await sshLogin('127.0.0.1', {
+          user: 'alice',
+          port: vm.sshPort,
+          privateKeyPath: key.privateKeyPath,
+          command: 'id -un',
+        });
+        expect(login.ok, login.stderr).toBe(true);
+        expect(login.stdout.trim()).toBe('alice');
+        const transcript = readFileSync(join(dir, 'transcript.jsonl'), 'utf8');
+        const pages = (transcript.match(/vp \d+ \d+ /g) ?? []).length;
+        const kb = transport!.keyboard;
+        console.log(
+          `VNC rescue: ${(ms / 1000).toFixed(1)} s (boot excluded), ${kb.counters.keys} keys at ` +
+            `${kb.keysPerSecond.toFixed(1)} keys/s, ${pages} page reads, counters ${JSON.stringify(result.counters)}`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 600_000);
   });
 }
 
