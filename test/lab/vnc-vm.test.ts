@@ -170,11 +170,25 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
         expect(login.ok, login.stderr).toBe(true);
         expect(login.stdout.trim()).toBe('alice');
         const transcript = readFileSync(join(dir, 'transcript.jsonl'), 'utf8');
-        const pages = (transcript.match(/vp \d+ \d+ /g) ?? []).length;
+        // Where the typed keys went: script bodies (base64 heredoc lines), the paging functions, page reads, the rest.
+        const typed = { upload: 0, helper: 0, pages: 0, other: 0 };
+        let pages = 0;
+        for (const line of transcript.split('\n').filter(Boolean)) {
+          const e = JSON.parse(line) as { dir: string; text: string };
+          if (e.dir !== 'tx') continue;
+          for (const part of e.text.split(/(?<=\r)/)) {
+            if (/^[A-Za-z0-9+/=]{40,}\r$/.test(part)) typed.upload += part.length;
+            else if (part.includes('vf(){')) typed.helper += part.length;
+            else if (/^vp \d+ \d+ /.test(part)) {
+              typed.pages += part.length;
+              pages++;
+            } else typed.other += part.length;
+          }
+        }
         const kb = transport!.keyboard;
         console.log(
           `VNC rescue: ${(ms / 1000).toFixed(1)} s (boot excluded), ${kb.counters.keys} keys at ` +
-            `${kb.keysPerSecond.toFixed(1)} keys/s, ${pages} page reads, counters ${JSON.stringify(result.counters)}`,
+            `${kb.keysPerSecond.toFixed(1)} keys/s, ${pages} page reads, typed ${JSON.stringify(typed)}, counters ${JSON.stringify(result.counters)}`,
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });
