@@ -30,11 +30,12 @@ export function inlineLines(rows: number): number {
 
 /**
  * One line, typed once per shell. gzip missing: the plain output is base64-encoded (told apart by
- * gzip's magic bytes and checked by the same cksum). The EXIT trap removes the directory.
+ * gzip's magic bytes and checked by the same cksum). The EXIT trap removes the directory, which is
+ * mktemp's or, without mktemp, /tmp/vr<pid of the shell>: never the home directory or anything given.
  */
 export function helperDefinition(rows: number): string {
   return (
-    `VRT=$(mktemp -d)||VRT=~;VRO=$VRT/o;trap 'rm -rf $VRT' 0;` +
+    `VRT=$(mktemp -d)||VRT=/tmp/vr$$;mkdir -p -m700 $VRT;VRO=$VRT/o;trap 'rm -rf $VRT' 0;` +
     `vf(){ s=$?;{ gzip -c<$VRO||cat $VRO;} 2>/dev/null|base64>$VRO.b;n=$(wc -l<$VRO.b);` +
     `[ $n -gt ${inlineLines(rows)} ]||cat $VRO.b;printf "\\n$1-$n-%s-$s-\\n" "$(cksum<$VRO)";};` +
     `vp(){ sed -n $1,$2p $VRO.b;printf "\\n$3-%s-\\n" "$(sed -n $1,$2p $VRO.b|cksum)";}`

@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConsoleSession } from '../../../src/console/session.js';
 import type { ByteTransport } from '../../../src/console/transport/types.js';
-import { posixCksum } from '../../../src/console/vnc/screen-pages.js';
+import { helperDefinition, posixCksum } from '../../../src/console/vnc/screen-pages.js';
 import { LOST_OUTPUT } from '../../../src/console/vnc/screen-stream.js';
 import { clearSecretsForTest } from '../../../src/secrets.js';
 import { fakeGetty } from './helpers.js';
@@ -57,6 +57,18 @@ describe('screen-only consoles (VNC): long output through a file, read back in p
     for (const data of [Buffer.alloc(0), Buffer.from('a'), randomBytes(70_000)]) {
       const want = execFileSync('cksum', { input: data, encoding: 'utf8' }).split(' ')[0];
       expect(String(posixCksum(data))).toBe(want);
+    }
+  });
+
+  it('the paging functions keep output in a private directory that the shell removes at exit', () => {
+    for (const pre of ['', 'mktemp(){ return 1;};']) {
+      const script = `${pre}${helperDefinition(25)}\n{ echo hi;}>$VRO 2>&1;vf MK;ls -ld $VRT`;
+      const out = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
+      expect(out).toMatch(/\nMK-1-\d+ 3-0-\n/);
+      const dirLine = out.split('\n').find((l) => l.startsWith('drwx------'))!;
+      const path = dirLine.split(' ').pop()!;
+      expect(path).toMatch(pre ? /^\/tmp\/vr\d+$/ : /\/tmp\.\w+$/);
+      expect(() => execFileSync('test', ['-e', path])).toThrow();
     }
   });
 
