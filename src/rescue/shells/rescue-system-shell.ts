@@ -3,8 +3,8 @@ import { Client, type ConnectConfig } from 'ssh2';
 import { Transcript } from '../../console/transcript.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { mask, registerSecret } from '../../secrets.js';
-import type { ScriptRun, ServerShell, ShellResult } from '../server-shell.js';
-import { commandProgram, parseScriptOutput, scriptProgram, shQuote } from './run-command-shell.js';
+import type { ServerShell } from '../server-shell.js';
+import { shQuote, stdinShellCommands } from './run-command-shell.js';
 
 /** Where the rescue system gets the server's root filesystem when it has to mount it itself. */
 export const RESCUE_MOUNT = '/mnt/vps-rescue';
@@ -210,32 +210,7 @@ export async function rescueSystemShell(o: RescueSystemShellOptions): Promise<Se
     get counters() {
       return { bytesTyped, bytesReceived, roundTrips: commands, commands, reconnects: 0 };
     },
-    async run(cmd: string, opts: { timeoutMs?: number } = {}): Promise<ShellResult> {
-      transcript.typed(`${cmd}\n`);
-      const r = await exec(commandProgram(cmd), opts.timeoutMs);
-      transcript.received(Buffer.from(r.out));
-      transcript.note(`exit ${r.exitCode}`);
-      return { stdout: r.out, exitCode: r.exitCode };
-    },
-    async runScript(req: ScriptRun): Promise<ShellResult> {
-      for (const value of Object.values(req.env ?? {})) registerSecret(value);
-      const { program, marker } = scriptProgram(req);
-      const names = Object.keys(req.env ?? {});
-      transcript.note(
-        `script ${req.path}: ${Buffer.byteLength(req.script)} bytes${names.length ? `, env ${names.join(' ')}` : ''}`,
-      );
-      if (req.before) transcript.typed(`${req.before}\n`);
-      transcript.typed(`sh ${req.path}\n`);
-      if (req.after) transcript.typed(`${req.after}\n`);
-      const r = await exec(program, req.timeoutMs ?? 90_000);
-      const parsed = parseScriptOutput(r.out, marker);
-      transcript.received(Buffer.from(parsed ? parsed.stdout : r.out));
-      const name = req.path.split('/').pop() ?? req.path;
-      if (!parsed) throw new RescueError('console.command-failed', { step: name, exitCode: r.exitCode });
-      if (parsed.upload !== 0) throw new RescueError('console.upload-failed', { name });
-      transcript.note(`exit ${parsed.exitCode}`);
-      return { stdout: parsed.stdout, exitCode: parsed.exitCode };
-    },
+    ...stdinShellCommands(exec, transcript),
     close: () => (closed ??= close()),
   };
 }

@@ -93,6 +93,47 @@ export function parseScriptOutput(
   return { stdout: stdout.slice(0, m.index), upload: Number(m[1]), exitCode: Number(m[2]) };
 }
 
+/** Runs one sh program given on stdin; `out` is stdout with stderr joined. */
+export type StdinExec = (program: string, timeoutMs?: number) => Promise<{ out: string; exitCode: number }>;
+
+/**
+ * run() and runScript() for a channel that takes one whole sh program on stdin per call (a guest
+ * agent's exec, an SSH exec into a rescue system), with the transcript a console would keep.
+ */
+export function stdinShellCommands(
+  exec: StdinExec,
+  transcript: Transcript,
+): Pick<ServerShell, 'run' | 'runScript'> {
+  return {
+    async run(cmd: string, opts: { timeoutMs?: number } = {}): Promise<ShellResult> {
+      transcript.typed(`${cmd}\n`);
+      const r = await exec(commandProgram(cmd), opts.timeoutMs);
+      transcript.received(Buffer.from(r.out));
+      transcript.note(`exit ${r.exitCode}`);
+      return { stdout: r.out, exitCode: r.exitCode };
+    },
+    async runScript(req: ScriptRun): Promise<ShellResult> {
+      for (const value of Object.values(req.env ?? {})) registerSecret(value);
+      const { program, marker } = scriptProgram(req);
+      const names = Object.keys(req.env ?? {});
+      transcript.note(
+        `script ${req.path}: ${Buffer.byteLength(req.script)} bytes${names.length ? `, env ${names.join(' ')}` : ''}`,
+      );
+      if (req.before) transcript.typed(`${req.before}\n`);
+      transcript.typed(`sh ${req.path}\n`);
+      if (req.after) transcript.typed(`${req.after}\n`);
+      const r = await exec(program, req.timeoutMs ?? 90_000);
+      const parsed = parseScriptOutput(r.out, marker);
+      transcript.received(Buffer.from(parsed ? parsed.stdout : r.out));
+      const name = req.path.split('/').pop() ?? req.path;
+      if (!parsed) throw new RescueError('console.command-failed', { step: name, exitCode: r.exitCode });
+      if (parsed.upload !== 0) throw new RescueError('console.upload-failed', { name });
+      transcript.note(`exit ${parsed.exitCode}`);
+      return { stdout: parsed.stdout, exitCode: parsed.exitCode };
+    },
+  };
+}
+
 /**
  * A root shell over a vendor's run-command channel: every command is one agent exec of `/bin/sh`
  * with the work on stdin. No login, no terminal; nothing persists between commands but files.
@@ -124,34 +165,7 @@ export function runCommandShell(o: RunCommandShellOptions): ServerShell {
     get counters() {
       return { bytesTyped, bytesReceived, roundTrips: commands, commands, reconnects: 0 };
     },
-    async run(cmd: string, opts: { timeoutMs?: number } = {}): Promise<ShellResult> {
-      transcript.typed(`${cmd}\n`);
-      const r = await exec(commandProgram(cmd), opts.timeoutMs);
-      transcript.received(Buffer.from(r.out));
-      transcript.note(`exit ${r.exitCode}`);
-      return { stdout: r.out, exitCode: r.exitCode };
-    },
-    async runScript(req: ScriptRun): Promise<ShellResult> {
-      for (const value of Object.values(req.env ?? {})) registerSecret(value);
-      const { program, marker } = scriptProgram(req);
-      const names = Object.keys(req.env ?? {});
-      transcript.note(
-        `script ${req.path}: ${Buffer.byteLength(req.script)} bytes${names.length ? `, env ${names.join(' ')}` : ''}`,
-      );
-      if (req.before) transcript.typed(`${req.before}\n`);
-      transcript.typed(`sh ${req.path}\n`);
-      if (req.after) transcript.typed(`${req.after}\n`);
-      const r = await exec(program, req.timeoutMs ?? 90_000);
-      const parsed = parseScriptOutput(r.out, marker);
-      transcript.received(Buffer.from(parsed ? parsed.stdout : r.out));
-      const name = req.path.split('/').pop() ?? req.path;
-      if (!parsed) {
-        throw new RescueError('console.command-failed', { step: name, exitCode: r.exitCode });
-      }
-      if (parsed.upload !== 0) throw new RescueError('console.upload-failed', { name });
-      transcript.note(`exit ${parsed.exitCode}`);
-      return { stdout: parsed.stdout, exitCode: parsed.exitCode };
-    },
+    ...stdinShellCommands(exec, transcript),
     async close(): Promise<void> {
       transcript.note('closed');
       transcript.flush();
