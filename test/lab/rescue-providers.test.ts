@@ -1,11 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
-import { startSimulator } from '../../lab/simulator/index.js';
-import { main } from '../../src/cli/main.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { apiSecrets, withProviderRun } from './provider-run.js';
 
 const PROVIDERS = ['conoha', 'openstack', 'proxmox', 'linode'] as const;
 
@@ -28,79 +24,36 @@ labDescribe('rescue through each provider (simulator)', () => {
       for (const s of SCENARIOS) {
         it(`${s.id} ${s.withKey ? '(key repaired)' : '(password window)'}`, async ({ expect }) => {
           const b = await bootScenario(s.id);
-          // A simulator that fails to start must not leave the booted server behind.
-          const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
-            await b.server.destroy();
-            throw err;
-          });
-          const out = mkdtempSync(join(tmpdir(), 'vr-provider-'));
-          try {
-            const keyFile = join(out, 'customer.pub');
-            writeFileSync(keyFile, `${b.key.publicKey}\n`);
-            const stdout: string[] = [];
-            const stderr: string[] = [];
-            const env = {
-              ...process.env,
-              ...sim.env(provider),
+          await withProviderRun(b, provider, {}, async (r) => {
+            const args = ['--user', 'alice', '--password-env', 'VR_CONSOLE_PW'];
+            if (s.withKey) args.push('--key', r.keyFile);
+            else args.push('--user-password-env', 'VR_ALICE_PW');
+            const run = await r.cli(b.server.address, args, {
               VR_CONSOLE_PW: PASSWORDS.root,
               VR_ALICE_PW: PASSWORDS.alice,
-            };
-            const argv = [
-              '--provider',
-              provider,
-              '--endpoint',
-              sim.endpoint(provider),
-              '--host',
-              b.server.address,
-            ];
-            argv.push('--user', 'alice', '--password-env', 'VR_CONSOLE_PW', '--out', out);
-            if (s.withKey) argv.push('--key', keyFile);
-            else argv.push('--user-password-env', 'VR_ALICE_PW');
-            const code = await main(argv, {
-              env,
-              stdout: (t) => stdout.push(t),
-              stderr: (t) => stderr.push(t),
             });
-            expect(code, stderr.join('\n')).toBe(0);
+            expect(run.code, run.stderr).toBe(0);
 
             const login = s.withKey
               ? await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath })
               : await b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
             expect(login.ok, login.stderr).toBe(true);
 
-            const files = readdirSync(out).filter((f) => f !== 'customer.pub');
+            const files = [...r.written().keys()];
             expect(files.some((f) => f.endsWith('.md'))).toBe(true);
             expect(files.some((f) => f.endsWith('.json'))).toBe(true);
             expect(files.some((f) => f.endsWith('.transcript.jsonl'))).toBe(true);
-            const report = JSON.parse(
-              readFileSync(
-                join(
-                  out,
-                  files.find((f) => f.endsWith('.json'))!,
-                ),
-                'utf8',
-              ),
-            );
+            const report = JSON.parse(r.report('.json'));
             expect(report.primaryCause).toBe(scenarioById(s.id).expectedCauses[0]);
 
             // Canary secrets: the console password, the user's password and every API credential.
-            const apiSecrets = Object.entries(sim.env(provider))
-              .filter(([name]) => /TOKEN|PASSWORD|SECRET|CREDENTIAL/.test(name))
-              .map(([, value]) => value);
-            expect(apiSecrets.length).toBeGreaterThan(0);
-            const secrets = [PASSWORDS.root, PASSWORDS.alice, ...apiSecrets];
-            const outputs = [
-              stdout.join('\n'),
-              stderr.join('\n'),
-              ...files.map((f) => readFileSync(join(out, f), 'utf8')),
-            ];
+            const secrets = apiSecrets(r.sim, provider);
+            expect(secrets.length).toBeGreaterThan(0);
+            secrets.push(PASSWORDS.root, PASSWORDS.alice);
+            const outputs = [run.stdout, run.stderr, ...r.written().values()];
             for (const secret of secrets)
               for (const text of outputs) expect(text.includes(secret), secret).toBe(false);
-          } finally {
-            await sim.close();
-            await b.server.destroy();
-            rmSync(out, { recursive: true, force: true });
-          }
+          });
         });
       }
     });

@@ -1,15 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
-import { startSimulator } from '../../lab/simulator/index.js';
 import { loadProvider } from '../../providers/index.js';
-import { main } from '../../src/cli/main.js';
 import { ERROR_EXIT } from '../../src/errors/codes.js';
 import { isRescueError } from '../../src/errors/rescue-error.js';
 import { runCommandShell } from '../../src/rescue/shells/run-command-shell.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { apiSecrets, withProviderRun } from './provider-run.js';
 
 const CANARY = 'Canary-agent-9d41e7b0';
 
@@ -21,12 +17,7 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
   describe.concurrent('proxmox', () => {
     it('the run-command shell runs commands and scripts as root in the guest', async ({ expect }) => {
       const b = await bootScenario('story-wrong-dir');
-      // A simulator that fails to start must not leave the booted server behind.
-      const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
-        await b.server.destroy();
-        throw err;
-      });
-      try {
+      await withProviderRun(b, 'proxmox', {}, async ({ sim }) => {
         sim.servers[0]!.serialPort = false;
         const adapter = await loadProvider('proxmox', { ...sim.context('proxmox'), pollIntervalMs: 100 });
         const server = await adapter.findServer({ ip: b.server.address });
@@ -51,99 +42,58 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
         // The guest never saw the secret on a command line: the agent ran a bare /bin/sh.
         expect(sim.log.filter((e) => e.path.endsWith('/agent/exec')).length).toBe(2);
         await shell.close();
-      } finally {
-        await sim.close();
-        await b.server.destroy();
-      }
+      });
     });
 
     it('no serial port and no agent: rescue.no-way-in names every reason and what Proxmox offers', async ({
       expect,
     }) => {
       // No lab server needed: nothing gets as far as the guest.
-      const sim = await startSimulator({
-        servers: [
-          {
-            name: 'web-9',
-            address: '127.0.1.250',
-            consoleSocket: '/nonexistent',
-            serialPort: false,
-            guestAgent: false,
-          },
-        ],
-      });
-      const out = mkdtempSync(join(tmpdir(), 'vr-noway-'));
-      try {
-        const stderr: string[] = [];
-        const argv = ['--provider', 'proxmox', '--endpoint', sim.endpoint('proxmox'), '--host', 'web-9'];
-        argv.push('--password-env', 'VR_CONSOLE_PW', '--out', out);
-        const code = await main(argv, {
-          env: { ...process.env, ...sim.env('proxmox'), VR_CONSOLE_PW: PASSWORDS.root },
-          stdout: () => undefined,
-          stderr: (t) => stderr.push(t),
+      const servers = [
+        {
+          name: 'web-9',
+          address: '127.0.1.250',
+          consoleSocket: '/nonexistent',
+          serialPort: false,
+          guestAgent: false,
+        },
+      ];
+      await withProviderRun(undefined, 'proxmox', { servers }, async (r) => {
+        const run = await r.cli('web-9', ['--password-env', 'VR_CONSOLE_PW'], {
+          VR_CONSOLE_PW: PASSWORDS.root,
         });
-        expect(code).toBe(ERROR_EXIT['rescue.no-way-in']);
-        const text = stderr.join('\n');
+        expect(run.code).toBe(ERROR_EXIT['rescue.no-way-in']);
+        const text = run.stderr;
         expect(text).toMatch(/no way into web-9/);
         expect(text).toMatch(/serial console: .*qm set 100 -serial0 socket/);
         expect(text).toMatch(/guest agent commands: .*guest agent is not (enabled or not )?running/);
         expect(text).toMatch(/VNC console: .*HTTP 501/);
         expect(text).toMatch(/offers: serial console, guest agent commands, VNC console/);
-        expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
-      } finally {
-        await sim.close();
-        rmSync(out, { recursive: true, force: true });
-      }
+        expect(r.sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
+      });
     });
 
     it('serial console opens but the console password is wrong: nothing changed, the guest agent takes over', async ({
       expect,
     }) => {
       const b = await bootScenario('ssh-dir-777');
-      const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
-        await b.server.destroy();
-        throw err;
-      });
-      const out = mkdtempSync(join(tmpdir(), 'vr-agent-'));
-      try {
-        const keyFile = join(out, 'customer.pub');
-        writeFileSync(keyFile, `${b.key.publicKey}\n`);
-        const stderr: string[] = [];
-        const stdout: string[] = [];
+      await withProviderRun(b, 'proxmox', {}, async (r) => {
         const wrong = 'Wrong-console-pw-5be2';
-        const env = { ...process.env, ...sim.env('proxmox'), VR_CONSOLE_PW: wrong };
-        const argv = [
-          '--provider',
-          'proxmox',
-          '--endpoint',
-          sim.endpoint('proxmox'),
-          '--host',
-          b.server.address,
-        ];
-        argv.push('--user', 'alice', '--password-env', 'VR_CONSOLE_PW', '--key', keyFile, '--out', out);
-        const code = await main(argv, { env, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-        expect(code, stderr.join('\n')).toBe(0);
-        const progress = stderr.join('\n');
+        const args = ['--user', 'alice', '--password-env', 'VR_CONSOLE_PW', '--key', r.keyFile];
+        const run = await r.cli(b.server.address, args, { VR_CONSOLE_PW: wrong });
+        expect(run.code, run.stderr).toBe(0);
+        const progress = run.stderr;
         // First the serial console was taken, then given up because the login was refused.
         expect(progress).toMatch(
           /going in through the serial console[\s\S]*serial console skipped: [\s\S]*going in through the guest agent commands/,
         );
-        expect(sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(true);
-        expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
+        expect(r.sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(true);
+        expect(r.sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
         const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
         expect(login.ok, login.stderr).toBe(true);
-        const files = readdirSync(out).filter((f) => f !== 'customer.pub');
-        const outputs = [
-          stdout.join('\n'),
-          progress,
-          ...files.map((f) => readFileSync(join(out, f), 'utf8')),
-        ];
+        const outputs = [run.stdout, progress, ...r.written().values()];
         for (const text of outputs) expect(text.includes(wrong)).toBe(false);
-      } finally {
-        await sim.close();
-        await b.server.destroy();
-        rmSync(out, { recursive: true, force: true });
-      }
+      });
     });
 
     // Without a serial port; and with one, but no console password given (the support engineer does
@@ -166,103 +116,43 @@ labDescribe('rescue through the guest agent (proxmox)', () => {
         expect,
       }) => {
         const b = await bootScenario(s.id);
-        // A simulator that fails to start must not leave the booted server behind.
-        const sim = await startSimulator({ servers: [b.server] }).catch(async (err: unknown) => {
-          await b.server.destroy();
-          throw err;
-        });
-        const out = mkdtempSync(join(tmpdir(), 'vr-agent-'));
-        try {
-          sim.servers[0]!.serialPort = s.serialPort;
-          const keyFile = join(out, 'customer.pub');
-          writeFileSync(keyFile, `${b.key.publicKey}\n`);
-          const stdout: string[] = [];
-          const stderr: string[] = [];
+        await withProviderRun(b, 'proxmox', {}, async (r) => {
+          r.sim.servers[0]!.serialPort = s.serialPort;
           // Without a serial port the console password is given but of no use; with one, it is not
           // given: both times the guest agent does the work, and says why the serial console did not.
-          const env = {
-            ...process.env,
-            ...sim.env('proxmox'),
+          const args = ['--user', 'alice'];
+          if (!s.serialPort) args.push('--password-env', 'VR_CONSOLE_PW');
+          if (s.withKey) args.push('--key', r.keyFile);
+          else args.push('--user-password-env', 'VR_ALICE_PW');
+          const run = await r.cli(b.server.address, args, {
             VR_ALICE_PW: PASSWORDS.alice,
             VR_CONSOLE_PW: PASSWORDS.root,
-          };
-          const argv = [
-            '--provider',
-            'proxmox',
-            '--endpoint',
-            sim.endpoint('proxmox'),
-            '--host',
-            b.server.address,
-          ];
-          argv.push('--user', 'alice', '--out', out);
-          if (!s.serialPort) argv.push('--password-env', 'VR_CONSOLE_PW');
-          if (s.withKey) argv.push('--key', keyFile);
-          else argv.push('--user-password-env', 'VR_ALICE_PW');
-          const started = Date.now();
-          const code = await main(argv, {
-            env,
-            stdout: (t) => stdout.push(t),
-            stderr: (t) => stderr.push(t),
           });
-          const seconds = (Date.now() - started) / 1000;
-          expect(code, stderr.join('\n')).toBe(0);
-          console.log(`${s.id}: rescued through the guest agent in ${seconds.toFixed(1)} s`);
+          expect(run.code, run.stderr).toBe(0);
+          console.log(`${s.id}: rescued through the guest agent in ${run.seconds.toFixed(1)} s`);
 
-          const progress = stderr.join('\n');
+          const progress = run.stderr;
           expect(progress).toMatch(s.skipped);
           expect(progress).toMatch(/going in through the guest agent commands/);
-          expect(sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(false);
-          expect(sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
+          expect(r.sim.log.some((e) => e.path.endsWith('/termproxy'))).toBe(false);
+          expect(r.sim.log.some((e) => e.path.endsWith('/agent/exec'))).toBe(true);
 
           const login = s.withKey
             ? await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath })
             : await b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
           expect(login.ok, login.stderr).toBe(true);
 
-          const files = readdirSync(out).filter((f) => f !== 'customer.pub');
-          const md = readFileSync(
-            join(
-              out,
-              files.find((f) => f.endsWith('.md'))!,
-            ),
-            'utf8',
-          );
-          const json = JSON.parse(
-            readFileSync(
-              join(
-                out,
-                files.find((f) => f.endsWith('.json'))!,
-              ),
-              'utf8',
-            ),
-          );
+          const json = JSON.parse(r.report('.json'));
           expect(json.primaryCause).toBe(scenarioById(s.id).expectedCauses[0]);
-          expect(md).toMatch(/way-in: .*guest agent/);
-          const transcript = readFileSync(
-            join(
-              out,
-              files.find((f) => f.endsWith('.transcript.jsonl'))!,
-            ),
-            'utf8',
-          );
-          expect(transcript).toContain('connected: guest agent (proxmox)');
+          expect(r.report('.md')).toMatch(/way-in: .*guest agent/);
+          expect(r.report('.transcript.jsonl')).toContain('connected: guest agent (proxmox)');
 
-          const apiSecrets = Object.entries(sim.env('proxmox'))
-            .filter(([name]) => /TOKEN|PASSWORD|SECRET|CREDENTIAL/.test(name))
-            .map(([, value]) => value);
-          expect(apiSecrets.length).toBeGreaterThan(0);
-          const outputs = [
-            stdout.join('\n'),
-            progress,
-            ...files.map((f) => readFileSync(join(out, f), 'utf8')),
-          ];
-          for (const secret of [PASSWORDS.alice, PASSWORDS.root, ...apiSecrets])
+          const secrets = apiSecrets(r.sim, 'proxmox');
+          expect(secrets.length).toBeGreaterThan(0);
+          const outputs = [run.stdout, progress, ...r.written().values()];
+          for (const secret of [PASSWORDS.alice, PASSWORDS.root, ...secrets])
             for (const text of outputs) expect(text.includes(secret), secret).toBe(false);
-        } finally {
-          await sim.close();
-          await b.server.destroy();
-          rmSync(out, { recursive: true, force: true });
-        }
+        });
       });
     }
   });

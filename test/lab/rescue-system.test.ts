@@ -1,15 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
 import { labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
 import { LabServer } from '../../lab/server.js';
-import { startSimulator } from '../../lab/simulator/index.js';
-import { main } from '../../src/cli/main.js';
 import { ERROR_EXIT } from '../../src/errors/codes.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { withProviderRun } from './provider-run.js';
 
 const sshAnswers = (host: string) =>
   new Promise<boolean>((resolve) => {
@@ -84,80 +81,49 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
         guestAgent: false,
         rescueSystem: driver,
       };
-      const sim = await startSimulator({ servers: [registration] }).catch(async (err: unknown) => {
-        await b.server.destroy();
-        throw err;
-      });
-      const out = mkdtempSync(join(tmpdir(), 'vr-rescue-system-'));
-      try {
-        const stdout: string[] = [];
-        const stderr: string[] = [];
-        const env = { ...process.env, ...sim.env('hetzner'), VR_ALICE_PW: PASSWORDS.alice };
-        const argv = [
-          '--provider',
-          'hetzner',
-          '--endpoint',
-          sim.endpoint('hetzner'),
-          '--host',
-          b.server.address,
-        ];
-        argv.push('--user', 'alice', '--user-password-env', 'VR_ALICE_PW', '--out', out);
-        const started = Date.now();
-        const code = await main(argv, { env, stdout: (t) => stdout.push(t), stderr: (t) => stderr.push(t) });
-        const seconds = (Date.now() - started) / 1000;
-        const progress = stderr.join('\n');
-        expect(code, progress).toBe(0);
-        console.log(`story-wrong-dir: rescued through the rescue system in ${seconds.toFixed(1)} s`);
+      await withProviderRun(
+        b,
+        'hetzner',
+        { servers: [registration], cleanup: () => driver.close() },
+        async (r) => {
+          const args = ['--user', 'alice', '--user-password-env', 'VR_ALICE_PW'];
+          const run = await r.cli(b.server.address, args, { VR_ALICE_PW: PASSWORDS.alice });
+          const progress = run.stderr;
+          expect(run.code, progress).toBe(0);
+          console.log(`story-wrong-dir: rescued through the rescue system in ${run.seconds.toFixed(1)} s`);
 
-        expect(progress).toMatch(/serial console skipped: hetzner does not offer it/);
-        expect(progress).toMatch(/guest agent commands skipped: hetzner does not offer it/);
-        expect(progress).toMatch(/rebooting .* into the hetzner rescue system/);
-        expect(progress).toMatch(/going in through the rescue system: .*reboots the server/);
-        expect(progress).toMatch(/leaving the rescue system[\s\S]*answers SSH on its own system again/);
-        const calls = sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
-        expect(calls).toEqual(['enable_rescue', 'reset', 'disable_rescue', 'reset']);
+          expect(progress).toMatch(/serial console skipped: hetzner does not offer it/);
+          expect(progress).toMatch(/guest agent commands skipped: hetzner does not offer it/);
+          expect(progress).toMatch(/rebooting .* into the hetzner rescue system/);
+          expect(progress).toMatch(/going in through the rescue system: .*reboots the server/);
+          expect(progress).toMatch(/leaving the rescue system[\s\S]*answers SSH on its own system again/);
+          const calls = r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
+          expect(calls).toEqual(['enable_rescue', 'reset', 'disable_rescue', 'reset']);
 
-        // Back on its own system, with the password window open for alice and a real login.
-        expect(driver.inRescue).toBe(false);
-        expect((await b.server.execChecked('hostname')).trim()).toBe('vps');
-        const login = await b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
-        expect(login.ok, login.stderr).toBe(true);
-        // Nothing could be armed in the chroot: the boot unit armed the closing timer at this boot.
-        const timers = await b.server.execChecked('systemctl list-timers --all --no-legend');
-        expect(timers).toMatch(/vps-rescue-window-\S+\.timer/);
-        expect(await b.server.execChecked('systemctl is-enabled vps-rescue-window.service || true')).toMatch(
-          /enabled|static|generated|indirect/,
-        );
+          // Back on its own system, with the password window open for alice and a real login.
+          expect(driver.inRescue).toBe(false);
+          expect((await b.server.execChecked('hostname')).trim()).toBe('vps');
+          const login = await b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+          expect(login.ok, login.stderr).toBe(true);
+          // Nothing could be armed in the chroot: the boot unit armed the closing timer at this boot.
+          const timers = await b.server.execChecked('systemctl list-timers --all --no-legend');
+          expect(timers).toMatch(/vps-rescue-window-\S+\.timer/);
+          expect(
+            await b.server.execChecked('systemctl is-enabled vps-rescue-window.service || true'),
+          ).toMatch(/enabled|static|generated|indirect/);
 
-        const files = readdirSync(out);
-        const read = (suffix: string) =>
-          readFileSync(
-            join(
-              out,
-              files.find((f) => f.endsWith(suffix))!,
-            ),
-            'utf8',
-          );
-        const json = JSON.parse(read('.json'));
-        expect(json.primaryCause).toBe(scenarioById('story-wrong-dir').expectedCauses[0]);
-        expect(read('.md')).toMatch(/way-in: .*rescue system/);
-        expect(read('.transcript.jsonl')).toContain('connected: rescue system (hetzner)');
+          const json = JSON.parse(r.report('.json'));
+          expect(json.primaryCause).toBe(scenarioById('story-wrong-dir').expectedCauses[0]);
+          expect(r.report('.md')).toMatch(/way-in: .*rescue system/);
+          expect(r.report('.transcript.jsonl')).toContain('connected: rescue system (hetzner)');
 
-        const token = sim.env('hetzner').HCLOUD_TOKEN!;
-        expect(rescuePasswords).toHaveLength(1);
-        const outputs = [
-          stdout.join('\n'),
-          progress,
-          ...files.map((f) => readFileSync(join(out, f), 'utf8')),
-        ];
-        for (const secret of [token, rescuePasswords[0]!, PASSWORDS.alice])
-          for (const text of outputs) expect(text.includes(secret)).toBe(false);
-      } finally {
-        await sim.close();
-        await driver.close();
-        await b.server.destroy();
-        rmSync(out, { recursive: true, force: true });
-      }
+          const token = r.sim.env('hetzner').HCLOUD_TOKEN!;
+          expect(rescuePasswords).toHaveLength(1);
+          const outputs = [run.stdout, progress, ...r.written().values()];
+          for (const secret of [token, rescuePasswords[0]!, PASSWORDS.alice])
+            for (const text of outputs) expect(text.includes(secret)).toBe(false);
+        },
+      );
     });
 
     it('vps-rescue --provider hetzner: config-syntax-error (sshd does not start) with the key → fixed offline, sshd up at boot, key login', async ({
@@ -165,52 +131,25 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
     }) => {
       const b = await bootScenario('config-syntax-error');
       const driver = labRescueSystem(b.server);
-      const sim = await startSimulator({
-        servers: [
-          {
-            name: b.server.name,
-            address: b.server.address,
-            consoleSocket: b.server.consoleSocket,
-            rescueSystem: driver,
-          },
-        ],
-      }).catch(async (err: unknown) => {
-        await b.server.destroy();
-        throw err;
-      });
-      const out = mkdtempSync(join(tmpdir(), 'vr-rescue-system-'));
-      try {
-        const keyFile = join(out, 'customer.pub');
-        writeFileSync(keyFile, `${b.key.publicKey}\n`);
-        const stderr: string[] = [];
-        const argv = [
-          '--provider',
-          'hetzner',
-          '--endpoint',
-          sim.endpoint('hetzner'),
-          '--host',
-          b.server.address,
-        ];
-        argv.push('--user', 'alice', '--key', keyFile, '--out', out);
-        const code = await main(argv, {
-          env: { ...process.env, ...sim.env('hetzner') },
-          stdout: () => undefined,
-          stderr: (t) => stderr.push(t),
-        });
-        const progress = stderr.join('\n');
-        expect(code, progress).toBe(0);
+      const servers = [
+        {
+          name: b.server.name,
+          address: b.server.address,
+          consoleSocket: b.server.consoleSocket,
+          rescueSystem: driver,
+        },
+      ];
+      await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
+        const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
+        const progress = run.stderr;
+        expect(run.code, progress).toBe(0);
         // The repair was judged inside the chroot (nothing blocking left), so no password window.
         expect(progress).toMatch(/diagnosed: config\.syntax[\s\S]*repairing: transaction/);
         expect(progress).not.toMatch(/password window/);
         expect(await b.server.execChecked('systemctl is-active ssh.service')).toBe('active\n');
         const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
         expect(login.ok, login.stderr).toBe(true);
-      } finally {
-        await sim.close();
-        await driver.close();
-        await b.server.destroy();
-        rmSync(out, { recursive: true, force: true });
-      }
+      });
     });
 
     it('a rescue that fails in the rescue system still leaves it: the server boots its own system', async ({
@@ -218,52 +157,27 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
     }) => {
       const b = await bootScenario('story-wrong-dir');
       const driver = labRescueSystem(b.server);
-      const sim = await startSimulator({
-        servers: [
-          {
-            name: b.server.name,
-            address: b.server.address,
-            consoleSocket: b.server.consoleSocket,
-            rescueSystem: driver,
-          },
-        ],
-      }).catch(async (err: unknown) => {
-        await b.server.destroy();
-        throw err;
-      });
-      const out = mkdtempSync(join(tmpdir(), 'vr-rescue-system-'));
-      try {
-        const stderr: string[] = [];
-        const argv = [
-          '--provider',
-          'hetzner',
-          '--endpoint',
-          sim.endpoint('hetzner'),
-          '--host',
-          b.server.name,
-        ];
+      const servers = [
+        {
+          name: b.server.name,
+          address: b.server.address,
+          consoleSocket: b.server.consoleSocket,
+          rescueSystem: driver,
+        },
+      ];
+      await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
         // No such account: the rescue fails after it looked at the disk, before it changed anything.
-        argv.push('--user', 'bob', '--action', 'fix', '--out', out);
-        const code = await main(argv, {
-          env: { ...process.env, ...sim.env('hetzner') },
-          stdout: () => undefined,
-          stderr: (t) => stderr.push(t),
-        });
-        const progress = stderr.join('\n');
-        expect(code, progress).toBe(ERROR_EXIT['rescue.failed']);
+        const run = await r.cli(b.server.name, ['--user', 'bob', '--action', 'fix']);
+        const progress = run.stderr;
+        expect(run.code, progress).toBe(ERROR_EXIT['rescue.failed']);
         expect(progress).toMatch(/no account bob/);
         expect(progress).toMatch(/leaving the rescue system[\s\S]*answers SSH on its own system again/);
-        const calls = sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
+        const calls = r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
         expect(calls).toEqual(['enable_rescue', 'reset', 'disable_rescue', 'reset']);
         expect(driver.inRescue).toBe(false);
         expect((await b.server.execChecked('hostname')).trim()).toBe('vps');
         expect(await b.server.execChecked('ls /etc/vps-rescue 2>/dev/null || echo none')).toBe('none\n');
-      } finally {
-        await sim.close();
-        await driver.close();
-        await b.server.destroy();
-        rmSync(out, { recursive: true, force: true });
-      }
+      });
     });
   });
 });
