@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, it } from 'vitest';
-import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
+import { bootScenario, PASSWORDS, scenarioById, type BootedScenario } from '../../lab/index.js';
 import { labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
 import { LabServer } from '../../lab/server.js';
 import { ERROR_EXIT } from '../../src/errors/codes.js';
@@ -14,6 +14,14 @@ const sshAnswers = (host: string) =>
     s.on('connect', () => (s.destroy(), resolve(true)));
     s.on('error', () => resolve(false));
   });
+
+/** A lab server as the simulator lists it, with `driver` behind its rescue mode. */
+const withRescueSystem = (b: BootedScenario, driver: RescueSystemDriver) => ({
+  name: b.server.name,
+  address: b.server.address,
+  consoleSocket: b.server.consoleSocket,
+  rescueSystem: driver,
+});
 
 /**
  * The rescue system way in (Hetzner): enable_rescue + reset boot a rescue OS on the server's address
@@ -73,14 +81,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
         reset: () => lab.reset(),
         close: () => lab.close(),
       };
-      const registration = {
-        name: b.server.name,
-        address: b.server.address,
-        consoleSocket: b.server.consoleSocket,
-        serialPort: false,
-        guestAgent: false,
-        rescueSystem: driver,
-      };
+      const registration = { ...withRescueSystem(b, driver), serialPort: false, guestAgent: false };
       await withProviderRun(
         b,
         'hetzner',
@@ -131,14 +132,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
     }) => {
       const b = await bootScenario('config-syntax-error');
       const driver = labRescueSystem(b.server);
-      const servers = [
-        {
-          name: b.server.name,
-          address: b.server.address,
-          consoleSocket: b.server.consoleSocket,
-          rescueSystem: driver,
-        },
-      ];
+      const servers = [withRescueSystem(b, driver)];
       await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
         const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
         const progress = run.stderr;
@@ -157,14 +151,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
     }) => {
       const b = await bootScenario('story-wrong-dir');
       const driver = labRescueSystem(b.server);
-      const servers = [
-        {
-          name: b.server.name,
-          address: b.server.address,
-          consoleSocket: b.server.consoleSocket,
-          rescueSystem: driver,
-        },
-      ];
+      const servers = [withRescueSystem(b, driver)];
       await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
         // No such account: the rescue fails after it looked at the disk, before it changed anything.
         const run = await r.cli(b.server.name, ['--user', 'bob', '--action', 'fix']);
