@@ -72,7 +72,14 @@ export async function withProviderRun(
       return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), seconds };
     },
     written: () => new Map(files().map((f) => [f, readFileSync(join(out, f), 'utf8')])),
-    report: (suffix) => readFileSync(join(out, files().find((f) => f.endsWith(suffix))!), 'utf8'),
+    report: (suffix) =>
+      readFileSync(
+        join(
+          out,
+          files().find((f) => f.endsWith(suffix))!,
+        ),
+        'utf8',
+      ),
   };
   try {
     await body(run);
