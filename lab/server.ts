@@ -6,6 +6,7 @@ import { childrenOf, comm, killMachine } from './processes.js';
 import { raiseHostLimits } from './host-limits.js';
 import { ConsoleStream } from './console-stream.js';
 import { DEFAULT_SUITE, ensureImage, type Suite } from './image.js';
+import { BUSYBOX, type Flavour } from './flavours.js';
 import { serversDir } from './paths.js';
 import { run, type RunResult } from './run.js';
 import { buildSetup, SETUP_DIR } from './setup-script.js';
@@ -32,6 +33,8 @@ export interface CreateOptions extends ServerSpec {
    * rescue system sees the server's disk: the same overlay layers the server boots from.
    */
   disk?: { layers: OverlayLayers; at: string };
+  /** 'busybox': an Alpine-like server (busybox init, getty, login; no systemd, no PAM); default Debian. */
+  flavour?: 'debian' | 'busybox';
 }
 
 /** The layers of a lab server's root filesystem: the cached image and the server's own changes. */
@@ -58,6 +61,7 @@ export class LabServer {
   private destroyed = false;
   private serving = false;
   private image = '';
+  private flavour?: Flavour;
 
   private constructor(
     readonly name: string,
@@ -79,7 +83,8 @@ export class LabServer {
 
   static async create(opts: CreateOptions = {}): Promise<LabServer> {
     const suite = opts.suite ?? DEFAULT_SUITE;
-    const image = await ensureImage(suite, opts.log);
+    const flavour = opts.flavour === 'busybox' ? BUSYBOX : undefined;
+    const image = flavour ? await flavour.image(opts.log) : await ensureImage(suite, opts.log);
     await raiseHostLimits();
     const lease: Lease = opts.address
       ? { index: Number(opts.address.split('.').pop()), address: opts.address, release: async () => {} }
@@ -87,6 +92,7 @@ export class LabServer {
     const name = `lab-${lease.index}-${process.pid}-${serial++}`;
     const dir = join(serversDir(), name);
     const server = new LabServer(name, suite, lease.address, dir, lease);
+    server.flavour = flavour;
     try {
       await server.prepare(image, opts);
       await server.boot();
@@ -112,7 +118,10 @@ export class LabServer {
     await mkdir(join(upper, SETUP_DIR.slice(1), 'files'), { recursive: true });
     await mkdir(join(this.dir, 'work'), { recursive: true });
     await mkdir(join(this.dir, 'merged'), { recursive: true });
-    const plan = buildSetup(spec, { hostname: spec.hostname ?? 'vps', address: this.address });
+    const plan = (this.flavour?.setup ?? buildSetup)(spec, {
+      hostname: spec.hostname ?? 'vps',
+      address: this.address,
+    });
     await writeFile(join(upper, SETUP_DIR.slice(1), 'setup.sh'), plan.script);
     await Promise.all(
       plan.payloads.map((data, i) => writeFile(join(upper, SETUP_DIR.slice(1), 'files', String(i)), data)),
@@ -165,6 +174,11 @@ export class LabServer {
       throw new Error('the server process exited during boot');
     });
     await Promise.race([this.console.waitFor(/login: $/m, 90_000, since), failed]);
+    if (this.flavour) {
+      // No systemd to ask: the boot is over when getty prompts and the init script's sshd listens.
+      if (waitForSshd) await Promise.race([this.waitForSshd(20_000), failed]);
+      return;
+    }
     // getty can print its prompt before boot has finished (pam_nologin still refuses users, journald
     // and sshd still starting): a server counts as up when systemd says the boot is over.
     await Promise.race([this.exec('systemctl is-system-running --wait', { timeoutMs: 90_000 }), failed]);
@@ -190,7 +204,9 @@ export class LabServer {
   async waitForSshd(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const r = await this.exec(`ss -Hltn 'sport = :22' | grep -qF ${sq(this.address)}`);
+      const r = await this.exec(
+        this.flavour?.sshdListening(this.address) ?? `ss -Hltn 'sport = :22' | grep -qF ${sq(this.address)}`,
+      );
       if (r.code === 0) return;
       if (Date.now() > deadline) throw new Error(`sshd did not listen on ${this.address}:22`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -203,7 +219,11 @@ export class LabServer {
     while (queue.length > 0) {
       const pid = queue.shift()!;
       for (const child of await childrenOf(pid)) {
-        if ((await comm(pid)) === 'systemd-nspawn' && (await comm(child)) === 'systemd') return child;
+        if (
+          (await comm(pid)) === 'systemd-nspawn' &&
+          (await comm(child)) === (this.flavour?.init ?? 'systemd')
+        )
+          return child;
         queue.push(child);
       }
     }
@@ -272,7 +292,8 @@ export class LabServer {
   /** sshd's journal lines (the daemon and its per-connection processes, whatever their tag). */
   async sshdLog(): Promise<string[]> {
     const out = await this.execChecked(
-      'journalctl --no-pager -o short -t sshd -t sshd-session -t sshd-auth -u ssh.service 2>/dev/null || true',
+      this.flavour?.sshdLog ??
+        'journalctl --no-pager -o short -t sshd -t sshd-session -t sshd-auth -u ssh.service 2>/dev/null || true',
     );
     return out.split('\n').filter((l) => l && !l.startsWith('-- '));
   }
@@ -281,7 +302,7 @@ export class LabServer {
   async reboot(timeoutMs = 90_000): Promise<void> {
     const since = this.console.length;
     const before = await this.leaderPid();
-    await this.exec('systemctl reboot');
+    await this.exec(this.flavour?.reboot ?? 'systemctl reboot');
     const deadline = Date.now() + timeoutMs;
     while ((await this.leaderPid().catch(() => before)) === before) {
       if (Date.now() > deadline) throw new Error('reboot did not start');
