@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
 import type { SimServer } from './servers.js';
+import type { VncConsoles } from './vnc-consoles.js';
 
 /**
  * Hetzner Cloud API v1 as the adapter uses it: Bearer token, servers by name/label (IPs matched by
  * the client), actions that run and are polled, and the rescue system: enable_rescue (answers the
  * rescue root password), reset (boots into the rescue system while it is enabled, which disables it
  * again, as Hetzner does on the first rescue boot), disable_rescue. The reset drives the lab server
- * through its registration's `rescueSystem`.
+ * through its registration's `rescueSystem`. request_console hands out a websocket URL with a token and
+ * a VNC password for a server registered with `vnc`.
  */
 export interface HetznerAccount {
   token: string;
@@ -61,7 +63,11 @@ export function hetznerServer(s: SimServer, rescueEnabled: boolean) {
   };
 }
 
-export function hetznerRoutes(account: HetznerAccount, servers: () => SimServer[]): Route[] {
+export function hetznerRoutes(
+  account: HetznerAccount,
+  servers: () => SimServer[],
+  vnc?: { consoles: VncConsoles; base: () => string },
+): Route[] {
   const actions = new Map<number, SimAction>();
   const rescue = new Map<number, RescueState>();
   let nextAction = 100;
@@ -207,8 +213,21 @@ export function hetznerRoutes(account: HetznerAccount, servers: () => SimServer[
     ),
     route(
       'POST',
-      /^\/servers\/(\d+)\/actions\/(request_console|reset_password)$/,
-      guarded(() => error(422, 'unsupported_error', 'the lab has no VNC console and no guest agent')),
+      /^\/servers\/(\d+)\/actions\/request_console$/,
+      guarded(
+        onServer((s) => {
+          if (!vnc || !s.vnc) return error(422, 'unsupported_error', 'the lab has no VNC console for it');
+          const { token, password } = vnc.consoles.hetzner(s);
+          // As the API answers: wss://console.hetzner.cloud/?server_id=…&token=…; here plain ws on loopback.
+          const wss = `${vnc.base().replace(/^http/, 'ws')}/?server_id=${s.numericId}&token=${token}`;
+          return json(201, { action: actionJson(start('request_console', s)), wss_url: wss, password });
+        }),
+      ),
+    ),
+    route(
+      'POST',
+      /^\/servers\/(\d+)\/actions\/reset_password$/,
+      guarded(() => error(422, 'unsupported_error', 'the lab has no guest agent')),
     ),
   ];
 }

@@ -27,7 +27,7 @@ export interface SimulatorOptions {
   servers: readonly SimRegistration[];
   /** Loopback only; default 127.0.0.1. */
   host?: string;
-  /** Vendor time limits (nova token TTL, termproxy accept timeout); tests shorten them. */
+  /** Vendor time limits (nova token TTL, termproxy/vncproxy accept, Hetzner console URL); tests shorten them. */
   timings?: GatewayTimings;
 }
 
@@ -102,7 +102,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
 
   const http = createServer((req, res) => void handle(req, res));
-  // Console websockets: nova-serialproxy at / (?token=), Proxmox vncwebsocket on its API paths.
+  // Console websockets: nova-serialproxy and novncproxy at / (?token=), Hetzner's at /?server_id=&token=,
+  // Proxmox vncwebsocket on its API paths.
   http.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     socket.on('error', () => undefined);
@@ -111,9 +112,30 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       proxmox.handleUpgrade(req, socket, head, url.pathname.slice('/api2/json'.length), url.searchParams);
       return;
     }
-    log.push({ provider: 'nova-serialproxy', method: 'UPGRADE', path: url.pathname, status: 0 });
     const token = url.searchParams.get('token');
+    // Hetzner's console URL names the server; Nova's noVNC and serial tokens share the root path.
+    if (url.searchParams.has('server_id')) {
+      log.push({ provider: 'hetzner-console', method: 'UPGRADE', path: url.pathname, status: 0 });
+      const serverId = url.searchParams.get('server_id');
+      const grant = token
+        ? consoles.vnc.claim('hetzner', token, (g) => String(g.server.numericId) === serverId)
+        : undefined;
+      if (url.pathname !== '/' || !grant) return refuseUpgrade(socket, 401, 'Unauthorized');
+      if (!consoles.vnc.serve(req, socket, head, grant)) refuseUpgrade(socket, 502, 'Bad Gateway');
+      return;
+    }
+    const novnc = token ? consoles.vnc.claim('nova', token) : undefined;
+    log.push({
+      provider: novnc ? 'nova-novncproxy' : 'nova-serialproxy',
+      method: 'UPGRADE',
+      path: url.pathname,
+      status: 0,
+    });
     if (url.pathname !== '/' || !token) return refuseUpgrade(socket, 404, 'Not Found');
+    if (novnc) {
+      if (!consoles.vnc.serve(req, socket, head, novnc)) refuseUpgrade(socket, 502, 'Bad Gateway');
+      return;
+    }
     void consoles.novaTarget(token).then(
       (target) =>
         target

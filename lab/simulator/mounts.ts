@@ -99,7 +99,7 @@ export function mountRoutes(o: {
     {
       provider: 'hetzner',
       prefix: '/hetzner/v1',
-      routes: hetznerRoutes(accounts.hetzner, servers),
+      routes: hetznerRoutes(accounts.hetzner, servers, { consoles: consoles.vnc, base: o.base }),
       notFound: hetzner404,
     },
   ];

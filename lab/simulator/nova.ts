@@ -6,7 +6,9 @@ import type { ConsoleGateways, SimServer } from './servers.js';
 /**
  * Nova compute as OpenStack and ConoHa answer it: servers/detail with regex filters (ip, name),
  * server by id, 2.6 remote-consoles and the legacy os-getSerialConsole action, 401 without a valid
- * token. Serial consoles are nova-serialproxy websockets in front of the lab server's console.
+ * token. Serial consoles are nova-serialproxy websockets in front of the lab server's console; noVNC
+ * consoles (servers registered with `vnc`) are a page URL whose token leads the websocket on the same
+ * port to the server's VNC display.
  */
 export interface NovaOptions {
   keystone: Keystone;
@@ -112,24 +114,43 @@ export function novaRoutes(o: NovaOptions): Route[] {
     if (!atLeast(microversion(req), 2, 6)) return itemNotFound('The resource could not be found.');
     if (!server) return notFoundId(m[1]);
     const remote = req.body.remote_console as { protocol?: string; type?: string } | undefined;
+    if (remote?.protocol === 'vnc' && remote.type === 'novnc' && server.vnc) {
+      return json(200, { remote_console: { protocol: 'vnc', type: 'novnc', url: novncUrl(server, false) } });
+    }
     if (!remote || remote.protocol !== 'serial' || remote.type !== 'serial') {
-      // The lab has text consoles only; Nova says this when a console type is disabled.
+      // Nova says this when a console type is disabled (here: a server without a VNC backend).
       return badRequest(`Unavailable console type ${remote?.type ?? ''}.`);
     }
     const url = `${o.serialproxy()}/?token=${o.consoles.novaToken(server)}`;
     return json(200, { remote_console: { protocol: 'serial', type: 'serial', url } });
   };
 
+  /**
+   * The noVNC page on the simulator's port: Nova puts the websocket's query in `path`
+   * (vnc_auto.html?path=%3Ftoken%3D…), ConoHa 2.0's legacy action the token itself.
+   */
+  const novncUrl = (server: SimServer, tokenInQuery: boolean): string => {
+    const token = o.consoles.vnc.nova(server);
+    const page = `${o.serialproxy().replace(/^ws/, 'http')}/vnc_auto.html`;
+    return tokenInQuery ? `${page}?token=${token}` : `${page}?path=${encodeURIComponent(`?token=${token}`)}`;
+  };
+
   const action = (req: SimRequest, m: RegExpExecArray): SimReply => {
     const server = byId(m[1]);
     if (!server) return notFoundId(m[1]);
     const serial = req.body['os-getSerialConsole'] as { type?: string } | undefined;
+    const vnc = req.body['os-getVNCConsole'] as { type?: string } | undefined;
     // Removed from the API at 2.6 in favour of remote-consoles.
-    if (!serial || atLeast(microversion(req), 2, 6)) {
+    if ((!serial && !vnc) || atLeast(microversion(req), 2, 6)) {
       const name = Object.keys(req.body)[0] ?? '';
       return badRequest(`There is no such action: ${name}`);
     }
-    if (serial.type !== 'serial') return badRequest(`Unavailable console type ${serial.type ?? ''}.`);
+    if (vnc) {
+      if (vnc.type !== 'novnc' || !server.vnc)
+        return badRequest(`Unavailable console type ${vnc.type ?? ''}.`);
+      return json(200, { console: { type: 'novnc', url: novncUrl(server, o.conoha) } });
+    }
+    if (serial?.type !== 'serial') return badRequest(`Unavailable console type ${serial?.type ?? ''}.`);
     const url = `${o.serialproxy()}/?token=${o.consoles.novaToken(server)}`;
     return json(200, { console: { type: 'serial', url } });
   };

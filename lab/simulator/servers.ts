@@ -5,6 +5,8 @@ import type { LishGateway } from '../gateways/lish-ssh.js';
 import type { NovaGateway } from '../gateways/nova-ws.js';
 import type { TermproxyGateway } from '../gateways/termproxy-ws.js';
 import type { RescueSystemDriver } from '../rescue-system.js';
+import { VncConsoles } from './vnc-consoles.js';
+import type { VncBackend } from './vnc-proxy.js';
 
 /** What the simulator needs of a server: a LabServer fits, so does a hand-made registration. */
 export interface SimRegistration {
@@ -21,6 +23,11 @@ export interface SimRegistration {
   guestAgent?: boolean;
   /** What a Hetzner reset with rescue enabled does to the server (lab/rescue-system.ts); none: refused. */
   rescueSystem?: RescueSystemDriver;
+  /**
+   * The server's VNC display (a QEMU `-vnc 127.0.0.1:N`, plain RFB on loopback): Hetzner
+   * request_console, Nova novnc and Proxmox vncproxy lead there. None: VNC requests are refused.
+   */
+  vnc?: VncBackend;
 }
 
 export type GuestExec = (
@@ -49,6 +56,7 @@ export function toSimServers(registrations: readonly SimRegistration[]): SimServ
     address: r.address,
     consoleSocket: r.consoleSocket,
     rescueSystem: r.rescueSystem,
+    vnc: r.vnc,
     // A LabServer's exec is a method: bound here so the simulator can call it on its own.
     exec: r.exec ? (command, opts) => r.exec!.call(r, command, opts) : undefined,
     serialPort: r.serialPort ?? true,
@@ -66,8 +74,10 @@ export function toSimServers(registrations: readonly SimRegistration[]): SimServ
 export interface GatewayTimings {
   /** nova [consoleauth] token_ttl: a token opens new sessions for this long (default 600 s). */
   novaTokenTtlMs?: number;
-  /** termproxy waits this long for its one connection, then exits (default 10 s). */
+  /** termproxy (and vncproxy) waits this long for its one connection, then exits (default 10 s). */
   termproxyAcceptMs?: number;
+  /** Hetzner: a request_console URL opens new sessions for this long (default 60 s). */
+  hetznerConsoleTtlMs?: number;
 }
 
 interface Termproxy {
@@ -84,8 +94,12 @@ export class ConsoleGateways {
   private readonly novaTokens = new Map<string, { server: SimServer; expiresAt: number }>();
   /** Open termproxies by their TCP port (what the API returns as `port`). */
   readonly termproxies = new Map<number, Termproxy>();
+  /** VNC consoles (Hetzner, Nova novnc, Proxmox vncproxy) in front of the servers' VNC backends. */
+  readonly vnc: VncConsoles;
 
-  constructor(private readonly timings: GatewayTimings = {}) {}
+  constructor(private readonly timings: GatewayTimings = {}) {
+    this.vnc = new VncConsoles(timings);
+  }
 
   /** A fresh console token for a server, as every Nova console request gets one. */
   novaToken(server: SimServer): string {
@@ -176,6 +190,7 @@ export class ConsoleGateways {
     for (const entry of this.termproxies.values()) clearTimeout(entry.timer);
     this.termproxies.clear();
     this.novaTokens.clear();
+    this.vnc.closeAll();
     await Promise.allSettled(this.closers.splice(0).map((close) => close()));
   }
 }

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startSimulator,
+  type Simulator,
+  type SimulatedProvider,
+  type SimVariant,
+} from '../../lab/simulator/index.js';
+import { startBareQemu, type BareQemu } from '../../lab/vm/bare-qemu.js';
+import { loadProvider } from '../../providers/index.js';
+import type { ConsoleEndpoint, VncWebsocketEndpoint } from '../../src/console/endpoint.js';
+import { openTransport } from '../../src/console/transport/index.js';
+import type { VncTransport } from '../../src/console/vnc/vnc-transport.js';
+import { rejectsWithCode } from '../support/fixture.js';
+
+const ADDRESS = '127.0.1.240';
+const PLAIN = '127.0.1.241';
+/** Short vendor windows, so expiry is tested in seconds; a console is opened well within them. */
+const WINDOW_MS = 3000;
+/**
+ * The product's glyph tables lack SeaVGABIOS's `v` and `m` (its ROM font differs from the Linux
+ * console fonts there): they read as U+FFFD, so those two letters are matched loosely.
+ */
+const NO_BOOT = /No bootable de.ice\./;
+
+/**
+ * VNC consoles through the simulator, from the real adapters to a real VNC server: a QEMU with no disk
+ * (SeaBIOS's screen, "No bootable device") registered as a server's VNC backend. Needs only
+ * qemu-system-x86_64 (installed by .ci/run), not the lab VM image, so it always runs.
+ */
+describe('provider simulator VNC consoles → real adapters → a diskless QEMU', () => {
+  let qemu: BareQemu;
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    qemu = await startBareQemu();
+    sim = await startSimulator({
+      servers: [
+        {
+          name: 'vnc-1',
+          address: ADDRESS,
+          consoleSocket: '/nonexistent/console.sock',
+          vnc: { host: '127.0.0.1', port: qemu.vncPort, password: qemu.password },
+        },
+        { name: 'text-only', address: PLAIN, consoleSocket: '/nonexistent/console.sock' },
+      ],
+      timings: { hetznerConsoleTtlMs: WINDOW_MS, novaTokenTtlMs: WINDOW_MS, termproxyAcceptMs: WINDOW_MS },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await sim?.close();
+    await qemu?.stop();
+  });
+
+  async function vncEndpoint(provider: SimulatedProvider, variant?: SimVariant, ip = ADDRESS) {
+    const adapter = await loadProvider(provider, sim.context(provider, variant ? { variant } : {}));
+    const server = await adapter.findServer({ ip });
+    return adapter.openConsole(server, 'vnc');
+  }
+
+  function asVnc(endpoint: ConsoleEndpoint): VncWebsocketEndpoint {
+    expect(endpoint.kind).toBe('vnc-ws');
+    return endpoint as VncWebsocketEndpoint;
+  }
+
+  /** Opens the product's VNC transport and reads SeaBIOS's screen; closes it again. */
+  async function seaBiosScreen(endpoint: ConsoleEndpoint): Promise<string[]> {
+    const transport = (await openTransport(endpoint)) as VncTransport;
+    try {
+      expect([transport.client.fb.width, transport.client.fb.height]).toEqual([720, 400]);
+      const deadline = Date.now() + 20_000;
+      let lines = transport.readScreen().lines;
+      // SeaBIOS may still be probing when we connect: wait for its last word.
+      while (!NO_BOOT.test(lines.join('\n')) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        lines = transport.readScreen().lines;
+      }
+      return lines.map((l) => l.trimEnd()).filter(Boolean);
+    } finally {
+      await transport.close();
+    }
+  }
+
+  const cases: Array<[SimulatedProvider, SimVariant | undefined, RegExp, boolean]> = [
+    ['hetzner', undefined, /^\/hetzner\/v1\/servers\/\d+\/actions\/request_console$/, true],
+    ['openstack', undefined, /^\/openstack\/compute\/v2\.1\/servers\/[^/]+\/remote-consoles$/, false],
+    ['conoha', undefined, /^\/conoha\/compute\/v2\.1\/servers\/[^/]+\/remote-consoles$/, false],
+    ['conoha', 'conoha-v2', /^\/conoha\/compute\/v2\/[^/]+\/servers\/[^/]+\/action$/, false],
+    ['proxmox', undefined, /^\/api2\/json\/nodes\/lab\/qemu\/100\/vncproxy$/, true],
+  ];
+  for (const [provider, variant, apiCall, withPassword] of cases) {
+    it(`${variant ?? provider}: openConsole(vnc) → RFB handshake → SeaBIOS's screen read as text`, async () => {
+      const before = sim.log.length;
+      const endpoint = asVnc(await vncEndpoint(provider, variant));
+      expect(endpoint.password !== undefined).toBe(withPassword);
+      const lines = await seaBiosScreen(endpoint);
+      expect(lines[0]).toMatch(/^SeaBIOS \(.ersion [\d.]+/);
+      expect(lines).toContain('Boot failed: could not read the boot disk');
+      expect(lines.at(-1)).toMatch(NO_BOOT);
+      const calls = sim.log.slice(before);
+      expect(calls.some((c) => apiCall.test(c.path))).toBe(true);
+      expect(calls.some((c) => c.method === 'UPGRADE')).toBe(true);
+      // Neither the password nor the URL's token ever reaches the simulator's log.
+      const logged = JSON.stringify(sim.log);
+      const url = new URL(endpoint.url);
+      const query = url.searchParams;
+      for (const secret of [endpoint.password, query.get('token'), query.get('vncticket'), qemu.password]) {
+        if (secret) expect(logged).not.toContain(secret);
+      }
+    }, 60_000);
+  }
+
+  it('hetzner: a wrong VNC password is refused by VNC auth; a forged token by the websocket', async () => {
+    const endpoint = asVnc(await vncEndpoint('hetzner'));
+    await expect(openTransport({ ...endpoint, password: 'wrong!' })).rejects.toThrow(
+      /VNC authentication failed: Authentication failed/,
+    );
+    const forged = endpoint.url.replace(/token=[^&]+/, 'token=forged');
+    await expect(openTransport({ ...endpoint, url: forged })).rejects.toThrow(/401/);
+    // Another server's id with this token is refused too.
+    const elsewhere = endpoint.url.replace(/server_id=\d+/, 'server_id=1');
+    await expect(openTransport({ ...endpoint, url: elsewhere })).rejects.toThrow(/401/);
+    // The URL is good for more than one connection while it lasts (the refusals above spent nothing).
+    expect((await seaBiosScreen(endpoint)).join('\n')).toMatch(NO_BOOT);
+  }, 60_000);
+
+  it('hetzner and nova: a console URL past its window opens nothing', async () => {
+    const hetzner = asVnc(await vncEndpoint('hetzner'));
+    const nova = asVnc(await vncEndpoint('openstack'));
+    await new Promise((r) => setTimeout(r, WINDOW_MS + 500));
+    await expect(openTransport(hetzner)).rejects.toThrow(/401/);
+    await expect(openTransport(nova)).rejects.toThrow(/401/);
+  }, 60_000);
+
+  it('proxmox: the ticket opens one connection only; a wrong ticket, password or late arrival is refused', async () => {
+    const endpoint = asVnc(await vncEndpoint('proxmox'));
+    expect(endpoint.password).toMatch(/^PVEVNC:/);
+    expect(new URL(endpoint.url).searchParams.get('vncticket')).toBe(endpoint.password);
+    expect((await seaBiosScreen(endpoint)).join('\n')).toMatch(NO_BOOT);
+    await expect(openTransport(endpoint)).rejects.toThrow(/401/);
+
+    const fresh = asVnc(await vncEndpoint('proxmox'));
+    const forged = fresh.url.replace(/vncticket=[^&]+/, 'vncticket=PVEVNC%3Aforged');
+    await expect(openTransport({ ...fresh, url: forged })).rejects.toThrow(/401/);
+    // VNC auth reads 8 characters; "PVEVNC:x" differs from every ticket there.
+    await expect(openTransport({ ...fresh, password: 'PVEVNC:x' })).rejects.toThrow(
+      /VNC authentication failed/,
+    );
+    const late = asVnc(await vncEndpoint('proxmox'));
+    await new Promise((r) => setTimeout(r, WINDOW_MS + 500));
+    await expect(openTransport(late)).rejects.toThrow(/401/);
+  }, 60_000);
+
+  it('a server registered without VNC: each vendor refuses the console as it does when VNC is off', async () => {
+    await rejectsWithCode(vncEndpoint('hetzner', undefined, PLAIN), 'provider.api');
+    await rejectsWithCode(vncEndpoint('openstack', undefined, PLAIN), 'console.unavailable');
+    await rejectsWithCode(vncEndpoint('conoha', 'conoha-v2', PLAIN), 'console.unavailable');
+    await rejectsWithCode(vncEndpoint('proxmox', undefined, PLAIN), 'provider.api');
+  }, 60_000);
+});
