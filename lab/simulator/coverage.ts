@@ -9,7 +9,8 @@ export type SimulatedProvider = (typeof SIMULATED_PROVIDERS)[number];
 export const NOT_SIMULATED: Readonly<Record<string, string>> = {
   'sakura-cloud':
     'no serial console API: VNC over plain TCP and the keyboard API, and the password is set by a disk ' +
-    'edit while stopped; the lab serves VNC only from its QEMU VM (gated), its servers have text consoles',
+    'edit while stopped; the simulator serves VNC over websocket only (Hetzner, Nova, Proxmox), not ' +
+    "Sakura's VNC proxy, and has no disk edit",
 };
 
 export function isSimulated(id: string): id is SimulatedProvider {
