@@ -6,10 +6,12 @@ import {
   createServer,
   generateKeyPair,
   PASSWORDS,
+  SCENARIOS,
   scenarioById,
   toRfc4716,
   type KeyPair,
   type LabServer,
+  type Scenario,
 } from '../../lab/index.js';
 import { analyse } from '../../src/diagnose/analyse.js';
 import { buildCollector } from '../../src/diagnose/collector.js';
@@ -68,7 +70,43 @@ async function collect(server: LabServer, key: KeyPair) {
   return { collection, d };
 }
 
+/**
+ * Without PAM, sshd itself refuses an account whose shadow password starts with `!` — key logins too
+ * (Alpine's `adduser -D` accounts). The Debian servers' sshd uses PAM, where only the password is.
+ */
+const BUSYBOX_PRIMARY: Record<string, string> = { 'no-passwords': 'account.locked' };
+
+async function diagnoseScenario(sc: Scenario) {
+  const key = await generateKeyPair('ed25519', 'owner@laptop');
+  const spec = sc.build({ key, rfc4716: await toRfc4716(key) });
+  const server = await createServer({ ...spec, flavour: 'busybox', waitForSshd: sc.expect.sshd === 'up' });
+  try {
+    const users = [...new Set([sc.loginUser, 'root'])];
+    const { script, nonce } = buildCollector({ users, clientAddress: '127.0.0.1' });
+    const collection = parseCollection((await server.exec('sh -s', { input: script })).stdout, nonce);
+    const d = analyse({ collection, users, customerKey: key.publicKey, clientAddress: '127.0.0.1' });
+    const login = await server.sshLogin({ user: sc.loginUser, privateKeyPath: key.privateKeyPath });
+    return { d, login, log: (await server.sshdLog()).join('\n') };
+  } finally {
+    await server.destroy();
+  }
+}
+
 labDescribe('rescue on an Alpine-like busybox server', () => {
+  describe.concurrent('every lab scenario, diagnosed on the busybox flavour', () => {
+    for (const sc of SCENARIOS) {
+      it(sc.id, async ({ expect }) => {
+        const { d, login, log } = await diagnoseScenario(sc);
+        const causes = d.findings.map((f) => f.cause);
+        expect(login.ok ? 'accepted' : 'refused').toBe(sc.expect.keyLogin);
+        const primary = sc.expect.keyLogin === 'accepted' ? null : (sc.expectedCauses[0] ?? null);
+        expect(d.primary?.cause ?? null, causes.join(' ')).toBe(BUSYBOX_PRIMARY[sc.id] ?? primary);
+        for (const cause of sc.expectedCauses) expect(causes, cause).toContain(cause);
+        if (sc.expect.sshdLog && !BUSYBOX_PRIMARY[sc.id]) expect(log).toMatch(sc.expect.sshdLog);
+      });
+    }
+  });
+
   describe.concurrent('busybox flavour', () => {
     it('is busybox init, ash and applets, getty + login without PAM, no systemd', async ({ expect }) => {
       const { server } = await bootStory();
