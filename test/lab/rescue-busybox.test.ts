@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'vitest';
 import {
@@ -127,7 +128,11 @@ labDescribe('rescue on an Alpine-like busybox server', () => {
         const pid = (await server.readFile('/run/sshd.pid')).toString().trim();
         expect((await server.execChecked(`cat /proc/${pid}/comm`)).trim()).toBe('sshd');
       } finally {
+        const init = await server.leaderPid();
         await server.destroy();
+        // destroy() finds busybox init as the machine's leader and takes everything down with it.
+        expect(existsSync(`/proc/${init}`)).toBe(false);
+        expect(existsSync(server.dir)).toBe(false);
       }
     });
 
