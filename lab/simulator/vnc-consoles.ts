@@ -27,7 +27,7 @@ export interface VncGrant {
 export class VncConsoles {
   private readonly grants = new Map<string, VncGrant>();
   private readonly proxy = new VncProxy();
-  /** Proxmox's vncproxy takes ports from 5900 up, as `qm vncproxy` does. */
+  /** vncproxy ports, counted from 5900 (the range Proxmox hands VNC proxies out from). */
   private nextPort = 5900;
 
   constructor(private readonly timings: GatewayTimings = {}) {}
@@ -72,7 +72,6 @@ export class VncConsoles {
     if (!grant || grant.issuer !== issuer || !check(grant)) return undefined;
     if (grant.singleUse || Date.now() > grant.expiresAt) this.grants.delete(token);
     return Date.now() > grant.expiresAt ? undefined : grant;
-    return grant;
   }
 
   /** Relays an accepted websocket to the grant's server; false when the server has no VNC backend. */

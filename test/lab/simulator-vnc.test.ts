@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startSimulator,
@@ -6,9 +7,13 @@ import {
   type SimVariant,
 } from '../../lab/simulator/index.js';
 import { startBareQemu, type BareQemu } from '../../lab/vm/bare-qemu.js';
+import { LabVm } from '../../lab/vm/vm.js';
+import { waitForLoginScreen } from '../../lab/vm/wait.js';
 import { loadProvider } from '../../providers/index.js';
 import type { ConsoleEndpoint, VncWebsocketEndpoint } from '../../src/console/endpoint.js';
+import { ConsoleSession } from '../../src/console/session.js';
 import { openTransport } from '../../src/console/transport/index.js';
+import { RfbClient } from '../../src/console/vnc/rfb-client.js';
 import type { VncTransport } from '../../src/console/vnc/vnc-transport.js';
 import { rejectsWithCode } from '../support/fixture.js';
 
@@ -158,3 +163,55 @@ describe('provider simulator VNC consoles → real adapters → a diskless QEMU'
     await rejectsWithCode(vncEndpoint('proxmox', undefined, PLAIN), 'provider.api');
   }, 60_000);
 });
+
+/**
+ * The lab VM's console through the Hetzner route: request_console's URL and password, the simulator's
+ * security proxy, QEMU's VNC with its own password behind it; the console engine logs in. A TCG boot
+ * takes 40-90 s, so this is only registered with VPS_RESCUE_LAB_VM=1, as test/lab/vnc-vm.test.ts.
+ */
+if (process.env.VPS_RESCUE_LAB_VM === '1') {
+  describe('the lab VM through the simulated Hetzner console', () => {
+    const PASSWORD = 'Alice-pass.2024';
+    let vm: LabVm;
+    let sim: Simulator;
+    beforeAll(async () => {
+      const vncPassword = randomBytes(6).toString('base64url');
+      vm = await LabVm.create({
+        keymap: 'us',
+        vncPassword,
+        users: [{ name: 'alice', password: PASSWORD, groups: ['sudo'] }],
+      });
+      const probe = await RfbClient.connect({ url: vm.websocketUrl, password: vncPassword });
+      await waitForLoginScreen(probe, 240_000);
+      probe.close();
+      sim = await startSimulator({
+        servers: [
+          {
+            name: 'vm-1',
+            address: '127.0.1.242',
+            consoleSocket: '/nonexistent/console.sock',
+            vnc: { host: '127.0.0.1', port: vm.vncPort, password: vncPassword },
+          },
+        ],
+      });
+    }, 420_000);
+    afterAll(async () => {
+      await sim?.close();
+      await vm?.destroy();
+    });
+
+    it('hetzner: openConsole(vnc) → log in as alice, become root, run a command', async () => {
+      const adapter = await loadProvider('hetzner', sim.context('hetzner'));
+      const server = await adapter.findServer({ ip: '127.0.1.242' });
+      const endpoint = await adapter.openConsole(server, 'vnc');
+      const session = await ConsoleSession.open(endpoint);
+      try {
+        const login = await session.login({ user: 'alice', password: PASSWORD, timeoutMs: 120_000 });
+        expect(login.uid).toBe(0);
+        expect(await session.run('id -un')).toEqual({ stdout: 'root\n', exitCode: 0 });
+      } finally {
+        await session.close({ logout: true });
+      }
+    }, 300_000);
+  });
+}
