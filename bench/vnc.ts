@@ -40,7 +40,11 @@ async function decodeTimes(): Promise<void> {
 
 async function typing(): Promise<void> {
   const password = 'Bench-pass.2024';
-  const vm = await LabVm.create({ users: [{ name: 'alice', password, groups: ['sudo'] }] });
+  const delay = process.env.VPS_RESCUE_BENCH_KEY_DELAY;
+  const vm = await LabVm.create({
+    users: [{ name: 'alice', password, groups: ['sudo'] }],
+    ...(delay ? { keyDelayMs: Number(delay) } : {}),
+  });
   try {
     const probe = await RfbClient.connect({ url: vm.websocketUrl });
     await waitForLoginScreen(probe, 240_000);
@@ -60,7 +64,10 @@ async function typing(): Promise<void> {
     for (let i = 0; i < lines; i++) {
       const s = randomBytes(150).toString('base64'); // 200 characters, half of them shifted
       const r = await session.run(`echo ${s}`, { timeoutMs: 120_000 });
-      if (r.stdout !== s) errors++;
+      if (r.stdout !== `${s}\n`) {
+        errors++;
+        if (process.env.VPS_RESCUE_BENCH_DEBUG) console.log(`sent ${s}\ngot  ${JSON.stringify(r.stdout)}`);
+      }
     }
     const keys = kb.keys - keys0;
     const ms = kb.typingMs - ms0;

@@ -24,6 +24,11 @@ export interface VmOptions extends ServerSpec {
   qemuKeymap?: QemuKeymap;
   /** Require VNC auth with this password (Hetzner-style request_console). */
   vncPassword?: string;
+  /**
+   * QEMU's VNC `key-delay-ms`: the pause it puts after every key down and key up event it passes to
+   * the guest (QEMU's default, 10 ms, is what providers run; the lab keeps it unless told otherwise).
+   */
+  keyDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -109,6 +114,7 @@ export class LabVm {
       `127.0.0.1:${display}`,
       `websocket=127.0.0.1:${this.websocketPort}`,
       ...(o.vncPassword !== undefined ? ['password=on'] : []),
+      ...(o.keyDelayMs !== undefined ? [`key-delay-ms=${o.keyDelayMs}`] : []),
     ].join(',');
     const args = [
       '-accel',

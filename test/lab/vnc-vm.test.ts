@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,7 +128,10 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
     beforeAll(async () => {
       key = await generateKeyPair();
       const spec = scenarioById('story-wrong-dir')!.build({ key, rfc4716: await toRfc4716(key) });
-      vm = await LabVm.create({ ...spec, keymap: 'us' });
+      // VPS_RESCUE_LAB_VM_KEY_DELAY: QEMU's key-delay-ms (default 10, as providers run it) — the
+      // typing ceiling; 1 shows what the rescue costs where the console does not throttle keys.
+      const delay = process.env.VPS_RESCUE_LAB_VM_KEY_DELAY;
+      vm = await LabVm.create({ ...spec, keymap: 'us', ...(delay ? { keyDelayMs: Number(delay) } : {}) });
       const probe = await RfbClient.connect({ url: vm.websocketUrl });
       await waitForLoginScreen(probe, 240_000);
       probe.close();
@@ -183,6 +186,8 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
         expect(login.ok, login.stderr).toBe(true);
         expect(login.stdout.trim()).toBe('alice');
         const transcript = readFileSync(join(dir, 'transcript.jsonl'), 'utf8');
+        if (process.env.VPS_RESCUE_KEEP_TRANSCRIPT)
+          writeFileSync(process.env.VPS_RESCUE_KEEP_TRANSCRIPT, transcript);
         // Where the typed keys went: script bodies (base64 heredoc lines), the paging functions, page reads, the rest.
         const typed = { upload: 0, helper: 0, pages: 0, other: 0 };
         let pages = 0;
