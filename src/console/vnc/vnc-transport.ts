@@ -1,4 +1,5 @@
 import type { VncWebsocketEndpoint } from '../endpoint.js';
+import { RescueError } from '../../errors/rescue-error.js';
 import { BaseTransport, toBuffer, type ScreenSnapshot } from '../transport/types.js';
 import { loadGlyphTables } from './font-tables.js';
 import { EchoWindow, shownChars } from './echo-window.js';
@@ -74,18 +75,30 @@ export class VncTransport extends BaseTransport {
   }
 
   static async open(endpoint: VncWebsocketEndpoint, opts: VncTransportOptions = {}): Promise<VncTransport> {
+    const url = new URL(endpoint.url);
+    url.search = url.search ? '?…' : '';
+    // A refused websocket, a wrong VNC password or a screen that never comes is one known error,
+    // so a caller can give this way in up and try the next one.
+    const refused = (err: unknown) =>
+      err instanceof RescueError
+        ? err
+        : new RescueError(
+            'console.connect',
+            { endpoint: url.toString(), reason: safeReason(err) },
+            { cause: err },
+          );
     const [client, tables] = await Promise.all([
-      RfbClient.connect({ url: endpoint.url, password: endpoint.password, headers: endpoint.headers }),
+      RfbClient.connect({ url: endpoint.url, password: endpoint.password, headers: endpoint.headers }).catch(
+        (err: unknown) => Promise.reject(refused(err)),
+      ),
       loadGlyphTables(),
     ]);
     try {
       await client.whenPainted(15_000);
     } catch (err) {
       client.close();
-      throw err;
+      throw refused(err);
     }
-    const url = new URL(endpoint.url);
-    url.search = url.search ? '?…' : '';
     const transport = new VncTransport(client, new ScreenReader(tables), `vnc ${url.toString()}`, opts);
     await transport.settled(opts.cursorlessMs ?? CURSORLESS_MS);
     if (opts.detectLayout !== false) {
@@ -284,4 +297,10 @@ export class VncTransport extends BaseTransport {
       }, HELD_REREAD_MS);
     }
   }
+}
+
+/** An error's message without URLs (tokens ride in them). */
+function safeReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\b(wss?|https?|vnc):\/\/\S+/g, '<url>');
 }
