@@ -194,27 +194,24 @@ function simpleStep(op: FixOp, o: Owner | undefined): Simple | undefined {
         files: [op.path],
         modes: [],
       };
-    case 'set-shell':
-      return {
-        step: {
-          name: `shell ${op.user}`,
-          code: `[ -x ${quote(op.shell)} ]&&usermod -s ${quote(op.shell)} ${quote(op.user)}`,
-        },
-        files: ['/etc/passwd'],
-        modes: [],
-      };
-    case 'unlock':
-      return {
-        step: { name: `unlock ${op.user}`, code: `usermod -U ${quote(op.user)}` },
-        files: ['/etc/shadow'],
-        modes: [],
-      };
-    case 'clear-expiry':
-      return {
-        step: { name: `expiry ${op.user}`, code: `chage -E -1 ${quote(op.user)}` },
-        files: ['/etc/shadow'],
-        modes: [],
-      };
+    case 'set-shell': {
+      // A shell that is not installed (bash on Alpine) would lock the account out again: then /bin/sh.
+      const u = quote(op.user);
+      const code = `s=${quote(op.shell)};[ -x "$s" ]||s=/bin/sh\n[ -x "$s" ]||exit 3\nif command -v usermod>/dev/null;then usermod -s "$s" ${u};else fe /etc/passwd ${u} 7 "$s";fi`;
+      return { step: { name: `shell ${op.user}`, code }, files: ['/etc/passwd'], modes: [] };
+    }
+    case 'unlock': {
+      const u = quote(op.user);
+      // Without usermod: drop the leading '!'s only when a real hash remains, never leaving no password.
+      const code = `command -v usermod>/dev/null&&exec usermod -U ${u}\np=$(awk -F: -v u=${u} '$1==u{print $2}' /etc/shadow)\nwhile :;do case $p in !*)p=\${p#!};;*)break;;esac;done\ncase $p in \\$*\\$?*);;*)[ \${#p} = 13 ]||exit 5;;esac\nfe /etc/shadow ${u} 2 "$p"`;
+      return { step: { name: `unlock ${op.user}`, code }, files: ['/etc/shadow'], modes: [] };
+    }
+    case 'clear-expiry': {
+      const u = quote(op.user);
+      // chage -E -1 empties the account expiry date, field 8.
+      const code = `if command -v chage>/dev/null;then chage -E -1 ${u};else fe /etc/shadow ${u} 8 '';fi`;
+      return { step: { name: `expiry ${op.user}`, code }, files: ['/etc/shadow'], modes: [] };
+    }
     case 'service-start':
       // The transaction's reload starts sshd when it is not running.
       return { step: { name: `start ${op.unit}`, code: 'true' }, files: [], modes: [] };

@@ -10,6 +10,25 @@ const UNIT_DIR = '/etc/systemd/system';
 const BOOT_UNIT = `${UNIT_DIR}/vps-rescue-window.service`;
 const BOOT_LINK = `${UNIT_DIR}/multi-user.target.wants/vps-rescue-window.service`;
 
+/**
+ * Sets USER's password from $VRPW (environment and stdin only, never argv). chpasswd where it exists;
+ * else (Debian's busybox) busybox cryptpw/mkpasswd hashes it from stdin and `fe` puts the hash in
+ * /etc/shadow. An empty VRPW would set an empty password: refused.
+ */
+export function setPasswordStep(user: string): TxStep {
+  const u = quote(user);
+  return {
+    name: 'set-password',
+    code: `[ -n "$VRPW" ]||exit 4\nif command -v chpasswd>/dev/null;then printf '%s:%s\\n' ${u} "$VRPW"|chpasswd;else c=cryptpw;command -v $c>/dev/null||c=mkpasswd\nh=$(printf %s "$VRPW"|$c -m sha512)&&fe /etc/shadow ${u} 2 "$h";fi`,
+  };
+}
+
+/** Must change the password at the next login (passwd -e): last change day 0, field 3 of shadow. */
+function expireStep(user: string): TxStep {
+  const u = quote(user);
+  return { name: 'expire-password', code: `passwd -e ${u}>/dev/null 2>&1||fe /etc/shadow ${u} 3 0` };
+}
+
 export interface WindowOptions {
   txId: string;
   user: string;
@@ -119,9 +138,8 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
 
   if (o.setPassword) {
     backupFiles.push('/etc/shadow');
-    steps.push({ name: 'set-password', code: `printf '%s:%s\\n' ${quote(o.user)} "$VRPW" | chpasswd` });
-    if (o.expirePassword)
-      steps.push({ name: 'expire-password', code: `passwd -e ${quote(o.user)} >/dev/null` });
+    steps.push(setPasswordStep(o.user));
+    if (o.expirePassword) steps.push(expireStep(o.user));
   }
 
   if (mode === 'inline' || deadline) {

@@ -2,6 +2,7 @@ import type { Collection } from '../diagnose/collection.js';
 import type { Diagnosis } from '../diagnose/analyse.js';
 import type { Finding } from '../diagnose/findings.js';
 import { compileFixes, type CompiledFixes } from './fix-ops.js';
+import { setPasswordStep } from './password-window.js';
 import { quote, type Transaction, type TxStep } from './transaction.js';
 
 export const ACTIONS = [
@@ -77,11 +78,24 @@ export function planCreateUser(o: {
 }): Transaction {
   const u = quote(o.user);
   const home = `/home/${o.user}`;
+  // useradd (shadow-utils), else busybox adduser (Alpine), else the lines written by hand (a busybox
+  // without adduser). A new account is never locked ('!'): sshd without PAM would refuse even its key.
   const steps: TxStep[] = [
-    { name: 'useradd', code: `useradd -m -s /bin/bash ${u}` },
+    {
+      name: 'useradd',
+      code: [
+        's=/bin/bash;[ -x $s ]||s=/bin/sh',
+        `if command -v useradd>/dev/null;then useradd -m -s $s ${u}`,
+        `elif command -v adduser>/dev/null;then adduser -D -s $s ${u}`,
+        `else i=$(awk -F: '$3>=1000&&$3<60000&&$3>=m{m=$3+1}END{print m?m:1000}' /etc/passwd /etc/group)`,
+        `echo ${quote(`${o.user}:x:`)}$i:$i::${quote(home)}:$s>>/etc/passwd&&echo ${quote(`${o.user}:x:`)}$i:>>/etc/group&&echo ${quote(`${o.user}:*:`)}$(($(date +%s)/86400))::::::>>/etc/shadow`,
+        `mkdir -p /home&&mkdir -m 755 ${quote(home)}&&chown $i:$i ${quote(home)};fi`,
+        `case $(awk -F: -v u=${u} '$1==u{print $2}' /etc/shadow) in !*)fe /etc/shadow ${u} 2 '*';;esac`,
+      ].join('\n'),
+    },
     {
       name: 'admin-group',
-      code: `if getent group sudo >/dev/null; then usermod -aG sudo ${u}; else usermod -aG wheel ${u}; fi`,
+      code: `g=wheel;grep -q ^sudo: /etc/group&&g=sudo\nusermod -aG $g ${u} 2>/dev/null||addgroup ${u} $g 2>/dev/null||{ m=$(awk -F: -v g=$g '$1==g{print $4}' /etc/group);fe /etc/group $g 4 "\${m:+$m,}"${u};}`,
     },
   ];
   if (o.customerKey) {
@@ -90,7 +104,7 @@ export function planCreateUser(o: {
       code: `mkdir -p ${home}/.ssh && printf '%s\\n' ${quote(o.customerKey)} > ${home}/.ssh/authorized_keys && chown -R ${u}: ${home}/.ssh && chmod 700 ${home}/.ssh && chmod 600 ${home}/.ssh/authorized_keys`,
     });
   }
-  if (o.setPassword) steps.push({ name: 'set-password', code: `printf '%s:%s\\n' ${u} "$VRPW" | chpasswd` });
+  if (o.setPassword) steps.push(setPasswordStep(o.user));
   return {
     id: o.txId,
     backupFiles: ['/etc/passwd', '/etc/shadow', '/etc/group', '/etc/gshadow', home],

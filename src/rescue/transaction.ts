@@ -48,7 +48,10 @@ export function quote(value: string): string {
  * Functions shared by every transaction; kept short because every byte crosses the console.
  * rl: reload (or start) sshd the system's way; up: is it running; g PATH HOME: refuse symlinks,
  * multiply-linked files and paths resolving outside HOME (user-planted paths never lead root
- * elsewhere); bf/bm: back up content / mode+owner; rb: restore everything and reload.
+ * elsewhere); bf/bm: back up content / mode+owner; rb: restore everything and reload;
+ * fe FILE NAME FIELD VALUE: set a field of NAME's line in a colon file (passwd, shadow, group) where
+ * shadow-utils is missing (busybox) — VALUE through the environment, never argv; rewritten in place
+ * with cat, so the file keeps its inode, owner and mode; fails when NAME has no line.
  */
 const LIB: Record<string, string> = {
   rl: `rl(){
@@ -60,11 +63,12 @@ elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service ss
 else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`,
   up: `up(){
 if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
-else pgrep -x sshd >/dev/null;fi;}`,
+else grep -qx sshd /proc/[0-9]*/comm;fi;}`,
   g: `g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
 case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`,
   bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - $1">>$B/m;else echo "f $n 0 - $1">>$B/m;fi;}`,
   bm: `bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") $1">>$B/m;}`,
+  fe: `fe(){ V=$4 awk -F: -v OFS=: -v u="$2" -v f=$3 '$1==u{$f=ENVIRON["V"];c=1}1;END{exit !c}' $1>$B/e&&cat $B/e>$1&&rm $B/e;}`,
   rb: `rb(){ echo "restoring after $1">>$B/log;ud
 while read k a b c p;do case $k in
 f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;
@@ -81,6 +85,7 @@ function library(tx: Transaction): string[] {
   const uses = (name: string) => new RegExp(`(^|[\\s;&|({])${name} `, 'm').test(code);
   const wanted = tx.offline ? ['rb'] : ['rl', 'up', 'rb'];
   if (uses('g')) wanted.push('g');
+  if (uses('fe')) wanted.push('fe');
   if (tx.backupFiles.length > 0) wanted.push('bf');
   if (tx.backupModes.length > 0) wanted.push('bm');
   return wanted.map((name) => LIB[name]!);

@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Collection } from '../../../src/diagnose/collection.js';
+import type { Finding, FixOp } from '../../../src/diagnose/findings.js';
+import { compileFixes } from '../../../src/rescue/fix-ops.js';
 import { passwordWindow } from '../../../src/rescue/password-window.js';
+import { planCreateUser } from '../../../src/rescue/plan.js';
 import { parseShownFiles, renderTransaction, type Transaction } from '../../../src/rescue/transaction.js';
 
 const dashAccepts = (script: string) => execFileSync('dash', ['-n'], { input: script, stdio: 'pipe' });
@@ -80,4 +86,156 @@ describe('generated server scripts', () => {
     );
     expect(after).toEqual(new Map([['/etc/ssh/a', 'x\ny\n']]));
   });
+});
+
+const withAlice = {
+  ...withDropIns,
+  passwd: [{ name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/bash' }],
+  keyFiles: {},
+} as unknown as Collection;
+
+const accountFix = (fix: FixOp): Finding =>
+  ({ cause: 'account.shell', severity: 'error', blocking: true, user: 'alice', params: {}, fix }) as Finding;
+
+function fixTx(fix: FixOp): Transaction {
+  const f = compileFixes(withAlice, [accountFix(fix)], 'T4');
+  return { id: 'T4', backupFiles: f.backupFiles, backupModes: f.backupModes, steps: f.steps, checks: [] };
+}
+
+/**
+ * A step's code run by dash against copies of the account files, with the transaction's `fe`, and
+ * with the shadow-utils commands hidden (PATH holds only the tools a busybox server has).
+ */
+function runStep(tx: Transaction, files: Record<string, string>, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'vr-step-'));
+  try {
+    const script = renderTransaction(tx);
+    const fe = /^fe\(\)\{.*$/m.exec(script)?.[0];
+    expect(fe).toBeDefined();
+    let code = tx.steps.map((s) => `(${s.code}\n)||exit 9`).join('\n');
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(dir, name), content, { mode: 0o640 });
+      code = code.replaceAll(`/etc/${name}`, join(dir, name));
+    }
+    const bin = join(dir, 'bin');
+    execFileSync('mkdir', [bin]);
+    // The server's own tools when this machine has busybox; else the host's (but never whois' mkpasswd).
+    for (const tool of ['awk', 'cat', 'rm', 'grep', 'mkpasswd'])
+      execFileSync('sh', [
+        '-c',
+        `ln -s "$(test -x ${BUSYBOX} && echo ${BUSYBOX} || command -v ${tool})" ${bin}/${tool}`,
+      ]);
+    const r = execFileSync('/bin/dash', ['-c', `B=${dir}\n${fe}\n${code}`], {
+      env: { PATH: bin, ...env },
+      stdio: 'pipe',
+    });
+    const out = Object.fromEntries(Object.keys(files).map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+    const modes = Object.keys(files).map((n) => statSync(join(dir, n)).mode & 0o777);
+    return { out, modes, stdout: r.toString() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const BUSYBOX = '/usr/bin/busybox';
+const HASH = '$6$salt$abcdefghijklmnopqrstuvwxyz0123456789./ABCDEFGHIJKLMNOPQRSTUV';
+const shadow = (pw: string) => `root:${HASH}:20000:0:99999:7:::\nalice:${pw}:20000:0:99999:7::20100:\n`;
+
+describe('account changes on a server without shadow-utils (busybox)', () => {
+  const scripts: [string, Transaction][] = [
+    ['set-shell', fixTx({ op: 'set-shell', user: 'alice', shell: '/bin/bash' })],
+    ['unlock', fixTx({ op: 'unlock', user: 'alice' })],
+    ['clear-expiry', fixTx({ op: 'clear-expiry', user: 'alice' })],
+    [
+      'password window with password and expiry',
+      passwordWindow(withAlice, {
+        txId: 'T5',
+        user: 'alice',
+        windowMinutes: 60,
+        now,
+        setPassword: true,
+        expirePassword: true,
+      }).tx,
+    ],
+    [
+      'create-user with key',
+      planCreateUser({ txId: 'T6', user: 'admin', customerKey: 'ssh-ed25519 AAAA x', setPassword: false }),
+    ],
+    ['create-user with password', planCreateUser({ txId: 'T7', user: 'admin', setPassword: true })],
+  ];
+  for (const [name, tx] of scripts) {
+    it(`${name}: dash accepts it, and it carries fe because it uses it`, () => {
+      const script = renderTransaction(tx);
+      expect(() => dashAccepts(script)).not.toThrow();
+      expect(script).toMatch(/^fe\(\)/m);
+      expect(tx.backupFiles.some((p) => p === '/etc/shadow' || p === '/etc/passwd')).toBe(true);
+    });
+  }
+
+  it('a key repair carries no fe, and up() looks in /proc instead of needing pgrep', () => {
+    const script = renderTransaction(
+      fixTx({ op: 'chmod', path: '/home/alice/.ssh', mode: '700', user: 'alice' } as FixOp),
+    );
+    expect(script).not.toMatch(/^fe\(\)/m);
+    expect(script).not.toContain('pgrep');
+    expect(script).toContain('grep -qx sshd /proc/[0-9]*/comm');
+  });
+
+  it('unlock drops the leading ! of a real hash and nothing else', () => {
+    const tx = fixTx({ op: 'unlock', user: 'alice' });
+    expect(tx.backupFiles).toContain('/etc/shadow');
+    const r = runStep(tx, { shadow: shadow(`!${HASH}`) });
+    expect(r.out.shadow).toBe(shadow(HASH));
+    expect(r.modes).toEqual([0o640]);
+    expect(runStep(tx, { shadow: shadow(`!!${HASH}`) }).out.shadow).toBe(shadow(HASH));
+  });
+
+  for (const pw of ['!', '!*', '!!', '']) {
+    it(`unlock refuses to leave alice without a password (${JSON.stringify(pw)})`, () => {
+      expect(() => runStep(fixTx({ op: 'unlock', user: 'alice' }), { shadow: shadow(pw) })).toThrow();
+    });
+  }
+
+  it('set-shell falls back to /bin/sh when the wanted shell is not installed, in field 7 only', () => {
+    const passwd = 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/usr/bin/zsh\n';
+    const tx = fixTx({ op: 'set-shell', user: 'alice', shell: '/nonexistent/bash' });
+    expect(tx.backupFiles).toContain('/etc/passwd');
+    const r = runStep(tx, { passwd });
+    expect(r.out.passwd).toBe(passwd.replace('/usr/bin/zsh', '/bin/sh'));
+  });
+
+  it('clear-expiry empties field 8 as chage -E -1 does; expire-password sets field 3 to 0', () => {
+    expect(runStep(fixTx({ op: 'clear-expiry', user: 'alice' }), { shadow: shadow(HASH) }).out.shadow).toBe(
+      shadow(HASH).replace('7::20100:', '7:::'),
+    );
+  });
+
+  it.skipIf(!existsSync(BUSYBOX))(
+    'set-password hashes $VRPW from stdin (no chpasswd) and can expire it',
+    () => {
+      const tx = passwordWindow(withAlice, {
+        txId: 'T8',
+        user: 'alice',
+        windowMinutes: 60,
+        now,
+        setPassword: true,
+        expirePassword: true,
+      }).tx;
+      const steps = tx.steps.filter((s) => s.name === 'set-password' || s.name === 'expire-password');
+      expect(steps).toHaveLength(2);
+      expect(steps.map((s) => s.code).join('\n')).not.toContain('Pw-secret');
+      const r = runStep({ ...tx, steps }, { shadow: shadow('!') }, { VRPW: 'Pw-secret-1' });
+      const line = r.out.shadow!.split('\n')[1]!.split(':');
+      expect(line[0]).toBe('alice');
+      expect(line[1]).toMatch(/^\$6\$/);
+      expect(line[2]).toBe('0');
+      const salt = line[1]!.split('$')[2]!;
+      const again = execFileSync(BUSYBOX, ['mkpasswd', '-m', 'sha512', '-S', salt], {
+        input: 'Pw-secret-1',
+      });
+      expect(again.toString().trim()).toBe(line[1]);
+      // An empty password is never set.
+      expect(() => runStep({ ...tx, steps }, { shadow: shadow('!') }, { VRPW: '' })).toThrow();
+    },
+  );
 });
