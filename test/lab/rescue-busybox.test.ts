@@ -325,6 +325,23 @@ labDescribe('rescue on an Alpine-like busybox server', () => {
         },
       },
       {
+        id: 'expired',
+        // chage -E 1 by hand: the account expired on 1970-01-02; the fix empties field 8 as chage -E -1.
+        build: ({ key }) =>
+          hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+            commands: [
+              'awk -F: -v OFS=: \'$1=="alice"{$8=1}1\' /etc/shadow > /tmp/s && cat /tmp/s > /etc/shadow && rm /tmp/s',
+            ],
+          }),
+        user: 'alice',
+        primary: 'account.expired',
+        login: 'key',
+        after: async (server, expect) => {
+          expect(await field(server, '/etc/shadow', 'alice', 8)).toBe('');
+          expect(await field(server, '/etc/shadow', 'alice', 2)).toMatch(/^\$6\$/);
+        },
+      },
+      {
         id: 'no-password',
         // Alpine's `adduser -D`: no password ('!'); the support engineer opens a window with a new one.
         build: ({ key }) =>
