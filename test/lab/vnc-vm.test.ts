@@ -212,6 +212,8 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
             `${kb.keysPerSecond.toFixed(1)} keys/s, ${pages} page reads, typed ${JSON.stringify(typed)}, counters ${JSON.stringify(result.counters)}`,
         );
       } finally {
+        const keep = process.env.VPS_RESCUE_KEEP_TRANSCRIPT;
+        if (keep) writeFileSync(keep, readFileSync(join(dir, 'transcript.jsonl'), 'utf8'));
         rmSync(dir, { recursive: true, force: true });
       }
     }, 600_000);

@@ -90,19 +90,10 @@ export class Keyboard {
     // A modifier release lost earlier (queue overflow) would change every key after it.
     this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
     this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, false);
-    // QEMU delays every key event it passes on (its VNC key-delay-ms, 10 ms by default), so Shift
-    // stays down across a run of shifted characters: base64 then costs about 2.5 events a character
-    // instead of 2.8.
-    let shifted = false;
     for (const p of presses) {
       if (opts.paced !== false) await this.flow?.beforeKey(2 * (1 + (p.shift ? 1 : 0) + (p.ctrl ? 1 : 0)));
-      if (p.shift !== shifted) {
-        this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, p.shift);
-        shifted = p.shift;
-      }
       await this.stroke(p);
     }
-    if (shifted) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
     this.counters.keys += presses.length;
     this.counters.typingMs += performance.now() - started;
   }
@@ -126,9 +117,11 @@ export class Keyboard {
   private async stroke(p: Press): Promise<void> {
     const { holdMs, gapMs } = this.settings;
     if (p.ctrl) this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, true);
+    if (p.shift) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, true);
     this.tap(p.keysym, p.code, true);
     await sleep(holdMs);
     this.tap(p.keysym, p.code, false);
+    if (p.shift) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
     if (p.ctrl) this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, false);
     await sleep(gapMs);
   }
