@@ -1,3 +1,4 @@
+import { UNKNOWN_CHAR } from './glyph-table.js';
 import type { CellPos } from './screen-reader.js';
 
 /**
@@ -27,6 +28,8 @@ export class ScreenStream {
   private seen: { cursor: CellPos; lines: string[] } | undefined;
   /** A row was held back at the last call: a later read must come. */
   pending = false;
+  /** Each row as the last read showed it (cursor padding included, nothing held back). */
+  private raw: string[] = [];
   /** Rows the screen scrolled at the last call. */
   scrolled = 0;
   /** Times a whole screenful of new text replaced the last one: output scrolled away unread. */
@@ -57,6 +60,14 @@ export class ScreenStream {
     for (let r = 0; r < lines.length; r++) {
       let now = lines[r]!;
       const before = this.prev[r + k] ?? '';
+      // Unknown glyphs ending a row are mostly a cell read while the guest was still painting it:
+      // sent now, the finished row could only follow as a rewrite (and a typed line's echo would not
+      // match). They wait for a read that shows the row the same again.
+      const unsettled = UNSETTLED_TAIL.exec(now);
+      if (unsettled && this.raw[r + k] !== now) {
+        now = now.slice(0, unsettled.index);
+        this.pending = true;
+      }
       // Without the cursor on it, a row differing only in trailing blanks has not changed.
       if (now !== before && cursor?.row !== r && now === before.trimEnd()) now = before;
       if (now === before || r === held) {
@@ -82,6 +93,7 @@ export class ScreenStream {
       }
     }
     this.prev = shown;
+    this.raw = lines;
     this.row = row;
     return out;
   }
@@ -113,6 +125,9 @@ function scrolledAway(prev: readonly string[], next: readonly string[], k: numbe
   const last = old[old.length - 1]!;
   return now.every((l) => !old.includes(l) && !l.startsWith(last));
 }
+
+/** Unknown glyphs (and the cursor's padding after them) at the end of a row. */
+const UNSETTLED_TAIL = new RegExp(`${UNKNOWN_CHAR}[${UNKNOWN_CHAR} ]*$`);
 
 /** How prompts end (login:, Password:, #, $, %, >): the lines whose trailing blank matters. */
 const PROMPT_END = /[:#$%>]$/;

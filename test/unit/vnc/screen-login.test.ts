@@ -128,6 +128,19 @@ describe('ScreenStream', () => {
     );
   });
 
+  it('holds back unknown glyphs ending a row until a read shows them again, so a row still being painted is not rewritten', () => {
+    const s = new ScreenStream();
+    const u = '\uFFFD';
+    expect(s.next(screen('# echo', `> abc${u}`), 'none')).toBe('\r\n# echo\r\n> abc');
+    expect(s.pending).toBe(true);
+    // Painted: only the rest goes out, no rewrite of the row.
+    expect(s.next(screen('# echo', '> abcdef'), 'none')).toBe('def');
+    expect(s.pending).toBe(false);
+    // A glyph that stays unknown goes out once a second read shows the same row.
+    expect(s.next(screen('# echo', `> abcdef${u}`), 'none')).toBe('');
+    expect(s.next(screen('# echo', `> abcdef${u}`), 'none')).toBe(u);
+  });
+
   it('marks output that scrolled away unread instead of passing the gap off as output', () => {
     const s = new ScreenStream();
     // '2' is not the start of '298': only the last row grows in place.
