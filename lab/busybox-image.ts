@@ -15,7 +15,7 @@ export const HOST_BUSYBOX = '/usr/bin/busybox';
 /**
  * Binaries taken from the Debian image with the shared libraries they load: OpenSSH's sshd (Alpine
  * has OpenSSH too), and pgrep, which Alpine's busybox has as an applet but Debian's busybox-static
- * lacks (the product's transaction checks sshd with `pgrep -x sshd`).
+ * lacks. The product needs none of it (it looks sshd up in /proc); the account-fix tests remove it.
  */
 const FROM_DEBIAN = ['/usr/sbin/sshd', '/usr/bin/pgrep'];
 
