@@ -122,6 +122,52 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
     }, 300_000);
   });
 
+  // QEMU started with -k turns keysyms back into keys through its own keymap and ignores scancodes:
+  // the probe finds both layouts, and what no key gives through that keymap goes in as Alt + keypad.
+  const MISMATCHED = [
+    { guest: 'us', qemu: 'ja', probe: { layout: 'us', serverKeymap: 'jp106' }, via: '`~+' },
+    { guest: 'jp106', qemu: 'en-us', probe: { layout: 'jp106' }, via: '\\|_' },
+  ] as const;
+  for (const c of MISMATCHED) {
+    describe(`a ${c.guest} guest behind QEMU -k ${c.qemu}`, () => {
+      let vm: LabVm;
+      beforeAll(async () => {
+        vm = await LabVm.create({
+          keymap: c.guest,
+          qemuKeymap: c.qemu,
+          users: [{ name: 'alice', password: PASSWORD, groups: ['sudo'] }],
+        });
+        const probe = await RfbClient.connect({ url: vm.websocketUrl });
+        await waitForLoginScreen(probe, 240_000);
+        probe.close();
+      }, 420_000);
+      afterAll(async () => {
+        await vm?.destroy();
+      });
+
+      it(`finds the layouts from the probe and types every symbol exactly (${c.via} as Alt + keypad)`, async () => {
+        let transport: VncTransport | undefined;
+        const transcript = new Transcript();
+        const session = await ConsoleSession.open(
+          async () => {
+            transport = await VncTransport.open({ kind: 'vnc-ws', url: vm.websocketUrl });
+            return transport;
+          },
+          { transcript },
+        );
+        try {
+          expect(transport!.probe).toMatchObject(c.probe);
+          await session.login({ user: 'alice', password: PASSWORD, timeoutMs: 120_000 });
+          const r = await session.run(`echo '${SYMBOLS.replace(/'/g, `'"'"'`)}' "$((6*7))"`);
+          expect(r.stdout).toBe(`${SYMBOLS} 42\n`);
+          expect(transcript.list().filter((e) => /did not echo back/.test(e.text))).toEqual([]);
+        } finally {
+          await session.close({ logout: true }).catch(() => undefined);
+        }
+      }, 300_000);
+    });
+  }
+
   describe('the story rescued over VNC (story-wrong-dir; console user alice, sudo; output paged)', () => {
     let vm: LabVm;
     let key: KeyPair;

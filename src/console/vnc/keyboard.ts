@@ -1,5 +1,5 @@
 import { RescueError } from '../../errors/rescue-error.js';
-import { charFor, layout, SPECIAL, type KeyStroke, type LayoutName } from './layouts.js';
+import { charFor, KEYPAD_DIGITS, layout, SPECIAL, type KeyStroke, type LayoutName } from './layouts.js';
 import { LED } from './rfb-messages.js';
 
 /** What the keyboard needs from the VNC client (an interface so tests can record key events). */
@@ -24,6 +24,11 @@ export interface KeyboardSettings {
   gapMs: number;
   /** Use plain KeyEvents even when the server offers QEMU's extension (to test that path). */
   plainKeysOnly?: boolean;
+  /**
+   * A character no key gives through the server's keymap goes in as Alt + its code on the keypad
+   * (default on; off: such a character is refused with vnc.cannot-type).
+   */
+  altKeypad?: boolean;
 }
 
 /**
@@ -52,6 +57,8 @@ interface Press {
   code: number;
   shift: boolean;
   ctrl: boolean;
+  /** Typed as Alt + its decimal code on the keypad (the Linux console's Ascii_N keys). */
+  altCode?: number;
 }
 
 /**
@@ -90,10 +97,19 @@ export class Keyboard {
     // A modifier release lost earlier (queue overflow) would change every key after it.
     this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
     this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, false);
+    // QEMU delays every key event it passes on (its VNC key-delay-ms, 10 ms by default), so Shift
+    // stays down across a run of shifted characters: base64 then costs about 2.5 events a character
+    // instead of 2.8.
+    let shifted = false;
     for (const p of presses) {
-      if (opts.paced !== false) await this.flow?.beforeKey(2 * (1 + (p.shift ? 1 : 0) + (p.ctrl ? 1 : 0)));
+      if (opts.paced !== false) await this.flow?.beforeKey(costOf(p));
+      if (p.shift !== shifted) {
+        this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, p.shift);
+        shifted = p.shift;
+      }
       await this.stroke(p);
     }
+    if (shifted) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
     this.counters.keys += presses.length;
     this.counters.typingMs += performance.now() - started;
   }
@@ -116,14 +132,30 @@ export class Keyboard {
 
   private async stroke(p: Press): Promise<void> {
     const { holdMs, gapMs } = this.settings;
+    if (p.altCode !== undefined) return this.altCode(p.altCode);
     if (p.ctrl) this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, true);
-    if (p.shift) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, true);
     this.tap(p.keysym, p.code, true);
     await sleep(holdMs);
     this.tap(p.keysym, p.code, false);
-    if (p.shift) this.tap(SPECIAL.Shift_L.keysym, SPECIAL.Shift_L.code, false);
     if (p.ctrl) this.tap(SPECIAL.Control_L.keysym, SPECIAL.Control_L.code, false);
     await sleep(gapMs);
+  }
+
+  /**
+   * Alt held while the code's decimal digits go in on the keypad: the Linux console then types that
+   * character whatever the layouts (its keymaps put Ascii_0…9 on Alt+keypad). Keypad keys sit alike in
+   * every keymap, so this reaches the guest even through a QEMU keymap that lacks the character.
+   */
+  private async altCode(code: number): Promise<void> {
+    this.tap(SPECIAL.Alt_L.keysym, SPECIAL.Alt_L.code, true);
+    for (const digit of String(code)) {
+      const key = KEYPAD_DIGITS[Number(digit)]!;
+      this.tap(key.keysym, key.code, true);
+      await sleep(this.settings.holdMs);
+      this.tap(key.keysym, key.code, false);
+    }
+    this.tap(SPECIAL.Alt_L.keysym, SPECIAL.Alt_L.code, false);
+    await sleep(this.settings.gapMs);
   }
 
   /** Character → key press for the guest's layout (and, without the extension, QEMU's keymap). */
@@ -136,9 +168,16 @@ export class Keyboard {
       return { ...this.press(letter), ctrl: true };
     }
     const stroke = layout(this.settings.guest).get(ch);
-    if (!stroke)
-      throw new RescueError('vnc.cannot-type', { char: describeChar(ch), layout: this.settings.guest });
-    return { keysym: this.keysymFor(ch, stroke), code: stroke.code, shift: stroke.shift, ctrl: false };
+    const keysym = stroke && this.keysymFor(ch, stroke);
+    if (stroke && keysym !== undefined)
+      return { keysym, code: stroke.code, shift: stroke.shift, ctrl: false };
+    if (this.settings.altKeypad !== false && code >= 0x20 && code < 0x7f)
+      return { keysym: 0, code: 0, shift: false, ctrl: false, altCode: code };
+    const { guest, server } = this.settings;
+    throw new RescueError('vnc.cannot-type', {
+      char: describeChar(ch),
+      layout: server === guest || server === 'us' ? guest : `${guest} (VNC server keymap ${server})`,
+    });
   }
 
   /**
@@ -147,11 +186,11 @@ export class Keyboard {
    * `-k` ignores the extension's scancode and does the same. Sent this way, the key is right on both
    * paths. Keys QEMU's keymap lacks (the JIS Yen and Ro keys on en-us) only work through the scancode.
    */
-  private keysymFor(ch: string, stroke: KeyStroke): number {
+  private keysymFor(ch: string, stroke: KeyStroke): number | undefined {
     const onServer = charFor(this.settings.server, stroke);
     if (onServer !== undefined) return onServer.codePointAt(0)!;
     if (this.extended) return ch.codePointAt(0)!;
-    throw new RescueError('vnc.cannot-type', { char: describeChar(ch), layout: this.settings.guest });
+    return undefined;
   }
 }
 
@@ -161,6 +200,12 @@ function specialFor(ch: string): { keysym: number; code: number } | undefined {
   if (ch === '\t') return SPECIAL.Tab;
   if (ch === '\x1b') return SPECIAL.Escape;
   return undefined;
+}
+
+/** What a press costs in the guest's keyboard queue (make + break of every key, modifiers included). */
+function costOf(p: Press): number {
+  if (p.altCode !== undefined) return 2 * (1 + String(p.altCode).length);
+  return 2 * (1 + (p.shift ? 1 : 0) + (p.ctrl ? 1 : 0));
 }
 
 const describeChar = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`;

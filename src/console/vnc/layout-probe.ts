@@ -1,4 +1,4 @@
-import type { LayoutName } from './layouts.js';
+import { charFor, layout, LAYOUTS, type LayoutName } from './layouts.js';
 
 /**
  * Keys that give different characters on the two layouts, typed as a US keyboard would type
@@ -6,19 +6,50 @@ import type { LayoutName } from './layouts.js';
  * The probe is erased again with BackSpace and never submitted.
  */
 export const PROBE_TEXT = "'[@";
-export const PROBE_ECHO: Readonly<Record<LayoutName, string>> = { us: "'[@", jp106: ':@"' };
+
+/**
+ * What the probe prints on a guest layout, typed with the US keysyms. `qemuKeymap`: QEMU was started
+ * with `-k` and turns each keysym back into a key through that keymap (ignoring the scancode sent
+ * with it), holding Shift as we do; without it the guest gets the US keys themselves.
+ */
+export function probeEcho(guest: LayoutName, qemuKeymap?: LayoutName): string {
+  return [...PROBE_TEXT]
+    .map((ch) => {
+      const typed = layout('us').get(ch)!;
+      const code = qemuKeymap ? layout(qemuKeymap).get(ch)?.code : typed.code;
+      return (code !== undefined && charFor(guest, { code, shift: typed.shift })) || '?';
+    })
+    .join('');
+}
+
+export const PROBE_ECHO: Readonly<Record<LayoutName, string>> = {
+  us: probeEcho('us'),
+  jp106: probeEcho('jp106'),
+};
 
 export interface LayoutProbe {
   /** The layout whose echo matched exactly; undefined when the echo was lost, doubled or unknown. */
   layout?: LayoutName;
+  /**
+   * Set when QEMU maps keysyms through a keymap other than US (`-k ja`): the keyboard must then send
+   * the keysym that keymap has on the key the guest needs.
+   */
+  serverKeymap?: LayoutName;
   echo: string;
 }
 
-/** The guest layout from what the probe's keys printed. */
-export function layoutFromEcho(echo: string): LayoutProbe {
+/**
+ * The guest layout (and a non-US keymap of QEMU's, when `keysymsOnly`: the server ignored the
+ * scancode) from what the probe's keys printed.
+ */
+export function layoutFromEcho(echo: string, keysymsOnly = false): LayoutProbe {
   const seen = echo.trim();
-  for (const name of Object.keys(PROBE_ECHO) as LayoutName[]) {
-    if (seen === PROBE_ECHO[name]) return { layout: name, echo: seen };
+  for (const guest of LAYOUTS) {
+    if (seen === probeEcho(guest)) return { layout: guest, echo: seen };
+    if (!keysymsOnly) continue;
+    for (const keymap of LAYOUTS.filter((k) => k !== 'us')) {
+      if (seen === probeEcho(guest, keymap)) return { layout: guest, serverKeymap: keymap, echo: seen };
+    }
   }
   return { echo: seen };
 }

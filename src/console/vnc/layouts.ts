@@ -39,7 +39,8 @@ const US: Row = [
 /** Japanese 106/109 keyboard as Debian's `jp` XKB layout (ckbcomp jp106) maps it. */
 const JP106: Row = [
   ...COMMON,
-  ...[...'1234567890'].map((d, i) => [0x02 + i, d, '!"#$%&\'()'[i] ?? ''] as [number, string, string]),
+  // Shift+0 gives ~ as well as Shift+^ (ckbcomp's jp106, and QEMU's ja keymap lists it first).
+  ...[...'1234567890'].map((d, i) => [0x02 + i, d, '!"#$%&\'()~'[i]!] as [number, string, string]),
   [0x0c, '-', '='],
   [0x0d, '^', '~'],
   [0x7d, '\\', '|'], // the Yen key
@@ -91,4 +92,10 @@ export const SPECIAL = {
   Shift_L: { keysym: 0xffe1, code: 0x2a },
   Control_L: { keysym: 0xffe3, code: 0x1d },
   Caps_Lock: { keysym: 0xffe5, code: 0x3a },
+  Alt_L: { keysym: 0xffe9, code: 0x38 },
 } as const;
+
+/** Keypad digits 0-9 (keysyms KP_0…KP_9 and their XT scancodes), for Alt+keypad character codes. */
+export const KEYPAD_DIGITS: ReadonlyArray<{ keysym: number; code: number }> = [
+  0x52, 0x4f, 0x50, 0x51, 0x4b, 0x4c, 0x4d, 0x47, 0x48, 0x49,
+].map((code, d) => ({ keysym: 0xffb0 + d, code }));

@@ -143,28 +143,41 @@ export class VncTransport extends BaseTransport {
       // (JIS Yen, Ro) cannot be typed, and the keyboard must say so instead of typing another key.
       this.keyboard.settings = { ...this.keyboard.settings, plainKeysOnly: true };
     }
-    const probe = layoutFromEcho(echo);
+    const keysymsOnly = !this.client.extendedKeys || this.keyboard.settings.plainKeysOnly === true;
+    const probe = layoutFromEcho(echo, keysymsOnly);
     this.probe = probe;
-    if (probe.layout) this.keyboard.settings = { ...this.keyboard.settings, guest: probe.layout };
+    if (probe.layout) {
+      this.keyboard.settings = {
+        ...this.keyboard.settings,
+        guest: probe.layout,
+        ...(probe.serverKeymap ? { server: probe.serverKeymap } : {}),
+      };
+    }
     return probe;
   }
 
-  /** The Q key sent with the keysym of W: a server that honours the scancode prints q. */
+  /**
+   * The Q key sent with the keysym of W: a server that honours the scancode prints q, one that maps
+   * keysyms through its own keymap (QEMU -k) prints w. Read off the prompt line itself, not the
+   * stream (the probe's erasing may still be arriving there). In doubt the answer is no: keysyms
+   * alone are right on both kinds of server.
+   */
   private async scancodesHonored(): Promise<boolean> {
-    this.listening = '';
-    try {
-      this.client.key(true, 0x77, 0x10);
-      this.client.key(false, 0x77, 0x10);
-      const deadline = Date.now() + 2000;
-      while (shownChars(this.listening) < 1 && Date.now() < deadline && !this.closed) {
-        await new Promise((r) => setTimeout(r, 20));
+    const before = this.lastLine();
+    this.client.key(true, 0x77, 0x10);
+    this.client.key(false, 0x77, 0x10);
+    const deadline = Date.now() + 3000;
+    let typed = '';
+    while (Date.now() < deadline && !this.closed) {
+      await new Promise((r) => setTimeout(r, 30));
+      const line = this.lastLine();
+      if (line.length > before.length && line.startsWith(before)) {
+        typed = line.slice(before.length).trim();
+        break;
       }
-      const seen = this.listening.replace(/[\r\n]/g, '').trim();
-      await this.erase(Math.max(1, seen.length));
-      return seen !== 'w';
-    } finally {
-      this.listening = undefined;
     }
+    await this.erase(Math.max(1, typed.length));
+    return typed === 'q';
   }
 
   /** Types `text` (no Enter) and returns what the stream showed until `chars` characters came. */
