@@ -39,6 +39,22 @@ function cutAfter(url: string, limit: number, record?: Buffer[]): () => Promise<
   };
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until no transaction script of ours runs on the server and none is left mid-way. */
+async function settled(server: LabServer): Promise<void> {
+  await sleep(2000);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    // [t]: the pattern must not match this command's own command line.
+    const running = await server.exec(
+      "grep -l 'vps-rescue/[t]-' /proc/[0-9]*/cmdline 2>/dev/null; grep -lx applying /var/backups/vps-rescue/*/state 2>/dev/null",
+    );
+    if (running.stdout.trim() === '') return;
+    await sleep(500);
+  }
+}
+
 const options = (server: LabServer, console: RescueOptions['console'], key: string): RescueOptions =>
   labRescueOptions(server, { console, customerKey: key });
 
@@ -107,8 +123,9 @@ labDescribe('fault injection: console cut at each step', () => {
             () => undefined,
             (e: unknown) => e,
           );
-          // A transaction that was started keeps running on the server: let it finish.
-          await new Promise((r) => setTimeout(r, 4000));
+          // A transaction that was started keeps running on the server: let it finish (on a loaded
+          // CI machine that takes longer than any fixed pause).
+          await settled(server);
           const after = await snapshot(server);
           const changed = changedPaths(before, after);
           const state = changed.length === 0 ? 'original' : 'applied';
@@ -128,8 +145,15 @@ labDescribe('fault injection: console cut at each step', () => {
       }),
     );
     // The cuts span the whole run: some land before the change, some after it started.
-    expect(outcomes.some((o) => o.state === 'original')).toBe(true);
-    expect(outcomes.some((o) => o.state === 'applied')).toBe(true);
+    const seen = JSON.stringify(outcomes);
+    expect(
+      outcomes.some((o) => o.state === 'original'),
+      seen,
+    ).toBe(true);
+    expect(
+      outcomes.some((o) => o.state === 'applied'),
+      seen,
+    ).toBe(true);
     expect(outcomes.filter((o) => o.cut < total).every((o) => o.error)).toBe(true);
   });
 });
