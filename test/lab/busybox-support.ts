@@ -1,12 +1,12 @@
 import type { ExpectStatic } from 'vitest';
-import { PASSWORDS, type LabServer, type ScenarioContext, type ServerSpec } from '../../lab/index.js';
+import { labRescueOptions, type LabServer, type ScenarioContext, type ServerSpec } from '../../lab/index.js';
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions } from '../../src/rescue/types.js';
 
-/** Shared by the busybox-flavour rescue tests. */
+/* Shared by the busybox-flavour rescue tests. */
 
-export /** rescue-snapshot's snapshot with busybox find/stat/sha256sum (no GNU find -printf here). */
-async function snapshot(server: LabServer): Promise<Map<string, string>> {
+/** rescue-snapshot's snapshot with busybox find/stat/sha256sum (no GNU find -printf here). */
+export async function snapshot(server: LabServer): Promise<Map<string, string>> {
   const where = "/etc /home /root -xdev ! -path '/root/.vps-rescue*'";
   const meta = await server.execChecked(`find ${where} -exec stat -c '%n|%a %u %g %F' {} +`);
   const sums = await server.execChecked(`find ${where} -type f -exec sha256sum {} +`);
@@ -22,22 +22,13 @@ async function snapshot(server: LabServer): Promise<Map<string, string>> {
   return out;
 }
 
+/** The lab's usual rescue options (root on the console, alice rescued) with this test's action. */
 export function consoleRescue(server: LabServer, o: Partial<RescueOptions> & Pick<RescueOptions, 'action'>) {
-  return rescue({
-    console: { kind: 'local', url: `unix:${server.consoleSocket}` },
-    host: server.address,
-    consoleUser: 'root',
-    consolePassword: PASSWORDS.root,
-    user: 'alice',
-    userPassword: PASSWORDS.alice,
-    windowMinutes: 60,
-    lang: 'en',
-    ...o,
-  });
+  return rescue(labRescueOptions(server, o));
 }
 
-export /** Field `n` (1-based) of `name`'s line in a colon file. */
-async function field(server: LabServer, file: string, name: string, n: number): Promise<string> {
+/** Field `n` (1-based) of `name`'s line in a colon file. */
+export async function field(server: LabServer, file: string, name: string, n: number): Promise<string> {
   const out = await server.execChecked(`awk -F: -v u=${name} '$1==u{print $${n}}' ${file}`);
   return out.replace(/\n$/, '');
 }

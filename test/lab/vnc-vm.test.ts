@@ -13,12 +13,35 @@ import { generateKeyPair, toRfc4716, type KeyPair } from '../../lab/keys.js';
 import { PASSWORDS, scenarioById } from '../../lab/scenarios/index.js';
 import { sshLogin } from '../../lab/ssh-login.js';
 import { rescue } from '../../src/rescue/run.js';
-import { LabVm } from '../../lab/vm/vm.js';
+import { LabVm, type VmOptions } from '../../lab/vm/vm.js';
 import { waitForLoginScreen } from '../../lab/vm/wait.js';
 
 const PASSWORD = 'Alice-pass.2024';
 /** Characters that sit on different keys on JIS and US keyboards, and shell metacharacters. */
 const SYMBOLS = `a|b@c:^~_"{}[]\\\`+=*&%$#!?<>`;
+
+/** A lab VM booted as far as its login screen on the VNC console. */
+async function bootVm(opts: VmOptions): Promise<LabVm> {
+  const vm = await LabVm.create(opts);
+  const probe = await RfbClient.connect({ url: vm.websocketUrl });
+  await waitForLoginScreen(probe, 240_000);
+  probe.close();
+  return vm;
+}
+
+/** A console session on the VM's VNC websocket, with its transport and transcript. */
+async function openVnc(vm: LabVm) {
+  let transport: VncTransport | undefined;
+  const transcript = new Transcript();
+  const session = await ConsoleSession.open(
+    async () => {
+      transport = await VncTransport.open({ kind: 'vnc-ws', url: vm.websocketUrl });
+      return transport;
+    },
+    { transcript },
+  );
+  return { session, transport: transport!, transcript };
+}
 
 /**
  * The VNC console end to end on a real VM (QEMU TCG, no -k: extended key events reach the guest as
@@ -30,30 +53,16 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
   describe('VNC console on a lab VM (guest keymap jp106, found by the probe)', () => {
     let vm: LabVm;
     beforeAll(async () => {
-      vm = await LabVm.create({
+      vm = await bootVm({
         keymap: 'jp106',
         users: [{ name: 'alice', password: PASSWORD, groups: ['sudo'] }],
       });
-      const probe = await RfbClient.connect({ url: vm.websocketUrl });
-      await waitForLoginScreen(probe, 240_000);
-      probe.close();
     }, 420_000);
     afterAll(async () => {
       await vm?.destroy();
     });
 
-    async function open() {
-      let transport: VncTransport | undefined;
-      const transcript = new Transcript();
-      const session = await ConsoleSession.open(
-        async () => {
-          transport = await VncTransport.open({ kind: 'vnc-ws', url: vm.websocketUrl });
-          return transport;
-        },
-        { transcript },
-      );
-      return { session, transport: transport!, transcript };
-    }
+    const open = () => openVnc(vm);
 
     const retyped = (t: Transcript) => t.list().filter((e) => /did not echo back/.test(e.text)).length;
 
@@ -132,31 +141,20 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
     describe(`a ${c.guest} guest behind QEMU -k ${c.qemu}`, () => {
       let vm: LabVm;
       beforeAll(async () => {
-        vm = await LabVm.create({
+        vm = await bootVm({
           keymap: c.guest,
           qemuKeymap: c.qemu,
           users: [{ name: 'alice', password: PASSWORD, groups: ['sudo'] }],
         });
-        const probe = await RfbClient.connect({ url: vm.websocketUrl });
-        await waitForLoginScreen(probe, 240_000);
-        probe.close();
       }, 420_000);
       afterAll(async () => {
         await vm?.destroy();
       });
 
       it(`finds the layouts from the probe and types every symbol exactly (${c.via} as Alt + keypad)`, async () => {
-        let transport: VncTransport | undefined;
-        const transcript = new Transcript();
-        const session = await ConsoleSession.open(
-          async () => {
-            transport = await VncTransport.open({ kind: 'vnc-ws', url: vm.websocketUrl });
-            return transport;
-          },
-          { transcript },
-        );
+        const { session, transport, transcript } = await openVnc(vm);
         try {
-          expect(transport!.probe).toMatchObject(c.probe);
+          expect(transport.probe).toMatchObject(c.probe);
           await session.login({ user: 'alice', password: PASSWORD, timeoutMs: 120_000 });
           const r = await session.run(`echo '${SYMBOLS.replace(/'/g, `'"'"'`)}' "$((6*7))"`);
           expect(r.stdout).toBe(`${SYMBOLS} 42\n`);
@@ -177,10 +175,7 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
       // VPS_RESCUE_LAB_VM_KEY_DELAY: QEMU's key-delay-ms (default 10, as providers run it) — the
       // typing ceiling; 1 shows what the rescue costs where the console does not throttle keys.
       const delay = process.env.VPS_RESCUE_LAB_VM_KEY_DELAY;
-      vm = await LabVm.create({ ...spec, keymap: 'us', ...(delay ? { keyDelayMs: Number(delay) } : {}) });
-      const probe = await RfbClient.connect({ url: vm.websocketUrl });
-      await waitForLoginScreen(probe, 240_000);
-      probe.close();
+      vm = await bootVm({ ...spec, keymap: 'us', ...(delay ? { keyDelayMs: Number(delay) } : {}) });
     }, 420_000);
     afterAll(async () => {
       await vm?.destroy();
