@@ -1,6 +1,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serversDir } from './paths.js';
+import { keysDir } from './keys.js';
+import { LAB_STATE, serversDir } from './paths.js';
 import { comm, descendants } from './server.js';
 import { alive } from './lock.js';
 
@@ -32,6 +33,10 @@ export async function cleanupOrphans(log: (line: string) => void = () => {}): Pr
     await rm(dir, { recursive: true, force: true });
     log(`lab: removed orphaned server ${name}`);
     removed++;
+  }
+  // Key pairs of test processes that died before their exit handler ran.
+  for (const pid of await readdir(join(LAB_STATE, 'keys')).catch(() => [] as string[])) {
+    if (!alive(Number(pid))) await rm(keysDir(Number(pid)), { recursive: true, force: true });
   }
   return removed;
 }

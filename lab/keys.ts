@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LAB_STATE } from './paths.js';
@@ -14,10 +15,18 @@ export interface KeyPair {
 
 let counter = 0;
 
+/** This process's key directory; removed when the process exits (the lab's cleanup sweeps dead ones). */
+export const keysDir = (pid = process.pid) => join(LAB_STATE, 'keys', String(pid));
+let removeAtExit = false;
+
 /** A fresh key pair made by the real ssh-keygen, as a customer's laptop would have. */
 export async function generateKeyPair(type: KeyType = 'ed25519', comment = 'owner@laptop'): Promise<KeyPair> {
-  const dir = join(LAB_STATE, 'keys', String(process.pid));
+  const dir = keysDir();
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!removeAtExit) {
+    removeAtExit = true;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
   const path = join(dir, `id_${type}_${Date.now()}_${counter++}`);
   const bits = type === 'rsa' ? ['-b', '3072'] : [];
   await runChecked('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', comment, '-f', path]);
