@@ -34,9 +34,13 @@ export async function cleanupOrphans(log: (line: string) => void = () => {}): Pr
     log(`lab: removed orphaned server ${name}`);
     removed++;
   }
-  // Key pairs of test processes that died before their exit handler ran.
-  for (const pid of await readdir(join(LAB_STATE, 'keys')).catch(() => [] as string[])) {
-    if (!alive(Number(pid))) await rm(keysDir(Number(pid)), { recursive: true, force: true });
+  // Key pairs of test processes that died before their exit handler ran (a worker ended by a
+  // signal); a pid taken over by something other than node counts as dead.
+  for (const name of await readdir(join(LAB_STATE, 'keys')).catch(() => [] as string[])) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (alive(pid) && (await comm(pid)) === 'node') continue;
+    await rm(keysDir(pid), { recursive: true, force: true });
   }
   return removed;
 }
