@@ -1,4 +1,4 @@
-import { SETUP_DIR, type SetupPlan } from './setup-script.js';
+import { fileLines, SETUP_DIR, type SetupPlan } from './setup-script.js';
 import { sq } from './shell.js';
 import type { ServerSpec } from './spec.js';
 
@@ -53,18 +53,7 @@ export function buildBusyboxSetup(spec: ServerSpec, opts: { hostname: string; ad
   const rootPassword = spec.rootPassword === undefined ? 'root' : spec.rootPassword;
   if (rootPassword !== null) setPassword('root', rootPassword);
 
-  for (const file of spec.files ?? []) {
-    const path = sq(file.path);
-    lines.push(`mkdir -p "$(dirname ${path})"`);
-    if (file.symlinkTo !== undefined) {
-      lines.push(`ln -sfn ${sq(file.symlinkTo)} ${path}`);
-      continue;
-    }
-    if (file.content === undefined) lines.push(`mkdir -p ${path}`);
-    else lines.push(`cat ${payload(file.content)} > ${path}`);
-    if (file.owner) lines.push(`chown ${sq(file.owner)} ${path}`);
-    if (file.mode !== undefined) lines.push(`chmod ${file.mode.toString(8)} ${path}`);
-  }
+  lines.push(...fileLines(spec.files ?? [], payload));
 
   lines.push(...(spec.commands ?? []));
   // Last, so nothing in a scenario can move sshd off its loopback address.

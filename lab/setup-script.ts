@@ -18,6 +18,10 @@ export function buildSetup(spec: ServerSpec, opts: { hostname: string; address: 
   const lines: string[] = ['set -e', `export PATH=/usr/sbin:/usr/bin:/sbin:/bin`];
   const payloads: Buffer[] = [];
   const passwords: string[] = [];
+  const payload = (data: string | Buffer) => {
+    payloads.push(Buffer.isBuffer(data) ? data : Buffer.from(data));
+    return `${SETUP_DIR}/files/${payloads.length - 1}`;
+  };
 
   lines.push(`echo ${sq(opts.hostname)} > /etc/hostname`);
   lines.push(`printf '127.0.1.1\\t%s\\n' ${sq(opts.hostname)} >> /etc/hosts`);
@@ -36,26 +40,10 @@ export function buildSetup(spec: ServerSpec, opts: { hostname: string; address: 
   if (rootPassword === null) lines.push('usermod -p "*" root');
   else passwords.push(`root:${rootPassword}`);
   if (passwords.length > 0) {
-    payloads.push(Buffer.from(`${passwords.join('\n')}\n`));
-    lines.push(`chpasswd < ${SETUP_DIR}/files/${payloads.length - 1}`);
+    lines.push(`chpasswd < ${payload(`${passwords.join('\n')}\n`)}`);
   }
 
-  for (const file of spec.files ?? []) {
-    const path = sq(file.path);
-    lines.push(`mkdir -p "$(dirname ${path})"`);
-    if (file.symlinkTo !== undefined) {
-      lines.push(`ln -sfn ${sq(file.symlinkTo)} ${path}`);
-      continue;
-    }
-    if (file.content === undefined) {
-      lines.push(`mkdir -p ${path}`);
-    } else {
-      payloads.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
-      lines.push(`cat ${SETUP_DIR}/files/${payloads.length - 1} > ${path}`);
-    }
-    if (file.owner) lines.push(`chown ${sq(file.owner)} ${path}`);
-    if (file.mode !== undefined) lines.push(`chmod ${file.mode.toString(8)} ${path}`);
-  }
+  lines.push(...fileLines(spec.files ?? [], payload));
 
   lines.push(...(spec.commands ?? []));
 
@@ -68,4 +56,28 @@ export function buildSetup(spec: ServerSpec, opts: { hostname: string; address: 
     'EOF',
   );
   return { script: `${lines.join('\n')}\n`, payloads };
+}
+
+/**
+ * The spec's files as sh lines (directories, symlinks, contents from payload files, owner, mode);
+ * `payload` stores a content and returns the path it will have on the server.
+ */
+export function fileLines(
+  files: NonNullable<ServerSpec['files']>,
+  payload: (data: string | Buffer) => string,
+): string[] {
+  const lines: string[] = [];
+  for (const file of files) {
+    const path = sq(file.path);
+    lines.push(`mkdir -p "$(dirname ${path})"`);
+    if (file.symlinkTo !== undefined) {
+      lines.push(`ln -sfn ${sq(file.symlinkTo)} ${path}`);
+      continue;
+    }
+    if (file.content === undefined) lines.push(`mkdir -p ${path}`);
+    else lines.push(`cat ${payload(file.content)} > ${path}`);
+    if (file.owner) lines.push(`chown ${sq(file.owner)} ${path}`);
+    if (file.mode !== undefined) lines.push(`chmod ${file.mode.toString(8)} ${path}`);
+  }
+  return lines;
 }

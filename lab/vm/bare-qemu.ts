@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeVncDisplay } from './ports.js';
+import { freeVncDisplay, waitForPort } from './ports.js';
 
 export interface BareQemu {
   /** Plain RFB on 127.0.0.1 (5900 + display). */
@@ -82,28 +81,4 @@ export async function startBareQemu(opts: { password?: string } = {}): Promise<B
     stderr: () => stderr,
     stop,
   };
-}
-
-async function waitForPort(
-  port: number,
-  timeoutMs: number,
-  alive: () => boolean,
-  stderr: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const sock = connect({ host: '127.0.0.1', port });
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (!alive() || Date.now() > deadline) {
-      throw new Error(`QEMU did not open 127.0.0.1:${port}: ${stderr().trim()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

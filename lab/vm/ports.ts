@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A TCP port on 127.0.0.1 that is free right now (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -26,4 +26,29 @@ function isFree(port: number): Promise<boolean> {
     srv.once('error', () => resolve(false));
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/** Waits until QEMU listens on 127.0.0.1:`port`; fails at once when it exited, with its stderr. */
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  alive: () => boolean,
+  stderr: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = connect({ host: '127.0.0.1', port });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (!alive() || Date.now() > deadline) {
+      throw new Error(`QEMU did not open 127.0.0.1:${port}: ${stderr().trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -7,7 +7,7 @@ import { runChecked } from '../run.js';
 import { buildSetup, SETUP_DIR } from '../setup-script.js';
 import type { ServerSpec } from '../spec.js';
 import { ensureVmImage } from './image.js';
-import { freePort, freeVncDisplay } from './ports.js';
+import { freePort, freeVncDisplay, waitForPort } from './ports.js';
 
 export type GuestKeymap = 'us' | 'jp106';
 /** QEMU's own VNC keymap (-k), used for plain (non-extended) key events. */
@@ -73,7 +73,12 @@ export class LabVm {
       await mkdir(dir, { recursive: true });
       await vm.makeDisk(image.root);
       vm.start(image.kernel, image.initrd, display);
-      await vm.waitForPort(vm.websocketPort, 20_000);
+      await waitForPort(
+        vm.websocketPort,
+        20_000,
+        () => vm.running,
+        () => vm.stderr,
+      );
       if (opts.vncPassword !== undefined) await vm.monitor(`set_password vnc ${opts.vncPassword}`);
     } catch (err) {
       await vm.destroy();
@@ -153,25 +158,6 @@ export class LabVm {
     proc.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4000)));
     this.proc = proc;
     this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
-  }
-
-  private async waitForPort(port: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const open = await new Promise<boolean>((resolve) => {
-        const sock = connect({ host: '127.0.0.1', port });
-        sock.once('connect', () => {
-          sock.destroy();
-          resolve(true);
-        });
-        sock.once('error', () => resolve(false));
-      });
-      if (open) return;
-      if (!this.running || Date.now() > deadline) {
-        throw new Error(`QEMU did not open 127.0.0.1:${port}: ${this.stderr.trim()}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   get running(): boolean {
