@@ -13,6 +13,8 @@ export interface Collection {
   users: Record<string, UserReport>;
   /** every key file examined, by the path sshd would open */
   keyFiles: Record<string, KeyFileReport>;
+  /** the server's public host keys (`type base64`), for pinning the verification logins; empty when unread */
+  hostKeys: string[];
   sshdProcesses: number;
   /** systemd unit states: ssh, sshd, ssh.socket, sshd.socket → active/inactive/failed/... */
   units: Record<string, string>;
@@ -49,6 +51,8 @@ export interface StatEntry {
   uid?: number;
   gid?: number;
   size?: number;
+  /** hard link count */
+  links?: number;
   type?: 'file' | 'directory' | 'symlink' | 'other';
 }
 
@@ -83,4 +87,6 @@ export interface KeyFileReport {
   content?: string[];
   /** BEGIN lines of private key material found in the file (its content was not printed) */
   privateKeyHeaders?: string[];
+  /** why the collector did not print the file: more than one hard link, or an owner other than the user or root */
+  withheld?: { links: number; uid: number };
 }

@@ -3,57 +3,76 @@ import { RescueError } from '../errors/rescue-error.js';
 
 /**
  * The read-only POSIX sh collector, typed through a console or run over SSH (the caller decides).
- * Runs under dash and busybox ash; needs only sed, awk, grep, stat -c (GNU and busybox), readlink -f.
+ * Runs under dash and busybox ash; needs only sed, awk, grep, od, stat -c (GNU and busybox), readlink.
  *
- * Output: sections introduced by `@@VR <tag> ...` lines. The marker is written as `"@@""VR"` in the
- * script so the console's echo of the typed script never looks like output. Files are printed with
- * `sed -n l`: every byte visible (BOM as \357\273\277, CR as \r), lines end in `$`, long lines are
- * folded with a trailing `\` — which also keeps console lines short. Config comment lines go out
- * empty (line numbers stay right; sshd ignores them), and `sshd -T` without the long algorithm and
- * Kerberos/GSSAPI lines no check reads: on a 115200-baud console every KB received costs 90 ms. busybox sed prints nothing for
- * `l`, so there (tested once per run) files go out as `od -tx1` hex after an `x` marker.
+ * Framing (what makes the output unforgeable by the server's users): the body runs into one awk that
+ * emits `@@VR <nonce> BEGIN`, then every section as `@@VR <nonce> <seq> <tag> [args…] <lines>` followed
+ * by exactly <lines> lines, then `@@VR <nonce> END <sections>`. The nonce is secret per run; a line
+ * only opens a section when it is counted as a header, so nothing inside a section (a file's text, a
+ * log line) can open one, and a cut-off or padded run does not add up. The marker is written `"@@""VR"`
+ * in the script so the console's echo of the typed script never looks like output.
+ *
+ * Encoding: every user-controlled name or text travels encoded — paths and names as one hex token
+ * (`x`), file contents with `sed -n l` (every byte visible, lines end in `$` or a fold `\`; busybox sed
+ * prints nothing for `l`, so there files go out as `od` hex after an `x` section), directory listings
+ * and private key headers as `od` hex. passwd and group go out without their user-editable fields
+ * (password, GECOS). Nothing user-controlled passes through `echo` (dash expands backslashes).
+ * Config comment lines go out empty (line numbers stay right), and `sshd -T` without the long
+ * algorithm and Kerberos/GSSAPI lines no check reads: on a 115200-baud console every KB costs 90 ms.
  *
  * Safety: reads only; never prints /etc/shadow hashes (status letter + aging fields only); prints a
  * key file only if it is a regular file ≤ 64 KiB whose real path is the configured path or inside the
- * home; a file holding a private key yields only its BEGIN header line.
+ * home, opened once (fd 3) and checked on the open file: its kernel path is still that path, it has one
+ * link and belongs to the user or root — otherwise a `Q links uid` section says why it was withheld. A
+ * file holding a private key yields only its BEGIN header line.
  *
- * Tags: BEGIN/END nonce, V version, O os-release, t rc (sshd -t), F file (config), P passwd, G group,
- * T user rc (sshd -T), S user (shadow status), H user (shell + ~/.ssh entries), K path (key chain:
- * stat lines `mode uid gid size type|name`, `- name` when absent), R realpath, C (contents), X
- * (private key header), x (the preceding file as hex), D (sshd processes), U (systemd units), L (listeners), W (firewall),
- * Z (sudo/doas rules), J (log lines).
+ * Adding a section: `m TAG [args]` then whatever prints its lines (encoded if a user controls them);
+ * the parser must know TAG (src/diagnose/parser.ts), or it rejects the whole run.
+ *
+ * Tags: V version, O os-release, t rc (sshd -t), F hexpath (config), P passwd (name:uid:gid:home:shell),
+ * G group (name:gid:members), T user rc (sshd -T), S user (shadow status), H user (shell stat + hex of
+ * ~/.ssh names), Y (host public keys), K hexpath (key chain: stat lines `hexpath mode uid gid size links
+ * type`, `hexpath -` when absent), R hexpath (realpath), C (contents), X (hex of private key headers),
+ * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
+ * L (listeners), W (firewall), Z (sudo/doas rules), J (log lines).
  */
 const SCRIPT = String.raw`
 PATH=$PATH:/usr/sbin:/sbin
-m(){ echo "@@""VR $*";}
-s(){ stat -c '%a %u %g %s %F|%n' "$1"||echo "- $1";}
-d(){ if [ "$l" ];then sed -n "$2l" "$1";else m x;od -An -v -tx1 "$1";fi;}
+m(){ echo "@@""VR $N $*";}
+v(){ od -An -v -tx1 "$@";}
+x(){ printf %s "$1"|v|tr -d ' \n';}
+s(){ printf '%s ' $(x "$1");stat -c '%a %u %g %s %h %F' "$1"||echo -;}
+d(){ if [ "$l" ];then sed -n "$2l" "$1";else m x;v "$1";fi;}
 w(){ p=$1;while s "$p";[ "$p" != / ];do p=$(dirname "$p");done;}
-k(){ m K "$1";w "$1";r=$(readlink -f "$1")||r=$1;[ "$r" = "$1" ]||{ m R "$r";w "$r";}
-[ -f "$r" ]&&[ $(wc -c <"$r") -lt 65537 ]&&case $r in "$1"|"$h"/*)
-if grep -qE 'PRIVATE KEY|PuTTY-U' "$r";then m X;grep -E '^(-----BEGIN|PuTTY-U)' "$r"|cut -c1-60;else m C;d "$r";fi;;esac;}
-c(){ for f;do [ -f "$f" ]&&[ $n -lt 40 ]&&{ n=$((n+1));m F "$f";d "$f" 's/^[[:space:]]*#.*//;';c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
-l=$(echo|sed -n l);m BEGIN $N
+z(){ q=/proc/self/fd/3;[ "$(readlink $q)" = "$r" ]||return;set -- $(stat -Lc '%h %u %s' $q)
+case $1:$2 in 1:0|1:$i)[ $3 -lt 65537 ]||return;if grep -qE 'PRIVATE KEY|PuTTY-U' $q;then m X;grep -E '^(-----BEGIN|PuTTY-U)' $q|cut -c1-60|v;else m C;d $q;fi;;*)m Q $1 $2;esac;}
+k(){ m K $(x "$1");w "$1";r=$(readlink -f "$1")||r=$1;[ "$r" = "$1" ]||{ m R $(x "$r");w "$r";}
+[ -f "$r" ]&&case $r in "$1"|"${'$'}{h:-/-}"/*)z 3<"$r";;esac;}
+a(){ printf %s "$e"|cut -d: -f$1;}
+c(){ for f;do [ -f "$f" ]&&[ $n -lt 40 ]&&{ n=$((n+1));m F $(x "$f");d "$f" 's/^[[:space:]]*#.*//;';c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
+{ l=$(echo|sed -n l)
 m V;sshd -V 2>&1;grep ^ID /etc/os-release
-o=$(sshd -t 2>&1);m t $?;echo "$o"
+o=$(sshd -t 2>&1);m t $?;printf '%s\n' "$o"
 n=0;cd /etc/ssh&&c sshd_config;cd /
-m P;cat /etc/passwd;m G;cat /etc/group
+m P;cut -d: -f1,3,4,6,7 /etc/passwd;m G;cut -d: -f1,3,4 /etc/group
 for u in $U;do
-o=$(sshd -T -C user=$u,host=$A,addr=$A 2>&1);m T $u $?;echo "$o"|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
+o=$(sshd -T -C user=$u,host=$A,addr=$A 2>&1);m T $u $?;printf '%s\n' "$o"|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
 m S $u;awk -F: -v u=$u '$1==u{p=$2;l=p~/^!/?"L":"";sub(/^!+/,"",p);print l (p==""?"E":length(p)>9?"P":"N"),$3,$4,$5,$6,$7,$8}' /etc/shadow
-e=$(grep "^$u:" /etc/passwd);h=$(echo "$e"|cut -d: -f6)
-m H $u;s "$(echo "$e"|cut -d: -f7)";ls -A "$h/.ssh"
-for f in $(echo "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
-f=$(echo "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
+e=$(grep "^$u:" /etc/passwd);h=$(a 6);i=$(a 3)
+m H $u;s "$(a 7)";ls -A "$h/.ssh"|v
+for f in $(printf '%s\n' "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
+f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
 done
-m E;h=/root;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do [ -e "$f" ]&&k "$f";done
+m Y;for f in $(printf '%s\n' "$o"|awk '$1=="hostkey"{print $2}');do ssh-keygen -yf $f;done
+m E;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do h=${'$'}{f%/.ssh/*};i=$(stat -c %u "$h");[ -e "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
 m U;systemctl is-active ssh sshd ssh.socket sshd.socket
 m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
 m Z;grep -hE '^[^#]*(ALL|permit)' /etc/sudoers /etc/sudoers.d/* /etc/doas.conf /etc/doas.d/*
 m J;{ journalctl -qn40 -u 'ssh*'||tail -n60 /var/log/auth.log /var/log/secure /var/log/messages;}|grep -i ssh|tail -n40
-m END $N
+}|awk -v P="@@""VR $N" 'function f(){if(h)print h,c;for(j=1;j<=c;)print a[j++];c=0}BEGIN{print P,"BEGIN"}
+index($0,P" ")==1{f();h=P" "++s substr($0,length(P)+1);next}{a[++c]=$0}END{f();print P,"END",s}'
 `;
 
 export interface CollectorOptions {
@@ -81,8 +100,9 @@ export function buildCollector(opts: CollectorOptions): CollectorScript {
     throw new RescueError('usage', { message: `invalid user name for the collector: ${bad}` });
   if (!ADDRESS.test(opts.clientAddress))
     throw new RescueError('usage', { message: `invalid client address: ${opts.clientAddress}` });
-  const nonce = opts.nonce ?? randomBytes(4).toString('hex');
-  if (!/^[0-9a-z]{4,16}$/.test(nonce)) throw new RescueError('usage', { message: 'invalid collector nonce' });
+  // 64 secret bits: no user on the server sees it (the file holding it is root's alone), so none can forge a section.
+  const nonce = opts.nonce ?? randomBytes(8).toString('hex');
+  if (!/^[0-9a-z]{4,32}$/.test(nonce)) throw new RescueError('usage', { message: 'invalid collector nonce' });
   // A subshell keeps variables, functions and cd out of the operator's shell; its stderr is dropped
   // once for all (messages of tools a system lacks are only noise on a console).
   const header = `(U='${opts.users.join(' ')}';A=${opts.clientAddress};N=${nonce}`;

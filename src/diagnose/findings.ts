@@ -21,6 +21,7 @@ export const CAUSE_CODES = [
   'keys.wrong-home',
   'keys.unreadable',
   'keys.not-regular',
+  'keys.withheld',
   'keys.owner',
   'keys.mode',
   'keys.dir-mode',

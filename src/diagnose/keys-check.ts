@@ -171,7 +171,23 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
   for (const f of perFile) {
     const blocking = !customerOk && (!key || heldIn(f) || !keyAnywhere);
     for (const issue of f.issues) out.push({ ...issue, blocking, severity: blocking ? 'error' : 'warning' });
-    if (f.r.privateKeyHeaders?.length) {
+    const ownerSaid = f.issues.some((i) => i.cause === 'keys.owner' && i.path === f.r.path);
+    if (f.r.withheld && (f.r.withheld.links > 1 || !ownerSaid)) {
+      // The collector would not read through it (hard link, foreign owner): say so rather than guess.
+      out.push(
+        finding(
+          'keys.withheld',
+          customerOk ? 'warning' : 'error',
+          { op: 'manual' },
+          {
+            user: name,
+            path: f.r.path,
+            blocking: false,
+            params: { path: f.r.path, user: name, links: f.r.withheld.links, uid: f.r.withheld.uid },
+          },
+        ),
+      );
+    } else if (f.r.privateKeyHeaders?.length) {
       out.push(
         finding(
           'keys.private-key',

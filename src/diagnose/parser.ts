@@ -1,4 +1,3 @@
-import { RescueError } from '../errors/rescue-error.js';
 import type {
   Collection,
   GroupEntry,
@@ -8,177 +7,274 @@ import type {
   StatEntry,
   UserReport,
 } from './collection.js';
+import { decodeHexDump, dirname, hexDumpText, hexToken, reject, unframe, type Section } from './framing.js';
 import { decodeSedL } from './sed-l.js';
 
-const MARK = '@@VR ';
+export { decodeHexDump } from './framing.js';
 
-interface Section {
-  tag: string;
-  args: string[];
-  lines: string[];
+/**
+ * Parse the collector's output (console noise before BEGIN and after END is ignored). Throws
+ * `diagnose.bad-output` when the run of this nonce is missing or cut off, and
+ * `diagnose.rejected-output` when anything between BEGIN and END does not fit the framing or the
+ * sections the collector writes (unknown, duplicate or misplaced sections, a key file path the
+ * configuration does not name): such output may have been forged, so nothing of it is used.
+ * `users`, when given, are the only users whose sections may appear.
+ */
+export function parseCollection(text: string, nonce?: string, users?: string[]): Collection {
+  const run = unframe(text, nonce);
+  return build(run.nonce, run.sections, users);
+}
+
+/** Sections that appear once per run. */
+const ONCE = new Set(['V', 't', 'P', 'G', 'Y', 'E', 'D', 'U', 'L', 'W', 'Z', 'J']);
+/** Sections that belong to the key file section before them. */
+const OF_KEY_FILE = new Set(['K', 'R', 'C', 'X', 'Q', 'x']);
+const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
+const PUBLIC_HOST_KEY = /^((?:ssh|ecdsa|sk)-[a-z0-9@.-]+) ([A-Za-z0-9+/]+={0,3})(?: .*)?$/;
+
+interface State {
+  c: Collection;
+  users?: string[];
+  seen: Set<string>;
+  /** where the next `x` (hex dump) section belongs: the file section just before it */
+  lastContent?: (lines: string[]) => void;
+  user?: UserReport;
+  keyFile?: KeyFileReport;
+  keyFilesOfPart: Set<string>;
+  extras: boolean;
+}
+
+function build(nonce: string, sections: Section[], users?: string[]): Collection {
+  const st: State = {
+    c: {
+      nonce,
+      version: '',
+      os: {},
+      syntax: { rc: -1, output: [] },
+      configFiles: [],
+      passwd: [],
+      groups: [],
+      users: {},
+      keyFiles: {},
+      hostKeys: [],
+      sshdProcesses: 0,
+      units: {},
+      listeners: [],
+      firewall: [],
+      sudoRules: [],
+      log: [],
+    },
+    users,
+    seen: new Set(),
+    keyFilesOfPart: new Set(),
+    extras: false,
+  };
+  for (const s of sections) {
+    if (ONCE.has(s.tag)) {
+      if (st.seen.has(s.tag)) reject(`a second ${s.tag} section`);
+      st.seen.add(s.tag);
+    }
+    const content = st.lastContent;
+    st.lastContent = undefined;
+    if (s.tag === 'x') {
+      if (!content) reject('a hex dump that follows no file');
+      content(decodeHexDump(s.lines));
+    } else if (!serverSection(st.c, s) && !userSection(st, s) && !keyFileSection(st, s))
+      reject(`an unknown section ${JSON.stringify(s.tag.slice(0, 8))}`);
+    if (!OF_KEY_FILE.has(s.tag)) st.keyFile = undefined;
+  }
+  for (const tag of ['V', 't', 'P', 'G', 'Y', 'E', 'J']) if (!st.seen.has(tag)) reject(`no ${tag} section`);
+  return st.c;
+}
+
+/** Sections about the whole server; false for a tag that is not one. */
+function serverSection(c: Collection, s: Section): boolean {
+  switch (s.tag) {
+    case 'V':
+      c.version = s.lines.find((l) => /OpenSSH_/.test(l)) ?? '';
+      for (const l of s.lines) {
+        const m = /^(ID|ID_LIKE|VERSION_ID)="?([^"]*)"?$/.exec(l);
+        if (m) c.os[m[1] === 'ID' ? 'id' : m[1] === 'ID_LIKE' ? 'idLike' : 'versionId'] = m[2] ?? '';
+      }
+      return true;
+    case 't':
+      c.syntax = { rc: numberArg(s.args[0]), output: s.lines.filter((l) => l !== '') };
+      return true;
+    case 'P':
+      c.passwd = s.lines.map(parsePasswd).filter((e): e is PasswdEntry => e !== undefined);
+      return true;
+    case 'G':
+      c.groups = s.lines.map(parseGroup).filter((e): e is GroupEntry => e !== undefined);
+      return true;
+    case 'D':
+      c.sshdProcesses = s.lines.filter((l) => /comm:sshd$/.test(l)).length;
+      return true;
+    case 'U':
+      ['ssh', 'sshd', 'ssh.socket', 'sshd.socket'].forEach((unit, i) => {
+        const state = s.lines[i]?.trim();
+        if (state) c.units[unit] = state;
+      });
+      return true;
+    case 'L':
+      c.listeners = s.lines.filter((l) => l.trim() !== '');
+      return true;
+    case 'W':
+      c.firewall = s.lines.filter((l) => l.trim() !== '');
+      return true;
+    case 'Z':
+      c.sudoRules = s.lines.filter((l) => l.trim() !== '');
+      return true;
+    case 'J':
+      c.log = s.lines.filter((l) => l.trim() !== '');
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Config files, the users' sections and the host keys: they come before the `E` mark. */
+function userSection(st: State, s: Section): boolean {
+  const { c } = st;
+  if (['F', 'T', 'S', 'H', 'Y'].includes(s.tag) && st.extras) reject(`a ${s.tag} section out of place`);
+  switch (s.tag) {
+    case 'F': {
+      if (st.seen.has('P')) reject('a config file after passwd');
+      const path = absoluteConfigPath(hexToken(s.args[0]));
+      const file = { path, lines: withoutComments(decodeSedL(s.lines)) };
+      c.configFiles.push(file);
+      st.lastContent = (lines) => (file.lines = withoutComments(lines));
+      return true;
+    }
+    case 'T': {
+      const name = s.args[0] ?? '';
+      if (!st.seen.has('P')) reject('a user section before passwd');
+      if (!USER_NAME.test(name) || (st.users && !st.users.includes(name)))
+        reject('a section for an unexpected user');
+      if (c.users[name]) reject(`a second section for user ${name}`);
+      const user: UserReport = { name, effective: { rc: numberArg(s.args[1]), values: {} }, keyFiles: [] };
+      c.users[name] = user;
+      st.user = user;
+      st.keyFilesOfPart = new Set();
+      for (const l of s.lines) {
+        const m = /^(\S+) (.*)$/.exec(l);
+        if (s.args[1] === '0' && m) (user.effective.values[m[1] ?? ''] ??= []).push(m[2] ?? '');
+        else if (l.trim() !== '') user.effective.error = `${user.effective.error ?? ''}${l}\n`;
+      }
+      return true;
+    }
+    case 'S':
+      if (!st.user || s.args[0] !== st.user.name || st.user.shadow) reject('a shadow section out of place');
+      st.user.shadow = parseShadow(s.lines[0]);
+      return true;
+    case 'H': {
+      const user = st.user;
+      if (!user || s.args[0] !== user.name || user.shell) reject('a home section out of place');
+      user.shell = parseStat(s.lines[0] ?? '');
+      const names = hexDumpText(s.lines.slice(1))
+        .split('\n')
+        .filter((n) => n !== '');
+      if (names.some((n) => n === '.' || n === '..' || n.includes('/')))
+        reject('a name in ~/.ssh no file can have');
+      user.sshDir = names;
+      return true;
+    }
+    case 'Y':
+      for (const l of s.lines) {
+        const m = PUBLIC_HOST_KEY.exec(l);
+        if (!m) reject('a host key line that is not a public key');
+        c.hostKeys.push(`${m[1]} ${m[2]}`);
+      }
+      st.user = undefined;
+      return true;
+    case 'E':
+      st.extras = true;
+      st.user = undefined;
+      st.keyFilesOfPart = new Set();
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A key file (K) and what follows it: its real path (R), contents (C), private key headers (X), or why it was withheld (Q). */
+function keyFileSection(st: State, s: Section): boolean {
+  const { c } = st;
+  if (s.tag === 'K') {
+    const path = hexToken(s.args[0]);
+    const user = st.extras ? undefined : st.user;
+    if (!st.extras && !user) reject('a key file outside a user section');
+    if (!expectedKeyPath(c, path, user)) reject('a key file no configuration names');
+    if (st.keyFilesOfPart.has(path)) reject('the same key file twice');
+    st.keyFilesOfPart.add(path);
+    const chain = checkedChain(path, s.lines);
+    // The scan of every home may meet a file already seen for a user: the later look replaces the first.
+    const known = c.keyFiles[path];
+    if (known)
+      for (const k of ['realPath', 'realChain', 'content', 'privateKeyHeaders', 'withheld'] as const)
+        delete known[k];
+    st.keyFile = known ? Object.assign(known, { chain }) : { path, chain };
+    c.keyFiles[path] = st.keyFile;
+    if (user && !user.keyFiles.includes(path)) user.keyFiles.push(path);
+    return true;
+  }
+  if (!['R', 'C', 'X', 'Q'].includes(s.tag)) return false;
+  const target = st.keyFile;
+  if (!target) reject(`a ${s.tag} section that follows no key file`);
+  if (s.tag === 'R') {
+    if (target.realPath !== undefined || target.content || target.privateKeyHeaders || target.withheld)
+      reject('a real path out of place');
+    const realPath = hexToken(s.args[0]);
+    if (!realPath.startsWith('/') || realPath === target.path) reject('a real path that is not one');
+    target.realPath = realPath;
+    target.realChain = checkedChain(realPath, s.lines);
+    return true;
+  }
+  if (target.content || target.privateKeyHeaders || target.withheld) reject('two contents for one key file');
+  if (s.tag === 'C') {
+    target.content = decodeSedL(s.lines);
+    st.lastContent = (lines) => (target.content = lines);
+  } else if (s.tag === 'X') target.privateKeyHeaders = decodeHexDump(s.lines).filter((l) => l !== '');
+  else target.withheld = { links: numberArg(s.args[0]), uid: numberArg(s.args[1]) };
+  return true;
+}
+
+function numberArg(arg: string | undefined): number {
+  if (arg === undefined || !/^\d{1,10}$/.test(arg)) reject('a number that is not one');
+  return Number(arg);
 }
 
 /**
- * Parse the collector's output (console noise around it is ignored). Throws
- * `diagnose.bad-output` when the BEGIN/END pair of this nonce is missing: a cut-off run must not be
- * analysed as if files were absent.
+ * The key file paths the collector can print: for a user, its effective AuthorizedKeysFile values
+ * expanded as the collector does (%h, %u, %%; relative to the home); after the `E` mark, the
+ * standard file of root and of every directory under /home.
  */
-export function parseCollection(text: string, nonce?: string): Collection {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
-  const isMark = (l: string, tag: string) =>
-    l.startsWith(`${MARK}${tag} `) && (nonce === undefined || l === `${MARK}${tag} ${nonce}`);
-  const begin = lines.findLastIndex((l) => isMark(l, 'BEGIN'));
-  if (begin < 0) throw new RescueError('diagnose.bad-output', { reason: 'no BEGIN marker' });
-  const runNonce = lines[begin]?.slice(`${MARK}BEGIN `.length) ?? '';
-  const end = lines.findIndex((l, i) => i > begin && l === `${MARK}END ${runNonce}`);
-  if (end < 0) throw new RescueError('diagnose.bad-output', { reason: 'output cut off before END' });
-  return build(runNonce, splitSections(lines.slice(begin + 1, end)));
+function expectedKeyPath(c: Collection, path: string, user: UserReport | undefined): boolean {
+  if (!user)
+    return (
+      path === '/root/.ssh/authorized_keys' ||
+      /^\/home\/(?!\.\.?\/)[^/\n]+\/\.ssh\/authorized_keys$/.test(path)
+    );
+  const home = c.passwd.find((p) => p.name === user.name)?.home ?? '';
+  const words = (user.effective.values.authorizedkeysfile ?? [])
+    .flatMap((v) => v.split(/\s+/))
+    .filter(Boolean);
+  return words.some((word) => {
+    const expanded = word.replace(/%h/g, home).replace(/%u/g, user.name).replace(/%%/g, '%');
+    return (expanded.startsWith('/') ? expanded : `${home}/${expanded}`) === path;
+  });
 }
 
-function splitSections(lines: string[]): Section[] {
-  const sections: Section[] = [];
-  let cur: Section | undefined;
-  for (const line of lines) {
-    if (line.startsWith(MARK)) {
-      const [tag = '', ...args] = line.slice(MARK.length).split(' ');
-      cur = { tag, args, lines: [] };
-      sections.push(cur);
-    } else cur?.lines.push(line);
+/** A stat chain must be the path and each of its parents up to `/`, in order. */
+function checkedChain(path: string, lines: string[]): StatEntry[] {
+  const chain = lines.map(parseStat);
+  if (chain.length === 0) reject('a key file without its stat chain');
+  let expected = path;
+  for (const [i, entry] of chain.entries()) {
+    if (entry.path !== expected) reject('a stat chain that does not climb its path');
+    if (i === chain.length - 1 && expected !== '/') reject('a stat chain that stops short of /');
+    expected = dirname(expected);
   }
-  return sections;
-}
-
-function build(nonce: string, sections: Section[]): Collection {
-  const c: Collection = {
-    nonce,
-    version: '',
-    os: {},
-    syntax: { rc: -1, output: [] },
-    configFiles: [],
-    passwd: [],
-    groups: [],
-    users: {},
-    keyFiles: {},
-    sshdProcesses: 0,
-    units: {},
-    listeners: [],
-    firewall: [],
-    sudoRules: [],
-    log: [],
-  };
-  // where the next `x` (hex dump) section belongs: the file section just before it
-  let lastContent: ((lines: string[]) => void) | undefined;
-  let user: UserReport | undefined;
-  let keyFile: KeyFileReport | undefined;
-  let extras = false;
-  for (const s of sections) {
-    const arg = s.args.join(' ');
-    switch (s.tag) {
-      case 'V':
-        c.version = s.lines.find((l) => /OpenSSH_/.test(l)) ?? '';
-        for (const l of s.lines) {
-          const m = /^(ID|ID_LIKE|VERSION_ID)="?([^"]*)"?$/.exec(l);
-          if (m) c.os[m[1] === 'ID' ? 'id' : m[1] === 'ID_LIKE' ? 'idLike' : 'versionId'] = m[2] ?? '';
-        }
-        break;
-      case 't':
-        c.syntax = { rc: Number(s.args[0]), output: s.lines.filter((l) => l !== '') };
-        break;
-      case 'F': {
-        const file = { path: absoluteConfigPath(arg), lines: withoutComments(decodeSedL(s.lines)) };
-        c.configFiles.push(file);
-        lastContent = (lines) => (file.lines = withoutComments(lines));
-        break;
-      }
-      case 'x':
-        lastContent?.(decodeHexDump(s.lines));
-        lastContent = undefined;
-        break;
-      case 'P':
-        c.passwd = s.lines.map(parsePasswd).filter((e): e is PasswdEntry => e !== undefined);
-        break;
-      case 'G':
-        c.groups = s.lines.map(parseGroup).filter((e): e is GroupEntry => e !== undefined);
-        break;
-      case 'T':
-        user = { name: s.args[0] ?? '', effective: { rc: Number(s.args[1]), values: {} }, keyFiles: [] };
-        c.users[user.name] = user;
-        for (const l of s.lines) {
-          const m = /^(\S+) (.*)$/.exec(l);
-          if (s.args[1] === '0' && m) (user.effective.values[m[1] ?? ''] ??= []).push(m[2] ?? '');
-          else if (l.trim() !== '') user.effective.error = `${user.effective.error ?? ''}${l}\n`;
-        }
-        break;
-      case 'S':
-        if (user) user.shadow = parseShadow(s.lines[0]);
-        break;
-      case 'H':
-        if (user) {
-          user.shell = parseStat(s.lines[0] ?? '');
-          user.sshDir = s.lines.slice(1).filter((l) => l !== '');
-        }
-        break;
-      case 'E':
-        extras = true;
-        break;
-      case 'K':
-        keyFile = c.keyFiles[arg] ?? { path: arg, chain: s.lines.map(parseStat) };
-        c.keyFiles[arg] = keyFile;
-        if (user && !extras && !user.keyFiles.includes(arg)) user.keyFiles.push(arg);
-        break;
-      case 'R':
-        if (keyFile) Object.assign(keyFile, { realPath: arg, realChain: s.lines.map(parseStat) });
-        break;
-      case 'C':
-        if (keyFile) {
-          const target = keyFile;
-          target.content = decodeSedL(s.lines);
-          lastContent = (lines) => (target.content = lines);
-        }
-        break;
-      case 'X':
-        if (keyFile) keyFile.privateKeyHeaders = s.lines.filter((l) => l !== '');
-        break;
-      case 'D':
-        c.sshdProcesses = s.lines.filter((l) => /comm:sshd$/.test(l)).length;
-        break;
-      case 'U':
-        ['ssh', 'sshd', 'ssh.socket', 'sshd.socket'].forEach((unit, i) => {
-          const state = s.lines[i]?.trim();
-          if (state) c.units[unit] = state;
-        });
-        break;
-      case 'L':
-        c.listeners = s.lines.filter((l) => l.trim() !== '');
-        break;
-      case 'W':
-        c.firewall = s.lines.filter((l) => l.trim() !== '');
-        break;
-      case 'Z':
-        c.sudoRules = s.lines.filter((l) => l.trim() !== '');
-        break;
-      case 'J':
-        c.log = s.lines.filter((l) => l.trim() !== '');
-        break;
-    }
-  }
-  return c;
-}
-
-/** `od -An -v -tx1` output back to lines (a final newline ends the last line, as with sed). */
-export function decodeHexDump(lines: string[]): string[] {
-  const bytes = lines.flatMap((l) =>
-    l
-      .trim()
-      .split(/\s+/)
-      .filter((h) => /^[0-9a-f]{2}$/i.test(h))
-      .map((h) => parseInt(h, 16)),
-  );
-  const text = Buffer.from(bytes).toString('utf8');
-  if (text === '') return [];
-  const out = text.split('\n');
-  if (out[out.length - 1] === '') out.pop();
-  return out;
+  return chain;
 }
 
 /** The collector prints names relative to /etc/ssh where sshd_config or an Include said so. */
@@ -186,19 +282,23 @@ function absoluteConfigPath(p: string): string {
   return p.startsWith('/') ? p : `/etc/ssh/${p}`;
 }
 
+/** `hexpath mode uid gid size links type words` (stat -c '%a %u %g %s %h %F'), or `hexpath -` when absent. */
 export function parseStat(line: string): StatEntry {
-  if (line.startsWith('- ')) return { path: line.slice(2), exists: false };
-  const bar = line.indexOf('|');
-  const m = /^([0-7]+) (\d+) (\d+) (\d+) (.+)$/.exec(bar < 0 ? '' : line.slice(0, bar));
-  if (!m) return { path: line, exists: false };
-  const kind = m[5] ?? '';
+  const space = line.indexOf(' ');
+  const path = hexToken(space < 0 ? line : line.slice(0, space));
+  const rest = space < 0 ? '' : line.slice(space + 1);
+  if (rest === '-') return { path, exists: false };
+  const m = /^([0-7]{1,4}) (\d{1,10}) (\d{1,10}) (\d{1,19}) (\d{1,10}) ([a-z ]+)$/.exec(rest);
+  if (!m) reject('a stat line that is not one');
+  const kind = m[6] ?? '';
   return {
-    path: line.slice(bar + 1),
+    path,
     exists: true,
     mode: parseInt(m[1] ?? '0', 8),
     uid: Number(m[2]),
     gid: Number(m[3]),
     size: Number(m[4]),
+    links: Number(m[5]),
     type: kind.includes('directory')
       ? 'directory'
       : kind.includes('regular')
@@ -209,16 +309,18 @@ export function parseStat(line: string): StatEntry {
   };
 }
 
+/** `name:uid:gid:home:shell` (the collector leaves out the password and GECOS fields). */
 function parsePasswd(line: string): PasswdEntry | undefined {
   const f = line.split(':');
-  if (f.length < 7) return undefined;
-  return { name: f[0] ?? '', uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '', shell: f[6] ?? '' };
+  if (f.length !== 5 || !/^\d+$/.test(f[1] ?? '') || !/^\d+$/.test(f[2] ?? '')) return undefined;
+  return { name: f[0] ?? '', uid: Number(f[1]), gid: Number(f[2]), home: f[3] ?? '', shell: f[4] ?? '' };
 }
 
+/** `name:gid:members`. */
 function parseGroup(line: string): GroupEntry | undefined {
   const f = line.split(':');
-  if (f.length < 4) return undefined;
-  return { name: f[0] ?? '', gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) };
+  if (f.length !== 3 || !/^\d+$/.test(f[1] ?? '')) return undefined;
+  return { name: f[0] ?? '', gid: Number(f[1]), members: (f[2] ?? '').split(',').filter(Boolean) };
 }
 
 /** `<L?><E|P|N> lastchg min max warn inactive expire` (days since 1970; empty = unset). */

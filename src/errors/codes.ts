@@ -47,6 +47,8 @@ export const ERROR_EXIT: Record<string, number> = {
   'vnc.typing-failed': EXIT_CODES.console,
   'rescue.failed': EXIT_CODES.rescue,
   'diagnose.bad-output': EXIT_CODES.rescue,
+  'diagnose.rejected-output': EXIT_CODES.rescue,
+  'rescue.rejected-result': EXIT_CODES.rescue,
   'rescue.rolled-back': EXIT_CODES.rescue,
   'rescue.no-way-in': EXIT_CODES.rescue,
   'rescue.still-in-rescue': EXIT_CODES.rescue,

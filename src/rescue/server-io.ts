@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { ConsoleSession } from '../console/session.js';
 import { shellQuote } from '../console/upload.js';
@@ -59,6 +60,7 @@ function envPrefix(env: Record<string, string> | undefined): string {
 export interface CollectorOnServer {
   path: string;
   nonce: string;
+  users: string[];
 }
 
 /** Uploads and runs the collector in one command (creating the work directory first); parses its output. */
@@ -68,14 +70,15 @@ export async function collect(
   clientAddress: string,
 ): Promise<{ collection: Collection; collector: CollectorOnServer }> {
   const built = buildCollector({ users, clientAddress });
-  const collector = { path: `${WORK_DIR}/c-${built.nonce}.sh`, nonce: built.nonce };
+  // The file name is seen by every user in `ps`; the nonce inside it must not be.
+  const collector = { path: `${WORK_DIR}/c-${randomBytes(4).toString('hex')}.sh`, nonce: built.nonce, users };
   const r = await shell.runScript({
     path: collector.path,
     script: built.script,
     before: `mkdir -p -m 700 ${WORK_DIR}`,
     timeoutMs: 60_000,
   });
-  return { collection: parseCollection(r.stdout, built.nonce), collector };
+  return { collection: parseCollection(r.stdout, built.nonce, users), collector };
 }
 
 /** The local address a TCP connection to host:port leaves from: the address sshd will see (from= checks). */
@@ -129,6 +132,8 @@ export async function applyTransaction(
       if (diff) diffs.push({ path, diff });
     }
   }
-  const after = opts.collector ? parseCollection(r.stdout, opts.collector.nonce) : undefined;
+  const after = opts.collector
+    ? parseCollection(r.stdout, opts.collector.nonce, opts.collector.users)
+    : undefined;
   return { result, diffs, after };
 }

@@ -35,6 +35,8 @@ labDescribe('collector under busybox', () => {
       await server.execChecked('mkdir -p /opt/bb');
       await server.writeFile('/opt/bb/busybox', readFileSync(BUSYBOX), { mode: 0o755 });
       await server.execChecked('/opt/bb/busybox --install -s /opt/bb');
+      // OpenSSH's own tool, as on a busybox system with OpenSSH installed
+      await server.execChecked('ln -s /usr/bin/ssh-keygen /opt/bb/ssh-keygen');
       const users = ['alice', 'root'];
       const run = async (shell: string) => {
         const { script, nonce } = buildCollector({ users, clientAddress: '127.0.0.1' });
@@ -50,6 +52,9 @@ labDescribe('collector under busybox', () => {
       const path = '/home/alice/.ssh/authorized_keys';
       expect(bb.collection.keyFiles[path]?.realPath).toBe('/home/alice/keys/alice');
       expect(bb.collection.keyFiles[path]).toEqual(dash.collection.keyFiles[path]);
+      expect(bb.collection.keyFiles[path]?.content?.[0]).toBe(key.publicKey.trim());
+      expect(dash.collection.hostKeys.length).toBeGreaterThan(0);
+      expect(bb.collection.hostKeys).toEqual(dash.collection.hostKeys);
       expect(bb.collection.users.alice?.shadow).toEqual(dash.collection.users.alice?.shadow);
       expect(bb.collection.configFiles).toEqual(dash.collection.configFiles);
       expect(bb.d.primary?.cause).toBe('keys.dir-mode');

@@ -41,6 +41,10 @@ export const coreEn = {
   'error.vnc.cannot-type': 'the character {char} cannot be typed on the VNC console with the {layout} layout',
   'error.vnc.typing-failed': 'typing on the VNC console is unreliable: {reason}',
   'error.diagnose.bad-output': 'the diagnosis output from the server is unusable: {reason}',
+  'error.diagnose.rejected-output':
+    'the diagnosis output from the server was rejected, nothing was changed: {reason} (it does not fit what the collector writes; someone on the server may be forging it)',
+  'error.rescue.rejected-result':
+    'the result of step {step} was rejected: {reason} (someone on the server may be forging it); look at the server before anything else',
   'error.rescue.failed': 'the rescue failed at {step}: {reason}',
   'error.rescue.rolled-back':
     'the change at {step} failed and was rolled back; the server is as it was: {reason}',

@@ -48,6 +48,10 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.vnc.cannot-type': 'VNC コンソールでは {layout} 配列で文字 {char} を入力できません',
   'error.vnc.typing-failed': 'VNC コンソールへの入力が安定しません: {reason}',
   'error.diagnose.bad-output': 'サーバーから得た診断結果が使えません: {reason}',
+  'error.diagnose.rejected-output':
+    'サーバーから得た診断結果を拒否しました。何も変更していません: {reason}（収集スクリプトの出力形式に合いません。サーバー上の誰かが偽装している可能性があります）',
+  'error.rescue.rejected-result':
+    '手順 {step} の結果を拒否しました: {reason}（サーバー上の誰かが偽装している可能性があります）。まずサーバーの状態を確認してください',
   'error.rescue.failed': '復旧は {step} で失敗しました: {reason}',
   'error.rescue.rolled-back':
     '{step} での変更が失敗したため元に戻しました。サーバーは変更前の状態です: {reason}',

@@ -54,6 +54,10 @@ export const rescueEn = {
     'Give {user} read access: {user} must own {path} with mode 600, and every directory must be searchable.',
   'diagnose.cause.keys.not-regular': '{path} is not a regular file, so sshd ignores it for {user}.',
   'diagnose.fix.keys.not-regular': 'Replace {path} with a regular file holding the keys of {user}.',
+  'diagnose.cause.keys.withheld':
+    '{path} was not read: it has {links} hard links or belongs to uid {uid}, neither {user} nor root, so it may be another file (such as /etc/shadow) under this name.',
+  'diagnose.fix.keys.withheld':
+    'Look at {path} by hand: replace it with a file of its own (one link) owned by {user}, holding only the keys of {user}.',
   'diagnose.cause.keys.owner': '{path} belongs to another user; sshd requires {user} or root as owner.',
   'diagnose.fix.keys.owner': 'Give {path} back to {user} (chown).',
   'diagnose.cause.keys.mode': '{path} can be written by others (mode {mode}), so sshd ignores it for {user}.',

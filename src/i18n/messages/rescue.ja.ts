@@ -59,6 +59,10 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.cause.keys.not-regular':
     '{path} は通常のファイルではないため、sshd は {user} について無視します。',
   'diagnose.fix.keys.not-regular': '{path} を {user} の鍵を書いた通常のファイルに置き換えてください。',
+  'diagnose.cause.keys.withheld':
+    '{path} は読みませんでした。ハードリンクが {links} 個あるか、所有者が {user} でも root でもない uid {uid} のため、別のファイル（/etc/shadow など）である可能性があります。',
+  'diagnose.fix.keys.withheld':
+    '{path} を手で確認してください。リンクが 1 個だけの {user} 所有のファイルに置き換え、{user} の鍵だけを書いてください。',
   'diagnose.cause.keys.owner':
     '{path} の所有者が別のユーザーです。sshd は所有者が {user} か root であることを要求します。',
   'diagnose.fix.keys.owner': '{path} の所有者を {user} に戻してください(chown)。',

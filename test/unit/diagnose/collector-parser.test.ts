@@ -14,12 +14,13 @@ describe('buildCollector', () => {
   const { script, nonce } = buildCollector({
     users: ['alice', 'root'],
     clientAddress: '203.0.113.5',
-    nonce: 'abcd1234',
+    nonce: 'abcd1234abcd1234',
   });
 
   it('is small enough to type on a console', () => {
-    expect(nonce).toBe('abcd1234');
-    expect(Buffer.byteLength(script)).toBeLessThanOrEqual(2048);
+    expect(nonce).toBe('abcd1234abcd1234');
+    // typed gzipped and in base64 (about 2 KB); the framing and encoding cost about 600 bytes of text
+    expect(Buffer.byteLength(script)).toBeLessThanOrEqual(2700);
     expect(script).not.toMatch(/^\s*#/m);
   });
 
@@ -74,26 +75,31 @@ describe('sed -n l and od decoding', () => {
     expect(decodeHexDump([])).toEqual([]);
   });
 
-  it('parses GNU and busybox stat lines, and absent paths', () => {
-    expect(parseStat('775 1000 100 4096 directory|/home/alice')).toMatchObject({
+  it('parses GNU and busybox stat lines with hex names, and absent paths', () => {
+    const hex = (s: string) => Buffer.from(s).toString('hex');
+    expect(parseStat(`${hex('/home/alice')} 775 1000 100 4096 2 directory`)).toMatchObject({
+      path: '/home/alice',
       mode: 0o775,
       uid: 1000,
       gid: 100,
+      links: 2,
       type: 'directory',
     });
-    expect(parseStat('600 0 0 0 regular empty file|/root/.ssh/a|b')).toMatchObject({
-      path: '/root/.ssh/a|b',
+    expect(parseStat(`${hex('/root/.ssh/a|b\n@@VR')} 600 0 0 0 1 regular empty file`)).toMatchObject({
+      path: '/root/.ssh/a|b\n@@VR',
       type: 'file',
     });
-    expect(parseStat('777 0 0 7 symbolic link|/home/alice/.ssh/authorized_keys').type).toBe('symlink');
-    expect(parseStat('- /home/alice/.ssh')).toEqual({ path: '/home/alice/.ssh', exists: false });
+    expect(parseStat(`${hex('/x')} 777 0 0 7 1 symbolic link`).type).toBe('symlink');
+    expect(parseStat(`${hex('/home/alice/.ssh')} -`)).toEqual({ path: '/home/alice/.ssh', exists: false });
+    for (const bad of ['775 1000 100 4096 directory|/home/alice', '- /x', `${hex('/x')} 7z 0 0 0 1 file`])
+      expect(() => parseStat(bad)).toThrow(/hex|stat/);
   });
 });
 
 describe('parseCollection', () => {
   it('ignores console noise and the echoed script around the output', () => {
     const text = fixture('ssh-dir-777');
-    const noisy = `root@vps:~# (U='alice root';A=127.0.0.1\r\n> m(){ echo "@@""VR $*";}\r\n${text.replace(/\n/g, '\r\n')}root@vps:~# `;
+    const noisy = `root@vps:~# (U='alice root';A=127.0.0.1\r\n> m(){ echo "@@""VR $N $*";}\r\n${text.replace(/\n/g, '\r\n')}root@vps:~# `;
     const c = parseCollection(noisy);
     expect(c.users.alice?.keyFiles).toEqual([
       '/home/alice/.ssh/authorized_keys',
@@ -108,7 +114,7 @@ describe('parseCollection', () => {
 
   it('refuses output cut off before its END marker', () => {
     const text = fixture('ssh-dir-777');
-    const cut = text.slice(0, text.indexOf('@@VR D'));
+    const cut = text.slice(0, text.indexOf(' D ') + 4);
     try {
       parseCollection(cut);
       expect.unreachable();
@@ -119,7 +125,7 @@ describe('parseCollection', () => {
 
   it('takes only the run with the expected nonce', () => {
     const text = fixture('ssh-dir-777');
-    const nonce = /@@VR BEGIN (\S+)/.exec(text)?.[1] ?? '';
+    const nonce = /@@VR (\S+) BEGIN/.exec(text)?.[1] ?? '';
     expect(() => parseCollection(text, 'other')).toThrow();
     expect(parseCollection(text, nonce).nonce).toBe(nonce);
   });

@@ -109,7 +109,10 @@ describe('analyse on collected fixtures', () => {
 
   it('never carries private key material from the server', () => {
     const text = readFileSync(join(DIR, 'x-private-key.txt'), 'utf8');
-    expect(text).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
+    expect(
+      load('x-private-key').collection.keyFiles['/home/alice/.ssh/authorized_keys']?.privateKeyHeaders,
+    ).toEqual(['-----BEGIN OPENSSH PRIVATE KEY-----']);
+    expect(text).not.toContain(Buffer.from('openssh-key-v1').toString('hex').slice(0, 12));
     expect(text).not.toMatch(/b3BlbnNzaC1rZXktdjE/); // base64 of "openssh-key-v1"
     expect(text).not.toMatch(/\$y\$|\$6\$/); // no shadow hash either
   });
