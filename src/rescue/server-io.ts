@@ -11,7 +11,7 @@ import type { ServerShell } from './server-shell.js';
 import {
   parseShownFiles,
   parseTxResult,
-  renderTransaction,
+  renderTransactionRun,
   type Transaction,
   type TxResult,
 } from './transaction.js';
@@ -113,20 +113,21 @@ export async function applyTransaction(
   opts: { password?: string; collector?: CollectorOnServer } = {},
 ): Promise<AppliedTx> {
   const show = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p));
+  const rendered = renderTransactionRun({ ...tx, show });
   const r = await shell.runScript({
     path: `${WORK_DIR}/t-${tx.id.slice(-4)}.sh`,
-    script: renderTransaction({ ...tx, show }),
+    script: rendered.script,
     env: opts.password === undefined ? undefined : { VRPW: opts.password },
     after: opts.collector ? `sh ${opts.collector.path}` : undefined,
     timeoutMs: 90_000,
   });
-  const result = parseTxResult(r.stdout);
+  const result = parseTxResult(r.stdout, rendered.nonce);
   if (result.status === 'unknown') {
     throw new RescueError('rescue.failed', { step: tx.id, reason: 'the transaction printed no result' });
   }
   const diffs: AppliedTx['diffs'] = [];
   if (result.status === 'ok') {
-    const { before, after } = parseShownFiles(r.stdout);
+    const { before, after } = parseShownFiles(r.stdout, rendered.nonce);
     for (const path of show) {
       const diff = unifiedDiff(path, before.get(path) ?? '', after.get(path) ?? '');
       if (diff) diffs.push({ path, diff });

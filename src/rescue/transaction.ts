@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { RescueError } from '../errors/rescue-error.js';
+
 /**
  * One server-side transaction, as a POSIX sh script: back up every path it will touch, apply the
  * changes, `sshd -t`, reload sshd the way the system does it, check it still runs — and on any
@@ -37,7 +40,12 @@ export interface Transaction {
 
 export const BACKUP_ROOT = '/var/backups/vps-rescue';
 export const RESULT_MARK = 'VR-RESULT';
-/** Starts a shown file in the output: `@@VR-A path` before the change, `@@VR-Z path` after it. */
+/**
+ * The result line, `VR-RESULT <nonce> ok|rolled-back|failed …`: the nonce ($K, secret, one per
+ * transaction) makes it unforgeable by anything the script shows, and only a whole line counts.
+ */
+const RESULT_LINE = `${RESULT_MARK} $K`;
+/** Starts a shown file: `@@VR-A <nonce> <hex path> <bytes>` before the change (Z after), then its bytes as od hex. */
 const SHOW_MARK = '@@VR-';
 
 export function quote(value: string): string {
@@ -73,7 +81,7 @@ case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(sta
 while read k a b c p;do case $k in
 f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;
 m)chown -h $b:$c "$p";chmod $a "$p";;esac;done<$B/m
-rl;echo rolled-back>$B/state;echo "${RESULT_MARK} rolled-back $1";exit 1;}`,
+rl;echo rolled-back>$B/state;echo "${RESULT_LINE} rolled-back $1";exit 1;}`,
 };
 
 /** Only the functions this transaction calls: every byte crosses the console. */
@@ -91,21 +99,27 @@ function library(tx: Transaction): string[] {
   return wanted.map((name) => LIB[name]!);
 }
 
-/** The complete script for one transaction. */
-export function renderTransaction(tx: Transaction): string {
+/** The complete script for one transaction, with the nonce its result line carries. */
+export function renderTransactionRun(tx: Transaction): { script: string; nonce: string } {
+  const nonce = randomBytes(8).toString('hex');
   const show = (tx.show ?? []).map(quote).join(' ');
   const lines = [
     `trap '' HUP INT TERM PIPE`,
-    `umask 077;n=0;B=${BACKUP_ROOT}/${tx.id}`,
-    `mkdir -p $B||{ echo "${RESULT_MARK} failed backup-dir";exit 1;}`,
+    `umask 077;n=0;K=${nonce};B=${BACKUP_ROOT}/${tx.id}`,
+    `mkdir -p $B||{ echo "${RESULT_LINE} failed backup-dir";exit 1;}`,
     ...library(tx),
     // Offline, a rollback restores the files and there is no daemon to reload.
     ...(tx.offline ? ['rl(){ :;}'] : []),
     `ud(){ ${tx.undo ?? ':'};}`,
     ...(show.length > 0
       ? [
-          // A link or a special file is not shown: the diff is of what sshd reads, not of where it points.
-          `sf(){ t=$1;shift;for f;do [ -f "$f" ]&&[ ! -L "$f" ]&&{ echo "${SHOW_MARK}$t $f";cat "$f";echo;};done;}`,
+          // Only a regular file of its own is shown, checked on the open descriptor (no link, one name,
+          // owned by root or the home's owner) and sent as hex: its text can neither fake output nor be a
+          // secret file linked into a user's directory. A link is not shown either: the diff is of what
+          // sshd reads, not of where it points.
+          `sf(){ t=$1;shift;for f;do [ -f "$f" ]&&[ ! -L "$f" ]&&sg "$f" 3<"$f";done;}`,
+          `sg(){ q=/proc/self/fd/3;[ "$(readlink $q)" = "$1" ]||return 0;set -- "$1" $(stat -Lc '%h %u %s' $q) $(stat -c %u "\${1%/*/*}")
+[ $2 = 1 ]&&{ [ $3 = 0 ]||[ $3 = "$5" ];}&&echo "${SHOW_MARK}$t $K $(printf %s "$1"|od -An -v -tx1|tr -d ' \\n') $4"&&od -An -v -tx1 $q;}`,
           `sf A ${show}`,
         ]
       : []),
@@ -124,8 +138,13 @@ export function renderTransaction(tx: Transaction): string {
   if (tx.reload !== false && !tx.offline)
     lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   if (show.length > 0) lines.push(`sf Z ${show}`);
-  lines.push('echo done>$B/state', `echo "${RESULT_MARK} ok $B"`);
-  return `${lines.join('\n')}\n`;
+  lines.push('echo done>$B/state', `echo "${RESULT_LINE} ok $B"`);
+  return { script: `${lines.join('\n')}\n`, nonce };
+}
+
+/** The script alone (tests, and callers that only look at it). */
+export function renderTransaction(tx: Transaction): string {
+  return renderTransactionRun(tx).script;
 }
 
 export interface TxResult {
@@ -135,28 +154,54 @@ export interface TxResult {
   backupDir?: string;
 }
 
-export function parseTxResult(output: string): TxResult {
-  const match = new RegExp(`${RESULT_MARK} (ok|rolled-back|failed) ?(\\S*)`).exec(output);
-  if (!match) return { status: 'unknown' };
+/**
+ * The transaction's result: the one whole line `VR-RESULT <nonce> …` of this run. A second one means
+ * something on the server printed it (it cannot come from shown files, which go out as hex): rejected.
+ */
+export function parseTxResult(output: string, nonce: string): TxResult {
+  const re = new RegExp(`^${RESULT_MARK} ${nonce} (ok|rolled-back|failed)(?: (\\S+))?$`);
+  const found = lines(output)
+    .map((l) => re.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null);
+  if (found.length === 0) return { status: 'unknown' };
+  if (found.length > 1)
+    throw new RescueError('rescue.rejected-result', { step: 'transaction', reason: 'two result lines' });
+  const match = found[0]!;
   const status = match[1] as TxResult['status'];
-  return status === 'ok' ? { status, backupDir: match[2] } : { status, step: match[2] };
+  return status === 'ok' ? { status, backupDir: match[2] ?? '' } : { status, step: match[2] ?? '' };
 }
 
-/** The files a transaction showed before (A) and after (Z) its change, each without the newline `sf` adds. */
-export function parseShownFiles(output: string): { before: Map<string, string>; after: Map<string, string> } {
+/**
+ * The files a transaction showed before (A) and after (Z) its change. Each must arrive whole (its byte
+ * count) and once; anything else is rejected rather than turned into a wrong diff.
+ */
+export function parseShownFiles(
+  output: string,
+  nonce: string,
+): { before: Map<string, string>; after: Map<string, string> } {
   const shown = { A: new Map<string, string>(), Z: new Map<string, string>() };
-  let current: { map: Map<string, string>; path: string } | undefined;
-  for (const line of output.split('\n').map((l) => l.replace(/\r$/, ''))) {
-    const m = /^@@VR-([AZ]) (.*)$/.exec(line);
-    if (m) {
-      current = { map: shown[m[1] as 'A' | 'Z'], path: m[2]! };
-      current.map.set(current.path, '');
-    } else if (line.startsWith(RESULT_MARK) || line.startsWith('@@VR ')) {
-      current = undefined;
-    } else if (current) {
-      current.map.set(current.path, `${current.map.get(current.path)}${line}\n`);
-    }
+  const head = new RegExp(`^${SHOW_MARK}([AZ]) ${nonce} ((?:[0-9a-f]{2})+) (\\d+)$`);
+  const bad = (reason: string) => new RescueError('rescue.rejected-result', { step: 'show', reason });
+  const all = lines(output);
+  for (let i = 0; i < all.length; i++) {
+    const m = head.exec(all[i]!);
+    if (!m) continue;
+    const map = shown[m[1] as 'A' | 'Z'];
+    const path = Buffer.from(m[2]!, 'hex').toString('utf8');
+    if (map.has(path)) throw bad(`${path} shown twice`);
+    const bytes: number[] = [];
+    while (i + 1 < all.length && /^( [0-9a-f]{2})+ *$/.test(all[i + 1]!))
+      bytes.push(
+        ...all[++i]!.trim()
+          .split(/ +/)
+          .map((h) => parseInt(h, 16)),
+      );
+    if (bytes.length !== Number(m[3])) throw bad(`${path} arrived with ${bytes.length} of ${m[3]} bytes`);
+    map.set(path, Buffer.from(bytes).toString('utf8'));
   }
-  for (const map of [shown.A, shown.Z]) for (const [p, text] of map) map.set(p, text.replace(/\n$/, ''));
   return { before: shown.A, after: shown.Z };
+}
+
+function lines(output: string): string[] {
+  return output.split('\n').map((l) => l.replace(/\r$/, ''));
 }

@@ -3,7 +3,7 @@ import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js
 import { buildCollector } from '../../src/diagnose/collector.js';
 import { parseCollection } from '../../src/diagnose/parser.js';
 import { passwordWindow } from '../../src/rescue/password-window.js';
-import { parseTxResult, renderTransaction } from '../../src/rescue/transaction.js';
+import { parseTxResult, renderTransactionRun } from '../../src/rescue/transaction.js';
 import { labDescribe } from '../support/lab-guard.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,9 +21,10 @@ async function openWindowWithoutSystemd(b: BootedScenario, txId: string) {
   const built = buildCollector({ users: ['alice', 'root'], clientAddress: '127.0.0.1' });
   const c = parseCollection(await b.server.execChecked('sh -s', { input: built.script }), built.nonce);
   const plan = passwordWindow(c, { txId, user: 'alice', windowMinutes: 0.1, now: new Date() });
-  await b.server.writeFile(`/root/${txId}.sh`, renderTransaction(plan.tx));
+  const rendered = renderTransactionRun(plan.tx);
+  await b.server.writeFile(`/root/${txId}.sh`, rendered.script);
   const r = await b.server.exec(WITHOUT_SYSTEMD(`/root/${txId}.sh`));
-  return { plan, result: parseTxResult(r.stdout) };
+  return { plan, result: parseTxResult(r.stdout, rendered.nonce) };
 }
 
 const password = (b: BootedScenario) => b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });

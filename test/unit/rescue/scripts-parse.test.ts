@@ -65,19 +65,20 @@ describe('generated server scripts', () => {
   });
 
   it('shown files come back as they were before and after, final newline and all', () => {
+    const hex = (s: string) => Buffer.from(s).toString('hex');
+    const od = (s: string) => (s === '' ? [] : [` ${hex(s).replace(/(..)(?!$)/g, '$1 ')}`]);
     const out = [
-      '@@VR-A /etc/ssh/a',
-      'x',
-      '',
-      '@@VR-A /etc/ssh/b',
-      'no-newline',
-      '@@VR-Z /etc/ssh/a',
-      'x',
-      'y',
-      '',
-      'VR-RESULT ok /var/backups/vps-rescue/T',
+      `@@VR-A n0nce ${hex('/etc/ssh/a')} 2`,
+      ...od('x\n'),
+      `@@VR-A n0nce ${hex('/etc/ssh/b')} 10`,
+      ...od('no-newline'),
+      `@@VR-A other ${hex('/etc/ssh/c')} 1`,
+      ...od('c'),
+      `@@VR-Z n0nce ${hex('/etc/ssh/a')} 4`,
+      ...od('x\ny\n'),
+      'VR-RESULT n0nce ok /var/backups/vps-rescue/T',
     ].join('\r\n');
-    const { before, after } = parseShownFiles(out);
+    const { before, after } = parseShownFiles(out, 'n0nce');
     expect(before).toEqual(
       new Map([
         ['/etc/ssh/a', 'x\n'],
