@@ -124,6 +124,12 @@ export function compileFixes(c: Collection, findings: Finding[], txId: string): 
       continue;
     }
     const owner = ownerOf(c, f.user ?? opUser(f.fix));
+    // A key file the collector would not read (hard link, foreign owner) is never rewritten from a guess.
+    const target = f.fix.op === 'add-key' ? f.fix.path : f.fix.op === 'move-key' ? f.fix.to : undefined;
+    if (target !== undefined && c.keyFiles[target]?.withheld) {
+      out.skipped.push(f);
+      continue;
+    }
     const edit = owner ? editedLines(content, f.fix) : undefined;
     const step = edit ? undefined : simpleStep(f.fix, owner);
     if (edit && owner) edited.set(edit.path, { lines: edit.lines, owner });
