@@ -37,6 +37,15 @@ const LABELS = {
   reachable: { en: 'TCP port reachable', ja: 'TCP ポートへの到達' },
   methods: { en: 'Methods offered', ja: '提示された認証方式' },
   login: { en: 'Login', ja: 'ログイン' },
+  hostKey: { en: 'Host key', ja: 'ホスト鍵' },
+  hostKeyPinned: {
+    en: 'pinned to the keys read on the console',
+    ja: 'コンソールで読み取った鍵に固定して確認',
+  },
+  hostKeyTofu: {
+    en: 'host key not pinned: trust on first use (no host key could be read on the console)',
+    ja: 'ホスト鍵は固定していません: 初回接続時の鍵を信頼しました(コンソールでホスト鍵を読み取れませんでした)',
+  },
   yes: { en: 'yes', ja: 'はい' },
   no: { en: 'no', ja: 'いいえ' },
   nextSteps: { en: 'Next steps for the customer', ja: 'お客様へのお願い(次の手順)' },

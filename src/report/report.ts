@@ -110,6 +110,7 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
       out.push(`- ${L('methods')} (${user}): ${(methods ?? []).join(', ') || '—'}`);
     if (v.login)
       out.push(`- ${L('login')} (${v.login.via}): ${v.login.ok ? '✅' : `❌ ${v.login.detail ?? ''}`}`);
+    out.push(`- ${L('hostKey')}: ${L(v.hostKey === 'pinned' ? 'hostKeyPinned' : 'hostKeyTofu')}`);
     out.push('');
   }
 

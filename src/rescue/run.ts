@@ -44,7 +44,11 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
 
     const changes: AppliedChange[] = [];
-    const target = { host: o.host, port };
+    // The host keys pin the verification logins; the latest collection that read them counts.
+    const target = () => {
+      const seen = ctx?.lastSeen?.hostKeys.length ? ctx.lastSeen.hostKeys : c.hostKeys;
+      return { host: o.host, port, hostKeys: seen };
+    };
     let verification: Verification | undefined;
     let ctx: ActionContext | undefined;
     // Offline, the login is tried once the server runs its own system again (after shell.close());
@@ -63,7 +67,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         return ready;
       }
       verification = await verify({
-        target,
+        target: target(),
         user,
         password,
         privateKey: expectPassword ? undefined : o.privateKey,

@@ -6,13 +6,26 @@ const { Client, BaseAgent, utils } = ssh2;
 
 /**
  * Checks from outside, with a real SSH client (ssh2) against the server's address: what an SSH
- * login by the customer would meet. Host keys are not pinned: the point is reachability and auth.
+ * login by the customer would meet. The host keys read over the console pin every connection, so a
+ * password goes only to the server it belongs to; without them, the first key seen is trusted.
  */
 
 export interface Target {
   host: string;
   port: number;
   timeoutMs?: number;
+  /** the server's public host keys (`type base64`), read over the console; empty: trust on first use */
+  hostKeys?: string[];
+}
+
+/** What ssh2 says when the host key verifier refused the server. */
+export const HOST_KEY_MISMATCH = 'host key does not match the keys read on the console';
+
+/** Accepts exactly the pinned host key blobs (any of them: the server offers the one it negotiates). */
+export function hostKeyVerifier(hostKeys: string[] | undefined): ((key: Buffer) => boolean) | undefined {
+  if (!hostKeys?.length) return undefined;
+  const pinned = hostKeys.map((k) => Buffer.from(k.split(' ')[1] ?? '', 'base64'));
+  return (key) => pinned.some((p) => p.length > 0 && p.equals(key));
 }
 
 export function tcpReachable(t: Target): Promise<boolean> {
@@ -34,7 +47,7 @@ function baseConfig(t: Target, username: string): ConnectConfig {
     port: t.port,
     username,
     readyTimeout: t.timeoutMs ?? 15_000,
-    hostVerifier: () => true,
+    hostVerifier: hostKeyVerifier(t.hostKeys) ?? (() => true),
   };
 }
 
@@ -77,7 +90,12 @@ function loginAndRun(config: ConnectConfig, command: string): Promise<LoginResul
       client.end();
       resolve(r);
     };
-    client.on('error', (err) => finish({ ok: false, error: err.message }));
+    client.on('error', (err) =>
+      finish({
+        ok: false,
+        error: /verification failed/i.test(err.message) ? HOST_KEY_MISMATCH : err.message,
+      }),
+    );
     client.on('ready', () => {
       client.exec(command, (err, stream) => {
         if (err) return finish({ ok: false, error: err.message });

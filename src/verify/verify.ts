@@ -27,6 +27,8 @@ export interface Verification {
   login?: { via: 'password' | 'key' | 'key-query' | 'offered-methods'; ok: boolean; detail?: string };
   /** password login must not be offered to root (it was not asked for) */
   rootPasswordOffered: boolean;
+  /** the server's host key: pinned to the keys read on the console, or trusted on first use (none could be read) */
+  hostKey: 'pinned' | 'trust-on-first-use';
   passed: boolean;
 }
 
@@ -35,7 +37,8 @@ export async function verify(input: VerifyInput): Promise<Verification> {
   const { target, user } = input;
   const reachable = await tcpReachable(target);
   const methods: Record<string, string[] | undefined> = {};
-  if (!reachable) return { reachable, methods, rootPasswordOffered: false, passed: false };
+  const hostKey = target.hostKeys?.length ? 'pinned' : 'trust-on-first-use';
+  if (!reachable) return { reachable, methods, rootPasswordOffered: false, passed: false, hostKey };
   // Independent connections, so they go together: each is a full SSH handshake.
   const [userMethods, rootMethods, proven] = await Promise.all([
     offeredMethods(target, user),
@@ -51,7 +54,7 @@ export async function verify(input: VerifyInput): Promise<Verification> {
     login = { via: 'offered-methods', ok: offered, detail: offered ? undefined : 'password not offered' };
   }
   const rootPasswordOffered = user !== 'root' && (methods.root ?? []).includes('password');
-  return { reachable, methods, login, rootPasswordOffered, passed: login?.ok === true };
+  return { reachable, methods, login, rootPasswordOffered, passed: login?.ok === true, hostKey };
 }
 
 /** A real login (key or password) running `id -un`, or the public-key query; undefined when none is possible. */
