@@ -139,3 +139,52 @@ describe('parseCollection', () => {
     expect(parseCollection(fixture('no-passwords')).users.alice?.shadow?.password).not.toBe('set');
   });
 });
+
+describe('parseCollection refuses what the collector did not write', () => {
+  const text = fixture('ssh-dir-777');
+  const nonce = /@@VR (\S+) BEGIN/.exec(text)?.[1] ?? '';
+  const lines = text.split('\n');
+  const end = lines.findIndex((l) => l.startsWith(`@@VR ${nonce} END `));
+  const sections = Number(lines[end]?.split(' ').at(-1));
+  const refusal = (t: string) => {
+    try {
+      parseCollection(t, nonce);
+      return 'accepted';
+    } catch (err) {
+      return isRescueError(err) ? err.code : String(err);
+    }
+  };
+  /** Appends a well-framed section (as if the nonce were known) just before END. */
+  const withSection = (head: string, body: string[]) =>
+    [
+      ...lines.slice(0, end),
+      `@@VR ${nonce} ${sections + 1} ${head} ${body.length}`,
+      ...body,
+      `@@VR ${nonce} END ${sections + 1}`,
+      ...lines.slice(end + 1),
+    ].join('\n');
+
+  it('accepts the run as collected', () => {
+    expect(refusal(text)).toBe('accepted');
+  });
+
+  it.each([
+    ['a second passwd section', withSection('P', ['root:0:0::/bin/sh'])],
+    ['an unknown section', withSection('Q9', [])],
+    ['a key file no configuration names', withSection(`K ${Buffer.from('/etc/passwd').toString('hex')}`, [])],
+    ['a line outside any section', [...lines.slice(0, end), 'stray', ...lines.slice(end)].join('\n')],
+    [
+      'a section one line short',
+      text.replace(/^(@@VR \S+ \d+ P )(\d+)$/m, (_, h: string, n: string) => `${h}${Number(n) + 1}`),
+    ],
+    ['an END that miscounts', text.replace(` END ${sections}`, ` END ${sections + 1}`)],
+    ['a second BEGIN of the same run', `@@VR ${nonce} BEGIN\n${text}`],
+  ])('refuses %s', (_, forged) => {
+    expect(refusal(forged)).toMatch(/^diagnose\.(rejected|bad)-output$/);
+    expect(refusal(forged)).not.toBe('accepted');
+  });
+
+  it('reads nothing from a run with another nonce', () => {
+    expect(refusal(text.replaceAll(`@@VR ${nonce} `, '@@VR 0000000000000000 '))).toBe('diagnose.bad-output');
+  });
+});
