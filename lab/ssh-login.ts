@@ -1,4 +1,5 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_STATE } from './paths.js';
 import { run } from './run.js';
@@ -10,6 +11,8 @@ export interface SshLoginOptions {
   /** Remote command; default prints the user name so success is proven, not assumed. */
   command?: string;
   port?: number;
+  /** the server's public host keys (`type base64`): when given, the login accepts only these */
+  hostKeys?: string[];
 }
 
 export interface SshLoginResult {
@@ -31,17 +34,48 @@ async function askpassScript(): Promise<string> {
   return path;
 }
 
-/** A real OpenSSH client login to a lab server, with nothing from this machine's own ssh config. */
+/** A known_hosts file of these keys only, in a private directory of this login (removed after it). */
+async function pinnedHosts(hostKeys: string[]): Promise<{ options: string[]; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'vr-known-hosts-'));
+  const file = join(dir, 'known_hosts');
+  await writeFile(file, hostKeys.map((k) => `pinned ${k}\n`).join(''), { mode: 0o600 });
+  return {
+    options: [
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${file}`,
+      '-o',
+      'HostKeyAlias=pinned',
+    ],
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A real OpenSSH client login to a lab server, with nothing from this machine's own ssh config. With
+ * `hostKeys` the server must prove one of them (StrictHostKeyChecking=yes); without, any is taken.
+ */
 export async function sshLogin(address: string, opts: SshLoginOptions): Promise<SshLoginResult> {
+  const pinned = opts.hostKeys ? await pinnedHosts(opts.hostKeys) : undefined;
+  try {
+    return await login(address, opts, pinned?.options);
+  } finally {
+    await pinned?.remove();
+  }
+}
+
+async function login(
+  address: string,
+  opts: SshLoginOptions,
+  pinned: string[] | undefined,
+): Promise<SshLoginResult> {
   const common = [
     '-F',
     'none',
     '-p',
     String(opts.port ?? 22),
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
+    ...(pinned ?? ['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null']),
     '-o',
     'GlobalKnownHostsFile=/dev/null',
     '-o',
