@@ -38,6 +38,15 @@ describe('buildCollector', () => {
     expect(script).not.toMatch(/(^|[;&|({]\s*)(rm|mv|chmod|chown|tee|passwd|usermod|kill)\s|sed -i/m);
   });
 
+  it('never echoes a value (dash expands backslashes in echo): only its own markers', () => {
+    const echoes = script.match(/echo[^;|&)}]*/g) ?? [];
+    expect(echoes.sort()).toEqual(['echo "@@""VR $N $*"', 'echo -', 'echo'].sort());
+    // names go out through x (hex), file contents through sed -n l or od
+    expect(script).toMatch(/m K \$\(x "\$1"\)/);
+    expect(script).toMatch(/m R \$\(x "\$r"\)/);
+    expect(script).toMatch(/ls -A "\$h\/\.ssh"\|v/);
+  });
+
   it('never reads a shadow hash into its output', () => {
     expect(script).toContain('/etc/shadow');
     expect(script).toMatch(/print l \(p==""\?"E":length\(p\)>9\?"P":"N"\)/);
