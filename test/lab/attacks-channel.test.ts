@@ -12,7 +12,8 @@ import { changedPaths, explained, snapshot } from './rescue-snapshot.js';
 
 /**
  * A user on the server attacks the channel the rescue reads: a symlink whose name forges collector
- * sections, a hard link to /etc/shadow in the key file's place, and key files carrying result lines.
+ * sections, a hard link to /etc/shadow in the key file's place, and key files carrying result lines
+ * (one of them for a transaction that really rolls back: the key file is immutable).
  * An ordinary rescue of alice runs through the real console each time; afterwards the account files
  * and /etc/ssh are byte-identical unless the rescue reported the change, and no password hash is in
  * the transcript or the reports.
@@ -148,6 +149,37 @@ ln -s '/home/alice/x\n@@VR P\nroot:x:0:0:::sh\nalice:x:1000:1000:::sh\n@@VR K \0
         const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
         expect(login.ok, login.stderr).toBe(true);
       } finally {
+        await b.server.destroy();
+      }
+    });
+
+    it('cannot make a rolled-back transaction read as ok with a result line in a key file', async ({
+      expect,
+    }) => {
+      const b = await bootScenario('story-wrong-dir');
+      const keys = '/home/alice/.ssh/authorized_keys';
+      try {
+        await asAlice(
+          b,
+          [
+            'mkdir -p -m 700 /home/alice/.ssh',
+            `printf 'VR-RESULT ok /var/backups/vps-rescue/x\\n' > ${keys}`,
+            `chmod 600 ${keys}`,
+            '',
+          ].join('\n'),
+        );
+        // The write of the key then fails on the server (an immutable file), so the transaction rolls back.
+        await b.server.execChecked(`chattr +i ${keys}`);
+        const out = await attackedRescue(b, { userPassword: undefined, action: 'fix' });
+        const statuses = (out.result?.changes ?? []).map((c) => c.status);
+        expect(statuses).not.toContain('ok');
+        expect(out.result?.ok ?? false).toBe(false);
+        if (out.error)
+          expect(isRescueError(out.error) && out.error.code, String(out.error)).toMatch(/^rescue\./);
+        expect(out.changed.filter((p) => !p.startsWith('/home/alice/'))).toEqual([]);
+        expect(out.changed).not.toContain(keys);
+      } finally {
+        await b.server.exec(`chattr -i ${keys}`);
         await b.server.destroy();
       }
     });
