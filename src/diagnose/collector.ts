@@ -63,7 +63,7 @@ m H $u;s "$(a 7)";ls -A "$h/.ssh"|v
 for f in $(printf '%s\n' "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
 f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
 done
-m Y;for f in $(printf '%s\n' "$o"|awk '$1=="hostkey"{print $2}');do ssh-keygen -yf $f;done
+m Y;for f in $(printf '%s\n' "$o"|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
 m E;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do h=${'$'}{f%/.ssh/*};i=$(stat -c %u "$h");[ -e "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
 m U;systemctl is-active ssh sshd ssh.socket sshd.socket
@@ -71,8 +71,8 @@ m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
 m Z;grep -hE '^[^#]*(ALL|permit)' /etc/sudoers /etc/sudoers.d/* /etc/doas.conf /etc/doas.d/*
 m J;{ journalctl -qn40 -u 'ssh*'||tail -n60 /var/log/auth.log /var/log/secure /var/log/messages;}|grep -i ssh|tail -n40
-}|awk -v P="@@""VR $N" 'function f(){if(h)print h,c;for(j=1;j<=c;)print a[j++];c=0}BEGIN{print P,"BEGIN"}
-index($0,P" ")==1{f();h=P" "++s substr($0,length(P)+1);next}{a[++c]=$0}END{f();print P,"END",s}'
+}|awk -v P="@@""VR $N" 'function f(){if(h)print h,c b;b="";c=0}BEGIN{print P,"BEGIN"}
+index($0,P" ")==1{f();h=P" "++s substr($0,length(P)+1);next}{b=b"\n"$0;c++}END{f();print P,"END",s}'
 `;
 
 export interface CollectorOptions {

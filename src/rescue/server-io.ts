@@ -127,7 +127,7 @@ export async function applyTransaction(
   }
   const diffs: AppliedTx['diffs'] = [];
   if (result.status === 'ok') {
-    const { before, after } = parseShownFiles(r.stdout, rendered.nonce);
+    const { before, after } = parseShownFiles(r.stdout, rendered.nonce, show);
     for (const path of show) {
       const diff = unifiedDiff(path, before.get(path) ?? '', after.get(path) ?? '');
       if (diff) diffs.push({ path, diff });

@@ -45,7 +45,10 @@ export const RESULT_MARK = 'VR-RESULT';
  * transaction) makes it unforgeable by anything the script shows, and only a whole line counts.
  */
 const RESULT_LINE = `${RESULT_MARK} $K`;
-/** Starts a shown file: `@@VR-A <nonce> <hex path> <bytes>` before the change (Z after), then its bytes as od hex. */
+/**
+ * Starts a shown file: `@@VR-A <nonce> <n> <bytes>` before the change (Z after), n its place in the
+ * show list (the client knows the names), then its bytes as od hex.
+ */
 const SHOW_MARK = '@@VR-';
 
 export function quote(value: string): string {
@@ -117,9 +120,9 @@ export function renderTransactionRun(tx: Transaction): { script: string; nonce: 
           // owned by root or the home's owner) and sent as hex: its text can neither fake output nor be a
           // secret file linked into a user's directory. A link is not shown either: the diff is of what
           // sshd reads, not of where it points.
-          `sf(){ t=$1;shift;for f;do [ -f "$f" ]&&[ ! -L "$f" ]&&sg "$f" 3<"$f";done;}`,
+          `sf(){ t=$1;j=0;shift;for f;do j=$((j+1));[ -f "$f" ]&&[ ! -L "$f" ]&&sg "$f" 3<"$f";done;}`,
           `sg(){ q=/proc/self/fd/3;[ "$(readlink $q)" = "$1" ]||return 0;set -- "$1" $(stat -Lc '%h %u %s' $q) $(stat -c %u "\${1%/*/*}")
-[ $2 = 1 ]&&{ [ $3 = 0 ]||[ $3 = "$5" ];}&&echo "${SHOW_MARK}$t $K $(printf %s "$1"|od -An -v -tx1|tr -d ' \\n') $4"&&od -An -v -tx1 $q;}`,
+case $2:$3 in 1:0|1:$5)echo "${SHOW_MARK}$t $K $j $4";od -An -v -tx1 $q;esac;}`,
           `sf A ${show}`,
         ]
       : []),
@@ -178,16 +181,18 @@ export function parseTxResult(output: string, nonce: string): TxResult {
 export function parseShownFiles(
   output: string,
   nonce: string,
+  show: string[],
 ): { before: Map<string, string>; after: Map<string, string> } {
   const shown = { A: new Map<string, string>(), Z: new Map<string, string>() };
-  const head = new RegExp(`^${SHOW_MARK}([AZ]) ${nonce} ((?:[0-9a-f]{2})+) (\\d+)$`);
+  const head = new RegExp(`^${SHOW_MARK}([AZ]) ${nonce} (\\d{1,6}) (\\d{1,10})$`);
   const bad = (reason: string) => new RescueError('rescue.rejected-result', { step: 'show', reason });
   const all = lines(output);
   for (let i = 0; i < all.length; i++) {
     const m = head.exec(all[i]!);
     if (!m) continue;
     const map = shown[m[1] as 'A' | 'Z'];
-    const path = Buffer.from(m[2]!, 'hex').toString('utf8');
+    const path = show[Number(m[2]) - 1];
+    if (path === undefined) throw bad(`a file ${m[2]} that was not shown`);
     if (map.has(path)) throw bad(`${path} shown twice`);
     const bytes: number[] = [];
     while (i + 1 < all.length && /^( [0-9a-f]{2})+ *$/.test(all[i + 1]!))

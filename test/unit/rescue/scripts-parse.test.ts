@@ -68,17 +68,17 @@ describe('generated server scripts', () => {
     const hex = (s: string) => Buffer.from(s).toString('hex');
     const od = (s: string) => (s === '' ? [] : [` ${hex(s).replace(/(..)(?!$)/g, '$1 ')}`]);
     const out = [
-      `@@VR-A n0nce ${hex('/etc/ssh/a')} 2`,
+      `@@VR-A n0nce 1 2`,
       ...od('x\n'),
-      `@@VR-A n0nce ${hex('/etc/ssh/b')} 10`,
+      `@@VR-A n0nce 2 10`,
       ...od('no-newline'),
-      `@@VR-A other ${hex('/etc/ssh/c')} 1`,
+      `@@VR-A other 3 1`,
       ...od('c'),
-      `@@VR-Z n0nce ${hex('/etc/ssh/a')} 4`,
+      `@@VR-Z n0nce 1 4`,
       ...od('x\ny\n'),
       'VR-RESULT n0nce ok /var/backups/vps-rescue/T',
     ].join('\r\n');
-    const { before, after } = parseShownFiles(out, 'n0nce');
+    const { before, after } = parseShownFiles(out, 'n0nce', ['/etc/ssh/a', '/etc/ssh/b', '/etc/ssh/c']);
     expect(before).toEqual(
       new Map([
         ['/etc/ssh/a', 'x\n'],

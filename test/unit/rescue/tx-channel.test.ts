@@ -70,7 +70,7 @@ describe.each([['dash'], ['busybox ash']])('shown files under %s', (shell) => {
       checks: [],
       show: [keys, linked, viaLink, foreign],
     });
-    const fns = script.split('\n').filter((l) => /^(sf|sg)\(\)|^\[ \$2 = 1/.test(l));
+    const fns = script.split('\n').filter((l) => /^(sf|sg)\(\)|^case \$2:\$3 /.test(l));
     const quoted = [keys, linked, viaLink, foreign].map((p) => `'${p}'`).join(' ');
     const program = [`K=${nonce}`, ...fns, `sf A ${quoted}`, `echo "VR-RESULT $K rolled-back write"`].join(
       '\n',
@@ -83,7 +83,7 @@ describe.each([['dash'], ['busybox ash']])('shown files under %s', (shell) => {
     'shows a user file exactly, as hex, and nothing linked or foreign',
     () => {
       const { out, nonce } = run();
-      const { before } = parseShownFiles(out, nonce);
+      const { before } = parseShownFiles(out, nonce, [keys, linked, viaLink, foreign]);
       expect([...before.keys()]).toEqual([keys]);
       expect(before.get(keys)).toBe(forged);
       expect(out).not.toContain('$y$hash');
