@@ -40,7 +40,6 @@ interface State {
   lastContent?: (lines: string[]) => void;
   user?: UserReport;
   keyFile?: KeyFileReport;
-  keyFilesOfPart: Set<string>;
   extras: boolean;
 }
 
@@ -66,7 +65,6 @@ function build(nonce: string, sections: Section[], users?: string[]): Collection
     },
     users,
     seen: new Set(),
-    keyFilesOfPart: new Set(),
     extras: false,
   };
   for (const s of sections) {
@@ -154,7 +152,6 @@ function userSection(st: State, s: Section): boolean {
       const user: UserReport = { name, effective: { rc: numberArg(s.args[1]), values: {} }, keyFiles: [] };
       c.users[name] = user;
       st.user = user;
-      st.keyFilesOfPart = new Set();
       for (const l of s.lines) {
         const m = /^(\S+) (.*)$/.exec(l);
         if (s.args[1] === '0' && m) (user.effective.values[m[1] ?? ''] ??= []).push(m[2] ?? '');
@@ -189,7 +186,6 @@ function userSection(st: State, s: Section): boolean {
     case 'E':
       st.extras = true;
       st.user = undefined;
-      st.keyFilesOfPart = new Set();
       return true;
     default:
       return false;
@@ -204,10 +200,8 @@ function keyFileSection(st: State, s: Section): boolean {
     const user = st.extras ? undefined : st.user;
     if (!st.extras && !user) reject('a key file outside a user section');
     if (!expectedKeyPath(c, path, user)) reject('a key file no configuration names');
-    if (st.keyFilesOfPart.has(path)) reject('the same key file twice');
-    st.keyFilesOfPart.add(path);
     const chain = checkedChain(path, s.lines);
-    // The scan of every home may meet a file already seen for a user: the later look replaces the first.
+    // A file met again (listed twice, shared by users, or in the scan of every home): the later look replaces the first.
     const known = c.keyFiles[path];
     if (known)
       for (const k of ['realPath', 'realChain', 'content', 'privateKeyHeaders', 'withheld'] as const)
