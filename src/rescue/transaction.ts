@@ -116,13 +116,12 @@ export function renderTransactionRun(tx: Transaction): { script: string; nonce: 
     `ud(){ ${tx.undo ?? ':'};}`,
     ...(show.length > 0
       ? [
-          // Only a regular file of its own is shown, checked on the open descriptor (no link, one name,
-          // owned by root or the home's owner) and sent as hex: its text can neither fake output nor be a
-          // secret file linked into a user's directory. A link is not shown either: the diff is of what
-          // sshd reads, not of where it points.
-          `sf(){ t=$1;j=0;shift;for f;do j=$((j+1));[ -f "$f" ]&&[ ! -L "$f" ]&&sg "$f" 3<"$f";done;}`,
-          `sg(){ q=/proc/self/fd/3;[ "$(readlink $q)" = "$1" ]||return 0;set -- "$1" $(stat -Lc '%h %u %s' $q) $(stat -c %u "\${1%/*/*}")
-case $2:$3 in 1:0|1:$5)echo "${SHOW_MARK}$t $K $j $4";od -An -v -tx1 $q;esac;}`,
+          // Only a regular file of its own is shown, checked on the open descriptor (its kernel path is
+          // the name, so no symlink was followed; one link; owned by root or the home's owner) and sent
+          // as hex: its text can neither fake output nor be a secret file linked into a user's directory.
+          `sf(){ t=$1;j=0;shift;for f;do j=$((j+1));[ -f "$f" ]&&sg "$f" 3<"$f";done;}`,
+          `sg(){ q=/proc/self/fd/3;[ "$(readlink $q)" = "$1" ]||return 0;set -- $(stat -Lc '%h %u %s' $q) $(stat -c %u "\${1%/*/*}")
+case $1:$2 in 1:0|1:$4)echo "${SHOW_MARK}$t $K $j $3";od -An -v -tx1 $q;esac;}`,
           `sf A ${show}`,
         ]
       : []),

@@ -70,7 +70,7 @@ describe.each([['dash'], ['busybox ash']])('shown files under %s', (shell) => {
       checks: [],
       show: [keys, linked, viaLink, foreign],
     });
-    const fns = script.split('\n').filter((l) => /^(sf|sg)\(\)|^case \$2:\$3 /.test(l));
+    const fns = script.split('\n').filter((l) => /^(sf|sg)\(\)|^case \$1:\$2 /.test(l));
     const quoted = [keys, linked, viaLink, foreign].map((p) => `'${p}'`).join(' ');
     const program = [`K=${nonce}`, ...fns, `sf A ${quoted}`, `echo "VR-RESULT $K rolled-back write"`].join(
       '\n',
