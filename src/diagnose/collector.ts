@@ -31,8 +31,8 @@ import { RescueError } from '../errors/rescue-error.js';
  *
  * Tags: V version, O os-release, t rc (sshd -t), F hexpath (config), P passwd (name:uid:gid:home:shell),
  * G group (name:gid:members), T user rc (sshd -T), S user (shadow status), H user (shell stat + hex of
- * ~/.ssh names), Y (host public keys), K hexpath (key chain: stat lines `hexpath mode uid gid size links
- * type`, `hexpath -` when absent), R hexpath (realpath), C (contents), X (hex of private key headers),
+ * ~/.ssh names), Y (host public keys), K hexpath (key chain: one stat line `mode uid gid size links
+ * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
  * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
  * L (listeners), W (firewall), Z (sudo/doas rules), J (log lines).
  */
@@ -41,7 +41,7 @@ PATH=$PATH:/usr/sbin:/sbin
 m(){ echo "@@""VR $N $*";}
 v(){ od -An -v -tx1 "$@";}
 x(){ printf %s "$1"|v|tr -d ' \n';}
-s(){ printf '%s ' $(x "$1");stat -c '%a %u %g %s %h %F' "$1"||echo -;}
+s(){ stat -c '%a %u %g %s %h %F' "$1"||echo -;}
 d(){ if [ "$l" ];then sed -n "$2l" "$1";else m x;v "$1";fi;}
 w(){ p=$1;while s "$p";[ "$p" != / ];do p=$(dirname "$p");done;}
 z(){ q=/proc/self/fd/3;[ "$(readlink $q)" = "$r" ]||return;set -- $(stat -Lc '%h %u %s' $q)

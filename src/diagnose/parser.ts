@@ -166,7 +166,7 @@ function userSection(st: State, s: Section): boolean {
     case 'H': {
       const user = st.user;
       if (!user || s.args[0] !== user.name || user.shell) reject('a home section out of place');
-      user.shell = parseStat(s.lines[0] ?? '');
+      user.shell = parseStat(s.lines[0] ?? '', c.passwd.find((p) => p.name === user.name)?.shell ?? '');
       const names = hexDumpText(s.lines.slice(1))
         .split('\n')
         .filter((n) => n !== '');
@@ -258,17 +258,17 @@ function expectedKeyPath(c: Collection, path: string, user: UserReport | undefin
   });
 }
 
-/** A stat chain must be the path and each of its parents up to `/`, in order. */
+/**
+ * A stat chain is one line for the path and for each of its parents up to `/`, in that order; the
+ * names are not sent (the path says them), so a line can only be about the name in its place.
+ */
 function checkedChain(path: string, lines: string[]): StatEntry[] {
-  const chain = lines.map(parseStat);
-  if (chain.length === 0) reject('a key file without its stat chain');
-  let expected = path;
-  for (const [i, entry] of chain.entries()) {
-    if (entry.path !== expected) reject('a stat chain that does not climb its path');
-    if (i === chain.length - 1 && expected !== '/') reject('a stat chain that stops short of /');
-    expected = dirname(expected);
-  }
-  return chain;
+  const names = [path];
+  while (names.length <= lines.length && names.at(-1) !== '/' && names.at(-1)!.startsWith('/'))
+    names.push(dirname(names.at(-1)!));
+  if (names.length !== lines.length || names.at(-1) !== '/')
+    reject('a stat chain that does not climb its path');
+  return lines.map((line, i) => parseStat(line, names[i]!));
 }
 
 /** The collector prints names relative to /etc/ssh where sshd_config or an Include said so. */
@@ -276,13 +276,10 @@ function absoluteConfigPath(p: string): string {
   return p.startsWith('/') ? p : `/etc/ssh/${p}`;
 }
 
-/** `hexpath mode uid gid size links type words` (stat -c '%a %u %g %s %h %F'), or `hexpath -` when absent. */
-export function parseStat(line: string): StatEntry {
-  const space = line.indexOf(' ');
-  const path = hexToken(space < 0 ? line : line.slice(0, space));
-  const rest = space < 0 ? '' : line.slice(space + 1);
-  if (rest === '-') return { path, exists: false };
-  const m = /^([0-7]{1,4}) (\d{1,10}) (\d{1,10}) (\d{1,19}) (\d{1,10}) ([a-z ]+)$/.exec(rest);
+/** `mode uid gid size links type words` (stat -c '%a %u %g %s %h %F') of `path`, or `-` when absent. */
+export function parseStat(line: string, path: string): StatEntry {
+  if (line === '-') return { path, exists: false };
+  const m = /^([0-7]{1,4}) (\d{1,10}) (\d{1,10}) (\d{1,19}) (\d{1,10}) ([a-z ]+)$/.exec(line);
   if (!m) reject('a stat line that is not one');
   const kind = m[6] ?? '';
   return {

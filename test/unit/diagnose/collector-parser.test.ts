@@ -84,9 +84,8 @@ describe('sed -n l and od decoding', () => {
     expect(decodeHexDump([])).toEqual([]);
   });
 
-  it('parses GNU and busybox stat lines with hex names, and absent paths', () => {
-    const hex = (s: string) => Buffer.from(s).toString('hex');
-    expect(parseStat(`${hex('/home/alice')} 775 1000 100 4096 2 directory`)).toMatchObject({
+  it('parses GNU and busybox stat lines, and absent paths; the name comes from the chain, not the line', () => {
+    expect(parseStat('775 1000 100 4096 2 directory', '/home/alice')).toMatchObject({
       path: '/home/alice',
       mode: 0o775,
       uid: 1000,
@@ -94,14 +93,16 @@ describe('sed -n l and od decoding', () => {
       links: 2,
       type: 'directory',
     });
-    expect(parseStat(`${hex('/root/.ssh/a|b\n@@VR')} 600 0 0 0 1 regular empty file`)).toMatchObject({
-      path: '/root/.ssh/a|b\n@@VR',
-      type: 'file',
-    });
-    expect(parseStat(`${hex('/x')} 777 0 0 7 1 symbolic link`).type).toBe('symlink');
-    expect(parseStat(`${hex('/home/alice/.ssh')} -`)).toEqual({ path: '/home/alice/.ssh', exists: false });
-    for (const bad of ['775 1000 100 4096 directory|/home/alice', '- /x', `${hex('/x')} 7z 0 0 0 1 file`])
-      expect(() => parseStat(bad)).toThrow(/hex|stat/);
+    expect(parseStat('600 0 0 0 1 regular empty file', '/root/.ssh/a|b').type).toBe('file');
+    expect(parseStat('777 0 0 7 1 symbolic link', '/x').type).toBe('symlink');
+    expect(parseStat('-', '/home/alice/.ssh')).toEqual({ path: '/home/alice/.ssh', exists: false });
+    for (const bad of [
+      '775 1000 100 4096 directory|/home/alice',
+      '- /x',
+      '7z 0 0 0 1 file',
+      '600 0 0 0 1 file|/etc',
+    ])
+      expect(() => parseStat(bad, '/x')).toThrow(/stat/);
   });
 });
 
