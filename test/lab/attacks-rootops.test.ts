@@ -151,6 +151,34 @@ labDescribe('attacks on root file operations', () => {
         }
       }, 120_000);
 
+      it('a rollback after ~/.ssh was swapped for a link restores nothing through it', async ({ expect }) => {
+        const key = await generateKeyPair('ed25519', 'owner@laptop');
+        const server = await boot(
+          flavour,
+          hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+            commands: ['chmod 4777 /home/alice/.ssh'],
+          }),
+        );
+        try {
+          const before = await server.execChecked(GUARDED);
+          const p = await plan(server, key, '20261203T000005-aa06');
+          // After the repair, alice swaps her .ssh for a link to /etc/ssh, and a later step fails:
+          // the rollback then restores the old mode (4777) and owner of "/home/alice/.ssh".
+          const swap =
+            "su -s /bin/sh -c 'mv -T /home/alice/.ssh /home/alice/.ssh-real && ln -s /etc/ssh /home/alice/.ssh' -- alice";
+          const tx = {
+            ...p!.tx,
+            steps: [...p!.tx.steps, { name: 'swap', code: swap }, { name: 'fail', code: 'false' }],
+          };
+          const { result } = await runTx(server, renderTransaction(tx));
+          expect(result).toMatchObject({ status: 'rolled-back', step: 'fail' });
+          expect(await server.execChecked(GUARDED)).toBe(before);
+          expect(await server.execChecked('stat -c %a /home/alice/.ssh-real')).toBe('700\n');
+        } finally {
+          await server.destroy();
+        }
+      });
+
       it('a key found in bob’s file is copied to alice without bob’s command= option', async ({ expect }) => {
         const key = await generateKeyPair('ed25519', 'owner@laptop');
         const planted = `command="touch /tmp/bob-ran",no-pty ${key.publicKey}`;
