@@ -143,12 +143,15 @@ function opUser(op: FixOp): string | undefined {
   return 'user' in op ? op.user : undefined;
 }
 
-/** A file owned by someone else, in a directory its user can write: the user rewrites it as their own. */
+/**
+ * A file not the user's own, in a directory its user can write: root cannot act on it by name without
+ * a race, so the user rewrites it (same lines) as their own file, 600.
+ */
 function rewriteInstead(c: Collection, op: FixOp, o: Owner | undefined): boolean {
-  if (op.op !== 'chown' || !o) return false;
+  if ((op.op !== 'chown' && op.op !== 'chmod') || !o) return false;
   const st = statOf(c, op.path);
   const parent = statOf(c, dirOf(op.path));
-  if (st?.type !== 'file' || !c.keyFiles[op.path]?.content) return false;
+  if (st?.type !== 'file' || st.uid === o.uid || !c.keyFiles[op.path]?.content) return false;
   return !(parent?.uid === 0 && ((parent.mode ?? 0o777) & 0o022) === 0);
 }
 

@@ -152,3 +152,28 @@ describe('the written key file', () => {
     expect(writtenBy(code)).toBe(`${lines.join('\n')}\n`);
   });
 });
+
+describe('files that are not the user’s own', () => {
+  it('a root-owned, world-writable key file in alice’s .ssh is rewritten by alice (no root chmod by name)', () => {
+    const { collection, key } = load('ssh-dir-777');
+    for (const st of statsOf(collection, '/home/alice/.ssh')) st.mode = 0o700;
+    for (const st of statsOf(collection, KEY_FILE)) Object.assign(st, { mode: 0o666, uid: 0, gid: 0 });
+    const d = diagnose(collection, key);
+    expect(d.primary?.fix).toEqual({ op: 'chmod', path: KEY_FILE, mode: '644' });
+    const fixes = compileFixes(collection, [d.primary!]);
+    expect(fixes.steps.map((s) => s.name)).toEqual([`write ${KEY_FILE}`]);
+    expect(writtenBy(fixes.steps[0]!.code)).toBe(`${collection.keyFiles[KEY_FILE]!.content!.join('\n')}\n`);
+  });
+
+  it('a root-owned file in a directory only root can change is chmod’ed by root, through ro', () => {
+    const { collection, key } = load('ssh-dir-777');
+    for (const st of statsOf(collection, '/home/alice/.ssh'))
+      Object.assign(st, { mode: 0o755, uid: 0, gid: 0 });
+    for (const st of statsOf(collection, KEY_FILE)) Object.assign(st, { mode: 0o666, uid: 0, gid: 0 });
+    const d = diagnose(collection, key);
+    expect(d.primary?.fix).toEqual({ op: 'chmod', path: KEY_FILE, mode: '644' });
+    expect(compileFixes(collection, [d.primary!]).steps[0]?.code).toBe(
+      "ro 'alice' '.ssh/authorized_keys' - - 644",
+    );
+  });
+});
