@@ -97,9 +97,9 @@ o=$(stat -c %u .);[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown "$3:$4" 
 else cdp "$1" "$d"||exit 3;[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ -f "$n" ]&&[ ! -L "$n" ]&&[ "$(stat -c %h "$n")" = 1 ]||exit 3
 o=$(stat -c %u "$n");[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown -h "$3:$4" "./$n"; }||exit 3;chmod "$5" "./$n"&&[ "$(stat -c %a "$n")" = "$5" ];fi);}`,
   wk: `wk(){ hd "$1"||return 3;u "$1" sh -c 'cd -P "$1"||exit 3;if [ -n "$2" ];then [ -L "$2" ]&&exit 3;[ -d "$2" ]||mkdir -p -m 700 "$2"||exit 3;cd -P "./$2"||exit 3;fi
-{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=.vps-rescue-$$;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4"&&return
+{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=$(mktemp .vps-rescue-XXXXXX)||exit 3;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4"&&return
 (cdp "$1" "$2"&&[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ ! -d "$3" ]&&[ ! -L "$3" ]||exit 3
-t=.vps-rescue-$$;cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$1")" "$t"&&chmod 600 "$t"&&mv -f "$t" "$3");}`,
+t=$(mktemp .vps-rescue-XXXXXX)&&cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$1")" "$t"&&chmod 600 "$t"&&mv -f "$t" "$3");}`,
   bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - - $1">>$B/m;else echo "f $n 0 - - $1">>$B/m;fi;}`,
   bm: `bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") - $1">>$B/m;}`,
   bu: `bu(){ n=$((n+1));if [ -d "$2" ];then e=2;elif u "$1" cat "$2">$B/f$n 2>/dev/null;then e=1;elif [ -e "$2" ]||[ -L "$2" ];then e=2;else e=0;fi

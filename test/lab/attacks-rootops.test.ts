@@ -182,6 +182,33 @@ labDescribe('attacks on root file operations', () => {
         }
       });
 
+      it('temporary names planted as links to a root file catch no write of root', async ({ expect }) => {
+        const key = await generateKeyPair('ed25519', 'owner@laptop');
+        const server = await boot(flavour, hardenedAlice(keyFiles({ user: 'alice', content: '# keys\n' })));
+        try {
+          // alice links every name the old writer could pick (.vps-rescue-<pid>) to the canary: in
+          // one process where perl is there (Debian), so planting uses up no pids.
+          const plant = [
+            'cd /home/alice/.ssh || exit 1',
+            'if command -v perl >/dev/null; then perl -e \'symlink "/vr-canary", ".vps-rescue-$_" for 1..99999\'',
+            'else i=1; while [ $i -le 5000 ]; do ln -s /vr-canary .vps-rescue-$i; i=$((i+1)); done; fi',
+          ].join('\n');
+          await server.execChecked(`su -s /bin/sh -c "$(cat)" -- alice`, { input: plant });
+          const before = await server.execChecked(GUARDED);
+          const p = await plan(server, key, '20261203T000006-aa07');
+          expect(p?.tx.steps.some((s) => s.name.startsWith('write '))).toBe(true);
+          const { result } = await runTx(server, renderTransaction(p!.tx));
+          expect(await server.execChecked(GUARDED)).toBe(before);
+          expect(result.status).toBe('ok');
+          expect(await lines(server, '/home/alice/.ssh/authorized_keys')).toEqual([
+            '# keys',
+            key.publicKey.trim(),
+          ]);
+        } finally {
+          await server.destroy();
+        }
+      });
+
       it('a key found in bob’s file is copied to alice without bob’s command= option', async ({ expect }) => {
         const key = await generateKeyPair('ed25519', 'owner@laptop');
         const planted = `command="touch /tmp/bob-ran",no-pty ${key.publicKey}`;
