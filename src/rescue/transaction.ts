@@ -62,7 +62,7 @@ export function quote(value: string): string {
  * never opens, changes or removes them by name. Instead:
  * u USER CMD…: run CMD as USER (uid, gid, groups): setpriv where it can drop to a uid (util-linux),
  *   else su (busybox's setpriv cannot); whatever a link points at, USER's own rights are all it gets;
- * hd USER: h = USER's home from the server's own passwd (never from collected text), physical, not /;
+ * hd USER: h = USER's home from the server's own passwd (else NSS; never collected text), physical, not /;
  * cdp USER REL: cd into that home, then down REL one component at a time — no link, no `..`, and the
  *   physical path checked after each step — so the shell then holds the very directory it checked;
  * ro USER REL UID GID MODE: root sets owner (UID `-`: unchanged) and exact MODE of REL: a directory
@@ -88,7 +88,7 @@ else grep -qx sshd /proc/[0-9]*/comm;fi;}`,
 case "$h" in /?*);;*)return 3;;esac
 case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`,
   u: `u(){ v=$1;shift;if setpriv --help 2>&1|grep -q -e --reuid;then setpriv --reuid="$(id -u "$v")" --regid="$(id -g "$v")" --init-groups -- "$@";else su -s /bin/sh -c '"$0" "$@"' -- "$v" "$@";fi;}`,
-  hd: `hd(){ h=$(awk -F: -v u="$1" '$1==u{print $6;exit}' /etc/passwd);case $h in /?*);;*)return 3;;esac;h=$(readlink -f "$h")||return 3;[ "$h" != / ]&&[ -d "$h" ];}`,
+  hd: `hd(){ h=$(awk -F: -v u="$1" '$1==u{print $6;exit}' /etc/passwd);[ -n "$h" ]||h=$(getent passwd "$1" 2>/dev/null|cut -d: -f6);case $h in /?*);;*)return 3;;esac;h=$(readlink -f "$h")||return 3;[ "$h" != / ]&&[ -d "$h" ];}`,
   cdp: `cdp(){ hd "$1"||return 3;cd -P "$h"||return 3;q=$h;o=$IFS;IFS=/;set -f;set -- $2;IFS=$o;set +f
 for c;do case $c in ''|.|..)return 3;;esac;[ -L "$c" ]&&return 3;cd -P "./$c"||return 3;q=$q/$c;[ "$(pwd -P)" = "$q" ]||return 3;done;}`,
   ro: `ro(){ (d=\${2%/*};[ "$d" = "$2" ]&&d=;n=\${2##*/}
