@@ -1,7 +1,6 @@
 import {
   BOM,
   dropUnknownOptions,
-  formatKey,
   optionValue,
   parseAuthorizedKeysLine,
   readKey,
@@ -38,16 +37,18 @@ export function analyseKeyLines(path: string, lines: string[], clientAddress: st
     const parsed = parseAuthorizedKeysLine(raw);
     if (parsed.kind === 'key') {
       const from = parsed.options ? optionValue(parsed.options, 'from') : undefined;
+      // The address checked is the support engineer's, not the customer's: a from= that leaves it out
+      // is reported, never taken as the cause nor removed (it is the customer's own restriction).
       if (from !== undefined && !fromAllows(from, clientAddress)) {
-        const text = dropOption(raw, 'from');
         problems.push({
           cause: 'keys.from-mismatch',
           line: n,
           key: parsed,
-          fix: text ? { op: 'replace-line', path, line: n, text } : { op: 'manual' },
+          fix: { op: 'manual' },
           params: { from, address: clientAddress },
         });
-      } else valid.push({ line: n, key: parsed });
+      }
+      valid.push({ line: n, key: parsed });
       continue;
     }
     if (parsed.kind !== 'bad') continue;
@@ -80,7 +81,8 @@ export function analyseKeyLines(path: string, lines: string[], clientAddress: st
         cause: 'keys.bad-option',
         line: n,
         fix: text ? { op: 'replace-line', path, line: n, text } : { op: 'manual' },
-        params: {},
+        // The report says which options the repaired line keeps: only the unknown ones go.
+        params: { kept: key?.options ?? '-' },
         ...(key ? { key } : {}),
       });
     } else if (parsed.reason === 'private-key') {
@@ -119,15 +121,6 @@ function joinWrapped(lines: string[], start: number): { last: number; key: Publi
     if (key) return { last: j, key };
   }
   return undefined;
-}
-
-function dropOption(raw: string, name: string): string | undefined {
-  const parsed = parseAuthorizedKeysLine(raw);
-  if (parsed.kind !== 'key' || !parsed.options) return undefined;
-  const keep = parsed.options
-    .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
-    .filter((o) => o.split('=')[0]?.toLowerCase() !== name);
-  return [keep.join(','), formatKey(parsed)].filter(Boolean).join(' ');
 }
 
 export function holds(key: PublicKey | undefined, other: PublicKey | undefined): boolean {

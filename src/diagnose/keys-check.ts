@@ -51,7 +51,7 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
   if (blockedDir || (file.type === 'file' && !canAccess(file, pw.uid, gids, 4))) {
     const target = blockedDir ?? file;
     const fix = blockedDir
-      ? { op: 'chmod' as const, path: blockedDir.path, mode: 'o+x' }
+      ? { op: 'chmod' as const, path: blockedDir.path, mode: searchableMode(blockedDir, pw.uid, gids) }
       : file.uid === pw.uid
         ? { op: 'chmod' as const, path: file.path, mode: '600' }
         : { op: 'chown' as const, path: file.path, owner: name, group: groupName(ctx, pw.gid) };
@@ -77,7 +77,8 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
       finding(
         'keys.mode',
         'error',
-        { op: 'chmod', path: file.path, mode: '600' },
+        // sshd reads the file as the user: a root-owned one must stay readable to them.
+        { op: 'chmod', path: file.path, mode: file.uid === 0 && pw.uid !== 0 ? '644' : '600' },
         { ...base, params: { ...base.params, mode: octal(file.mode) } },
       ),
     );
@@ -98,7 +99,7 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
         ),
       );
     } else if (issue === 'mode') {
-      const mode = octal((dir.mode ?? 0) & ~0o022);
+      const mode = repairedDirMode(dir, home, pw.uid);
       out.push(
         finding(
           'keys.dir-mode',
@@ -112,6 +113,21 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
     if (issue) break;
   }
   return out.slice(0, 1);
+}
+
+/**
+ * The exact mode a repaired directory gets: never a setuid/setgid/sticky bit and never group/other
+ * write; the user's own .ssh 700; other directories keep their read/search bits.
+ */
+export function repairedDirMode(dir: StatEntry, home: string, uid: number): string {
+  if (dir.uid === uid && dir.path !== home && /\/\.ssh$/.test(dir.path)) return '700';
+  return octal((dir.mode ?? 0o755) & 0o755);
+}
+
+/** The directory's mode with search for the class the user falls in, exact and without special bits. */
+function searchableMode(dir: StatEntry, uid: number, gids: number[]): string {
+  const bit = dir.uid === uid ? 0o100 : gids.includes(dir.gid ?? -1) ? 0o010 : 0o001;
+  return octal(((dir.mode ?? 0) & 0o755) | bit);
 }
 
 function octal(mode: number | undefined): string {
@@ -212,7 +228,9 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
       );
     }
     for (const p of f.lines.problems) {
-      const lineBlocks = !customerOk && (key ? holds(key, p.key) : true);
+      // A from= without the engineer's address is a note for the report, never the lockout's cause.
+      const advisory = p.cause === 'keys.from-mismatch';
+      const lineBlocks = !advisory && !customerOk && (key ? holds(key, p.key) : true);
       out.push(
         finding(p.cause, lineBlocks ? 'error' : 'warning', p.fix, {
           user: name,
@@ -296,7 +314,13 @@ function wrongHome(ctx: Ctx, name: string, target: string): Finding | undefined 
         'keys.wrong-home',
         'error',
         { op: 'move-key', from: r.path, line: hit.line, to: target, user: name },
-        { user: name, path: r.path, line: hit.line, params: { user: name, path: r.path, expected: target } },
+        {
+          user: name,
+          path: r.path,
+          line: hit.line,
+          // Only type, blob and comment are copied: options of someone else's line never travel.
+          params: { user: name, path: r.path, expected: target, options: hit.key.options ?? '-' },
+        },
       );
     }
   }

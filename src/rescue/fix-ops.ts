@@ -1,17 +1,25 @@
-import type { Collection } from '../diagnose/collection.js';
+import type { Collection, StatEntry } from '../diagnose/collection.js';
 import type { Finding, FixOp } from '../diagnose/findings.js';
+import { formatKey, parseAuthorizedKeysLine } from '../keys/authorized-keys.js';
 import { quote, type TxStep } from './transaction.js';
 
 /**
- * Turns the analyser's fix descriptors into transaction steps. Every path a user could have planted
- * is guarded: no symlink in the way, no hard-linked file, nothing that resolves outside the user's
- * home. A user-controlled path never makes root touch a file of someone else.
+ * Turns the analyser's fix descriptors into transaction steps. A user's files can be swapped for
+ * links (or hard links) by that user at any moment, race included, so no step names them as root:
+ * - content is written, renamed and edited by the user (`wk`, `u`): a link leads nowhere the user
+ *   could not already write;
+ * - modes and owners that need root are set through a held directory or in a directory only root can
+ *   change (`ro`), to exact modes computed here (never a kept setuid/setgid/sticky bit);
+ * - every path is taken relative to the home the server's own passwd names (`hd`), never the
+ *   collected one, and a path outside that home is not repaired automatically.
  */
 
 export interface CompiledFixes {
   steps: TxStep[];
   backupFiles: string[];
   backupModes: string[];
+  /** Backed-up paths that lie in a user's home, with that user (backed up and restored as the user). */
+  owners: Record<string, string>;
   /** Findings whose fix is not automatic (manual, or an op this version does not run). */
   skipped: Finding[];
   /** Findings that will be fixed. */
@@ -19,40 +27,87 @@ export interface CompiledFixes {
 }
 
 interface Owner {
+  name: string;
   home: string;
   uid: number;
   gid: number;
 }
 
-// The path guard `g PATH HOME` is defined once in every transaction (transaction.ts).
-
 function ownerOf(c: Collection, user: string | undefined): Owner | undefined {
   const entry = c.passwd.find((p) => p.name === user);
-  return entry ? { home: entry.home, uid: entry.uid, gid: entry.gid } : undefined;
+  return entry ? { name: entry.name, home: entry.home, uid: entry.uid, gid: entry.gid } : undefined;
 }
 
-function knownToExist(c: Collection, path: string): boolean {
-  return Object.values(c.keyFiles).some((k) => k.chain.some((e) => e.path === path && e.exists));
+function statOf(c: Collection, path: string): StatEntry | undefined {
+  for (const k of Object.values(c.keyFiles)) {
+    const hit = [...k.chain, ...(k.realChain ?? [])].find((e) => e.path === path && e.exists);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }
 
-/** Replace a user's key file with `lines`: written beside it, then renamed over it (never through a link). */
-function writeKeyFile(path: string, lines: string[], o: Owner, tag: string): string {
-  const d = dirOf(path);
+/** `path` relative to the owner's home ('' for the home itself), or undefined when it lies elsewhere. */
+function relative(path: string, o: Owner): string | undefined {
+  const home = o.home.replace(/\/+$/, '');
+  if (!home.startsWith('/') || home === '') return undefined;
+  if (path === home) return '';
+  if (!path.startsWith(`${home}/`)) return undefined;
+  const rel = path.slice(home.length + 1);
+  return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..') ? rel : undefined;
+}
+
+/** The key file's bytes travel base64-encoded: no line of the customer's file can end the here-document. */
+const B64_TAG = 'VR_B64_END';
+
+function base64Lines(text: string): string[] {
+  return (
+    Buffer.from(text, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  );
+}
+
+/** Replace a user's key file with `lines`, written and renamed in by the user (wk). */
+function writeKeyFile(path: string, lines: string[], o: Owner, n: number): string | undefined {
+  const rel = relative(path, o);
+  if (rel === undefined || rel === '') return undefined;
+  const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
   return [
-    `g ${quote(d)} ${quote(o.home)}||{ [ ! -e ${quote(d)} ]&&g ${quote(dirOf(d))} ${quote(o.home)}; }||exit 3`,
-    `[ -d ${quote(path)} ]&&exit 3`,
-    `[ -d ${quote(d)} ]||{ mkdir ${quote(d)}&&chown ${o.uid}:${o.gid} ${quote(d)}&&chmod 700 ${quote(d)}; }||exit 3`,
-    `t=${quote(d)}/.vps-rescue-$$`,
-    `cat > "$t" <<'${tag}'\n${lines.join('\n')}\n${tag}`,
-    `chown ${o.uid}:${o.gid} "$t"&&chmod 600 "$t"&&mv -f "$t" ${quote(path)}`,
+    `base64 -d >"$B/k${n}" <<'${B64_TAG}'`,
+    ...base64Lines(text),
+    B64_TAG,
+    `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} "$B/k${n}"`,
+  ].join('\n');
+}
+
+/**
+ * Replace a user's key file that the collector withheld (someone else's file in the user's folder) with
+ * a copy the user makes: read with the user's own rights, so no link or hard link reaches anything more.
+ */
+function copyKeyFile(path: string, o: Owner, n: number): string | undefined {
+  const rel = relative(path, o);
+  if (rel === undefined || rel === '') return undefined;
+  const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  const name = rel.slice(rel.lastIndexOf('/') + 1);
+  return [
+    `hd ${quote(o.name)}&&u ${quote(o.name)} cat "$h"/${quote(rel)} >"$B/k${n}"`,
+    `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} "$B/k${n}"`,
   ].join('\n');
 }
 
 type Content = (path: string) => string[] | undefined;
+
+/** Only the key of a line: type, base64 blob and comment; no option travels from someone else's file. */
+function keyOnly(line: string | undefined): string | undefined {
+  const parsed = line === undefined ? undefined : parseAuthorizedKeysLine(line);
+  return parsed?.kind === 'key' ? formatKey(parsed) : undefined;
+}
 
 /** The new lines of a key file after a line-level op, computed here from what the collector printed. */
 function editedLines(content: Content, op: FixOp): { path: string; lines: string[] } | undefined {
@@ -87,11 +142,12 @@ function editedLines(content: Content, op: FixOp): { path: string; lines: string
     case 'add-key':
     case 'move-key': {
       const target = op.op === 'add-key' ? op.path : op.to;
-      const key = op.op === 'add-key' ? op.key : content(op.from)?.[op.line - 1];
+      const key = op.op === 'add-key' ? keyOnly(op.key) : keyOnly(content(op.from)?.[op.line - 1]);
       if (!key) return undefined;
       const existing = content(target) ?? [];
-      if (existing.some((l) => l.trim() === key.trim())) return { path: target, lines: existing };
-      return { path: target, lines: [...existing, key.trim()] };
+      if (existing.some((l) => keyOnly(l) === key || l.trim() === key))
+        return { path: target, lines: existing };
+      return { path: target, lines: [...existing, key] };
     }
     default:
       return undefined;
@@ -102,20 +158,39 @@ function opUser(op: FixOp): string | undefined {
   return 'user' in op ? op.user : undefined;
 }
 
-export function compileFixes(c: Collection, findings: Finding[], txId: string): CompiledFixes {
-  const out: CompiledFixes = { steps: [], backupFiles: [], backupModes: [], skipped: [], applied: [] };
+/**
+ * A file not the user's own, in a directory its user can write: root cannot act on it by name without
+ * a race, so the user rewrites it (same lines) as their own file, 600.
+ */
+function rewriteInstead(c: Collection, op: FixOp, o: Owner | undefined): boolean {
+  if ((op.op !== 'chown' && op.op !== 'chmod') || !o) return false;
+  const st = statOf(c, op.path);
+  const parent = statOf(c, dirOf(op.path));
+  if (st?.type !== 'file' || st.uid === o.uid) return false;
+  return !(parent?.uid === 0 && ((parent.mode ?? 0o777) & 0o022) === 0);
+}
+
+export function compileFixes(c: Collection, findings: Finding[]): CompiledFixes {
+  const out: CompiledFixes = {
+    steps: [],
+    backupFiles: [],
+    backupModes: [],
+    owners: {},
+    skipped: [],
+    applied: [],
+  };
   // A renamed file (authorized_key → authorized_keys) carries its lines to the new name; edits of the
   // new name start from them, and run after the rename.
   const renamedFrom = new Map<string, string>();
   for (const f of findings) if (f.fix.op === 'rename') renamedFrom.set(f.fix.to, f.fix.from);
   const original: Content = (p) => c.keyFiles[p]?.content ?? c.keyFiles[renamedFrom.get(p) ?? '']?.content;
   // Several line edits on one file apply to the same text, in order; the file is written once.
-  const edited = new Map<string, { lines: string[]; owner: Owner }>();
+  // Lines undefined: a file whose content the collector withheld, copied by its user as it is.
+  const edited = new Map<string, { lines: string[] | undefined; owner: Owner; force: boolean }>();
   const content: Content = (p) => edited.get(p)?.lines ?? original(p);
   const renames: TxStep[] = [];
   const others: TxStep[] = [];
   const seen = new Set<string>();
-  const tag = `VR_KEYS_${txId.replace(/\W/g, '')}`;
 
   for (const f of findings) {
     const key = JSON.stringify(f.fix);
@@ -130,11 +205,21 @@ export function compileFixes(c: Collection, findings: Finding[], txId: string): 
       out.skipped.push(f);
       continue;
     }
-    const edit = owner ? editedLines(content, f.fix) : undefined;
-    const step = edit ? undefined : simpleStep(f.fix, owner);
-    if (edit && owner) edited.set(edit.path, { lines: edit.lines, owner });
-    else if (step) {
+    const rewrite = rewriteInstead(c, f.fix, owner);
+    const edit = !owner
+      ? undefined
+      : rewrite && 'path' in f.fix
+        ? { path: f.fix.path, lines: content(f.fix.path) }
+        : editedLines(content, f.fix);
+    const step = edit ? undefined : simpleStep(c, f.fix, owner);
+    if (edit && owner) edited.set(edit.path, { lines: edit.lines, owner, force: rewrite });
+    else if (step && owner !== undefined && step.inHome) {
       (f.fix.op === 'rename' ? renames : others).push(step.step);
+      for (const p of [...step.files, ...step.modes]) out.owners[p] = owner.name;
+      out.backupFiles.push(...step.files);
+      out.backupModes.push(...step.modes);
+    } else if (step && !step.inHome) {
+      others.push(step.step);
       out.backupFiles.push(...step.files);
       out.backupModes.push(...step.modes);
     } else {
@@ -146,50 +231,90 @@ export function compileFixes(c: Collection, findings: Finding[], txId: string): 
   }
 
   const writes: TxStep[] = [];
-  for (const [path, { lines, owner }] of edited) {
+  for (const [path, { lines, owner, force }] of edited) {
     // An edit that leaves the text as it is (the key was already there) writes nothing.
-    if (JSON.stringify(lines) === JSON.stringify(original(path))) continue;
+    if (!force && JSON.stringify(lines) === JSON.stringify(original(path))) continue;
+    const code =
+      lines === undefined
+        ? copyKeyFile(path, owner, writes.length + 1)
+        : writeKeyFile(path, lines, owner, writes.length + 1);
+    if (!code) {
+      // Outside the user's home: not written automatically (the findings stay for a human).
+      const gone = out.applied.filter((f) => touches(f.fix, path));
+      out.applied = out.applied.filter((f) => !gone.includes(f));
+      out.skipped.push(...gone);
+      continue;
+    }
     // A directory the write creates is recorded too, so a rollback removes it again.
     const dir = dirOf(path);
-    if (!knownToExist(c, dir)) out.backupFiles.push(dir);
+    if (!statOf(c, dir)) {
+      out.backupFiles.push(dir);
+      out.owners[dir] = owner.name;
+    }
     out.backupFiles.push(path);
-    writes.push({ name: `write ${path}`, code: writeKeyFile(path, lines, owner, tag) });
+    out.owners[path] = owner.name;
+    writes.push({ name: `write ${path}`, code });
   }
   out.steps = [...renames, ...writes, ...others];
   return out;
+}
+
+function touches(op: FixOp, path: string): boolean {
+  return ('path' in op && op.path === path) || (op.op === 'move-key' && op.to === path);
 }
 
 interface Simple {
   step: TxStep;
   files: string[];
   modes: string[];
+  /** the step works on paths in the user's home (backed up as the user) */
+  inHome: boolean;
 }
 
-function simpleStep(op: FixOp, o: Owner | undefined): Simple | undefined {
-  const guarded = (path: string, code: string) =>
-    o ? `g ${quote(path)} ${quote(o.home)}||exit 3\n${code}` : undefined;
+function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | undefined {
+  const user = o ? quote(o.name) : '';
   switch (op.op) {
     case 'chmod': {
-      const code = guarded(op.path, `chmod ${op.mode} ${quote(op.path)}`);
-      return code ? { step: { name: `chmod ${op.path}`, code }, files: [], modes: [op.path] } : undefined;
+      const rel = o && relative(op.path, o);
+      if (!o || rel === undefined || !/^[0-7]{3}$/.test(op.mode)) return undefined;
+      const st = statOf(c, op.path);
+      // A file of the user's own: chmod'ed as the user. Anything else through ro.
+      const code =
+        st?.type === 'file' && st.uid === o.uid
+          ? `hd ${user}||exit 3\nu ${user} chmod ${op.mode} "$h"/${quote(rel)}||exit 3\n[ "$(stat -c %a "$h"/${quote(rel)})" = ${op.mode} ]`
+          : `ro ${user} ${quote(rel)} - - ${op.mode}`;
+      return { step: { name: `chmod ${op.path}`, code }, files: [], modes: [op.path], inHome: true };
     }
     case 'chown': {
-      const code = guarded(op.path, `chown -h ${quote(`${op.owner}:${op.group}`)} ${quote(op.path)}`);
-      return code ? { step: { name: `chown ${op.path}`, code }, files: [], modes: [op.path] } : undefined;
+      const rel = o && relative(op.path, o);
+      if (!o || rel === undefined) return undefined;
+      const st = statOf(c, op.path);
+      const mode =
+        st?.type === 'directory'
+          ? rel === '.ssh' || rel.endsWith('/.ssh')
+            ? '700'
+            : ((st.mode ?? 0o755) & 0o755).toString(8).padStart(3, '0')
+          : '600';
+      const code = `ro ${user} ${quote(rel)} "$(id -u ${user})" "$(id -g ${user})" ${mode}`;
+      return { step: { name: `chown ${op.path}`, code }, files: [], modes: [op.path], inHome: true };
     }
     case 'rename': {
-      if (!o) return undefined;
-      const code = `g ${quote(op.from)} ${quote(o.home)}&&g ${quote(dirOf(op.to))} ${quote(o.home)}||exit 3\n[ -e ${quote(op.to)} ]&&exit 4\nmv ${quote(op.from)} ${quote(op.to)}`;
-      return { step: { name: `rename ${op.from}`, code }, files: [op.from, op.to], modes: [] };
+      const from = o && relative(op.from, o);
+      const to = o && relative(op.to, o);
+      if (!o || !from || !to) return undefined;
+      const code = `hd ${user}||exit 3\nu ${user} sh -c 'cd -P "$1"||exit 3;{ [ -e "$3" ]||[ -L "$3" ]; }&&exit 4;[ -L "$2" ]&&exit 3;mv "$2" "$3"' sh "$h" ${quote(from)} ${quote(to)}`;
+      return { step: { name: `rename ${op.from}`, code }, files: [op.from, op.to], modes: [], inHome: true };
     }
     case 'remove-private-key': {
-      const code = guarded(
-        op.path,
-        `sed -i '/-----BEGIN .*PRIVATE KEY-----/,/-----END .*PRIVATE KEY-----/d' ${quote(op.path)}`,
-      );
-      return code
-        ? { step: { name: `remove private key ${op.path}`, code }, files: [op.path], modes: [] }
-        : undefined;
+      const rel = o && relative(op.path, o);
+      if (!o || !rel) return undefined;
+      const code = `hd ${user}||exit 3\n[ -L "$h"/${quote(rel)} ]&&exit 3\nu ${user} sed -i '/-----BEGIN .*PRIVATE KEY-----/,/-----END .*PRIVATE KEY-----/d' "$h"/${quote(rel)}`;
+      return {
+        step: { name: `remove private key ${op.path}`, code },
+        files: [op.path],
+        modes: [],
+        inHome: true,
+      };
     }
     case 'config-comment':
       return {
@@ -199,28 +324,29 @@ function simpleStep(op: FixOp, o: Owner | undefined): Simple | undefined {
         },
         files: [op.path],
         modes: [],
+        inHome: false,
       };
     case 'set-shell': {
       // A shell that is not installed (bash on Alpine) would lock the account out again: then /bin/sh.
       const u = quote(op.user);
       const code = `s=${quote(op.shell)};[ -x "$s" ]||s=/bin/sh\n[ -x "$s" ]||exit 3\nif command -v usermod>/dev/null;then usermod -s "$s" ${u};else fe /etc/passwd ${u} 7 "$s";fi`;
-      return { step: { name: `shell ${op.user}`, code }, files: ['/etc/passwd'], modes: [] };
+      return { step: { name: `shell ${op.user}`, code }, files: ['/etc/passwd'], modes: [], inHome: false };
     }
     case 'unlock': {
       const u = quote(op.user);
       // Without usermod: drop the leading '!'s only when a real hash remains, never leaving no password.
       const code = `command -v usermod>/dev/null&&exec usermod -U ${u}\np=$(awk -F: -v u=${u} '$1==u{print $2}' /etc/shadow)\nwhile :;do case $p in !*)p=\${p#!};;*)break;;esac;done\ncase $p in \\$*\\$?*);;*)[ \${#p} = 13 ]||exit 5;;esac\nfe /etc/shadow ${u} 2 "$p"`;
-      return { step: { name: `unlock ${op.user}`, code }, files: ['/etc/shadow'], modes: [] };
+      return { step: { name: `unlock ${op.user}`, code }, files: ['/etc/shadow'], modes: [], inHome: false };
     }
     case 'clear-expiry': {
       const u = quote(op.user);
       // chage -E -1 empties the account expiry date, field 8.
       const code = `if command -v chage>/dev/null;then chage -E -1 ${u};else fe /etc/shadow ${u} 8 '';fi`;
-      return { step: { name: `expiry ${op.user}`, code }, files: ['/etc/shadow'], modes: [] };
+      return { step: { name: `expiry ${op.user}`, code }, files: ['/etc/shadow'], modes: [], inHome: false };
     }
     case 'service-start':
       // The transaction's reload starts sshd when it is not running.
-      return { step: { name: `start ${op.unit}`, code: 'true' }, files: [], modes: [] };
+      return { step: { name: `start ${op.unit}`, code: 'true' }, files: [], modes: [], inHome: false };
     default:
       return undefined;
   }

@@ -55,7 +55,7 @@ export function planFixes(
     }
   }
   if (chosen.length === 0) return undefined;
-  const fixes = compileFixes(c, chosen, o.txId);
+  const fixes = compileFixes(c, chosen);
   if (fixes.applied.length === 0) return undefined;
   return {
     fixes,
@@ -63,6 +63,7 @@ export function planFixes(
       id: o.txId,
       backupFiles: fixes.backupFiles,
       backupModes: fixes.backupModes,
+      owners: fixes.owners,
       steps: fixes.steps,
       checks: [],
     },

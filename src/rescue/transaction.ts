@@ -36,6 +36,11 @@ export interface Transaction {
    * `sshd -t` is the only check; nothing is reloaded, started or looked up with systemctl.
    */
   offline?: boolean;
+  /**
+   * Paths inside a user's home, with that user: the user can swap them for links at any moment, so
+   * they are backed up, restored and removed with the user's own rights (bu/bn), never root's.
+   */
+  owners?: Record<string, string>;
 }
 
 export const BACKUP_ROOT = '/var/backups/vps-rescue';
@@ -58,11 +63,26 @@ export function quote(value: string): string {
 /**
  * Functions shared by every transaction; kept short because every byte crosses the console.
  * rl: reload (or start) sshd the system's way; up: is it running; g PATH HOME: refuse symlinks,
- * multiply-linked files and paths resolving outside HOME (user-planted paths never lead root
- * elsewhere); bf/bm: back up content / mode+owner; rb: restore everything and reload;
+ * multiply-linked files and paths resolving outside HOME (an empty HOME refuses everything);
  * fe FILE NAME FIELD VALUE: set a field of NAME's line in a colon file (passwd, shadow, group) where
  * shadow-utils is missing (busybox) — VALUE through the environment, never argv; rewritten in place
  * with cat, so the file keeps its inode, owner and mode; fails when NAME has no line.
+ * bf/bm: back up content / mode+owner of a path only root controls; rb: restore everything, reload.
+ *
+ * A user's own files (in a home the user can write) may be swapped for links at any moment, so root
+ * never opens, changes or removes them by name. Instead:
+ * u USER CMD…: run CMD as USER (uid, gid, groups): setpriv where it can drop to a uid (util-linux),
+ *   else su (busybox's setpriv cannot); whatever a link points at, USER's own rights are all it gets;
+ * hd USER: h = USER's home from the server's own passwd (else NSS; never collected text), physical, not /;
+ * cdp USER REL: cd into that home, then down REL one component at a time — no link, no `..`, and the
+ *   physical path checked after each step — so the shell then holds the very directory it checked;
+ * ro USER REL UID GID MODE: root sets owner (UID `-`: unchanged) and exact MODE of REL: a directory
+ *   through the held directory itself (`.`), a file only where no one but root can rename entries
+ *   (parent owned by root, not group/other writable), never a link or a file with a second name;
+ * wk USER DIR NAME FILE: replace DIR/NAME of USER's home by FILE's bytes, written and renamed in by
+ *   USER; only a directory that USER cannot write and nobody but root can change is written by root;
+ * bu/bn USER PATH: back up content / mode+owner of a path in USER's home, read as USER; rb restores
+ *   them as USER, or through ro.
  */
 const LIB: Record<string, string> = {
   rl: `rl(){
@@ -75,16 +95,47 @@ else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`
   up: `up(){
 if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
 else grep -qx sshd /proc/[0-9]*/comm;fi;}`,
-  g: `g(){ [ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")
+  g: `g(){ [ -n "$2" ]||return 3;[ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")||return 3
+case "$h" in /?*);;*)return 3;;esac
 case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`,
-  bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - $1">>$B/m;else echo "f $n 0 - $1">>$B/m;fi;}`,
-  bm: `bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") $1">>$B/m;}`,
+  u: `u(){ v=$1;shift;if setpriv --help 2>&1|grep -q -e --reuid;then setpriv --reuid="$(id -u "$v")" --regid="$(id -g "$v")" --init-groups -- "$@";else su -s /bin/sh -c '"$0" "$@"' -- "$v" "$@";fi;}`,
+  hd: `hd(){ h=$(awk -F: -v u="$1" '$1==u{print $6;exit}' /etc/passwd);[ -n "$h" ]||h=$(getent passwd "$1" 2>/dev/null|cut -d: -f6);case $h in /?*);;*)return 3;;esac;h=$(readlink -f "$h")||return 3;[ "$h" != / ]&&[ -d "$h" ];}`,
+  cdp: `cdp(){ hd "$1"||return 3;cd -P "$h"||return 3;q=$h;o=$IFS;IFS=/;set -f;set -- $2;IFS=$o;set +f
+for c;do case $c in ''|.|..)return 3;;esac;[ -L "$c" ]&&return 3;cd -P "./$c"||return 3;q=$q/$c;[ "$(pwd -P)" = "$q" ]||return 3;done;}`,
+  ro: `ro(){ (d=\${2%/*};[ "$d" = "$2" ]&&d=;n=\${2##*/}
+if [ -z "$2" ]||cdp "$1" "$2" 2>/dev/null;then [ -n "$2" ]||cdp "$1" ''||exit 3
+o=$(stat -c %u .);[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown "$3:$4" .; }||exit 3;chmod a-st .&&chmod "$5" .&&[ "$(stat -c %a .)" = "$5" ]
+else cdp "$1" "$d"||exit 3;[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ -f "$n" ]&&[ ! -L "$n" ]&&[ "$(stat -c %h "$n")" = 1 ]||exit 3
+o=$(stat -c %u "$n");[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown -h "$3:$4" "./$n"; }||exit 3;chmod "$5" "./$n"&&[ "$(stat -c %a "$n")" = "$5" ];fi);}`,
+  wk: `wk(){ hd "$1"||return 3;u "$1" sh -c 'cd -P "$1"||exit 3;if [ -n "$2" ];then [ -L "$2" ]&&exit 3;[ -d "$2" ]||mkdir -p -m 700 "$2"||exit 3;cd -P "./$2"||exit 3;fi
+{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=$(mktemp .vps-rescue-XXXXXX)||exit 3;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4"&&return
+(cdp "$1" "$2"&&[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ ! -d "$3" ]&&[ ! -L "$3" ]||exit 3
+t=$(mktemp .vps-rescue-XXXXXX)&&cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$1")" "$t"&&chmod 600 "$t"&&mv -f "$t" "$3");}`,
+  bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - - $1">>$B/m;else echo "f $n 0 - - $1">>$B/m;fi;}`,
+  bm: `bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") - $1">>$B/m;}`,
+  bu: `bu(){ n=$((n+1));if [ -d "$2" ];then e=2;elif u "$1" cat "$2">$B/f$n 2>/dev/null;then e=1;elif [ -e "$2" ]||[ -L "$2" ];then e=2;else e=0;fi
+echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
+  bn: `bn(){ [ -e "$2" ]&&echo "M $(stat -c '%a %u %g' "$2") $1 $2">>$B/m;}`,
   fe: `fe(){ V=$4 awk -F: -v OFS=: -v u="$2" -v f=$3 '$1==u{$f=ENVIRON["V"];c=1}1;END{exit !c}' $1>$B/e&&cat $B/e>$1&&rm $B/e;}`,
   rb: `rb(){ echo "restoring after $1">>$B/log;ud
-while read k a b c p;do case $k in
+while read k a b c v p;do case $k in
 f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;
-m)chown -h $b:$c "$p";chmod $a "$p";;esac;done<$B/m
+m)chown -h $b:$c "$p";chmod $a "$p";;
+F)case $b in 0)u "$v" rm -rf "$p";;1)u "$v" sh -c 'umask 077;t="$1.vps-rescue-$$";cat>"$t"&&chmod "$2" "$t"&&mv -f "$t" "$1"' sh "$p" "$c" <$B/f$a;;esac;;
+M)(hd "$v"&&r=\${p#"$h"}&&case $r in ""|/*)true;;*)false;;esac&&r=\${r#/}&&
+if [ "$b" = "$(id -u "$v")" ];then u "$v" chmod "$a" "$p";else ro "$v" "$r" "$b" "$c" "$a";fi);;
+esac;done<$B/m 2>>$B/log
 rl;echo rolled-back>$B/state;echo "${RESULT_LINE} rolled-back $1";exit 1;}`,
+};
+
+/** The functions each function calls. */
+const NEEDS: Record<string, string[]> = {
+  hd: [],
+  cdp: ['hd'],
+  ro: ['cdp', 'hd'],
+  wk: ['u', 'hd', 'cdp'],
+  bu: ['u'],
+  rb: [],
 };
 
 /** Only the functions this transaction calls: every byte crosses the console. */
@@ -94,12 +145,24 @@ function library(tx: Transaction): string[] {
     .map((s) => s.code)
     .join('\n');
   const uses = (name: string) => new RegExp(`(^|[\\s;&|({])${name} `, 'm').test(code);
-  const wanted = tx.offline ? ['rb'] : ['rl', 'up', 'rb'];
-  if (uses('g')) wanted.push('g');
-  if (uses('fe')) wanted.push('fe');
-  if (tx.backupFiles.length > 0) wanted.push('bf');
-  if (tx.backupModes.length > 0) wanted.push('bm');
-  return wanted.map((name) => LIB[name]!);
+  const owned = Object.keys(tx.owners ?? {});
+  const wanted = new Set(tx.offline ? ['rb'] : ['rl', 'up', 'rb']);
+  for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wk']) if (uses(name)) wanted.add(name);
+  if (tx.backupFiles.some((p) => !owned.includes(p))) wanted.add('bf');
+  if (tx.backupModes.some((p) => !owned.includes(p))) wanted.add('bm');
+  // A rollback restores a user's files as that user, or through ro.
+  if (owned.length > 0) for (const name of ['bu', 'bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
+  for (const name of [...wanted]) for (const dep of NEEDS[name] ?? []) wanted.add(dep);
+  return Object.keys(LIB)
+    .filter((name) => wanted.has(name))
+    .map((name) => LIB[name]!);
+}
+
+/** `bf PATH`, or `bu USER PATH` for a path in a user's home. */
+function backupLine(tx: Transaction, fn: 'bf' | 'bu' | 'bm' | 'bn', path: string): string {
+  const user = tx.owners?.[path];
+  if (user === undefined) return `${fn} ${quote(path)}`;
+  return `${fn === 'bf' ? 'bu' : 'bn'} ${quote(user)} ${quote(path)}`;
 }
 
 /** The complete script for one transaction, with the nonce its result line carries. */
@@ -126,8 +189,8 @@ case $1:$2 in 1:0|1:$4)echo "${SHOW_MARK}$t $K $j $3";od -An -v -tx1 $q;esac;}`,
         ]
       : []),
     ': >$B/m',
-    ...tx.backupFiles.map((p) => `bf ${quote(p)}`),
-    ...tx.backupModes.map((p) => `bm ${quote(p)}`),
+    ...tx.backupFiles.map((p) => backupLine(tx, 'bf', p)),
+    ...tx.backupModes.map((p) => backupLine(tx, 'bm', p)),
     'echo applying>$B/state',
     // Each step in a subshell: its `exit` ends the step, not the transaction.
     ...tx.steps.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),

@@ -53,7 +53,9 @@ const EXTRA: DiagnoseCase[] = (
     {
       id: 'x-from-mismatch',
       build: (c) => alice(c, `from="10.9.9.9" ${c.key.publicKey}`),
+      // Left out is the checking address, not (as far as anyone knows) the customer's: a note, not the cause.
       expectedCauses: ['keys.from-mismatch'],
+      primary: null,
     },
     {
       id: 'x-private-key',

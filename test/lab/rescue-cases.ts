@@ -151,6 +151,9 @@ const FROM_DIAGNOSIS: Record<string, Partial<RescueCase>> = {
   'x-not-regular': { outcome: 'password' },
   'x-authmethods': { outcome: 'password' },
   'x-private-key': { outcome: 'key' },
+  // The customer's from= is kept: the checking address is not in it, so the key cannot be proven
+  // from here and the password window is the way in.
+  'x-from-mismatch': { outcome: 'password' },
 };
 
 export const RESCUE_CASES: RescueCase[] = [

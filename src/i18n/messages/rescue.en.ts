@@ -48,7 +48,8 @@ export const rescueEn = {
     'The key file of {user} has the wrong name: {path} (sshd reads {expected}).',
   'diagnose.fix.keys.misnamed': 'Rename {path} to {expected}.',
   'diagnose.cause.keys.wrong-home': 'The key for {user} is in {path}, which sshd never reads for {user}.',
-  'diagnose.fix.keys.wrong-home': 'Copy the key to {expected} (owned by {user}, mode 600).',
+  'diagnose.fix.keys.wrong-home':
+    'Copy the key alone to {expected}: type, key and comment, owned by {user}, mode 600 (options of that line not copied: {options}).',
   'diagnose.cause.keys.unreadable': 'sshd cannot read {path} as {user}: access stops at {blocked}.',
   'diagnose.fix.keys.unreadable':
     'Give {user} read access: {user} must own {path} with mode 600, and every directory must be searchable.',
@@ -82,12 +83,14 @@ export const rescueEn = {
   'diagnose.fix.keys.line-wrapped': 'Join lines {line}-{last} of {path} into one line.',
   'diagnose.cause.keys.bad-option':
     '{path} line {line} has an option sshd does not know, so the key of {user} is ignored.',
-  'diagnose.fix.keys.bad-option': 'Remove the unknown option from line {line} of {path}.',
+  'diagnose.fix.keys.bad-option':
+    'Remove the unknown option from line {line} of {path}; the options sshd knows stay ({kept}).',
   'diagnose.cause.keys.bad-line': '{path} line {line} is not a valid key line; sshd skips it for {user}.',
   'diagnose.fix.keys.bad-line': 'Fix or delete line {line} of {path}.',
   'diagnose.cause.keys.from-mismatch':
-    '{path} line {line}: the key of {user} is only allowed from {from}, not from {address}.',
-  'diagnose.fix.keys.from-mismatch': 'Remove from= from line {line} of {path}, or add {address} to it.',
+    '{path} line {line}: the key of {user} is only allowed from {from}, so a check from {address} cannot use it.',
+  'diagnose.fix.keys.from-mismatch':
+    "Left as the customer wrote it (the customer's own restriction): add {address} to from= on line {line} of {path} only if the customer asks.",
   'diagnose.cause.keys.not-authorized':
     "The customer's public key is not in {path}, so it cannot log in as {user}.",
   'diagnose.fix.keys.not-authorized': 'Add the public key to {path} for {user}.',

@@ -51,7 +51,8 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.fix.keys.misnamed': '{path} を {expected} に名前変更してください。',
   'diagnose.cause.keys.wrong-home':
     '{user} の鍵が {path} にあります。sshd は {user} のためにこのファイルを読みません。',
-  'diagnose.fix.keys.wrong-home': '鍵を {expected} にコピーしてください(所有者 {user}、モード 600)。',
+  'diagnose.fix.keys.wrong-home':
+    '鍵だけ(種類・鍵・コメント)を {expected} にコピーしてください(所有者 {user}、モード 600。その行のオプションはコピーしません: {options})。',
   'diagnose.cause.keys.unreadable':
     'sshd は {user} として {path} を読めません。{blocked} でアクセスが止まります。',
   'diagnose.fix.keys.unreadable':
@@ -91,14 +92,15 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.fix.keys.line-wrapped': '{path} の {line}〜{last} 行目を 1 行につなげてください。',
   'diagnose.cause.keys.bad-option':
     '{path} の {line} 行目に sshd が知らないオプションがあり、{user} の鍵が無視されます。',
-  'diagnose.fix.keys.bad-option': '{path} の {line} 行目から不明なオプションを削除してください。',
+  'diagnose.fix.keys.bad-option':
+    '{path} の {line} 行目から不明なオプションを削除してください。sshd が知っているオプションは残します({kept})。',
   'diagnose.cause.keys.bad-line':
     '{path} の {line} 行目は正しい鍵の行ではなく、sshd は {user} について読み飛ばします。',
   'diagnose.fix.keys.bad-line': '{path} の {line} 行目を直すか削除してください。',
   'diagnose.cause.keys.from-mismatch':
-    '{path} の {line} 行目: {user} の鍵は {from} からしか使えず、{address} からは使えません。',
+    '{path} の {line} 行目: {user} の鍵は {from} からしか使えないため、{address} からの確認には使えません。',
   'diagnose.fix.keys.from-mismatch':
-    '{path} の {line} 行目の from= を削除するか、{address} を加えてください。',
+    'お客様ご自身の制限なので、書かれたままにしています。お客様の依頼がある場合だけ、{path} の {line} 行目の from= に {address} を加えてください。',
   'diagnose.cause.keys.not-authorized':
     'お客様の公開鍵が {path} にないため、{user} としてログインできません。',
   'diagnose.fix.keys.not-authorized': '{user} の {path} に公開鍵を追加してください。',

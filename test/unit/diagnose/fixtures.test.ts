@@ -83,7 +83,8 @@ describe('analyse on collected fixtures', () => {
         clientAddress: meta.clientAddress,
       }).primary?.fix;
     };
-    expect(fixOf('ssh-dir-777')).toEqual({ op: 'chmod', path: '/home/alice/.ssh', mode: '755' });
+    // The user's own .ssh gets exactly 700, whatever bits it had.
+    expect(fixOf('ssh-dir-777')).toEqual({ op: 'chmod', path: '/home/alice/.ssh', mode: '700' });
     expect(fixOf('misnamed-authorized-key')).toEqual({
       op: 'rename',
       from: '/home/alice/.ssh/authorized_key',

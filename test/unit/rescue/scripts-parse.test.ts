@@ -99,7 +99,7 @@ const accountFix = (fix: FixOp): Finding =>
   ({ cause: 'account.shell', severity: 'error', blocking: true, user: 'alice', params: {}, fix }) as Finding;
 
 function fixTx(fix: FixOp): Transaction {
-  const f = compileFixes(withAlice, [accountFix(fix)], 'T4');
+  const f = compileFixes(withAlice, [accountFix(fix)]);
   return { id: 'T4', backupFiles: f.backupFiles, backupModes: f.backupModes, steps: f.steps, checks: [] };
 }
 
