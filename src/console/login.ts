@@ -48,6 +48,7 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
   let userAttempts = 0;
   /** What login printed after our password, until getty's prompt confirms it was a refusal. */
   let refusal: Refusal | undefined;
+  let retriedUnexplained = false;
   const loggedOut: FoundShell[] = [];
   const typeUser = () => {
     if (++userAttempts > MAX_USER_ATTEMPTS) {
@@ -84,11 +85,30 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
         refusal ??= refusalOf(r.match[0]);
         continue;
       }
+      if (r.name === 'password') {
+        // Asked again (a PAM stack that retries by itself): never the same password twice in one
+        // login; an empty answer ends it with "Login incorrect".
+        ch.type('\r');
+        refusal ??= 'incorrect';
+        continue;
+      }
       if (r.name === 'change') {
         // The forced password change: leave it, and report once getty is back (so the next login
         // never races getty's restart). A profile that only printed such a line shows its shell.
         if ((await leavePasswordChange(ch, opts)) === 'shell') return { loggedOut, userAttempts };
         throw new RescueError('console.password-expired', { user: opts.user });
+      }
+      if (r.name === 'login' && refusal === undefined && !retriedUnexplained) {
+        // getty is back and login said nothing. Its last words can be lost: systemd's getty units
+        // reset and hang up the terminal the moment login exits (TTYReset, TTYVHangup), and what
+        // login wrote just before may not have left the console yet. A wrong password is never
+        // silent (login says so and asks again itself), so this is an account-level refusal whose
+        // reason was lost: asked once more, login says it again.
+        ch.note('login ended without a reason reaching the console: trying once more');
+        retriedUnexplained = true;
+        passwordTyped = false;
+        typeUser();
+        continue;
       }
       // getty's prompt again: whatever login printed before it was the reason.
       throw new RescueError(ERROR_OF[refusal ?? 'incorrect'], { user: opts.user });

@@ -228,11 +228,19 @@ async function readSecret(
   await runner.typeLine(`stty -echo&&{ printf "\\n${mark}-%s-\\n" r;IFS= read -r ${name};stty echo;}`, opts);
   ch.type('\r');
   try {
-    await ch.expect([{ name: 'ready', re: new RegExp(`${mark}-r-`), filterKernel: true }], {
-      timeoutMs: 15_000,
-      waitingFor: 'the silent read of a secret',
-      signal: opts.signal,
-    });
+    const ready = new RegExp(`${mark}-r-`);
+    // A screen-only console (VNC) shows the marker on the screen; a serial one in the stream.
+    await ch.expect(
+      [
+        { name: 'ready', re: ready, filterKernel: true },
+        { name: 'ready-screen', on: 'screen', re: ready },
+      ],
+      {
+        timeoutMs: 15_000,
+        waitingFor: 'the silent read of a secret',
+        signal: opts.signal,
+      },
+    );
   } catch (err) {
     await runner.interrupt();
     if (opts.signal?.aborted) throw err;

@@ -92,6 +92,16 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
     expect(expired.getty.passwordsSeen).toEqual([PW]);
   });
 
+  it('a refusal whose words never reached the console is asked once more, then reported', async () => {
+    // login exits and getty comes back with nothing said (the words were lost on the way).
+    const silent = await open({ refuse: { alice: ' ' } });
+    expect(await errorCodeOf(silent.session.login({ user: 'alice', password: PW }))).toBe(
+      'console.login-failed',
+    );
+    expect(silent.getty.passwordsSeen).toEqual([PW, PW]);
+    expect(silent.session.transcript.text()).toContain('login ended without a reason reaching the console');
+  });
+
   it('kernel messages during login and spliced into command output are cut out', async () => {
     const { session, getty } = await open();
     getty.injectAfter(/\$ $/, '[   42.123456] EXT4-fs (sda1): re-mounted. Quota mode: none.\r\n');
