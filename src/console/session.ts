@@ -112,8 +112,12 @@ export class ConsoleSession {
   async login(opts: SessionLogin): Promise<LoginResult & ShellInfo> {
     const started = Date.now();
     const result = await loginOnConsole(this.channel, opts).catch(async (err: unknown) => {
-      // Stopped half-way (an interruption): a password already typed may still open a shell.
-      if (opts.signal?.aborted && !this.channel.closed) await this.settleAfterAbort();
+      // Stopped half-way (an interruption, or a console that stopped answering as expected): a
+      // password already typed may still open a shell, which must not be left there.
+      const halfWay =
+        opts.signal?.aborted ||
+        (err instanceof RescueError && (err.code === 'console.no-prompt' || err.code === 'console.timeout'));
+      if (halfWay && !this.channel.closed) await this.settleAfterAbort();
       throw err;
     });
     // From here on a shell of ours is on the console: whatever fails, close({ logout }) ends it.
@@ -158,7 +162,10 @@ export class ConsoleSession {
     });
   }
 
-  /** After a login stopped half-way: getty's prompt, or a shell that is then logged out (bounded). */
+  /**
+   * After a login stopped half-way: getty's prompt, or a shell that is then logged out (bounded).
+   * Nothing is typed unless a shell or our Password: prompt is recognised.
+   */
   private async settleAfterAbort(): Promise<void> {
     const r = await this.channel
       .expect(

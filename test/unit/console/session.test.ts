@@ -102,6 +102,18 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
     expect(silent.session.transcript.text()).toContain('login ended without a reason reaching the console');
   });
 
+  it('a login that timed out after the password leaves no shell behind once it shows up', async () => {
+    // The shell appears only after the login gave up waiting (a slow profile).
+    const { session } = await open({ shell: "bash -c 'sleep 3; exec bash --norc --noprofile -i'" });
+    expect(
+      await errorCodeOf(session.login({ user: 'alice', password: PW, root: false, timeoutMs: 1500 })),
+    ).toBe('console.no-prompt');
+    expect(session.transcript.text()).toMatch(/unset HISTFILE;exit/);
+    // getty is back: the next login is a fresh one, with no shell found open.
+    const again = await session.login({ user: 'alice', password: PW, root: false });
+    expect(again.loggedOut).toEqual([]);
+  }, 20_000);
+
   it('kernel messages during login and spliced into command output are cut out', async () => {
     const { session, getty } = await open();
     getty.injectAfter(/\$ $/, '[   42.123456] EXT4-fs (sda1): re-mounted. Quota mode: none.\r\n');
