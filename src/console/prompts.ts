@@ -15,8 +15,9 @@ export const SHELL_PROMPT = /(?:^|\n)[^\n]{0,200}[$#%>] ?$/;
 export const LOGIN_INCORRECT = /Login incorrect|Login failed|Authentication failure/;
 export const ACCOUNT_LOCKED =
   /Your account has expired|[Aa]ccount (?:is |has been )?locked|This account is currently not available|Permission denied/;
-export const PASSWORD_EXPIRED =
-  /You are required to change your password|Your password has expired|[Pp]assword change required|Changing password for|\(current\) UNIX password:|Current password: ?$/;
+const PASSWORD_EXPIRED_WORDS =
+  /You are required to change your password|Your password has expired|[Pp]assword change required|Changing password for|\(current\) UNIX password:/;
+export const PASSWORD_EXPIRED = new RegExp(`${PASSWORD_EXPIRED_WORDS.source}|Current password: ?$`);
 
 const p = (name: string, re: RegExp): ExpectPattern => ({ name, re, filterKernel: true });
 
@@ -25,6 +26,35 @@ export const LOGIN_PATTERNS: readonly ExpectPattern[] = [
   p('incorrect', LOGIN_INCORRECT),
   p('locked', ACCOUNT_LOCKED),
   p('expired', PASSWORD_EXPIRED),
+  p('password', PASSWORD_PROMPT),
+  p('login', LOGIN_PROMPT),
+  p('shell', SHELL_PROMPT),
+];
+
+/** Why login refused us, as its own words say; counted only once getty's prompt follows them. */
+export type Refusal = 'incorrect' | 'locked' | 'expired';
+
+export function refusalOf(text: string): Refusal {
+  if (ACCOUNT_LOCKED.test(text)) return 'locked';
+  if (PASSWORD_EXPIRED_WORDS.test(text)) return 'expired';
+  return 'incorrect';
+}
+
+/** The forced password change waiting for input (pam_unix, shadow's passwd), not just a line about it. */
+export const PASSWORD_CHANGE_PROMPT =
+  /(?:^|\n)(?:\(current\) UNIX password|Current password|New password|Enter new UNIX password): ?$/;
+
+/**
+ * After our password: words that may explain a refusal (a motd may print them too: they decide
+ * nothing until getty's prompt comes back), the password change waiting for input, another password
+ * prompt, getty's prompt, a shell.
+ */
+export const REFUSAL_PATTERNS: readonly ExpectPattern[] = [
+  p(
+    'refusal',
+    new RegExp(`${LOGIN_INCORRECT.source}|${ACCOUNT_LOCKED.source}|${PASSWORD_EXPIRED_WORDS.source}`),
+  ),
+  p('change', PASSWORD_CHANGE_PROMPT),
   p('password', PASSWORD_PROMPT),
   p('login', LOGIN_PROMPT),
   p('shell', SHELL_PROMPT),

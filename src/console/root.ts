@@ -7,17 +7,19 @@ import { escapeRegex } from './text.js';
 
 export interface ShellInfo {
   uid: number;
+  /** The user name `id -un` gave (absent where id cannot name the uid). */
+  user?: string;
   /** $0 of the shell, e.g. -bash, bash, sh, -sh (busybox ash / dash) */
   shell: string;
 }
 
 export async function shellInfo(runner: CommandRunner): Promise<ShellInfo> {
-  const out = await runner.check('id -u;echo "$0"', 'id');
-  const [uid, shell] = out
+  const out = await runner.check('id -u;id -un 2>/dev/null||echo;echo "$0"', 'id');
+  const [uid, user, shell] = out
     .trim()
     .split('\n')
     .map((l) => l.trim());
-  return { uid: Number(uid), shell: shell ?? '' };
+  return { uid: Number(uid), ...(user ? { user } : {}), shell: shell ?? '' };
 }
 
 /**
@@ -51,7 +53,8 @@ export async function becomeRoot(
     { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
   ];
   const head = ask.slice(0, 3);
-  await runner.typeLine(`sudo -p '${head}''${ask.slice(3)}' -i`, opts);
+  // `\command`: neither an alias nor a shell function named sudo (a user's ~/.bashrc) gets the line.
+  await runner.typeLine(`\\command sudo -p '${head}''${ask.slice(3)}' -i`, opts);
   ch.type('\r');
   let typed = false;
   for (;;) {

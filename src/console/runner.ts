@@ -66,9 +66,11 @@ export class CommandRunner {
   }
 
   /**
-   * Makes the shell predictable in two short lines. First a wide terminal (and SIGWINCH, so readline
+   * Makes the shell predictable in two short lines. First no history (bash stops recording; no shell
+   * writes a history file on exit; busybox ash keeps recording, which is why no secret is ever part
+   * of a typed line), a wide terminal (and SIGWINCH, so readline
    * learns it now: wrapped echoes are the typing check's enemy) with our prompt, kept short so it does
-   * not wrap at 80 columns itself; then no history file, no pagers, C locale, and an idle timeout:
+   * not wrap at 80 columns itself; then no pagers, C locale, and an idle timeout:
    * a console abandoned by a cut connection or a killed vps-rescue logs itself out of root after
    * 15 minutes (bash, ksh, zsh; dash has no TMOUT). The prompt is typed split by quotes, so its echo
    * cannot look like the prompt.
@@ -77,12 +79,16 @@ export class CommandRunner {
     const head = this.prompt.slice(0, 3);
     const tail = this.prompt.slice(3);
     this.pagingReady = false;
-    await this.typeLine(`stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`, opts);
+    // History off before anything else this session types (bash: not even kept in memory).
+    await this.typeLine(
+      `unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`,
+      opts,
+    );
     this.ch.type('\r');
     await this.waitForPrompt(opts);
     this.ready = true;
     await this.typeLine(
-      `unset PROMPT_COMMAND HISTFILE;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`,
+      `unset PROMPT_COMMAND;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`,
       opts,
     );
     this.ch.type('\r');

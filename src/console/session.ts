@@ -3,7 +3,9 @@ import type { ConsoleEndpoint } from './endpoint.js';
 import { ConsoleChannel, type ConsoleCounters } from './expect.js';
 import { loginOnConsole, type LoginResult } from './login.js';
 import { becomeRoot, shellInfo, type ShellInfo } from './root.js';
-import { LOGIN_PROMPT, SHELL_PROMPT } from './prompts.js';
+import { leaveShells } from './shell-exit.js';
+import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
+import { RescueError } from '../errors/rescue-error.js';
 import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
 import { Transcript } from './transcript.js';
 import { openTransport } from './transport/index.js';
@@ -26,7 +28,10 @@ export interface SessionLogin {
   user: string;
   /** secret */
   password: string;
-  /** secret; defaults to `password` (sudo asks for the user's own password) */
+  /**
+   * secret; defaults to `password`: sudo asks for the user's own password, typed only into a sudo we
+   * ran in a shell of our own login that said it is that user.
+   */
   sudoPassword?: string;
   /** Become root through sudo when the user is not root (default true). */
   root?: boolean;
@@ -57,7 +62,7 @@ export class ConsoleSession {
   private reconnects = 0;
   private runner: CommandRunner;
   private shell: ShellInfo | undefined;
-  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo); unknown for a reused shell. */
+  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo). */
   private depth: number | undefined;
 
   private constructor(
@@ -106,12 +111,31 @@ export class ConsoleSession {
 
   async login(opts: SessionLogin): Promise<LoginResult & ShellInfo> {
     const started = Date.now();
-    const result = await loginOnConsole(this.channel, opts);
+    const result = await loginOnConsole(this.channel, opts).catch(async (err: unknown) => {
+      // Stopped half-way (an interruption, or a console that stopped answering as expected): a
+      // password already typed may still open a shell, which must not be left there.
+      const halfWay =
+        opts.signal?.aborted ||
+        (err instanceof RescueError && (err.code === 'console.no-prompt' || err.code === 'console.timeout'));
+      if (halfWay && !this.channel.closed) await this.settleAfterAbort();
+      throw err;
+    });
+    // From here on a shell of ours is on the console: whatever fails, close({ logout }) ends it.
+    this.shell = { uid: -1, shell: '' };
+    this.depth = 1;
     await this.runner.setup({ signal: opts.signal });
     let info = await shellInfo(this.runner);
-    this.depth = result.alreadyLoggedIn ? undefined : 1;
+    this.shell = info;
     if (info.uid !== 0 && opts.root !== false) {
-      if (this.depth) this.depth = 2;
+      // root's own login never needs sudo: a root login that gave another uid is refused, so root's
+      // password is never typed into another user's sudo.
+      if (opts.user === 'root') {
+        throw new RescueError('console.no-root', {
+          user: opts.user,
+          reason: `the login gave uid ${info.uid}`,
+        });
+      }
+      this.depth = 2;
       info = await becomeRoot(this.channel, this.runner, {
         user: opts.user,
         sudoPassword: opts.sudoPassword ?? opts.password,
@@ -125,21 +149,58 @@ export class ConsoleSession {
   }
 
   run(cmd: string, opts?: RunOptions): Promise<RunResult> {
-    return this.runner.run(cmd, opts);
+    return this.unsettling(this.runner.run(cmd, opts));
+  }
+
+  /** A command that failed half-way may have left the shell inside something (a here-document). */
+  private unsettled = false;
+
+  private unsettling<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+      this.unsettled = true;
+      throw err;
+    });
+  }
+
+  /**
+   * After a login stopped half-way: getty's prompt, or a shell that is then logged out (bounded).
+   * Nothing is typed unless a shell or our Password: prompt is recognised.
+   */
+  private async settleAfterAbort(): Promise<void> {
+    const r = await this.channel
+      .expect(
+        [
+          { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
+          { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
+          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+        ],
+        {
+          timeoutMs: 10_000,
+          stallMs: 4000,
+          nudge: false,
+          waitingFor: 'the console after an interrupted login',
+        },
+      )
+      .catch(() => undefined);
+    // Our user name was typed and its Password: waits: an empty answer, and getty asks again.
+    if (r?.name === 'password') this.channel.type('\r');
+    if (r?.name === 'shell') await leaveShells(this.channel, { ours: true }).catch(() => undefined);
   }
 
   /** run(), with a non-zero exit code as console.command-failed naming `step`. */
   check(cmd: string, step: string, opts?: RunOptions): Promise<string> {
-    return this.runner.check(cmd, step, opts);
+    return this.unsettling(this.runner.check(cmd, step, opts));
   }
 
   upload(path: string, data: Buffer | string, opts?: UploadOptions): Promise<void> {
-    return uploadThroughConsole(this.channel, this.runner, path, Buffer.from(data), opts);
+    return this.unsettling(uploadThroughConsole(this.channel, this.runner, path, Buffer.from(data), opts));
   }
 
   /** Writes a script on the server and runs it, in one command (see runScriptThroughConsole). */
   runScript(req: Omit<ConsoleScriptRun, 'data'> & { data: Buffer | string }): Promise<RunResult> {
-    return runScriptThroughConsole(this.channel, this.runner, { ...req, data: Buffer.from(req.data) });
+    return this.unsettling(
+      runScriptThroughConsole(this.channel, this.runner, { ...req, data: Buffer.from(req.data) }),
+    );
   }
 
   /** Drops the connection and connects again: the shell on the server stays, we find our prompt again. */
@@ -153,40 +214,28 @@ export class ConsoleSession {
     if (this.shell) await this.runner.resync();
   }
 
-  private async logout(): Promise<void> {
-    await logoutShells(this.channel, this.depth);
+  private async logout(signal?: AbortSignal): Promise<void> {
+    await leaveShells(this.channel, { knownDepth: this.depth, signal });
     this.shell = undefined;
   }
 
-  /** `logout`: end the shell(s) we opened, so no logged-in console is left behind. */
-  async close(opts: { logout?: boolean } = {}): Promise<void> {
-    if (opts.logout && this.shell && !this.channel.closed) await this.logout();
-    this.transcript.flush();
-    await this.channel.close();
+  /** Whether a shell of ours is (or may be) open on the console. */
+  get loggedIn(): boolean {
+    return this.shell !== undefined;
   }
-}
 
-/**
- * Up to three levels of shells (sudo shell, login shell, a nested one) until getty's prompt shows.
- * When we know how many we opened, the last one's own "logout" is enough: getty takes a second or
- * more to come back, and nothing of ours is left on the console by then.
- */
-async function logoutShells(channel: ConsoleChannel, depth?: number): Promise<void> {
-  for (let level = 0; level < 3; level++) {
-    channel.buffer.consume();
-    channel.type('exit\r');
-    const last = depth !== undefined && level === depth - 1;
-    const r = await channel
-      .expect(
-        [
-          { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
-          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
-          ...(last ? [{ name: 'logout', re: /(?:^|\n)logout\r?\n/, filterKernel: true }] : []),
-        ],
-        { timeoutMs: 5000, waitingFor: 'logout' },
-      )
-      .catch(() => undefined);
-    if (!r || r.name === 'login' || r.name === 'logout') return;
+  /** `logout`: end the shell(s) we opened, so no logged-in console is left behind. */
+  async close(opts: { logout?: boolean; signal?: AbortSignal } = {}): Promise<void> {
+    try {
+      if (opts.logout && this.shell && !this.channel.closed) {
+        // ^C first when a command was cut: `exit` must reach the shell, not a here-document.
+        if (this.unsettled) await this.runner.interrupt();
+        await this.logout(opts.signal);
+      }
+    } finally {
+      this.transcript.flush();
+      await this.channel.close();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { RescueError } from '../errors/rescue-error.js';
+import { registerSecret } from '../secrets.js';
 import { nonce } from './prompts.js';
 import type { CommandRunner } from './runner.js';
 import type { ConsoleChannel } from './expect.js';
@@ -98,8 +99,12 @@ async function typeUpload(
 export interface ConsoleScriptRun {
   path: string;
   data: Buffer;
-  /** Typed before the script's name, e.g. `VRPW='…' ` (secrets in it must be registered). */
-  envPrefix?: string;
+  /**
+   * Secrets for the script's environment (name → value). They are never part of a typed command
+   * line (which would echo, reach the transcript and the shell's history): each is typed without echo
+   * into `read`, in a shell variable that reaches only the script and is unset right after it.
+   */
+  env?: Record<string, string>;
   before?: string;
   after?: string;
   timeoutMs?: number;
@@ -117,6 +122,11 @@ export async function runScriptThroughConsole(
   runner: CommandRunner,
   req: ConsoleScriptRun,
 ): Promise<{ stdout: string; exitCode: number }> {
+  const names = Object.keys(req.env ?? {});
+  for (const name of names) {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new RescueError('internal', { message: `bad name ${name}` });
+    await readSecret(ch, runner, name, req.env![name]!, req);
+  }
   const first = await typeScript(ch, runner, req, true);
   if (first.upload === 0) return first;
   ch.note(`script ${req.path}: compressed transfer failed (status ${first.upload}), sending it plain`);
@@ -139,7 +149,9 @@ async function typeScript(
   const decode = compress
     ? `base64 -d<<'${end}'|gzip -dc>${p};u=$?`
     : `base64 -d<<'${end}'>${p};[ "$(sha256sum<${p}|cut -c1-64)" = ${digest} ];u=$?`;
-  const run = `[ $u = 0 ]&&${req.envPrefix ?? ''}sh ${p};r=$?`;
+  const names = Object.keys(req.env ?? {});
+  const env = names.map((n) => `${n}="$${n}" `).join('');
+  const run = `[ $u = 0 ]&&${env}sh ${p};r=$?${names.length > 0 ? `;unset ${names.join(' ')}` : ''}`;
   // A screen-only console (VNC) keeps the output in a file and reads it back in pages.
   const paged = runner.screenRows !== undefined;
   if (paged) await runner.preparePaging(req);
@@ -194,6 +206,48 @@ async function typeScript(
   if (stdout.startsWith('\n')) stdout = stdout.slice(1);
   if (stdout.endsWith('\n')) stdout = stdout.slice(0, -1);
   return { stdout, upload: Number(done.match[1]), exitCode: Number(done.match[2]) };
+}
+
+/**
+ * Puts a secret into a shell variable (not exported) without it ever being echoed or typed as part
+ * of a command line: echo is switched off first and only then does the shell print a marker, so the
+ * secret is typed only once `read` is waiting behind a silent terminal. No stty, no marker: nothing
+ * is typed and the step fails.
+ */
+async function readSecret(
+  ch: ConsoleChannel,
+  runner: CommandRunner,
+  name: string,
+  value: string,
+  opts: { signal?: AbortSignal },
+): Promise<void> {
+  if (/[\r\n]/.test(value)) throw new RescueError('internal', { message: `${name} holds a line break` });
+  registerSecret(value);
+  const mark = nonce(8);
+  // The echo shows `%s` where the output has `r`: the typed line can never look like the marker.
+  await runner.typeLine(`stty -echo&&{ printf "\\n${mark}-%s-\\n" r;IFS= read -r ${name};stty echo;}`, opts);
+  ch.type('\r');
+  try {
+    const ready = new RegExp(`${mark}-r-`);
+    // A screen-only console (VNC) shows the marker on the screen; a serial one in the stream.
+    await ch.expect(
+      [
+        { name: 'ready', re: ready, filterKernel: true },
+        { name: 'ready-screen', on: 'screen', re: ready },
+      ],
+      {
+        timeoutMs: 15_000,
+        waitingFor: 'the silent read of a secret',
+        signal: opts.signal,
+      },
+    );
+  } catch (err) {
+    await runner.interrupt();
+    if (opts.signal?.aborted) throw err;
+    throw new RescueError('console.command-failed', { step: `read ${name}`, exitCode: 1 });
+  }
+  ch.typeSecret(value);
+  await runner.waitForPrompt(opts);
 }
 
 /** base64 characters per typed line: under the 400 columns the runner sets, with the "> " of PS2. */

@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   providerApi: 8,
   lab: 9,
   unsupported: 10,
+  /** SIGINT/SIGTERM/SIGHUP: 128 + SIGINT, as shells report an interrupted command. */
+  interrupted: 130,
 } as const;
 
 export const ERROR_EXIT: Record<string, number> = {
@@ -40,6 +42,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'console.account-locked': EXIT_CODES.console,
   'console.password-expired': EXIT_CODES.console,
   'console.no-root': EXIT_CODES.console,
+  'console.logout-failed': EXIT_CODES.console,
   'console.command-failed': EXIT_CODES.console,
   'console.upload-failed': EXIT_CODES.console,
   'console.output-unreadable': EXIT_CODES.console,
@@ -52,6 +55,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'rescue.rolled-back': EXIT_CODES.rescue,
   'rescue.no-way-in': EXIT_CODES.rescue,
   'rescue.still-in-rescue': EXIT_CODES.rescue,
+  'rescue.interrupted': EXIT_CODES.interrupted,
   'verify.failed': EXIT_CODES.verify,
   'lab.unavailable': EXIT_CODES.lab,
   'lab.failed': EXIT_CODES.lab,

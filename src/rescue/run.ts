@@ -7,6 +7,15 @@ import { registerSecret } from '../secrets.js';
 import { verify, type Verification } from '../verify/verify.js';
 import { runAction, type ActionContext } from './actions.js';
 import { analyseOffline } from './offline.js';
+import {
+  interruptibleShell,
+  signalName,
+  TransactionLedger,
+  unfinishedTransactions,
+  untilAborted,
+  InterruptedError,
+} from './interruption.js';
+import { BACKUP_ROOT } from './transaction.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
 import type { AppliedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
@@ -28,19 +37,67 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
   const port = o.sshPort ?? 22;
   const customerKey = o.customerKey === undefined ? undefined : normalizeKey(o.customerKey);
 
-  const shell = await openShell(o, mark);
+  // A signal (Ctrl-C, SIGTERM, SIGHUP) stops the rescue at the next safe point: a started
+  // transaction is waited for, the console logged out, and the error says what state the server is in.
+  const signal = o.signal ?? new AbortController().signal;
+  const changes: AppliedChange[] = [];
+  const ledger = new TransactionLedger(changes);
+  let diagnosisSoFar: Diagnosis | undefined;
+  const partial = (): RescueResult => ({
+    ok: false,
+    host: o.host,
+    user: o.user ?? 'root',
+    action: o.action,
+    dryRun: o.dryRun === true,
+    startedAt,
+    finishedAt: now().toISOString(),
+    timeline,
+    diagnosis: diagnosisSoFar,
+    notFixed: [],
+    changes,
+    transcriptPath: o.transcriptPath,
+  });
+  const stopped = (err: unknown, loggedOut: boolean): unknown => {
+    if (!signal.aborted) return err;
+    const state = ledger.describe(o.lang);
+    const left = loggedOut ? '' : `; ${t(o.lang, 'rescue.state.left-open')}`;
+    mark('interrupted', `${state}${left}`);
+    return new InterruptedError({ signal: signalName(signal), state: `${state}${left}` }, partial());
+  };
+  const opened = await openShell(o, mark, signal).catch((err: unknown) => {
+    throw stopped(err, true);
+  });
+  const shell = interruptibleShell(opened, signal, ledger);
+  let failure: unknown;
+  let outcome: RescueResult | undefined;
   try {
+    outcome = await rescueIn(shell);
+  } catch (err) {
+    failure = err;
+  }
+  const loggedOut = await shell.close().then(
+    () => true,
+    () => false,
+  );
+  if (failure !== undefined) throw stopped(failure, loggedOut);
+  return outcome!;
+
+  async function rescueIn(shell: ServerShell): Promise<RescueResult> {
     // A rescue system works on the disk (offline): the server's own sshd is not running meanwhile.
     const offline = shell.offline === true;
     const diagnose = offline ? analyseOffline : analyse;
     const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
     const user = o.user ?? 'root';
+    for (const tx of await unfinishedTransactions(shell)) {
+      mark('previous', t(o.lang, 'rescue.previous-unfinished', { tx, backup: `${BACKUP_ROOT}/${tx}` }));
+    }
     const { collection: c, collector } = await collect(
       shell,
       user === 'root' ? ['root'] : [user, 'root'],
       clientAddress,
     );
     const diagnosis = diagnose({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+    diagnosisSoFar = diagnosis;
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
 
     const changes: AppliedChange[] = [];
@@ -66,14 +123,17 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         mark('verify', ready ? 'deferred until the server runs its own system' : 'still blocked (offline)');
         return ready;
       }
-      verification = await verify({
-        target: target(),
-        user,
-        password,
-        privateKey: expectPassword ? undefined : o.privateKey,
-        publicKey: password === undefined && !expectPassword ? customerKey : undefined,
-        expectPassword,
-      });
+      verification = await Promise.race([
+        untilAborted(signal),
+        verify({
+          target: target(),
+          user,
+          password,
+          privateKey: expectPassword ? undefined : o.privateKey,
+          publicKey: password === undefined && !expectPassword ? customerKey : undefined,
+          expectPassword,
+        }),
+      ]);
       mark('verify', verification.passed ? 'passed' : `failed (${verification.login?.detail ?? 'no login'})`);
       return verification.passed;
     };
@@ -113,8 +173,6 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       transcriptPath: o.transcriptPath,
     };
     return result;
-  } finally {
-    await shell.close().catch(() => undefined);
   }
 }
 
@@ -122,6 +180,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
 async function openShell(
   o: RescueOptions,
   mark: (step: string, detail?: string) => void,
+  signal: AbortSignal,
 ): Promise<ServerShell> {
   if (o.shell) {
     const shell = await o.shell();
@@ -134,11 +193,14 @@ async function openShell(
   const session = await ConsoleSession.open(o.console, { transcript: o.transcriptPath });
   mark('connect');
   try {
-    await session.login({ user: o.consoleUser, password: o.consolePassword }).catch((err: unknown) => {
-      throw noWayIn(err, o);
-    });
+    await session
+      .login({ user: o.consoleUser, password: o.consolePassword, signal })
+      .catch((err: unknown) => {
+        throw noWayIn(err, o);
+      });
   } catch (err) {
-    await session.close().catch(() => undefined);
+    // A login that got as far as a shell (then failed, e.g. at sudo) is logged out, not left open.
+    await session.close({ logout: true }).catch(() => undefined);
     throw err;
   }
   mark('login', `${o.consoleUser}, root shell`);

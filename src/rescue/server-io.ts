@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { ConsoleSession } from '../console/session.js';
-import { shellQuote } from '../console/upload.js';
 import type { Collection } from '../diagnose/collection.js';
 import { buildCollector } from '../diagnose/collector.js';
 import { parseCollection } from '../diagnose/parser.js';
@@ -34,26 +33,17 @@ export function consoleShell(session: ConsoleSession, via = 'console'): ServerSh
       session.runScript({
         path: req.path,
         data: req.script,
-        envPrefix: envPrefix(req.env),
+        env: req.env,
         before: req.before,
         after: req.after,
         timeoutMs: req.timeoutMs,
+        signal: req.signal,
       }),
     get counters() {
       return session.counters;
     },
     close: () => session.close({ logout: true }),
   };
-}
-
-function envPrefix(env: Record<string, string> | undefined): string {
-  return Object.entries(env ?? {})
-    .map(([name, value]) => {
-      if (!/^[A-Z_][A-Z0-9_]*$/.test(name))
-        throw new RescueError('internal', { message: `bad name ${name}` });
-      return `${name}=${shellQuote(value)} `;
-    })
-    .join('');
 }
 
 /** The collector as it sits on the server once uploaded: running it again types only its name. */
@@ -120,6 +110,7 @@ export async function applyTransaction(
     env: opts.password === undefined ? undefined : { VRPW: opts.password },
     after: opts.collector ? `sh ${opts.collector.path}` : undefined,
     timeoutMs: 90_000,
+    transaction: tx.id,
   });
   const result = parseTxResult(r.stdout, rendered.nonce);
   if (result.status === 'unknown') {

@@ -12,6 +12,10 @@ export interface ScriptRun {
   /** One line of sh run after the script, whatever its result (its output follows the script's). */
   after?: string;
   timeoutMs?: number;
+  /** Set for a transaction (its id): once started it is waited for, never cut from our side. */
+  transaction?: string;
+  /** Cuts the wait short (an interruption); never passed for a transaction. */
+  signal?: AbortSignal;
 }
 
 export interface ShellResult {
@@ -29,7 +33,7 @@ export interface ServerShell {
   /** What the rescue went through, for the report (e.g. "serial console", "guest agent"). */
   readonly via: string;
   /** One line of sh as root. */
-  run(cmd: string, opts?: { timeoutMs?: number }): Promise<ShellResult>;
+  run(cmd: string, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<ShellResult>;
   /** Writes the script to `path` and runs it; a damaged transfer is console.upload-failed and runs nothing. */
   runScript(req: ScriptRun): Promise<ShellResult>;
   /** Bytes typed and round trips, when the channel is a console. */

@@ -44,6 +44,11 @@ export interface RescueOptions {
   providerOffers?: string[];
   onEvent?: (event: RescueEvent) => void;
   now?: () => Date;
+  /**
+   * An interruption (SIGINT/SIGTERM/SIGHUP): the rescue stops at the next safe point, logs the
+   * console out and throws rescue.interrupted saying what state the server is in.
+   */
+  signal?: AbortSignal;
 }
 
 export type RescueEvent =

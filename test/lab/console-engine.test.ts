@@ -69,7 +69,7 @@ labDescribe('console engine on a real lab console', () => {
     const t0 = Date.now();
     const login = await s.login({ user: 'root', password: ROOT_PW });
     const toRoot = Date.now() - t0;
-    expect(login).toMatchObject({ uid: 0, alreadyLoggedIn: false });
+    expect(login).toMatchObject({ uid: 0, loggedOut: [] });
     expect(await s.run('(exit 3)')).toEqual({ stdout: '', exitCode: 3 });
     const t1 = Date.now();
     const big = await s.run('seq 1 10000');
@@ -104,10 +104,12 @@ labDescribe('console engine on a real lab console', () => {
     await s.close();
   });
 
-  it('an already-open shell is reused; a 20 KiB upload verifies; the session survives a reconnect', async () => {
+  it('a shell left open is identified and logged out before a fresh login; a 20 KiB upload; a reconnect', async () => {
     const s = await open(server, 'reuse');
+    // The previous test left alice's sudo root shell on top of her login shell: both are left first.
     const login = await s.login({ user: 'alice', password: ALICE_PW });
-    expect(login).toMatchObject({ alreadyLoggedIn: true, uid: 0 });
+    expect(login).toMatchObject({ loggedOut: [{ uid: 0, user: 'root' }], uid: 0 });
+    expect(s.transcript.text()).toMatch(/a shell was open on the console \(uid 0 \(root\)\)/);
     const data = Buffer.alloc(20 * 1024);
     for (let i = 0; i < data.length; i++) data[i] = (i * 7919 + (i >> 9)) & 0xff;
     await s.upload('/root/upload.bin', data, { mode: '0600' });

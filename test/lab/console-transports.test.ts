@@ -34,7 +34,7 @@ labDescribe('console engine through each transport to a real lab console', () =>
     const s = await ConsoleSession.open(endpoint);
     closers.push(() => s.close());
     const login = await s.login({ user: 'alice', password: ALICE_PW });
-    expect(login).toMatchObject({ alreadyLoggedIn: false, uid: 0 });
+    expect(login).toMatchObject({ loggedOut: [], uid: 0 });
     expect(await s.run('hostname; (exit 3)')).toEqual({ stdout: 'gw01\n', exitCode: 3 });
     await s.reconnect();
     expect((await s.run('echo $SUDO_USER')).stdout).toBe('alice\n');

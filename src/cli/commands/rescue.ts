@@ -7,6 +7,8 @@ import { ACTIONS, type Action } from '../../rescue/plan.js';
 import { rescue } from '../../rescue/run.js';
 import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/types.js';
 import { label, stepLabel } from '../../report/labels.js';
+import { InterruptedError } from '../../rescue/interruption.js';
+import { withInterrupts } from '../interrupt.js';
 import { jsonReport, markdownReport } from '../../report/report.js';
 import { mask } from '../../secrets.js';
 import { readSecret, readSecretFile } from '../secret-input.js';
@@ -207,18 +209,21 @@ export const rescueCommand: CliCommand = {
     // A way that set something up (a rescue system) is left whatever happens; leaving is idempotent.
     const release = async () => (way?.kind === 'shell' ? way.release?.() : undefined);
     try {
-      for (;;) {
-        try {
-          result = await rescue(await optionsFor());
-          break;
-        } catch (err) {
-          // A way that opened but did not let the rescue in (e.g. the console password is unknown):
-          // nothing was changed, so the next way the vendor offers is tried.
-          if (!way || !cameNoFurther(err)) throw err;
-          await release();
-          way = await way.next(err);
+      result = await withInterrupts({ lang: ctx.lang, stderr: ctx.stderr }, async (signal) => {
+        for (;;) {
+          try {
+            return await rescue({ ...(await optionsFor()), signal });
+          } catch (err) {
+            // Interrupted: the report as far as the rescue got, then the line with the server's state.
+            if (err instanceof InterruptedError) writeReports(err.partial, ctx, outDir, base);
+            // A way that opened but did not let the rescue in (e.g. the console password is unknown):
+            // nothing was changed, so the next way the vendor offers is tried.
+            if (!way || !cameNoFurther(err) || signal.aborted) throw err;
+            await release();
+            way = await way.next(err);
+          }
         }
-      }
+      });
     } finally {
       await release();
     }

@@ -34,6 +34,8 @@ export const coreEn = {
   'error.console.password-expired':
     'the password of {user} has expired and must be changed before the console can be used',
   'error.console.no-root': 'cannot become root on the console as {user}: {reason}',
+  'error.console.logout-failed':
+    'the console still shows a shell after {levels} logouts; log it out by hand (screen: {screen})',
   'error.console.command-failed': 'a console command failed ({step}): exit code {exitCode}',
   'error.console.upload-failed': 'uploading {name} through the console failed: checksum mismatch',
   'error.console.output-unreadable':
@@ -50,6 +52,16 @@ export const coreEn = {
     'the change at {step} failed and was rolled back; the server is as it was: {reason}',
   'error.rescue.still-in-rescue':
     '{server} may still be in the rescue system ({reason}): disable rescue mode and reset it in the {provider} console',
+  'rescue.state.unchanged': 'the server is unchanged',
+  'rescue.state.applied':
+    'transaction {tx} was applied (backups in {backup}); SSH access was not verified: check it, or run vps-rescue again',
+  'rescue.state.rolled-back': 'transaction {tx} was rolled back; the server is as it was',
+  'rescue.state.unknown':
+    'transaction {tx} had not reported when vps-rescue stopped: on the server, {backup}/state says done (applied), rolled-back (as it was) or applying (still running); its log is {backup}/log',
+  'rescue.state.left-open': 'the console may still be logged in: log it out in the provider console',
+  'rescue.previous-unfinished':
+    'an earlier transaction {tx} never finished (state: applying): see {backup}/log before changing more',
+  'error.rescue.interrupted': 'interrupted ({signal}): {state}',
   'error.rescue.no-way-in': 'no way into {server}: {reason}; the provider offers: {offers}',
   'error.verify.failed': 'SSH login to {host} as {user} still fails after the rescue: {reason}',
   'error.lab.unavailable': 'the lab cannot run here: {reason}',

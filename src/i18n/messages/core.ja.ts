@@ -41,6 +41,8 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.console.password-expired':
     '{user} のパスワードは有効期限切れです。コンソールを使う前に変更が必要です',
   'error.console.no-root': 'コンソールで {user} から root になれません: {reason}',
+  'error.console.logout-failed':
+    '{levels} 回ログアウトしてもコンソールにシェルが残っています。手動でログアウトしてください(画面: {screen})',
   'error.console.command-failed': 'コンソールでのコマンドが失敗しました({step}): 終了コード {exitCode}',
   'error.console.upload-failed': 'コンソール経由での {name} の転送に失敗しました: チェックサム不一致',
   'error.console.output-unreadable':
@@ -57,6 +59,17 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
     '{step} での変更が失敗したため元に戻しました。サーバーは変更前の状態です: {reason}',
   'error.rescue.still-in-rescue':
     '{server} はまだレスキューシステムのままの可能性があります({reason})。{provider} の管理画面でレスキューモードを無効にしてリセットしてください',
+  'rescue.state.unchanged': 'サーバーは変更されていません',
+  'rescue.state.applied':
+    'トランザクション {tx} は適用済みです(バックアップ: {backup})。SSH 接続は未確認のため、確認するか vps-rescue を再実行してください',
+  'rescue.state.rolled-back': 'トランザクション {tx} は元に戻されました。サーバーは変更前の状態です',
+  'rescue.state.unknown':
+    'トランザクション {tx} の結果を受け取る前に停止しました。サーバー上の {backup}/state が done なら適用済み、rolled-back なら変更前、applying なら実行中です(ログ: {backup}/log)',
+  'rescue.state.left-open':
+    'コンソールがログインしたままの可能性があります。プロバイダーのコンソールでログアウトしてください',
+  'rescue.previous-unfinished':
+    '以前のトランザクション {tx} が完了していません(state: applying)。変更を続ける前に {backup}/log を確認してください',
+  'error.rescue.interrupted': '中断しました({signal}): {state}',
   'error.rescue.no-way-in': '{server} に入る方法がありません: {reason}。プロバイダーが提供する手段: {offers}',
   'error.verify.failed': '復旧後も {host} への {user} の SSH ログインが失敗します: {reason}',
   'error.lab.unavailable': 'ここではラボを実行できません: {reason}',

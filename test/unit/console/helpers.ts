@@ -6,14 +6,18 @@ import { StreamTransport } from '../../../src/console/transport/local.js';
  * A real interactive shell behind a real pty (util-linux `script` allocates it), as a Duplex:
  * readline echo, line discipline and prompts behave as on a console.
  */
-export function spawnShellStream(shell = 'bash --norc --noprofile -i'): { stream: Duplex; kill: () => void } {
+export function spawnShellStream(shell = 'bash --norc --noprofile -i'): {
+  stream: Duplex;
+  kill: () => void;
+  onExit: (listener: () => void) => void;
+} {
   const child = spawn('script', ['-qfec', shell, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'ignore'],
     env: { PATH: process.env.PATH, HOME: '/tmp', TERM: 'vt100', PS1: 'user@fake:~$ ', LANG: 'C' },
   });
   const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
   stream.on('error', () => {});
-  return { stream, kill: () => child.kill('SIGKILL') };
+  return { stream, kill: () => child.kill('SIGKILL'), onExit: (listener) => child.once('exit', listener) };
 }
 
 export interface FakeGettyOptions {
@@ -72,7 +76,15 @@ export function fakeGetty(opts: FakeGettyOptions) {
               banner();
             } else {
               mode = 'shell';
-              shell = spawnShellStream(opts.shell);
+              const opened = spawnShellStream(opts.shell);
+              shell = opened;
+              // The shell ends (exit, logout): getty's prompt comes back, as on a real console.
+              opened.onExit(() => {
+                if (shell !== opened) return;
+                shell = undefined;
+                mode = 'user';
+                setTimeout(banner, 50);
+              });
               shell.stream.on('data', (d: Buffer) => {
                 toClient.write(d);
                 for (const hook of [...hooks]) {

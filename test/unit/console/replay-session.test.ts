@@ -50,13 +50,23 @@ function expectFaithful(f: Fixture, r: Awaited<ReturnType<typeof replay>>) {
   expect(nonces.queue).toEqual([]);
 }
 
-const cases = (kind: string) => loadFixtures(kind).map((f): [string, Fixture] => [f.header.suite, f]);
+/**
+ * Recordings made by the current engine (its setup line turns history off first). Older ones stay for
+ * the login state machine (replay-login) until they are captured again on a machine with that suite's
+ * image; at least the default suite's must be current.
+ */
+const current = (f: Fixture) => txText(f).includes('unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;');
+const cases = (kind: string) => {
+  const found = loadFixtures(kind).filter(current);
+  if (!found.some((f) => f.header.suite === 'bookworm')) throw new Error(`no current ${kind} recording`);
+  return found.map((f): [string, Fixture] => [f.header.suite, f]);
+};
 
 describe.each(cases('login-root'))('replayed root login on %s', (_suite, f) => {
   it('reaches a root shell (uid 0) and logs out to getty; the password only as *** in the transcript', async () => {
     const password = String(f.header.meta.password);
     const r = await replay(f, (s) => s.login({ user: 'root', password }));
-    expect(r.result).toMatchObject({ alreadyLoggedIn: false, uid: 0, shell: f.header.meta.shell });
+    expect(r.result).toMatchObject({ loggedOut: [], uid: 0, shell: f.header.meta.shell });
     expectFaithful(f, r);
     expect(txText(f).split(`${password}\r`)).toHaveLength(2);
     expect(r.transcript).toContain('***');
@@ -84,7 +94,7 @@ describe.each(cases('login-alice-sudo'))('replayed alice + sudo on %s', (_suite,
   it('logs in as alice, answers only sudo`s own prompt with her password, ends as uid 0', async () => {
     const password = String(f.header.meta.password);
     const r = await replay(f, (s) => s.login({ user: 'alice', password }));
-    expect(r.result).toMatchObject({ alreadyLoggedIn: false, uid: 0 });
+    expect(r.result).toMatchObject({ loggedOut: [], uid: 0 });
     expectFaithful(f, r);
     // Typed twice: at login's Password: and at the sudo prompt we named (sudo -p '<nonce>: ').
     expect(txText(f).split(`${password}\r`)).toHaveLength(3);

@@ -131,6 +131,19 @@ describe('screen-only consoles (VNC): long output through a file, read back in p
     expect(session.paging.pages - pages).toBeGreaterThan(pages);
   });
 
+  it('a secret for the script is read silently on a screen-only console too, never shown', async () => {
+    const { session } = await open(true);
+    const secret = 'CANARY-screen-5d1a';
+    const r = await session.runScript({
+      path: `${dir}/env.sh`,
+      data: 'printf "len %s\\n" "${#VRPW}"\n[ "$VRPW" = CANARY-screen-5d1a ] && echo same\n',
+      before: `mkdir -p ${dir}`,
+      env: { VRPW: secret },
+    });
+    expect(r.stdout).toBe(`len ${secret.length}\nsame\n`);
+    expect(session.console.screen.text()).not.toContain(secret);
+  });
+
   it('serial consoles are unchanged: no paging, same output', async () => {
     const text = 'one\ntwo\tthree\n';
     const path = fixture('small.txt', text);

@@ -60,13 +60,16 @@ describe('runScript: a script written and run in one command', () => {
       data: scriptWritingTo(`${dir}/ran`),
       before: `mkdir -p ${dir}`,
       after: 'echo after-line',
-      envPrefix: `VRPW='${secret}' `,
+      env: { VRPW: secret },
     });
     expect(r.exitCode).toBe(7);
     expect(r.stdout.split(/\r?\n/).filter((l) => /-line$/.test(l))).toEqual(['out-line', 'after-line']);
     expect(readFileSync(`${dir}/ran`, 'utf8')).toBe(`ran with ${secret}\n`);
-    // about 3000 bytes gzip+base64 = 11 lines of 376: command, 4 groups of 3, marker
-    expect(session.counters.roundTrips - trips).toBeLessThanOrEqual(7);
+    // the secret's silent read (2), then about 3000 bytes gzip+base64 = 11 lines of 376: command,
+    // 4 groups of 3, marker
+    expect(session.counters.roundTrips - trips).toBeLessThanOrEqual(9);
+    // The variable reached the script only: the shell no longer holds it.
+    expect((await session.run('echo "[${VRPW-unset}]"')).stdout).toBe('[unset]\n');
     expect(session.transcript.text()).not.toContain(secret);
   });
 

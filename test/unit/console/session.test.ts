@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearSecretsForTest } from '../../../src/secrets.js';
 import { ConsoleSession } from '../../../src/console/session.js';
@@ -26,7 +27,7 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
   it('logs in, runs commands with exit codes, output with and without a final newline', async () => {
     const { session } = await open();
     const login = await session.login({ user: 'alice', password: PW, root: false });
-    expect(login.alreadyLoggedIn).toBe(false);
+    expect(login.loggedOut).toEqual([]);
     expect(await session.run('echo hello; (exit 3)')).toEqual({ stdout: 'hello\n', exitCode: 3 });
     expect(await session.run('printf abc')).toEqual({ stdout: 'abc', exitCode: 0 });
     expect(await session.run('true')).toEqual({ stdout: '', exitCode: 0 });
@@ -56,15 +57,16 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
     expect(getty.passwordsSeen).toEqual(['', PW]);
   });
 
-  it('finds a shell already logged in (left open by a previous session) and survives a reconnect', async () => {
+  it('a shell left logged in is identified and logged out, then a fresh login; survives a reconnect', async () => {
     const { session, getty } = await open();
     await session.login({ user: 'alice', password: PW, root: false });
     await session.close();
     const again = await ConsoleSession.open(async () => getty.transport());
     cleanups.push(() => again.close());
     const login = await again.login({ user: 'alice', password: PW, root: false });
-    expect(login.alreadyLoggedIn).toBe(true);
-    expect(getty.passwordsSeen).toEqual([PW]);
+    expect(login.loggedOut).toEqual([{ uid: process.getuid!(), user: userInfo().username }]);
+    // The password went to the fresh login's Password: prompt only, never into the shell found open.
+    expect(getty.passwordsSeen).toEqual([PW, PW]);
     await again.run('X=kept');
     await again.reconnect();
     expect((await again.run('echo $X')).stdout).toBe('kept\n');
@@ -89,6 +91,28 @@ describe('ConsoleSession on a fake getty in front of a real bash', () => {
     );
     expect(expired.getty.passwordsSeen).toEqual([PW]);
   });
+
+  it('a refusal whose words never reached the console is asked once more, then reported', async () => {
+    // login exits and getty comes back with nothing said (the words were lost on the way).
+    const silent = await open({ refuse: { alice: ' ' } });
+    expect(await errorCodeOf(silent.session.login({ user: 'alice', password: PW }))).toBe(
+      'console.login-failed',
+    );
+    expect(silent.getty.passwordsSeen).toEqual([PW, PW]);
+    expect(silent.session.transcript.text()).toContain('login ended without a reason reaching the console');
+  });
+
+  it('a login that timed out after the password leaves no shell behind once it shows up', async () => {
+    // The shell appears only after the login gave up waiting (a slow profile).
+    const { session } = await open({ shell: "bash -c 'sleep 3; exec bash --norc --noprofile -i'" });
+    expect(
+      await errorCodeOf(session.login({ user: 'alice', password: PW, root: false, timeoutMs: 1500 })),
+    ).toBe('console.no-prompt');
+    expect(session.transcript.text()).toMatch(/unset HISTFILE;exit/);
+    // getty is back: the next login is a fresh one, with no shell found open.
+    const again = await session.login({ user: 'alice', password: PW, root: false });
+    expect(again.loggedOut).toEqual([]);
+  }, 20_000);
 
   it('kernel messages during login and spliced into command output are cut out', async () => {
     const { session, getty } = await open();
