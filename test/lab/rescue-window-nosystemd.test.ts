@@ -20,7 +20,7 @@ const WITHOUT_SYSTEMD = (script: string) =>
 async function openWindowWithoutSystemd(b: BootedScenario, txId: string) {
   const built = buildCollector({ users: ['alice', 'root'], clientAddress: '127.0.0.1' });
   const c = parseCollection(await b.server.execChecked('sh -s', { input: built.script }), built.nonce);
-  const plan = passwordWindow(c, { txId, user: 'alice', windowMinutes: 0.1, now: new Date() });
+  const plan = passwordWindow(c, { txId, user: 'alice', windowMinutes: 0.1 });
   await b.server.writeFile(`/root/${txId}.sh`, renderTransaction(plan.tx));
   const r = await b.server.exec(WITHOUT_SYSTEMD(`/root/${txId}.sh`));
   return { plan, result: parseTxResult(r.stdout) };

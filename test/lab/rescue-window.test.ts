@@ -76,7 +76,9 @@ labDescribe('the password window', () => {
         await b.server.reboot();
         await b.server.waitForSshd(20_000);
         expect(await passwordRefused(b)).toBe(true);
-        const journal = await b.server.execChecked('journalctl -b -o cat -u vps-rescue-window.service');
+        const journal = await b.server.execChecked(
+          'journalctl -b -o cat -u vps-rescue-window-boot-alice.service',
+        );
         expect(journal).toMatch(/Finished|Deactivated/);
       } finally {
         await b.server.destroy();
