@@ -30,6 +30,8 @@ function checkInput(
   lang: Lang,
 ): { op: WindowOp; user?: string; minutes?: number } {
   const op = args.op as WindowOp;
+  if (!OPS.includes(op))
+    throw new RescueError('usage', { message: t(lang, 'window.need-op', { ops: OPS.join(', ') }) });
   if (!args.provider === !args.console)
     throw new RescueError('usage', { message: 'give exactly one of --provider or --console' });
   if (!str(args.host)) throw new RescueError('usage', { message: 'missing --host: the server address' });
@@ -81,7 +83,7 @@ export const windowCommand: CliCommand = {
   describe: (ctx) => t(ctx.lang, 'window.cmd.describe'),
   builder: (y, ctx) =>
     y
-      .positional('op', { choices: OPS, describe: t(ctx.lang, 'window.opt.op') })
+      .positional('op', { type: 'string', describe: t(ctx.lang, 'window.opt.op') })
       .option('provider', { type: 'string', describe: 'provider id (see `vps-rescue providers`)' })
       .option('endpoint', { type: 'string', describe: 'provider API base URL' })
       .option('console', {

@@ -6,6 +6,7 @@ export const windowEn = {
   'window.opt.user': 'the account whose window is closed or extended (the other windows stay as they are)',
   'window.opt.minutes':
     'extend: minutes added to what is left (whole minutes, 1 to {max}; at most {max} from now)',
+  'window.need-op': 'vps-rescue window needs one of: {ops}',
   'window.need-user': 'window {op} needs --user: the account whose window it is',
   'window.need-minutes': 'window extend needs --minutes: a whole number from 1 to {max}',
   'window.list.clock': 'Server clock: {time}',

@@ -7,6 +7,7 @@ export const windowJa: Record<keyof typeof windowEn, string> = {
   'window.opt.op': 'list: 受付中の期間をすべて表示、close: USER の期間を今すぐ終了、extend: 期間を延長',
   'window.opt.user': '終了または延長する期間のアカウント（ほかのユーザーの期間はそのままです）',
   'window.opt.minutes': 'extend: 残り時間に足す分数（1〜{max} の整数。現在から最大 {max} 分まで）',
+  'window.need-op': 'vps-rescue window には次のいずれかを指定してください: {ops}',
   'window.need-user': 'window {op} には --user（その期間のアカウント）が必要です',
   'window.need-minutes': 'window extend には --minutes（1〜{max} の整数）が必要です',
   'window.list.clock': 'サーバーの時刻: {time}',
