@@ -5,12 +5,18 @@ import {
   assertWindowUser,
   bootUnit,
   closerScript,
+  LEGACY_DROPIN,
   MAIN_CONFIG,
   UPTIME_FN,
   WINDOW_DIR,
+  WINDOW_MAX_MINUTES,
   windowFiles,
   type WindowMode,
 } from './window-closer.js';
+import { RescueError } from '../errors/rescue-error.js';
+
+/** The window's methods: alternatives, one method each (sshd skips those that are disabled). */
+const WINDOW_METHODS = 'publickey password keyboard-interactive';
 
 export { WINDOW_DIR, windowFiles } from './window-closer.js';
 
@@ -73,9 +79,9 @@ function matchBlock(o: WindowOptions, seconds?: number): string[] {
     `Match User ${o.user}`,
     '\tPasswordAuthentication yes',
     // Alternatives, one method each (disabled ones are skipped by sshd): overrides a global
-    // AuthenticationMethods. Not `any`: OpenSSH 9.2 rejects `any` in a second Match block when an
-    // earlier one (another user's window) already set AuthenticationMethods, even if inactive.
-    '\tAuthenticationMethods publickey password keyboard-interactive',
+    // AuthenticationMethods. Not `any`: OpenSSH 9.2 rejects `any` in a later Match block, even one
+    // that does not apply, once an earlier block (another user's window) has set the methods.
+    `\tAuthenticationMethods ${WINDOW_METHODS}`,
   ];
 }
 
@@ -123,6 +129,10 @@ function scheduleSteps(o: WindowOptions, mode: WindowMode, seconds: number): TxS
 
 export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
   assertWindowUser(o.user);
+  if (o.windowMinutes !== undefined && !(o.windowMinutes > 0 && o.windowMinutes <= WINDOW_MAX_MINUTES))
+    throw new RescueError('usage', {
+      message: `the password window must last more than 0 and at most ${WINDOW_MAX_MINUTES} minutes`,
+    });
   const f = windowFiles(o.user);
   const mode = usesDropIns(c) ? 'dropin' : 'inline';
   const seconds = o.windowMinutes === undefined ? undefined : Math.max(1, Math.round(o.windowMinutes * 60));
@@ -142,6 +152,13 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
   steps.push(snapshotStep(o.user));
 
   if (mode === 'dropin') {
+    // A window of an earlier version says `AuthenticationMethods any`, which OpenSSH 9.2 refuses
+    // after our block has set the methods: it gets the same alternatives (its own closer still ends it).
+    backupFiles.push(LEGACY_DROPIN);
+    steps.push({
+      name: 'legacy-window',
+      code: `[ -f ${LEGACY_DROPIN} ]||exit 0\nsed -i 's/^\\([[:space:]]*AuthenticationMethods\\) any$/\\1 ${WINDOW_METHODS}/' ${LEGACY_DROPIN}`,
+    });
     backupFiles.push(f.dropin);
     steps.push(writeFileStep('write-dropin', f.dropin, block.join('\n'), '644'));
   } else {

@@ -11,6 +11,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Collection } from '../../../src/diagnose/collection.js';
+import { passwordWindow } from '../../../src/rescue/password-window.js';
+import { renderTransaction } from '../../../src/rescue/transaction.js';
 import { closerScript, WINDOW_MAX_MINUTES } from '../../../src/rescue/window-closer.js';
 
 /*
@@ -210,5 +213,39 @@ describe('the closer of one window', () => {
     writeFileSync(join(s.root, 'etc/vps-rescue/window-bob'), 'T2 999999000 1000003600 5000\n');
     expect(s.run(['timer']).out).toBe('VR-CLOSED\n');
     expect(s.file('etc/ssh/sshd_config')).toBe(`${base}${marked('bob')}Match User x\n`);
+  });
+});
+
+describe('opening a window', () => {
+  const withDropIns = {
+    configFiles: [{ path: '/etc/ssh/sshd_config', lines: ['Include /etc/ssh/sshd_config.d/*.conf'] }],
+  } as unknown as Collection;
+
+  it("gives an earlier version's single drop-in the same methods instead of `any` (OpenSSH refuses both)", () => {
+    const plan = passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes: 60 });
+    const step = plan.tx.steps.find((s) => s.name === 'legacy-window')!;
+    expect(plan.tx.backupFiles).toContain('/etc/ssh/sshd_config.d/00-vps-rescue.conf');
+    root = mkdtempSync(join(tmpdir(), 'vr-legacy-'));
+    const legacy = join(root, 'legacy.conf');
+    writeFileSync(
+      legacy,
+      '# vps-rescue T0\nMatch User bob\n\tPasswordAuthentication yes\n\tAuthenticationMethods any\n',
+    );
+    execFileSync('dash', ['-c', step.code.replaceAll('/etc/ssh/sshd_config.d/00-vps-rescue.conf', legacy)]);
+    expect(readFileSync(legacy, 'utf8')).toBe(
+      '# vps-rescue T0\nMatch User bob\n\tPasswordAuthentication yes\n\tAuthenticationMethods publickey password keyboard-interactive\n',
+    );
+    expect(renderTransaction(plan.tx)).toContain(
+      '\tAuthenticationMethods publickey password keyboard-interactive\n',
+    );
+  });
+
+  it('refuses a window of no length or longer than the maximum, and a user name that is not a plain name', () => {
+    for (const windowMinutes of [0, -5, Number.NaN, WINDOW_MAX_MINUTES + 1])
+      expect(() => passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes })).toThrow(
+        /minutes/,
+      );
+    for (const user of ['../etc', 'a b', 'alice.conf', ''])
+      expect(() => passwordWindow(withDropIns, { txId: 'T1', user, windowMinutes: 60 })).toThrow(/user name/);
   });
 });
