@@ -46,7 +46,7 @@ export interface WindowListing {
 
 const EPOCH = /^\d{9,11}$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/;
-const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString();
+const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Marks our lines with a fresh nonce: nothing else the server prints is read. */
 function marker(): string {

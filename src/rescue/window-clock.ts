@@ -30,7 +30,7 @@ export async function readWindowTimes(
   const [clock, state] = r.stdout.replace(/\r/g, '').trim().split('\n');
   const fields = (state ?? '').trim().split(/\s+/);
   if (!EPOCH.test(clock?.trim() ?? '') || !EPOCH.test(fields[1] ?? '')) return undefined;
-  const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString();
+  const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
   const skewSeconds = Math.round(Number(clock) - (before + after) / 2000);
   return {
     opened: iso(fields[1]!),

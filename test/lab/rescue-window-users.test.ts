@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { bootScenario, labRescueOptions, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { main } from '../../src/cli/main.js';
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions } from '../../src/rescue/types.js';
 import { closeWindow, extendWindow, listWindows, withServerShell } from '../../src/rescue/window-admin.js';
@@ -30,8 +31,16 @@ async function refusedWithin(b: BootedScenario, user: string, password: string, 
   return false;
 }
 
+/**
+ * Each console session ends with a logout, and systemd restarts console-getty for the next one; more
+ * than five restarts in 10 s hit its start limit and the console shows no prompt any more. Staff
+ * type slower than a test, so the test paces its sessions.
+ */
+const pace = () => sleep(2500);
+
 /** Staff's root shell on the lab server's console, as `vps-rescue window … --console unix:…` gets it. */
-function staff<T>(b: BootedScenario, work: Parameters<typeof withServerShell<T>>[1]) {
+async function staff<T>(b: BootedScenario, work: Parameters<typeof withServerShell<T>>[1]) {
+  await pace();
   const o = labRescueOptions(b.server);
   return withServerShell(
     {
@@ -43,6 +52,20 @@ function staff<T>(b: BootedScenario, work: Parameters<typeof withServerShell<T>>
     },
     work,
   );
+}
+
+/** `vps-rescue window …` as staff type it, through the lab server's console. */
+async function cli(b: BootedScenario, args: string[]) {
+  await pace();
+  const out: string[] = [];
+  const err: string[] = [];
+  const console = ['--host', b.server.address, '--console', `unix:${b.server.consoleSocket}`];
+  const code = await main(['window', ...args, ...console, '--password-env', 'VR_TEST_PW'], {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: { VR_TEST_PW: PASSWORDS.root },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 async function withBob(): Promise<BootedScenario> {
@@ -87,7 +110,15 @@ labDescribe('password windows of several users', () => {
         // The window's times are the server's: one hour from when the server opened it.
         expect(Date.parse(bobBefore.until!) - Date.parse(bobBefore.opened!)).toBe(3_600_000);
 
-        await staff(b, (shell) => closeWindow(shell, 'alice'));
+        const shown = await cli(b, ['list']);
+        expect(shown.code).toBe(0);
+        expect(shown.out).toMatch(
+          /^alice: opened \S+Z, closes \S+Z \(the closer is armed; drop-in in sshd_config\.d\)$/m,
+        );
+        expect(shown.out).toMatch(/^bob: opened \S+Z, closes \S+Z \(the closer is armed; /m);
+        const closed = await cli(b, ['close', '--user', 'alice']);
+        expect(closed).toMatchObject({ code: 0 });
+        expect(closed.out).toContain('The password window of alice is closed');
         expect((await login(b, 'alice', PASSWORDS.alice)).refused).toBe(true);
         expect((await login(b, 'bob', BOB)).ok).toBe(true);
         expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toMatchObject({
@@ -96,6 +127,9 @@ labDescribe('password windows of several users', () => {
         await expect(staff(b, (shell) => closeWindow(shell, 'alice'))).rejects.toMatchObject({
           code: 'window.not-found',
         });
+        const again = await cli(b, ['close', '--user', 'alice']);
+        expect(again.code).toBe(4);
+        expect(again.err).toMatch(/no password window is open for alice .*\[window\.not-found\]$/);
 
         const until = await staff(b, (shell) => extendWindow(shell, 'bob', 30));
         expect(Date.parse(until) - Date.parse(bobBefore.until!)).toBeGreaterThanOrEqual(30 * 60_000);
@@ -140,7 +174,15 @@ labDescribe('password windows of several users', () => {
         expect((await b.server.exec('systemctl is-active vps-rescue-window-alice.timer')).stdout.trim()).toBe(
           'active',
         );
-        await staff(b, (shell) => closeWindow(shell, 'alice'));
+        const shown = await cli(b, ['list']);
+        expect(shown.code).toBe(0);
+        expect(shown.out).toMatch(
+          /^alice: opened \S+Z, closes \S+Z \(the closer is armed; drop-in in sshd_config\.d\)$/m,
+        );
+        expect(shown.out).toMatch(/^bob: opened \S+Z, closes \S+Z \(the closer is armed; /m);
+        const closed = await cli(b, ['close', '--user', 'alice']);
+        expect(closed).toMatchObject({ code: 0 });
+        expect(closed.out).toContain('The password window of alice is closed');
         expect((await login(b, 'alice', PASSWORDS.alice)).refused).toBe(true);
         expect(
           (await b.server.exec('systemctl is-active vps-rescue-window-alice.timer')).stdout.trim(),
