@@ -46,9 +46,11 @@ labDescribe('the password window without systemd', () => {
       expect(dropin.result.status).toBe('ok');
       expect((await password(b)).ok).toBe(true);
       // No unit was written: nothing of systemd's is touched on such a system.
-      expect((await b.server.exec('ls /etc/systemd/system/vps-rescue-window.service')).code).not.toBe(0);
+      expect(
+        (await b.server.exec('ls /etc/systemd/system/vps-rescue-window-boot-alice.service')).code,
+      ).not.toBe(0);
       expect(await refusedWithin(b, 30_000)).toBe(true);
-      expect((await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue.conf')).code).toBe(1);
+      expect((await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).code).toBe(1);
 
       // Without an Include of sshd_config.d, the block goes into sshd_config itself.
       await b.server.execChecked(`sed -i '/^Include /d' /etc/ssh/sshd_config && systemctl reload ssh`);

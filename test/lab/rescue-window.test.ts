@@ -44,7 +44,7 @@ labDescribe('the password window', () => {
         expect(await passwordWorks(b)).toBe(true);
         expect(await passwordRefusedWithin(b, 30_000)).toBe(true);
         expect(await keyWorks(b)).toBe(true);
-        expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue.conf')).toMatchObject({
+        expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toMatchObject({
           code: 1,
         });
       } finally {
