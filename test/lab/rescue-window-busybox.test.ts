@@ -87,6 +87,12 @@ labDescribe('the password window without systemd (busybox)', () => {
         expect(r.ok).toBe(true);
         expect((await server.sshLogin({ user: 'alice', password: PASSWORDS.alice })).ok).toBe(true);
         expect(await refusedWithin(server, 'alice', PASSWORDS.alice, 40_000)).toBe(true);
+        // The watcher logs and exits right after its reload, a moment after the refusal.
+        await server.waitFor(
+          `[ $(grep -c ' alice closed (watch)' /var/backups/vps-rescue/windows.log) = ${serverAhead < 0 ? 1 : 2} ]`,
+          10_000,
+          'the closing in the log',
+        );
         expect(await watchers(server, 'alice')).toBe(0);
         const w = r.changes[0]!.window!;
         expect(Date.parse(w.until!) - Date.parse(w.opened!)).toBe(9000);
@@ -144,8 +150,10 @@ labDescribe('the password window without systemd (busybox)', () => {
       const pid = (await server.readFile('/run/sshd.pid')).toString().trim();
       expect((await server.execChecked(`cat /proc/${pid}/comm`)).trim()).toBe('sshd');
       expect((await server.exec('sshd -t')).code).toBe(0);
-      expect(await server.execChecked('cat /var/backups/vps-rescue/windows.log')).toContain(
-        'alice closed (watch): sshd -t failed (',
+      await server.waitFor(
+        "grep -q 'alice closed (watch): sshd -t failed (' /var/backups/vps-rescue/windows.log",
+        10_000,
+        'the closing in the log',
       );
       expect(
         await server.execChecked('cat /var/backups/vps-rescue/window-alice-*/sshd_config.d/50-customer.conf'),
