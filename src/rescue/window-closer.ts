@@ -131,7 +131,8 @@ export function closerScript(user: string, mode: WindowMode): string {
     '[ "$d" = - ]&&case $1 in now);;*)exit 0;;esac',
     'case $1 in',
     'boot)n=$(date +%s);[ "$n" -lt "$d" ]&&{ [ -d /run/systemd/system ]&&arm $((d-n));exit 0;};;',
-    `watch)while [ -f $S ];do read t2 o d e <$S;[ "$t2" = "$2" ]||exit 0;n=$(up);{ [ $n -ge $e ]||[ "$(date +%s)" -ge $d ];}&&break;s=$((e-n));[ $s -gt ${WATCH_STEP} ]&&s=${WATCH_STEP};sleep $s;done;[ -f $S ]||exit 0;;`,
+    // A state that is not two numbers cannot be waited for: the window closes (the safe side).
+    `watch)while [ -f $S ];do read t2 o d e <$S;[ "$t2" = "$2" ]||exit 0;case "$d.$e" in *[!0-9.]*|.*|*.)break;;esac;n=$(up);{ [ $n -ge $e ]||[ "$(date +%s)" -ge $d ];}&&break;s=$((e-n));[ $s -gt ${WATCH_STEP} ]&&s=${WATCH_STEP};sleep $s;done;[ -f $S ]||exit 0;;`,
     `extend)n=$(date +%s);r=$((d-n+$2));[ $r -gt ${maxSeconds} ]&&r=${maxSeconds};[ $r -lt 1 ]&&r=1`,
     'echo "$t $o $((n+r)) $(($(up)+r))">$S.new&&mv -f $S.new $S||exit 1',
     '[ -d /run/systemd/system ]&&{ arm $r||{ lg "extension by $2 s not armed";exit 1;};}',

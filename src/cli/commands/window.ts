@@ -84,24 +84,22 @@ export const windowCommand: CliCommand = {
   builder: (y, ctx) =>
     y
       .positional('op', { type: 'string', describe: t(ctx.lang, 'window.opt.op') })
-      .option('provider', { type: 'string', describe: 'provider id (see `vps-rescue providers`)' })
-      .option('endpoint', { type: 'string', describe: 'provider API base URL' })
-      .option('console', {
-        type: 'string',
-        describe: 'console URL instead of a provider: ws(s)://, termproxy+wss://, ssh://, unix:, tcp://',
-      })
-      .option('host', { type: 'string', demandOption: true, describe: 'the server address' })
+      .option('provider', { type: 'string', describe: t(ctx.lang, 'window.opt.provider') })
+      .option('endpoint', { type: 'string', describe: t(ctx.lang, 'window.opt.endpoint') })
+      .option('console', { type: 'string', describe: t(ctx.lang, 'window.opt.console') })
+      .option('host', { type: 'string', demandOption: true, describe: t(ctx.lang, 'window.opt.host') })
       .option('user', { type: 'string', describe: t(ctx.lang, 'window.opt.user') })
       .option('minutes', {
         type: 'number',
         describe: t(ctx.lang, 'window.opt.minutes', { max: WINDOW_MAX_MINUTES }),
       })
-      .option('console-user', { type: 'string', default: 'root' })
-      .option('password-file', { type: 'string', describe: 'file holding the console password' })
-      .option('password-env', {
+      .option('console-user', {
         type: 'string',
-        describe: 'environment variable holding the console password',
-      }),
+        default: 'root',
+        describe: t(ctx.lang, 'window.opt.console-user'),
+      })
+      .option('password-file', { type: 'string', describe: t(ctx.lang, 'window.opt.password-file') })
+      .option('password-env', { type: 'string', describe: t(ctx.lang, 'window.opt.password-env') }),
   run: async (args, ctx) => {
     const input = checkInput(args, ctx.lang);
     const host = str(args.host)!;

@@ -3,6 +3,15 @@ export const windowEn = {
   'window.cmd.describe':
     'list the password windows on a server, close one early or extend it (through the console or the provider, as a rescue)',
   'window.opt.op': "list: show every open window; close: end USER's window now; extend: keep it open longer",
+  'window.opt.provider':
+    'provider id (see `vps-rescue providers`): the server is found and entered as a rescue does, never by rebooting it',
+  'window.opt.endpoint': 'provider API base URL (private clouds, the lab simulator)',
+  'window.opt.console':
+    'console URL instead of a provider: ws(s)://, termproxy+wss://, ssh://, unix:, tcp://',
+  'window.opt.host': 'the server address',
+  'window.opt.console-user': 'the account to log in with on the console',
+  'window.opt.password-file': 'file holding the console password',
+  'window.opt.password-env': 'environment variable holding the console password',
   'window.opt.user': 'the account whose window is closed or extended (the other windows stay as they are)',
   'window.opt.minutes':
     'extend: minutes added to what is left (whole minutes, 1 to {max}; at most {max} from now)',

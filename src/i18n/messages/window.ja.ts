@@ -5,6 +5,15 @@ export const windowJa: Record<keyof typeof windowEn, string> = {
   'window.cmd.describe':
     'サーバーのパスワードログイン受付期間を一覧・早期終了・延長します（復旧と同じくコンソールまたはプロバイダー経由）',
   'window.opt.op': 'list: 受付中の期間をすべて表示、close: USER の期間を今すぐ終了、extend: 期間を延長',
+  'window.opt.provider':
+    'プロバイダー ID（`vps-rescue providers` を参照）。復旧と同じ方法でサーバーを探して入ります（再起動はしません）',
+  'window.opt.endpoint': 'プロバイダー API のベース URL（プライベートクラウド、ラボのシミュレーター）',
+  'window.opt.console':
+    'プロバイダーの代わりに使うコンソール URL: ws(s)://、termproxy+wss://、ssh://、unix:、tcp://',
+  'window.opt.host': 'サーバーのアドレス',
+  'window.opt.console-user': 'コンソールにログインするアカウント',
+  'window.opt.password-file': 'コンソールのパスワードを書いたファイル',
+  'window.opt.password-env': 'コンソールのパスワードを入れた環境変数',
   'window.opt.user': '終了または延長する期間のアカウント（ほかのユーザーの期間はそのままです）',
   'window.opt.minutes': 'extend: 残り時間に足す分数（1〜{max} の整数。現在から最大 {max} 分まで）',
   'window.need-op': 'vps-rescue window には次のいずれかを指定してください: {ops}',

@@ -194,6 +194,12 @@ describe('the closer of one window', () => {
     expect(t.run(['watch', 'T1'], { now: 1_000_000_060, uptime: 101 }).out).toBe('VR-CLOSED\n');
   });
 
+  it('watch closes a window whose state is damaged instead of waiting for ever', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060', systemd: false });
+    twoWindows(s);
+    expect(s.run(['watch', 'T1'], { now: 999_999_000, uptime: 100 }).out).toBe('VR-CLOSED\n');
+  });
+
   it('watch leaves a window opened again under another transaction to its own watcher', () => {
     const s = sandbox({ mode: 'dropin', state: 'T9 999999000 1000000060 160', systemd: false });
     twoWindows(s);
