@@ -222,6 +222,26 @@ describe('the closer of one window', () => {
   });
 });
 
+describe('the closer in inline mode (no sshd_config.d)', () => {
+  it('sshd -t failing: sshd_config from opening time comes back, without the blocks of windows closed since', () => {
+    const s = sandbox({ mode: 'inline', state: 'T1 999999000 1000000060 160' });
+    const marked = (u: string) =>
+      `# BEGIN vps-rescue-window ${u}\n${block(u)}Match all\n# END vps-rescue-window ${u}\n`;
+    const base = 'PasswordAuthentication no\n';
+    const w = (p: string, text: string) => writeFileSync(join(s.root, p), text);
+    w('etc/ssh/sshd_config', `${base}${marked('alice')}${marked('bob')}BROKEN yes\n`);
+    w('etc/vps-rescue/config-alice/sshd_config', `${base}${marked('bob')}${marked('carol')}`);
+    w('etc/vps-rescue/window-bob', 'T2 999999000 1000003600 5000\n');
+    expect(s.run(['timer']).out).toBe('VR-CLOSED\n');
+    expect(s.file('etc/ssh/sshd_config')).toBe(`${base}${marked('bob')}`);
+    const kept = readdirSync(join(s.root, 'var/backups/vps-rescue')).find((n) =>
+      n.startsWith('window-alice-'),
+    )!;
+    expect(s.file(`var/backups/vps-rescue/${kept}/sshd_config`)).toContain('BROKEN yes');
+    expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
+  });
+});
+
 describe('opening a window', () => {
   const withDropIns = {
     configFiles: [{ path: '/etc/ssh/sshd_config', lines: ['Include /etc/ssh/sshd_config.d/*.conf'] }],
