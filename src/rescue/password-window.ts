@@ -11,6 +11,7 @@ import {
   WINDOW_DIR,
   WINDOW_MAX_MINUTES,
   windowFiles,
+  undoArm,
   type WindowMode,
 } from './window-closer.js';
 import { RescueError } from '../errors/rescue-error.js';
@@ -189,9 +190,10 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
       code: `sshd -T -C user=${o.user},host=vps-rescue-check,addr=127.0.0.1 | grep -qix 'passwordauthentication yes'`,
     },
   ];
-  // A rollback restores the files (the watcher without systemd ends when its state file goes); the
-  // timer that was already started must be stopped by name.
-  const undo = seconds !== undefined && !o.offline ? `systemctl stop ${f.unit}.timer 2>/dev/null` : undefined;
+  // A rollback restores the files (the watcher without systemd ends when its state file goes or
+  // changes); the timer that was already started must be stopped by name, and an earlier window
+  // of this user's put back is armed again.
+  const undo = seconds !== undefined && !o.offline ? undoArm(o.user) : undefined;
   return {
     mode,
     seconds,

@@ -104,7 +104,8 @@ function stripClosedWindows(mode: WindowMode): string {
 
 /**
  * The closer of one user's window: `timer` (the monotonic timer fired: close), `boot` (before sshd
- * starts: close if the server's clock is past the deadline, else arm the timer for what is left),
+ * starts: close if the server's clock is past the deadline, else arm the timer for what is left;
+ * `rearm` the same on a running system, after a rollback),
  * `watch TXID` (no systemd: wait for the duration on /proc/uptime, or the deadline on the server's
  * clock, whichever comes first), `now` (staff close it early), `extend SECONDS` (bounded).
  *
@@ -130,7 +131,9 @@ export function closerScript(user: string, mode: WindowMode): string {
     // A permanent window (no deadline) only ever closes when staff close it.
     '[ "$d" = - ]&&case $1 in now);;*)exit 0;;esac',
     'case $1 in',
-    'boot)n=$(date +%s);[ "$n" -lt "$d" ]&&{ [ -d /run/systemd/system ]&&arm $((d-n));exit 0;};;',
+    // rearm: after a rollback put an earlier window of this user back (its timer or watcher was
+    // replaced by the failed one): the same check as at boot, but sshd is running.
+    `boot|rearm)n=$(date +%s);[ "$n" -lt "$d" ]&&{ if [ -d /run/systemd/system ];then arm $((d-n));elif [ "$1" = rearm ];then (setsid sh ${f.closer} watch $t </dev/null >/dev/null 2>&1 &);fi;exit 0;};;`,
     // A state that is not two numbers cannot be waited for: the window closes (the safe side).
     `watch)while [ -f $S ];do read t2 o d e <$S;[ "$t2" = "$2" ]||exit 0;case "$d.$e" in *[!0-9.]*|.*|*.)break;;esac;n=$(up);{ [ $n -ge $e ]||[ "$(date +%s)" -ge $d ];}&&break;s=$((e-n));[ $s -gt ${WATCH_STEP} ]&&s=${WATCH_STEP};sleep $s;done;[ -f $S ]||exit 0;;`,
     `extend)n=$(date +%s);r=$((d-n+$2));[ $r -gt ${maxSeconds} ]&&r=${maxSeconds};[ $r -lt 1 ]&&r=1`,
@@ -179,6 +182,16 @@ export function bootUnit(user: string): string {
     'Type=oneshot',
     `ExecStart=${f.closer} boot`,
   ].join('\n');
+}
+
+/**
+ * sh run by a rollback of a window's transaction, before the files are restored: stops the timer it
+ * armed, and a moment later lets the restored closer of an earlier window of this user (if any) arm
+ * itself again — its timer or watcher was replaced by the failed one's.
+ */
+export function undoArm(user: string): string {
+  const f = windowFiles(user);
+  return `systemctl stop ${f.unit}.timer 2>/dev/null;(setsid sh -c 'sleep 5;[ -f ${f.state} ]&&sh ${f.closer} rearm' </dev/null >/dev/null 2>&1 &)`;
 }
 
 /** sh: arms the closer now — the systemd timer (monotonic), or a detached watcher without systemd. */

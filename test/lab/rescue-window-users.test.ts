@@ -196,6 +196,33 @@ labDescribe('password windows of several users', () => {
     });
   });
 
+  describe.concurrent('a rollback', () => {
+    it('of a window opened again puts the earlier one back with its timer armed', async ({ expect }) => {
+      const b = await bootScenario('story-wrong-dir');
+      try {
+        expect((await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 30 })).ok).toBe(true);
+        // alice's password gets locked, so the next run sets one and opens her window again; a
+        // drop-in read before ours makes that window ineffective, so the transaction rolls back.
+        await b.server.execChecked('passwd -l alice');
+        await b.server.writeFile(
+          '/etc/ssh/sshd_config.d/00-a-customer.conf',
+          'Match User alice\n\tPasswordAuthentication no\n',
+        );
+        const again = await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 5 }).catch((e: unknown) => e);
+        expect(again).toMatchObject({ code: 'rescue.rolled-back' });
+        await b.server.waitFor(
+          'systemctl is-active -q vps-rescue-window-alice.timer',
+          15_000,
+          'the timer re-armed',
+        );
+        const state = (await b.server.execChecked('cat /etc/vps-rescue/window-alice')).trim().split(' ');
+        expect(Number(state[2]) - Number(state[1])).toBe(1800);
+      } finally {
+        await b.server.destroy();
+      }
+    });
+  });
+
   describe.concurrent('sshd -t fails at closing time', () => {
     it('the closer still turns password login off, sshd keeps running, the broken file is kept', async ({
       expect,

@@ -70,7 +70,7 @@ describe('offline transactions (a rescue system working on the disk, chrooted)',
     // At the next boot the closer compares the server's clock with it and arms what is left.
     const closer = /<<'VR_EOF'\n(#!\/bin\/sh[\s\S]*?)\nVR_EOF/.exec(tx)![1]!;
     expect(closer).toMatch(
-      /^boot\)n=\$\(date \+%s\);\[ "\$n" -lt "\$d" \]&&\{ \[ -d \/run\/systemd\/system \]&&arm \$\(\(d-n\)\)/m,
+      /^boot\|rearm\)n=\$\(date \+%s\);\[ "\$n" -lt "\$d" \]&&\{ if \[ -d \/run\/systemd\/system \];then arm \$\(\(d-n\)\)/m,
     );
     expect(closer).toContain('--on-active=$1s');
     expect(closer).not.toContain('--on-calendar');

@@ -159,6 +159,15 @@ describe('the closer of one window', () => {
     expect(s.log('systemctl.log')).not.toMatch(/reload/);
   });
 
+  it('rearm (after a rollback put this window back): arms what is left, or closes with a reload when it is past', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    expect(s.run(['rearm'], { now: 1_000_000_050 }).out).toBe('');
+    expect(s.log('systemd-run.log')).toContain('--on-active=10s');
+    expect(s.run(['rearm'], { now: 1_000_000_061 }).out).toBe('VR-CLOSED\n');
+    expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
+  });
+
   it('a permanent window ignores timer and boot; staff close it with now (and its timer is stopped)', () => {
     const s = sandbox({ mode: 'dropin', state: 'T1 999999000 -' });
     twoWindows(s);
