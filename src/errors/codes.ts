@@ -56,6 +56,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'rescue.no-way-in': EXIT_CODES.rescue,
   'rescue.still-in-rescue': EXIT_CODES.rescue,
   'rescue.interrupted': EXIT_CODES.interrupted,
+  'window.not-found': EXIT_CODES.notFound,
   'verify.failed': EXIT_CODES.verify,
   'lab.unavailable': EXIT_CODES.lab,
   'lab.failed': EXIT_CODES.lab,

@@ -3,7 +3,8 @@ import { coreEn } from './messages/core.en.js';
 import { labEn } from './messages/lab.en.js';
 import { providersEn } from './messages/providers.en.js';
 import { rescueEn } from './messages/rescue.en.js';
+import { windowEn } from './messages/window.en.js';
 
 /** All English messages; one file per area keeps parallel work from colliding. */
-export const en = { ...coreEn, ...consoleEn, ...providersEn, ...rescueEn, ...labEn };
+export const en = { ...coreEn, ...consoleEn, ...providersEn, ...rescueEn, ...labEn, ...windowEn };
 export type MessageKey = keyof typeof en;

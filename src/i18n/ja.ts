@@ -4,6 +4,7 @@ import { coreJa } from './messages/core.ja.js';
 import { labJa } from './messages/lab.ja.js';
 import { providersJa } from './messages/providers.ja.js';
 import { rescueJa } from './messages/rescue.ja.js';
+import { windowJa } from './messages/window.ja.js';
 
 export const ja: Record<MessageKey, string> = {
   ...coreJa,
@@ -11,4 +12,5 @@ export const ja: Record<MessageKey, string> = {
   ...providersJa,
   ...rescueJa,
   ...labJa,
+  ...windowJa,
 };

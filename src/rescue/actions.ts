@@ -4,12 +4,13 @@ import type { Diagnosis } from '../diagnose/analyse.js';
 import type { Finding } from '../diagnose/findings.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { registerSecret } from '../secrets.js';
-import { DROPIN, passwordWindow } from './password-window.js';
+import { passwordWindow } from './password-window.js';
 import { planCreateUser, planFixes, repairable, type Action } from './plan.js';
 import { applyTransaction, type CollectorOnServer } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
 import type { Transaction } from './transaction.js';
 import type { AppliedChange, RescueOptions } from './types.js';
+import { describeSkew, NOTABLE_SKEW_SECONDS, readWindowTimes, windowAlreadyOpen } from './window-clock.js';
 
 /*
  * The actions of a rescue (auto, fix, authorize-key, enable-password, create-user), each one or more
@@ -121,11 +122,6 @@ async function applyFixes(x: ActionContext, keysOnly: boolean): Promise<void> {
   await apply(x, keysOnly ? 'authorize-key' : 'fix', plan.tx, plan.fixes.applied);
 }
 
-function windowAlreadyOpen(c: Collection, user: string): boolean {
-  const dropin = c.configFiles.find((f) => f.path === DROPIN);
-  return (dropin?.lines ?? []).some((l) => l.trim() === `Match User ${user}`);
-}
-
 async function openWindow(x: ActionContext, check: Check): Promise<void> {
   if (x.user === 'root') {
     throw new RescueError('rescue.failed', {
@@ -146,14 +142,22 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
     txId: newTxId(x.now()),
     user: x.user,
     windowMinutes: x.o.permanent ? undefined : x.o.windowMinutes,
-    now: x.now(),
     setPassword: needsPassword,
     expirePassword: x.o.expirePassword,
     ...(x.offline ? { offline: true } : {}),
   });
   const change = await apply(x, 'enable-password', plan.tx, [], needsPassword ? password : undefined, {
-    window: { until: plan.deadline?.toISOString(), mode: plan.mode },
+    window: { mode: plan.mode, ...(plan.seconds === undefined ? {} : { seconds: plan.seconds }) },
   });
+  // The deadline was set on the server by its own clock: the report shows those times, and the
+  // difference to this machine's clock when it is large enough to confuse a reader.
+  const times = await readWindowTimes(x.shell, x.user, x.now).catch(() => undefined);
+  if (times && change.window) {
+    change.window = { ...change.window, ...times };
+    if (Math.abs(times.skewSeconds) > NOTABLE_SKEW_SECONDS) x.mark('clock', describeSkew(times.skewSeconds));
+  } else if (plan.seconds !== undefined) {
+    x.mark('clock', "the server's window times could not be read back");
+  }
   if (needsPassword && password && x.o.handOverPassword) {
     change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
   }

@@ -1,14 +1,25 @@
 import type { Collection } from '../diagnose/collection.js';
 import { quote, type Transaction, type TxStep } from './transaction.js';
+import {
+  armNow,
+  assertWindowUser,
+  bootUnit,
+  closerScript,
+  LEGACY_DROPIN,
+  MAIN_CONFIG,
+  UPTIME_FN,
+  WINDOW_DIR,
+  WINDOW_MAX_MINUTES,
+  windowFiles,
+  undoArm,
+  type WindowMode,
+} from './window-closer.js';
+import { RescueError } from '../errors/rescue-error.js';
 
-export const WINDOW_DIR = '/etc/vps-rescue';
-export const CLOSER = `${WINDOW_DIR}/close-window`;
-export const DROPIN = '/etc/ssh/sshd_config.d/00-vps-rescue.conf';
-const MAIN_CONFIG = '/etc/ssh/sshd_config';
-const UNIT_DIR = '/etc/systemd/system';
-/** Runs the closer at boot, before sshd: a window whose deadline passed while the server was down never opens again. */
-const BOOT_UNIT = `${UNIT_DIR}/vps-rescue-window.service`;
-const BOOT_LINK = `${UNIT_DIR}/multi-user.target.wants/vps-rescue-window.service`;
+/** The window's methods: alternatives, one method each (sshd skips those that are disabled). */
+const WINDOW_METHODS = 'publickey password keyboard-interactive';
+
+export { WINDOW_DIR, windowFiles } from './window-closer.js';
 
 /**
  * Sets USER's password from $VRPW (environment and stdin only, never argv). chpasswd where it exists;
@@ -34,7 +45,6 @@ export interface WindowOptions {
   user: string;
   /** minutes; undefined = permanent (explicit opt-out of the time limit) */
   windowMinutes?: number;
-  now: Date;
   /** Set a password first (the account has none); it comes in the environment as VRPW, never in the script. */
   setPassword?: boolean;
   /** Expire the new password so the customer must change it at first login. */
@@ -48,8 +58,9 @@ export interface WindowOptions {
 }
 
 export interface WindowPlan {
-  mode: 'dropin' | 'inline';
-  deadline?: Date;
+  mode: WindowMode;
+  /** The window's length in seconds, counted on the server; undefined = permanent. */
+  seconds?: number;
   tx: Transaction;
 }
 
@@ -59,45 +70,20 @@ export function usesDropIns(c: Collection): boolean {
   return (main?.lines ?? []).some((l) => /^\s*include\s+\S*sshd_config\.d\/\*\.conf\b/i.test(l));
 }
 
-function matchBlock(o: WindowOptions, deadline?: Date): string[] {
-  const until = deadline ? `until ${deadline.toISOString()}, then removed automatically` : 'permanent';
+function matchBlock(o: WindowOptions, seconds?: number): string[] {
+  const until =
+    seconds === undefined
+      ? 'permanent'
+      : `${seconds} s from opening by the server's clock, then removed automatically; see ${windowFiles(o.user).state}`;
   return [
     `# vps-rescue ${o.txId}: password login for ${o.user} only (${until})`,
     `Match User ${o.user}`,
     '\tPasswordAuthentication yes',
-    '\tAuthenticationMethods any',
+    // Alternatives, one method each (disabled ones are skipped by sshd): overrides a global
+    // AuthenticationMethods. Not `any`: OpenSSH 9.2 rejects `any` in a later Match block, even one
+    // that does not apply, once an earlier block (another user's window) has set the methods.
+    `\tAuthenticationMethods ${WINDOW_METHODS}`,
   ];
-}
-
-/**
- * A transient systemd timer (no daemon-reload, nothing left behind) that runs the closer at the
- * deadline; the boot unit arms it again after a reboot before the deadline.
- */
-function armTimer(txId: string, deadline: Date): string {
-  const calendar = deadline
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, ' UTC');
-  return `systemd-run -q --no-block --on-calendar='${calendar}' --timer-property=AccuracySec=1s --unit=vps-rescue-window-${txId} ${CLOSER}`;
-}
-
-/** The script that ends the window: remove our lines, check, reload. At boot it runs before sshd. */
-function closerScript(mode: 'dropin' | 'inline', txId: string, deadline: Date): string {
-  const remove =
-    mode === 'dropin'
-      ? `rm -f ${DROPIN}`
-      : `sed -i '/^# BEGIN vps-rescue ${txId}$/,/^# END vps-rescue ${txId}$/d' ${MAIN_CONFIG}`;
-  return [
-    '#!/bin/sh',
-    `# vps-rescue ${txId}: ends the password window`,
-    `[ "$(date +%s)" -lt ${Math.floor(deadline.getTime() / 1000)} ]&&{ [ "$1" = boot ]&&${armTimer(txId, deadline)};exit 0;}`,
-    remove,
-    `rm -f ${BOOT_UNIT} ${BOOT_LINK}`,
-    `[ "$1" = boot ]&&exit 0`,
-    'sshd -t&&{ systemctl reload ssh||systemctl reload sshd||rc-service sshd reload||kill -HUP $(cat /run/sshd.pid);} 2>/dev/null',
-    `logger -t vps-rescue "password window ${txId} closed" 2>/dev/null`,
-    'exit 0',
-  ].join('\n');
 }
 
 /** Writes a file from a here-document inside the transaction (the content holds no secret). */
@@ -105,34 +91,53 @@ function writeFileStep(name: string, path: string, content: string, mode: string
   return { name, code: `cat > ${quote(path)} <<'VR_EOF'\n${content}\nVR_EOF\nchmod ${mode} ${quote(path)}` };
 }
 
-function scheduleSteps(o: WindowOptions, mode: 'dropin' | 'inline', deadline: Date): TxStep[] {
-  const boot = `[Unit]\nDescription=vps-rescue: password window ${o.txId}\nDefaultDependencies=no\nAfter=local-fs.target\nBefore=ssh.service sshd.service\n[Service]\nType=oneshot\nExecStart=${CLOSER} boot`;
-  const bootUnit = `${writeFileStep('', BOOT_UNIT, boot, '644').code}\nmkdir -p ${UNIT_DIR}/multi-user.target.wants&&ln -sf ${BOOT_UNIT} ${BOOT_LINK}`;
-  if (o.offline) {
-    return [
-      writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'),
-      { name: 'schedule-close', code: bootUnit },
-    ];
-  }
+/**
+ * The sshd configuration as it is before the window's block goes in, for a closer that finds it
+ * broken at closing time. Other windows' drop-ins are not part of it: they come and go on their own.
+ */
+function snapshotStep(user: string): TxStep {
+  const f = windowFiles(user);
+  return {
+    name: 'snapshot-config',
+    code: `rm -rf ${f.snapshot}&&mkdir -p ${f.snapshot}/d&&cp -p ${MAIN_CONFIG} ${f.snapshot}/\nfor g in /etc/ssh/sshd_config.d/*.conf;do [ -f "$g" ]||continue;case \${g##*/} in 00-vps-rescue*);;*)cp -p "$g" ${f.snapshot}/d/||exit 1;;esac;done`,
+  };
+}
+
+/**
+ * The state file, from the server's own clocks at this moment: `TXID OPENED DEADLINE UPTIME-DEADLINE`
+ * (DEADLINE `-` for a permanent window). The report's times are read back from it.
+ */
+function stateStep(o: WindowOptions, seconds?: number): TxStep {
+  const times = seconds === undefined ? '-' : `$((n+${seconds})) $(($(up)+${seconds}))`;
+  return {
+    name: 'window-state',
+    code: `${UPTIME_FN}\nn=$(date +%s)\necho "${o.txId} $n ${times}" > ${windowFiles(o.user).state}`,
+  };
+}
+
+function scheduleSteps(o: WindowOptions, mode: WindowMode, seconds: number): TxStep[] {
+  const f = windowFiles(o.user);
+  const boot = `${writeFileStep('', f.bootUnit, bootUnit(o.user), '644').code}\nmkdir -p ${f.bootLink.replace(/\/[^/]+$/, '')}&&ln -sf ${f.bootUnit} ${f.bootLink}`;
+  const closer = writeFileStep('write-closer', f.closer, closerScript(o.user, mode), '700');
+  if (o.offline) return [closer, { name: 'schedule-close', code: boot }];
   return [
-    writeFileStep('write-closer', CLOSER, closerScript(mode, o.txId, deadline), '700'),
-    {
-      name: 'schedule-close',
-      // Without systemd nothing survives a reboot; a detached sleep still closes the window.
-      code: `[ -d /run/systemd/system ]&&exit 0\n(setsid sh -c 'sleep ${(o.windowMinutes ?? 0) * 60}; ${CLOSER}' </dev/null >/dev/null 2>&1 &)`,
-    },
-    {
-      name: 'schedule-close',
-      code: `[ -d /run/systemd/system ]||exit 0\n${bootUnit}&&${armTimer(o.txId, deadline)}`,
-    },
+    closer,
+    // Without systemd no unit is written: nothing of systemd's is touched on such a system.
+    { name: 'schedule-close', code: `[ -d /run/systemd/system ]||exit 0\n${boot}` },
+    { name: 'arm-close', code: armNow(o.user, seconds, o.txId) },
   ];
 }
 
 export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
+  assertWindowUser(o.user);
+  if (o.windowMinutes !== undefined && !(o.windowMinutes > 0 && o.windowMinutes <= WINDOW_MAX_MINUTES))
+    throw new RescueError('usage', {
+      message: `the password window must last more than 0 and at most ${WINDOW_MAX_MINUTES} minutes`,
+    });
+  const f = windowFiles(o.user);
   const mode = usesDropIns(c) ? 'dropin' : 'inline';
-  const deadline =
-    o.windowMinutes === undefined ? undefined : new Date(o.now.getTime() + o.windowMinutes * 60_000);
-  const block = matchBlock(o, deadline);
+  const seconds = o.windowMinutes === undefined ? undefined : Math.max(1, Math.round(o.windowMinutes * 60));
+  const block = matchBlock(o, seconds);
   const steps: TxStep[] = [];
   const backupFiles: string[] = [];
 
@@ -142,30 +147,41 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
     if (o.expirePassword) steps.push(expireStep(o.user));
   }
 
-  if (mode === 'inline' || deadline) {
-    // Listed first, so a rollback that finds it new removes it with everything in it.
-    backupFiles.push(WINDOW_DIR);
-    steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}` });
-  }
+  // This user's files only: another user's window is neither backed up nor touched.
+  backupFiles.push(f.state, f.closer, f.snapshot);
+  steps.push({ name: 'window-dir', code: `mkdir -p ${WINDOW_DIR}&&chmod 700 ${WINDOW_DIR}` });
+  steps.push(snapshotStep(o.user));
 
   if (mode === 'dropin') {
-    backupFiles.push(DROPIN);
-    steps.push(writeFileStep('write-dropin', DROPIN, block.join('\n'), '644'));
+    // A window of an earlier version says `AuthenticationMethods any`, which OpenSSH 9.2 refuses
+    // after our block has set the methods: it gets the same alternatives (its own closer still ends it).
+    backupFiles.push(LEGACY_DROPIN);
+    steps.push({
+      name: 'legacy-window',
+      code: `[ -f ${LEGACY_DROPIN} ]||exit 0\nsed -i 's/^\\([[:space:]]*AuthenticationMethods\\) any$/\\1 ${WINDOW_METHODS}/' ${LEGACY_DROPIN}`,
+    });
+    backupFiles.push(f.dropin);
+    steps.push(writeFileStep('write-dropin', f.dropin, block.join('\n'), '644'));
   } else {
     backupFiles.push(MAIN_CONFIG);
-    // Before the first Match block, so no earlier Match can win for the user.
-    const marked = [`# BEGIN vps-rescue ${o.txId}`, ...block, 'Match all', `# END vps-rescue ${o.txId}`];
-    const blockFile = `${WINDOW_DIR}/block-${o.txId}`;
+    // Before the first Match block, so no earlier Match can win for the user; an earlier block of
+    // this user's (a window opened again) is replaced.
+    const marked = [f.begin, ...block, 'Match all', f.end];
+    const blockFile = `${WINDOW_DIR}/block-${o.user}`;
     steps.push(writeFileStep('write-block', blockFile, marked.join('\n'), '600'));
     steps.push({
       name: 'insert-match',
-      code: `awk -v f=${blockFile} 'function b(){while((getline l<f)>0)print l} !d&&/^[ \\t]*[Mm][Aa][Tt][Cc][Hh][ \\t]/{b();d=1} {print} END{if(!d)b()}' ${MAIN_CONFIG} > ${MAIN_CONFIG}.vr && cat ${MAIN_CONFIG}.vr > ${MAIN_CONFIG} && rm -f ${MAIN_CONFIG}.vr ${blockFile}`,
+      code: `sed -i '/^${f.begin}$/,/^${f.end}$/d' ${MAIN_CONFIG}&&awk -v f=${blockFile} 'function b(){while((getline l<f)>0)print l} !d&&/^[ \\t]*[Mm][Aa][Tt][Cc][Hh][ \\t]/{b();d=1} {print} END{if(!d)b()}' ${MAIN_CONFIG} > ${MAIN_CONFIG}.vr && cat ${MAIN_CONFIG}.vr > ${MAIN_CONFIG} && rm -f ${MAIN_CONFIG}.vr ${blockFile}`,
     });
   }
 
-  if (deadline) {
-    backupFiles.push(CLOSER, BOOT_UNIT, BOOT_LINK);
-    steps.push(...scheduleSteps(o, mode, deadline));
+  steps.push(stateStep(o, seconds));
+  if (seconds !== undefined) {
+    backupFiles.push(f.bootUnit, f.bootLink);
+    steps.push(...scheduleSteps(o, mode, seconds));
+  } else {
+    // Closed only by staff (`vps-rescue window close`): the closer is there, nothing arms it.
+    steps.push(writeFileStep('write-closer', f.closer, closerScript(o.user, mode), '700'));
   }
 
   const checks: TxStep[] = [
@@ -174,12 +190,13 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
       code: `sshd -T -C user=${o.user},host=vps-rescue-check,addr=127.0.0.1 | grep -qix 'passwordauthentication yes'`,
     },
   ];
-  // A rollback restores the files; the timer that was already started must be stopped by name.
-  const undo =
-    deadline && !o.offline ? `systemctl stop vps-rescue-window-${o.txId}.timer 2>/dev/null` : undefined;
+  // A rollback restores the files (the watcher without systemd ends when its state file goes or
+  // changes); the timer that was already started must be stopped by name, and an earlier window
+  // of this user's put back is armed again.
+  const undo = seconds !== undefined && !o.offline ? undoArm(o.user) : undefined;
   return {
     mode,
-    deadline,
+    seconds,
     tx: {
       id: o.txId,
       backupFiles,

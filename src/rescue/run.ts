@@ -177,7 +177,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
 }
 
 /** The console login (the usual way in), or the other way in the caller opened (e.g. a guest agent). */
-async function openShell(
+export async function openShell(
   o: RescueOptions,
   mark: (step: string, detail?: string) => void,
   signal: AbortSignal,

@@ -64,7 +64,18 @@ export interface AppliedChange {
   /** unified diffs of text files that changed (public content only) */
   diffs: { path: string; diff: string }[];
   fixed: Finding[];
-  window?: { until?: string; mode: 'dropin' | 'inline' };
+  /**
+   * A password window. Times are the server's (its own clock, read back after opening); `seconds`
+   * is its length as counted on the server; no `until` = permanent. `skewSeconds`: server clock
+   * minus this machine's.
+   */
+  window?: {
+    mode: 'dropin' | 'inline';
+    seconds?: number;
+    opened?: string;
+    until?: string;
+    skewSeconds?: number;
+  };
   generatedPasswordHandedOver?: string;
 }
 

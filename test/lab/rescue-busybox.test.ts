@@ -152,9 +152,11 @@ labDescribe('rescue on an Alpine-like busybox server', () => {
         // Reloaded in place: the same sshd process re-executed itself on SIGHUP.
         expect((await server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
         expect((await server.sshdLog()).join('\n')).toMatch(/sshd\[\d+\]: Received SIGHUP; restarting/);
-        // The closer waits in a detached sleep (no systemd timer, no unit written).
+        // The closer waits in a detached watcher (no systemd timer, no unit written).
         expect((await server.exec('ls /etc/systemd')).code).not.toBe(0);
-        expect((await server.execChecked('ps -o pid,args')).toString()).toMatch(/sleep 60/);
+        expect((await server.execChecked('ps -o pid,args')).toString()).toMatch(
+          /sh \/etc\/vps-rescue\/close-window-alice watch /,
+        );
 
         let refused = false;
         while (!refused && Date.now() - opened < 120_000) {
@@ -163,7 +165,7 @@ labDescribe('rescue on an Alpine-like busybox server', () => {
         }
         expect(refused, 'the window did not close within 2 minutes').toBe(true);
         expect(Date.now() - opened).toBeGreaterThan(50_000);
-        expect((await server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue.conf')).code).toBe(1);
+        expect((await server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).code).toBe(1);
         expect((await server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
         // The account is as it was; root still may not log in with a password.
         expect((await server.execChecked('grep "^alice:" /etc/shadow')).trim()).toBe(shadow);

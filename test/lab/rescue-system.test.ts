@@ -110,7 +110,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
           const timers = await b.server.execChecked('systemctl list-timers --all --no-legend');
           expect(timers).toMatch(/vps-rescue-window-\S+\.timer/);
           expect(
-            await b.server.execChecked('systemctl is-enabled vps-rescue-window.service || true'),
+            await b.server.execChecked('systemctl is-enabled vps-rescue-window-boot-alice.service || true'),
           ).toMatch(/enabled|static|generated|indirect/);
 
           const json = JSON.parse(r.report('.json'));

@@ -44,7 +44,7 @@ labDescribe('the password window', () => {
         expect(await passwordWorks(b)).toBe(true);
         expect(await passwordRefusedWithin(b, 30_000)).toBe(true);
         expect(await keyWorks(b)).toBe(true);
-        expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue.conf')).toMatchObject({
+        expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toMatchObject({
           code: 1,
         });
       } finally {
@@ -76,7 +76,9 @@ labDescribe('the password window', () => {
         await b.server.reboot();
         await b.server.waitForSshd(20_000);
         expect(await passwordRefused(b)).toBe(true);
-        const journal = await b.server.execChecked('journalctl -b -o cat -u vps-rescue-window.service');
+        const journal = await b.server.execChecked(
+          'journalctl -b -o cat -u vps-rescue-window-boot-alice.service',
+        );
         expect(journal).toMatch(/Finished|Deactivated/);
       } finally {
         await b.server.destroy();

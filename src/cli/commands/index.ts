@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { consoleCommand } from './console.js';
 import { providersCommand } from './providers.js';
 import { rescueCommand } from './rescue.js';
+import { windowCommand } from './window.js';
 
 /**
  * A CLI command: `register` declares its options on yargs, `run` does the work.
@@ -15,4 +16,4 @@ export interface CliCommand {
   run: (args: Record<string, unknown>, ctx: CliContext) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [rescueCommand, consoleCommand, providersCommand];
+export const commands: CliCommand[] = [rescueCommand, consoleCommand, providersCommand, windowCommand];

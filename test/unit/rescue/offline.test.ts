@@ -27,7 +27,6 @@ const input = (collection: Collection) => ({
 const withDropIns = {
   configFiles: [{ path: '/etc/ssh/sshd_config', lines: ['Include /etc/ssh/sshd_config.d/*.conf'] }],
 } as unknown as Collection;
-const now = new Date('2026-11-24T00:00:00Z');
 
 describe('offline transactions (a rescue system working on the disk, chrooted)', () => {
   const base: Transaction = {
@@ -54,7 +53,6 @@ describe('offline transactions (a rescue system working on the disk, chrooted)',
       txId: 'T1-ab',
       user: 'alice',
       windowMinutes: 60,
-      now,
       offline: true,
     });
     expect(plan.tx.offline).toBe(true);
@@ -63,21 +61,25 @@ describe('offline transactions (a rescue system working on the disk, chrooted)',
     expect(() => dashAccepts(tx)).not.toThrow();
     const own = withoutCloser(tx);
     expect(own).not.toMatch(/systemd-run|systemctl|setsid|\/run\/systemd\/system/);
-    expect(own).toContain('ExecStart=/etc/vps-rescue/close-window boot');
+    expect(own).toContain('ExecStart=/etc/vps-rescue/close-window-alice boot');
     expect(own).toMatch(
-      /ln -sf \/etc\/systemd\/system\/vps-rescue-window\.service \/etc\/systemd\/system\/multi-user\.target\.wants\//,
+      /ln -sf \/etc\/systemd\/system\/vps-rescue-window-boot-alice\.service \/etc\/systemd\/system\/multi-user\.target\.wants\//,
     );
-    // At the next boot the closer arms the timer while the deadline is ahead.
+    // The deadline is the server's own clock plus the window, written when the transaction runs.
+    expect(own).toContain('n=$(date +%s)\necho "T1-ab $n $((n+3600)) $(($(up)+3600))"');
+    // At the next boot the closer compares the server's clock with it and arms what is left.
     const closer = /<<'VR_EOF'\n(#!\/bin\/sh[\s\S]*?)\nVR_EOF/.exec(tx)![1]!;
     expect(closer).toMatch(
-      /-lt 1795482000 \]&&\{ \[ "\$1" = boot \]&&systemd-run .*--on-calendar='2026-11-24 01:00:00 UTC'/,
+      /^boot\|rearm\)n=\$\(date \+%s\);\[ "\$n" -lt "\$d" \]&&\{ if \[ -d \/run\/systemd\/system \];then arm \$\(\(d-n\)\)/m,
     );
+    expect(closer).toContain('--on-active=$1s');
+    expect(closer).not.toContain('--on-calendar');
   });
 
-  it('online, the window still arms its timer at once (unchanged)', () => {
-    const plan = passwordWindow(withDropIns, { txId: 'T1-ab', user: 'alice', windowMinutes: 60, now });
+  it('online, the window arms its monotonic timer at once', () => {
+    const plan = passwordWindow(withDropIns, { txId: 'T1-ab', user: 'alice', windowMinutes: 60 });
     expect(plan.tx.offline).toBeUndefined();
-    expect(withoutCloser(renderTransaction(plan.tx))).toMatch(/&&systemd-run -q --no-block/);
+    expect(withoutCloser(renderTransaction(plan.tx))).toMatch(/^arm 3600$/m);
   });
 });
 

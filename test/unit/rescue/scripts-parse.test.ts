@@ -25,7 +25,6 @@ const withDropIns = {
 const withoutDropIns = {
   configFiles: [{ path: '/etc/ssh/sshd_config', lines: ['PasswordAuthentication no'] }],
 } as unknown as Collection;
-const now = new Date('2026-11-24T00:00:00Z');
 
 describe('generated server scripts', () => {
   for (const [name, c] of [
@@ -37,7 +36,6 @@ describe('generated server scripts', () => {
         txId: 'T1-ab',
         user: 'alice',
         windowMinutes: 60,
-        now,
         setPassword: true,
       });
       const tx = renderTransaction(plan.tx);
@@ -153,7 +151,6 @@ describe('account changes on a server without shadow-utils (busybox)', () => {
         txId: 'T5',
         user: 'alice',
         windowMinutes: 60,
-        now,
         setPassword: true,
         expirePassword: true,
       }).tx,
@@ -218,7 +215,6 @@ describe('account changes on a server without shadow-utils (busybox)', () => {
         txId: 'T8',
         user: 'alice',
         windowMinutes: 60,
-        now,
         setPassword: true,
         expirePassword: true,
       }).tx;

@@ -1,0 +1,286 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Collection } from '../../../src/diagnose/collection.js';
+import { passwordWindow } from '../../../src/rescue/password-window.js';
+import { renderTransaction } from '../../../src/rescue/transaction.js';
+import { closerScript, WINDOW_MAX_MINUTES } from '../../../src/rescue/window-closer.js';
+
+/*
+ * The closer run for real by dash in a sandbox: its absolute paths are moved under a temporary root,
+ * and sshd, systemctl, systemd-run, logger and date are small fakes that record what they were asked.
+ * The fake `sshd -t` fails while any config file holds the word BROKEN.
+ */
+
+const FAKES: Record<string, string> = {
+  sshd: `for f in "$R"/etc/ssh/sshd_config "$R"/etc/ssh/sshd_config.d/*.conf; do [ -f "$f" ] && grep -q BROKEN "$f" && { echo "$f: line 1: Bad configuration option: BROKEN" >&2; exit 255; }; done; exit 0`,
+  systemctl: `echo "$*" >> "$R/systemctl.log"; case "$1" in is-active) [ "$3" = ssh ] && exit 0; exit 3;; esac; exit 0`,
+  'systemd-run': `echo "$*" >> "$R/systemd-run.log"`,
+  logger: `echo "$*" >> "$R/logger.log"`,
+  date: `case "$1" in +%s) echo "$NOW";; *) echo 2026-01-01T00:00:00Z;; esac`,
+};
+
+let root = '';
+afterEach(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+  root = '';
+});
+
+interface Sandbox {
+  root: string;
+  run: (args: string[], env?: { now?: number; uptime?: number }) => { code: number; out: string };
+  file: (path: string) => string | undefined;
+  log: (name: string) => string;
+}
+
+function sandbox(o: { mode: 'dropin' | 'inline'; state: string; systemd?: boolean; user?: string }): Sandbox {
+  root = mkdtempSync(join(tmpdir(), 'vr-closer-'));
+  const r = root;
+  const user = o.user ?? 'alice';
+  for (const d of ['bin', 'etc/ssh/sshd_config.d', 'etc/vps-rescue/config-alice/d', 'proc', 'var/backups'])
+    mkdirSync(join(r, d), { recursive: true });
+  if (o.systemd !== false) mkdirSync(join(r, 'run/systemd/system'), { recursive: true });
+  for (const [name, body] of Object.entries(FAKES))
+    writeFileSync(join(r, 'bin', name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  const script = closerScript(user, o.mode)
+    .replace(/\/(etc|var\/backups|run)\//g, `${r}/$1/`)
+    .replace(/\/proc\/uptime/g, `${r}/proc/uptime`);
+  const closer = join(r, `etc/vps-rescue/close-window-${user}`);
+  writeFileSync(closer, script, { mode: 0o700 });
+  writeFileSync(join(r, `etc/vps-rescue/window-${user}`), `${o.state}\n`);
+  return {
+    root: r,
+    run: (args, env = {}) => {
+      writeFileSync(join(r, 'proc/uptime'), `${env.uptime ?? 100}.25 80.00\n`);
+      const p = spawnSync('dash', [closer, ...args], {
+        env: { PATH: `${r}/bin:/usr/bin:/bin`, R: r, NOW: String(env.now ?? 1_000_000_000) },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      return { code: p.status ?? -1, out: p.stdout };
+    },
+    file: (path) => (existsSync(join(r, path)) ? readFileSync(join(r, path), 'utf8') : undefined),
+    log: (name) => (existsSync(join(r, name)) ? readFileSync(join(r, name), 'utf8') : ''),
+  };
+}
+
+const MAIN = 'Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication no\n';
+const block = (u: string) =>
+  `# vps-rescue T: password login for ${u} only\nMatch User ${u}\n\tPasswordAuthentication yes\n`;
+
+/** alice's and bob's windows open, a snapshot of the config from when alice's opened. */
+function twoWindows(s: Sandbox): void {
+  const w = (p: string, text: string) => writeFileSync(join(s.root, p), text);
+  w('etc/ssh/sshd_config', MAIN);
+  w('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf', block('alice'));
+  w('etc/ssh/sshd_config.d/00-vps-rescue-bob.conf', block('bob'));
+  w('etc/vps-rescue/window-bob', 'T2 999999000 1000003600 5000\n');
+  w('etc/ssh/sshd_config.d/10-customer.conf', 'X11Forwarding no\n');
+  w('etc/vps-rescue/config-alice/sshd_config', MAIN);
+  w('etc/vps-rescue/config-alice/d/10-customer.conf', 'X11Forwarding no\n');
+}
+
+describe('the closer of one window', () => {
+  it('dash accepts it in both modes', () => {
+    for (const mode of ['dropin', 'inline'] as const)
+      expect(() => execFileSync('dash', ['-n'], { input: closerScript('alice', mode) })).not.toThrow();
+  });
+
+  it('timer: removes only its own drop-in and files, reloads, logs; bob stays', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    const r = s.run(['timer']);
+    expect(r).toMatchObject({ code: 0, out: 'VR-CLOSED\n' });
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toBeUndefined();
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-bob.conf')).toBe(block('bob'));
+    expect(s.file('etc/vps-rescue/window-alice')).toBeUndefined();
+    expect(s.file('etc/vps-rescue/close-window-alice')).toBeUndefined();
+    expect(existsSync(join(s.root, 'etc/vps-rescue/config-alice'))).toBe(false);
+    expect(s.file('etc/vps-rescue/window-bob')).toBeDefined();
+    expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
+    expect(s.log('logger.log')).toContain('password window of alice: closed (timer): its block removed');
+    expect(s.file('var/backups/vps-rescue/windows.log')).toMatch(
+      / alice closed \(timer\): its block removed\n$/,
+    );
+  });
+
+  it('sshd -t failing at closing: the config from opening time is put back (bob and closed windows sorted out), then reloaded', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    writeFileSync(join(s.root, 'etc/ssh/sshd_config.d/50-typo.conf'), 'BROKEN yes\n');
+    writeFileSync(join(s.root, 'etc/ssh/sshd_config.d/00-vps-rescue-carol.conf'), block('carol'));
+    const r = s.run(['timer']);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(s.root, 'etc/ssh/sshd_config.d')).sort()).toEqual([
+      '00-vps-rescue-bob.conf',
+      '10-customer.conf',
+    ]);
+    const kept = readdirSync(join(s.root, 'var/backups/vps-rescue')).find((n) =>
+      n.startsWith('window-alice-'),
+    )!;
+    expect(s.file(`var/backups/vps-rescue/${kept}/sshd_config.d/50-typo.conf`)).toBe('BROKEN yes\n');
+    expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
+    expect(s.log('logger.log')).toMatch(
+      /closed \(timer\): sshd -t failed \(.*50-typo\.conf: line 1: Bad configuration option: BROKEN\): the configuration from when the window opened was put back, the broken one is kept in .*window-alice-1000000000/,
+    );
+  });
+
+  it('sshd -t failing even with the old config: no reload (sshd would die), the failure is logged, the window stays listed', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    writeFileSync(join(s.root, 'etc/vps-rescue/config-alice/sshd_config'), `${MAIN}BROKEN\n`);
+    writeFileSync(join(s.root, 'etc/ssh/sshd_config'), `${MAIN}BROKEN\n`);
+    const r = s.run(['timer']);
+    expect(r.code).toBe(1);
+    expect(s.log('systemctl.log')).not.toMatch(/reload/);
+    expect(s.file('etc/vps-rescue/window-alice')).toBeDefined();
+    expect(s.log('logger.log')).toContain('NOT CLOSED: sshd -t fails');
+  });
+
+  it('boot before the deadline arms the monotonic timer for what is left; after it, closes without a reload', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    expect(s.run(['boot'], { now: 1_000_000_000 }).code).toBe(0);
+    expect(s.log('systemd-run.log')).toContain('--on-active=60s');
+    expect(s.log('systemd-run.log')).toContain('--unit=vps-rescue-window-alice');
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toBeDefined();
+    expect(s.run(['boot'], { now: 1_000_000_060 }).out).toBe('VR-CLOSED\n');
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toBeUndefined();
+    expect(s.log('systemctl.log')).not.toMatch(/reload/);
+  });
+
+  it('rearm (after a rollback put this window back): arms what is left, or closes with a reload when it is past', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    expect(s.run(['rearm'], { now: 1_000_000_050 }).out).toBe('');
+    expect(s.log('systemd-run.log')).toContain('--on-active=10s');
+    expect(s.run(['rearm'], { now: 1_000_000_061 }).out).toBe('VR-CLOSED\n');
+    expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
+  });
+
+  it('a permanent window ignores timer and boot; staff close it with now (and its timer is stopped)', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 -' });
+    twoWindows(s);
+    expect(s.run(['timer']).out).toBe('');
+    expect(s.run(['boot']).out).toBe('');
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toBeDefined();
+    expect(s.run(['now']).out).toBe('VR-CLOSED\n');
+    expect(s.log('systemctl.log')).toMatch(/^stop vps-rescue-window-alice\.timer$/m);
+  });
+
+  it('extend adds to what is left, never past the maximum from now, and re-arms', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
+    twoWindows(s);
+    expect(s.run(['extend', '1800'], { now: 1_000_000_000, uptime: 100 }).out).toBe(
+      'VR-EXTENDED 1000001860\n',
+    );
+    expect(s.file('etc/vps-rescue/window-alice')).toBe('T1 999999000 1000001860 1960\n');
+    expect(s.log('systemd-run.log')).toContain('--on-active=1860s');
+    const max = WINDOW_MAX_MINUTES * 60;
+    expect(s.run(['extend', String(max)], { now: 1_000_000_000, uptime: 100 }).out).toBe(
+      `VR-EXTENDED ${1_000_000_000 + max}\n`,
+    );
+  });
+
+  it('watch (no systemd): closes at the uptime deadline even when the clock is behind, and at the clock deadline when it is ahead', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160', systemd: false });
+    twoWindows(s);
+    // The clock says 10 min before the deadline; the window's 60 s have passed on /proc/uptime.
+    expect(s.run(['watch', 'T1'], { now: 999_999_460, uptime: 160 }).out).toBe('VR-CLOSED\n');
+    expect(s.log('systemctl.log')).toBe('');
+    const t = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160', systemd: false });
+    twoWindows(t);
+    expect(t.run(['watch', 'T1'], { now: 1_000_000_060, uptime: 101 }).out).toBe('VR-CLOSED\n');
+  });
+
+  it('watch closes a window whose state is damaged instead of waiting for ever', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060', systemd: false });
+    twoWindows(s);
+    expect(s.run(['watch', 'T1'], { now: 999_999_000, uptime: 100 }).out).toBe('VR-CLOSED\n');
+  });
+
+  it('watch leaves a window opened again under another transaction to its own watcher', () => {
+    const s = sandbox({ mode: 'dropin', state: 'T9 999999000 1000000060 160', systemd: false });
+    twoWindows(s);
+    expect(s.run(['watch', 'T1'], { now: 1_000_000_060, uptime: 200 }).out).toBe('');
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toBeDefined();
+  });
+
+  it('inline mode removes only its own marked block from sshd_config', () => {
+    const s = sandbox({ mode: 'inline', state: 'T1 999999000 1000000060 160' });
+    const marked = (u: string) =>
+      `# BEGIN vps-rescue-window ${u}\n${block(u)}Match all\n# END vps-rescue-window ${u}\n`;
+    const base = 'PasswordAuthentication no\n';
+    writeFileSync(
+      join(s.root, 'etc/ssh/sshd_config'),
+      `${base}${marked('alice')}${marked('bob')}Match User x\n`,
+    );
+    writeFileSync(join(s.root, 'etc/vps-rescue/window-bob'), 'T2 999999000 1000003600 5000\n');
+    expect(s.run(['timer']).out).toBe('VR-CLOSED\n');
+    expect(s.file('etc/ssh/sshd_config')).toBe(`${base}${marked('bob')}Match User x\n`);
+  });
+});
+
+describe('the closer in inline mode (no sshd_config.d)', () => {
+  it('sshd -t failing: sshd_config from opening time comes back, without the blocks of windows closed since', () => {
+    const s = sandbox({ mode: 'inline', state: 'T1 999999000 1000000060 160' });
+    const marked = (u: string) =>
+      `# BEGIN vps-rescue-window ${u}\n${block(u)}Match all\n# END vps-rescue-window ${u}\n`;
+    const base = 'PasswordAuthentication no\n';
+    const w = (p: string, text: string) => writeFileSync(join(s.root, p), text);
+    w('etc/ssh/sshd_config', `${base}${marked('alice')}${marked('bob')}BROKEN yes\n`);
+    w('etc/vps-rescue/config-alice/sshd_config', `${base}${marked('bob')}${marked('carol')}`);
+    w('etc/vps-rescue/window-bob', 'T2 999999000 1000003600 5000\n');
+    expect(s.run(['timer']).out).toBe('VR-CLOSED\n');
+    expect(s.file('etc/ssh/sshd_config')).toBe(`${base}${marked('bob')}`);
+    const kept = readdirSync(join(s.root, 'var/backups/vps-rescue')).find((n) =>
+      n.startsWith('window-alice-'),
+    )!;
+    expect(s.file(`var/backups/vps-rescue/${kept}/sshd_config`)).toContain('BROKEN yes');
+    expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
+  });
+});
+
+describe('opening a window', () => {
+  const withDropIns = {
+    configFiles: [{ path: '/etc/ssh/sshd_config', lines: ['Include /etc/ssh/sshd_config.d/*.conf'] }],
+  } as unknown as Collection;
+
+  it("gives an earlier version's single drop-in the same methods instead of `any` (OpenSSH refuses both)", () => {
+    const plan = passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes: 60 });
+    const step = plan.tx.steps.find((s) => s.name === 'legacy-window')!;
+    expect(plan.tx.backupFiles).toContain('/etc/ssh/sshd_config.d/00-vps-rescue.conf');
+    root = mkdtempSync(join(tmpdir(), 'vr-legacy-'));
+    const legacy = join(root, 'legacy.conf');
+    writeFileSync(
+      legacy,
+      '# vps-rescue T0\nMatch User bob\n\tPasswordAuthentication yes\n\tAuthenticationMethods any\n',
+    );
+    execFileSync('dash', ['-c', step.code.replaceAll('/etc/ssh/sshd_config.d/00-vps-rescue.conf', legacy)]);
+    expect(readFileSync(legacy, 'utf8')).toBe(
+      '# vps-rescue T0\nMatch User bob\n\tPasswordAuthentication yes\n\tAuthenticationMethods publickey password keyboard-interactive\n',
+    );
+    expect(renderTransaction(plan.tx)).toContain(
+      '\tAuthenticationMethods publickey password keyboard-interactive\n',
+    );
+  });
+
+  it('refuses a window of no length or longer than the maximum, and a user name that is not a plain name', () => {
+    for (const windowMinutes of [0, -5, Number.NaN, WINDOW_MAX_MINUTES + 1])
+      expect(() => passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes })).toThrow(
+        /minutes/,
+      );
+    for (const user of ['../etc', 'a b', 'alice.conf', ''])
+      expect(() => passwordWindow(withDropIns, { txId: 'T1', user, windowMinutes: 60 })).toThrow(/user name/);
+  });
+});
