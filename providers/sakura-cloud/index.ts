@@ -32,13 +32,20 @@ import type {
  */
 const ID = 'sakura-cloud';
 export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
-/** Production zones, searched in order when SAKURACLOUD_ZONE is not set (tk1v is the sandbox). */
-export const ZONES = ['is1a', 'is1b', 'tk1a', 'tk1b'];
+/**
+ * Production zones, searched in order when SAKURACLOUD_ZONE is not set (tk1v is the sandbox).
+ * As in iaas-api-go types/zone.go (e73eb3b): is1c (Ishikari 3) joined in 2025.
+ */
+export const ZONES = ['is1a', 'is1b', 'is1c', 'tk1a', 'tk1b'];
 const PAGE = 100;
 /** A disk edit runs after the PUT returns; the vendor's SDK waits for the disk to be available again. */
 const DISK_EDIT_POLLS = 90;
-/** Disk states the SDK keeps waiting through; anything else but `available` (e.g. `failed`) ends the wait. */
-const DISK_PENDING = ['unknown', 'migrating', 'uploading', 'transferring', 'discontinued'];
+/**
+ * Disk states the SDK keeps waiting through; anything else but `available` (e.g. `failed`) ends the
+ * wait. Spelt as the API spells them (iaas-api-go types/availability.go, e73eb3b): "transfering"
+ * with one r, and "unknown" is the empty string. A missing field counts as unknown too.
+ */
+const DISK_PENDING = ['', 'migrating', 'uploading', 'transfering', 'discontinued'];
 
 interface SakuraDisk {
   Availability?: string;
@@ -167,7 +174,7 @@ export class SakuraCloudAdapter implements ProviderAdapter {
   private async waitDiskEdited(http: HttpClient, diskId: string, operation: string): Promise<void> {
     const disk = await pollUntil(this.ctx, DISK_EDIT_POLLS, async () => {
       const res = await http.get<{ Disk: SakuraDisk }>(`disk/${diskId}`, { operation });
-      const state = res.data.Disk.Availability ?? 'unknown';
+      const state = res.data.Disk.Availability ?? '';
       return DISK_PENDING.includes(state) ? undefined : res.data.Disk;
     });
     if (!disk) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });

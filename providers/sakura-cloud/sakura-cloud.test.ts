@@ -47,6 +47,8 @@ describe('sakura-cloud adapter', () => {
   it('searches every zone for an IP when no zone is set', async () => {
     list('is1a', 'servers-is1a-empty.json');
     list('is1b', 'servers-is1b.json');
+    // is1c (Ishikari 3) is a production zone since 2025 (iaas-api-go types/zone.go, e73eb3b).
+    list('is1c', 'servers-is1c-empty.json');
     list('tk1a', 'servers-tk1a-empty.json');
     list('tk1b', 'servers-tk1b-empty.json');
     const found = await adapter().findServer({ ip: '198.51.100.61' });
@@ -119,6 +121,16 @@ describe('sakura-cloud adapter', () => {
     // The vendor guarantees disk edit only on disks copied from its public images: the note says so.
     expect(result.notes.join(' ')).toMatch(/public images/);
     expect(mask('CANARY-newroot-9')).toBe('***');
+  });
+
+  it('waits through the API\'s own spellings "transfering" and "" (unknown), as iaas-api-go does', async () => {
+    // iaas-api-go types/availability.go (e73eb3b): Transferring = "transfering", Unknown = "".
+    sakura().put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config').reply(200, f('disk-config.json'));
+    sakura().get(DISK).reply(200, f('disk-transfering.json'));
+    sakura().get(DISK).reply(200, f('disk-unknown.json'));
+    sakura().get(DISK).reply(200, f('disk-available.json'));
+    const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-10' });
+    expect(result).toMatchObject({ user: 'root', generated: false });
   });
 
   it('a disk edit that ends in a failed disk is provider.api with the job error', async () => {
