@@ -16,7 +16,7 @@ import type {
   ResetPasswordResult,
   ServerRef,
 } from '../types.js';
-import { hasAddress, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
+import { hasAddress, publicHost, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
 
 export const HETZNER_API = 'https://api.hetzner.cloud/v1';
 const ID = 'hetzner';
@@ -108,6 +108,10 @@ export class HetznerAdapter implements ProviderAdapter {
   }
 
   async rescueBoot(server: ServerRef, options: RescueBootOptions = {}): Promise<RescueAccess> {
+    // Checked first: a server reachable only on a private network would be reset for nothing.
+    const host = publicHost(server);
+    if (!host)
+      throw precondition(ID, 'enable rescue', t(this.ctx.lang, 'providers.hint.hetzner-no-public-ip'));
     const sshKeys = (options.sshKeys ?? []).filter((k) => /^\d+$/.test(k)).map(Number);
     const enabled = await this.http.post<{ action: HcloudAction; root_password: string | null }>(
       `servers/${server.id}/actions/enable_rescue`,
@@ -120,7 +124,6 @@ export class HetznerAdapter implements ProviderAdapter {
     registerSecret(password);
     await this.waitAction(enabled.data.action, 'enable rescue');
     await this.reset(server);
-    const host = server.addresses.ipv4[0] ?? server.name;
     return {
       ssh: { host, port: 22, username: 'root', ...(password ? { password } : {}) },
       notes: [t(this.ctx.lang, 'providers.hint.hetzner-rescue', { host })],

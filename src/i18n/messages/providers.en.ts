@@ -64,6 +64,8 @@ export const providersEn = {
     'Hetzner chose the new root password itself; the requested one was not used',
   'providers.hint.hetzner-rescue':
     'the server was reset into the Hetzner rescue system; log in as root over SSH to {host}',
+  'providers.hint.hetzner-no-public-ip':
+    'the server has neither a public IPv4 nor a public IPv6 network, so its rescue system could not be reached over SSH',
   'providers.hint.root-only': '{provider} can only set the password of root, not of {user}',
   'providers.hint.proxmox-serial':
     'the VM has no serial port socket; add one with `qm set {vmid} -serial0 socket` and restart it',

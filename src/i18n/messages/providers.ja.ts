@@ -67,6 +67,8 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
     '新しい root パスワードは Hetzner が生成しました。指定したパスワードは使われていません',
   'providers.hint.hetzner-rescue':
     'サーバーを Hetzner のレスキューシステムで再起動しました。{host} に root で SSH ログインしてください',
+  'providers.hint.hetzner-no-public-ip':
+    'サーバーに公開 IPv4 も公開 IPv6 ネットワークもないため、レスキューシステムに SSH で接続できません',
   'providers.hint.root-only': '{provider} で設定できるのは root のパスワードだけです（{user} は不可）',
   'providers.hint.proxmox-serial':
     'VM にシリアルポートのソケットがありません。`qm set {vmid} -serial0 socket` で追加して再起動してください',
