@@ -27,6 +27,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** What a 404 means here; default: provider.api with status 404. */
   notFound?: () => RescueError;
+  /** Non-2xx statuses that are an answer here, e.g. 300 Multiple Choices from version discovery. */
+  acceptStatus?: readonly number[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -87,6 +89,7 @@ export class HttpClient {
       clearTimeout(timer);
     }
     if (response.status >= 200 && response.status < 300) return response;
+    if (options.acceptStatus?.includes(response.status)) return response;
     throw httpError(this.provider, options, response);
   }
 

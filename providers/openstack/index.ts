@@ -54,13 +54,16 @@ export function keystoneAuthFromEnv(env: Env, defaultDomain: string | undefined)
   const userName = envValue(env, 'OS_USERNAME');
   if (!password || !(userId || userName)) return undefined;
   registerSecret(password);
-  const domain = envValue(env, 'OS_DEFAULT_DOMAIN') ?? defaultDomain;
-  const userDomainId = envValue(env, 'OS_USER_DOMAIN_ID');
-  const projectDomainId = envValue(env, 'OS_PROJECT_DOMAIN_ID');
+  // OS_DEFAULT_DOMAIN is a domain ID, as osc-lib's _auth_default_domain reads it (user_domain_id /
+  // project_domain_id), used only where neither a domain name nor an id was given.
+  const defaultDomainId = envValue(env, 'OS_DEFAULT_DOMAIN') ?? defaultDomain;
+  const userDomainName = envValue(env, 'OS_USER_DOMAIN_NAME');
+  const projectDomainName = envValue(env, 'OS_PROJECT_DOMAIN_NAME');
+  const userDomainId = envValue(env, 'OS_USER_DOMAIN_ID') ?? (userDomainName ? undefined : defaultDomainId);
+  const projectDomainId =
+    envValue(env, 'OS_PROJECT_DOMAIN_ID') ?? (projectDomainName ? undefined : defaultDomainId);
   const projectId = envValue(env, 'OS_PROJECT_ID', 'OS_TENANT_ID');
   const projectName = envValue(env, 'OS_PROJECT_NAME', 'OS_TENANT_NAME');
-  const userDomainName = userDomainId ? undefined : (envValue(env, 'OS_USER_DOMAIN_NAME') ?? domain);
-  const projectDomainName = projectDomainId ? undefined : (envValue(env, 'OS_PROJECT_DOMAIN_NAME') ?? domain);
   return {
     version: 3,
     method: 'password',
@@ -87,7 +90,8 @@ export function keystoneAuthFromEnv(env: Env, defaultDomain: string | undefined)
 export async function createAdapter(ctx: ProviderContext): Promise<ProviderAdapter> {
   const env = await openstackEnv(ctx);
   const authUrl = (ctx.endpoint ?? envValue(env, 'OS_AUTH_URL'))?.replace(/\/+$/, '');
-  const auth = keystoneAuthFromEnv(env, 'Default');
+  // Keystone's built-in domain has the id `default` (its name is `Default`); osc-lib defaults to the id.
+  const auth = keystoneAuthFromEnv(env, 'default');
   if (!authUrl || !auth) throw missingCredentials(ID, HELP);
   return new LazyNova(
     ctx,
