@@ -144,6 +144,29 @@ export class ProxmoxApi {
           ),
         ),
       ),
+      // The simulated termproxy takes API tokens, as qemu-server >= 9.1.7 does (/access/vncticket).
+      route(
+        'GET',
+        /^\/nodes\/([^/]+)\/apt\/versions$/,
+        guarded(() =>
+          data([
+            {
+              Package: 'pve-manager',
+              Title: 'The Proxmox Virtual Environment',
+              Version: '9.1.2',
+              OldVersion: '9.1.2',
+              CurrentState: 'Installed',
+            },
+            {
+              Package: 'qemu-server',
+              Title: 'Qemu Server Tools',
+              Version: '9.1.7',
+              OldVersion: '9.1.7',
+              CurrentState: 'Installed',
+            },
+          ]),
+        ),
+      ),
       route(
         'GET',
         new RegExp(`${VM}/config$`),

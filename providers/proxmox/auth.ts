@@ -40,15 +40,25 @@ export function proxmoxCredentials(ctx: ProviderContext): ProxmoxCredentials {
   if (!endpoint || !(token || (username && password))) throw missingCredentials(ID, HELP);
   // The secret part after '=' is what matters, but the whole token string is masked too.
   registerSecret(token?.split('=')[1]);
+  // Both may be given: the token for the API, user and password for the serial console, which an
+  // API token cannot open on older hosts (see serialSession).
   return {
     origin: new URL(endpoint).origin,
     insecureTls: envFlag(ctx.env, 'PROXMOX_VE_INSECURE'),
-    ...(token ? { token } : { username, password }),
+    ...(token ? { token } : {}),
+    ...(username && password ? { username, password } : {}),
   };
 }
 
-/** API token header, or a ticket from /access/ticket (cookie + CSRF header for writes). */
-export async function connect(ctx: ProviderContext, creds: ProxmoxCredentials): Promise<ProxmoxConnection> {
+/**
+ * API token header, or a ticket from /access/ticket (cookie + CSRF header for writes).
+ * `ticketOnly` logs in with user and password even when a token is set.
+ */
+export async function connect(
+  ctx: ProviderContext,
+  creds: ProxmoxCredentials,
+  ticketOnly = false,
+): Promise<ProxmoxConnection> {
   const base = {
     provider: ID,
     baseURL: `${creds.origin}/api2/json`,
@@ -56,7 +66,7 @@ export async function connect(ctx: ProviderContext, creds: ProxmoxCredentials): 
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
   };
   let authHeaders: Record<string, string>;
-  if (creds.token) {
+  if (creds.token && !ticketOnly) {
     authHeaders = { Authorization: `PVEAPIToken=${creds.token}` };
   } else {
     const login = new HttpClient(base);

@@ -54,6 +54,8 @@ export interface VncWebsocketEndpoint {
   /** secret: VNC auth password, when the server asks for one */
   password?: string;
   headers?: Record<string, string>;
+  /** Self-signed certificates (Proxmox); the adapter decides, from the user's settings. */
+  insecureTls?: boolean;
 }
 
 /** A local byte stream: unix socket, TCP socket or a pty device (libvirt/QEMU serial, the lab). */

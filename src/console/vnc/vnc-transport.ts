@@ -88,9 +88,12 @@ export class VncTransport extends BaseTransport {
             { cause: err },
           );
     const [client, tables] = await Promise.all([
-      RfbClient.connect({ url: endpoint.url, password: endpoint.password, headers: endpoint.headers }).catch(
-        (err: unknown) => Promise.reject(refused(err)),
-      ),
+      RfbClient.connect({
+        url: endpoint.url,
+        password: endpoint.password,
+        headers: endpoint.headers,
+        insecureTls: endpoint.insecureTls,
+      }).catch((err: unknown) => Promise.reject(refused(err))),
       loadGlyphTables(),
     ]);
     try {

@@ -69,6 +69,8 @@ export const providersEn = {
   'providers.hint.root-only': '{provider} can only set the password of root, not of {user}',
   'providers.hint.proxmox-serial':
     'the VM has no serial port socket; add one with `qm set {vmid} -serial0 socket` and restart it',
+  'providers.hint.proxmox-token-serial':
+    'an API token cannot open the serial console on this node (qemu-server {version}; tokens work from 9.1.7): set PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD as well, or use the guest agent or VNC',
   'providers.hint.proxmox-agent': 'the QEMU guest agent is not enabled or not running in VM {vmid}',
   'providers.hint.proxmox-lxc': 'this is a container (LXC); only QEMU VMs are supported',
   'providers.hint.sakura-stopped':

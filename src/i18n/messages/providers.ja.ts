@@ -72,6 +72,8 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.hint.root-only': '{provider} で設定できるのは root のパスワードだけです（{user} は不可）',
   'providers.hint.proxmox-serial':
     'VM にシリアルポートのソケットがありません。`qm set {vmid} -serial0 socket` で追加して再起動してください',
+  'providers.hint.proxmox-token-serial':
+    'このノード（qemu-server {version}）では API トークンでシリアルコンソールを開けません（9.1.7 以降で対応）。PROXMOX_VE_USERNAME と PROXMOX_VE_PASSWORD も設定するか、ゲストエージェントか VNC を使ってください',
   'providers.hint.proxmox-agent': 'VM {vmid} で QEMU ゲストエージェントが有効でないか、動作していません',
   'providers.hint.proxmox-lxc': 'これはコンテナ（LXC）です。対応しているのは QEMU の VM だけです',
   'providers.hint.sakura-stopped':
