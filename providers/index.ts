@@ -6,6 +6,10 @@ import { unsupported } from './errors.js';
  * Every provider, with what it can do and which credentials it takes, known without loading its
  * code: the adapter itself is imported only when used. A contract test checks that each adapter
  * implements exactly what is declared here and that every folder under providers/ is registered.
+ *
+ * A capability is declared only when a way in uses it. Vendor calls that no way in uses yet
+ * (password resets, Sakura's keyboard API, Linode's Finnix rescue, which offers no SSH) stay
+ * implemented and tested in their adapters but are not declared, so nothing plans or offers them.
  */
 export interface ProviderEntry {
   id: string;
@@ -54,7 +58,7 @@ export const PROVIDERS: readonly ProviderEntry[] = [
   {
     id: 'proxmox',
     displayName: 'Proxmox VE',
-    capabilities: ['serialConsole', 'vncConsole', 'runCommand', 'resetPassword'],
+    capabilities: ['serialConsole', 'vncConsole', 'runCommand'],
     credentialHelp: {
       variables: [
         ['PROXMOX_VE_ENDPOINT', 'PROXMOX_VE_API_TOKEN'],
@@ -68,7 +72,7 @@ export const PROVIDERS: readonly ProviderEntry[] = [
   {
     id: 'linode',
     displayName: 'Linode (Akamai)',
-    capabilities: ['serialConsole', 'resetPassword', 'rescueBoot'],
+    capabilities: ['serialConsole'],
     credentialHelp: {
       variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
       optional: ['LINODE_LISH_KEY_FILE', 'LINODE_LISH_HOST'],
@@ -79,7 +83,7 @@ export const PROVIDERS: readonly ProviderEntry[] = [
   {
     id: 'hetzner',
     displayName: 'Hetzner Cloud',
-    capabilities: ['vncConsole', 'resetPassword', 'rescueBoot'],
+    capabilities: ['vncConsole', 'rescueBoot'],
     credentialHelp: {
       variables: [['HCLOUD_TOKEN']],
       optional: ['HCLOUD_ENDPOINT'],
@@ -90,7 +94,7 @@ export const PROVIDERS: readonly ProviderEntry[] = [
   {
     id: 'sakura-cloud',
     displayName: 'Sakura Cloud',
-    capabilities: ['vncConsole', 'resetPassword', 'sendKeys'],
+    capabilities: ['vncConsole'],
     credentialHelp: {
       variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
       optional: ['SAKURACLOUD_ZONE'],

@@ -31,7 +31,8 @@ interface ServerList {
 
 export class HetznerAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['vncConsole', 'resetPassword', 'rescueBoot'];
+  /** resetPassword (reset_password action) is implemented below but no way in uses it yet. */
+  readonly capabilities: readonly Capability[] = ['vncConsole', 'rescueBoot'];
 
   constructor(
     private readonly http: HttpClient,

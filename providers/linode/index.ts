@@ -38,7 +38,12 @@ const BOOT_POLLS = 90;
 
 export class LinodeAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['serialConsole', 'resetPassword', 'rescueBoot'];
+  /**
+   * Not declared: resetPassword (no way in uses it yet) and rescueBoot. Finnix is reached only
+   * through Lish and offers no SSH, so the rescue-system way (SSH) cannot use it; declaring it made
+   * the rescue reboot the Linode into Finnix and straight back for nothing.
+   */
+  readonly capabilities: readonly Capability[] = ['serialConsole'];
 
   constructor(
     private readonly http: HttpClient,

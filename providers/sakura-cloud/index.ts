@@ -79,7 +79,8 @@ const STATUS: Record<string, ServerStatus> = {
 
 export class SakuraCloudAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['vncConsole', 'resetPassword', 'sendKeys'];
+  /** resetPassword (disk edit) and sendKeys (keyboard API) are implemented but no way in uses them yet. */
+  readonly capabilities: readonly Capability[] = ['vncConsole'];
 
   constructor(
     private readonly clients: Map<string, HttpClient>,
