@@ -75,7 +75,7 @@ export const PROVIDERS: readonly ProviderEntry[] = [
     capabilities: ['serialConsole'],
     credentialHelp: {
       variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
-      optional: ['LINODE_LISH_KEY_FILE', 'LINODE_LISH_HOST'],
+      optional: ['LINODE_LISH_KEY_FILE', 'LINODE_LISH_PASSWORD', 'SSH_AUTH_SOCK', 'LINODE_LISH_HOST'],
       endpoint: 'API base URL (default https://api.linode.com/v4)',
     },
     load: () => import('./linode/index.js'),

@@ -5,6 +5,7 @@ import { RescueError } from '../../src/errors/rescue-error.js';
 import { registerSecret } from '../../src/secrets.js';
 import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
 import {
+  consoleUnavailable,
   missingCredentials,
   notFound,
   pickOne,
@@ -33,6 +34,12 @@ import {
 } from './map.js';
 
 export const LINODE_API = 'https://api.linode.com/v4';
+
+/** GET /profile (linodego profile.go: `lish_auth_method` is password_keys, keys_only or disabled). */
+interface LinodeProfile {
+  username: string;
+  lish_auth_method?: 'password_keys' | 'keys_only' | 'disabled';
+}
 const ID = 'linode';
 const BOOT_POLLS = 90;
 
@@ -90,14 +97,27 @@ export class LinodeAdapter implements ProviderAdapter {
     return this.lish(server);
   }
 
-  /** Lish: ssh <profile user>@lish-<region>.linode.com <label>; authenticated with the user's own key. */
+  /**
+   * Lish: ssh <profile user>@lish-<region>.linode.com <label>. The gateway takes the keys added to
+   * the profile's Lish settings (a key file, or the user's SSH agent) and, unless the profile says
+   * `keys_only` (or the account uses third-party login), the Cloud Manager password. The profile's
+   * `lish_auth_method` (password_keys | keys_only | disabled) is checked first, so a console that
+   * cannot log in is unavailable at once instead of failing at connect time.
+   */
   private async lish(server: ServerRef): Promise<ConsoleEndpoint> {
-    const profile = await this.http.get<{ username: string }>('profile', { operation: 'read profile' });
+    const profile = await this.http.get<LinodeProfile>('profile', { operation: 'read profile' });
+    const method = profile.data.lish_auth_method;
+    const unavailable = (key: 'providers.hint.linode-lish-disabled' | 'providers.hint.linode-lish-key') =>
+      consoleUnavailable('serial', server, t(this.ctx.lang, key, { user: profile.data.username }));
+    if (method === 'disabled') throw unavailable('providers.hint.linode-lish-disabled');
     const override = envValue(this.ctx.env, 'LINODE_LISH_HOST');
     const [host, port] = override ? override.split(':') : [lishHost(server.location ?? ''), '22'];
     const keyFile = envValue(this.ctx.env, 'LINODE_LISH_KEY_FILE');
     const privateKey = keyFile ? await this.ctx.readTextFile?.(keyFile) : undefined;
     registerSecret(privateKey);
+    const agent = envValue(this.ctx.env, 'SSH_AUTH_SOCK');
+    const password = method === 'keys_only' ? undefined : envSecret(this.ctx.env, 'LINODE_LISH_PASSWORD');
+    if (!privateKey && !agent && !password) throw unavailable('providers.hint.linode-lish-key');
     return {
       kind: 'serial-ssh',
       host: host ?? '',
@@ -105,6 +125,8 @@ export class LinodeAdapter implements ProviderAdapter {
       username: profile.data.username,
       command: String(server.vendor?.label ?? server.name),
       ...(privateKey ? { privateKey } : {}),
+      ...(agent ? { agent } : {}),
+      ...(password ? { password } : {}),
     };
   }
 

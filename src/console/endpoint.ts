@@ -40,6 +40,8 @@ export interface SshGatewayEndpoint {
   password?: string;
   /** secret: PEM/OpenSSH private key text */
   privateKey?: string;
+  /** An SSH agent's socket (SSH_AUTH_SOCK) whose keys are offered too. */
+  agent?: string;
   /** Expected host key fingerprint (SHA256:...), when the vendor publishes one. */
   hostKeySha256?: string;
 }

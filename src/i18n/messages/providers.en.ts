@@ -56,8 +56,10 @@ export const providersEn = {
     'Linode can reset the root password only on a Linode with exactly one non-swap disk (it has {count})',
   'providers.hint.linode-rescue-running':
     'the Linode will reboot into Finnix; its disks are attached as {disks}',
+  'providers.hint.linode-lish-disabled':
+    'Lish is disabled in the Linode profile of {user} (Lish authentication method "disabled"); enable it in Cloud Manager',
   'providers.hint.linode-lish-key':
-    'log in to Lish as {user} with an SSH key added to your Linode profile (LINODE_LISH_KEY_FILE names the private key)',
+    "log in to Lish as {user} with a key from your Linode profile's Lish settings (LINODE_LISH_KEY_FILE or an SSH agent), or with the Cloud Manager password (LINODE_LISH_PASSWORD) unless the profile allows keys only",
   'providers.hint.hetzner-password-agent':
     'Hetzner resets the root password through the QEMU guest agent; the server must be running with the agent installed',
   'providers.hint.hetzner-generated':

@@ -59,8 +59,10 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
     'Linode の root パスワード再設定はスワップ以外のディスクが 1 つだけの場合に限られます（このサーバーは {count} 個）',
   'providers.hint.linode-rescue-running':
     'Linode は Finnix で再起動します。ディスクは {disks} として接続されます',
+  'providers.hint.linode-lish-disabled':
+    '{user} の Linode プロファイルで Lish が無効です（認証方式 "disabled"）。Cloud Manager で有効にしてください',
   'providers.hint.linode-lish-key':
-    'Lish には {user} として、Linode のプロファイルに登録した SSH 鍵でログインします（秘密鍵は LINODE_LISH_KEY_FILE で指定）',
+    'Lish には {user} として、プロファイルの Lish 設定に登録した鍵（LINODE_LISH_KEY_FILE か SSH エージェント）、または鍵のみの設定でなければ Cloud Manager のパスワード（LINODE_LISH_PASSWORD）でログインします',
   'providers.hint.hetzner-password-agent':
     'Hetzner は QEMU ゲストエージェント経由で root パスワードを再設定します。エージェント入りでサーバーが起動している必要があります',
   'providers.hint.hetzner-generated':
