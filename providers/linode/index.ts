@@ -35,6 +35,16 @@ import {
 
 export const LINODE_API = 'https://api.linode.com/v4';
 
+/** GET /account/events (linodego account_events.go): the jobs rescue and reboot queue. */
+interface LinodeEvent {
+  id: number;
+  action: string;
+  status: 'scheduled' | 'started' | 'finished' | 'failed' | 'notification';
+  created: string;
+  message?: string | null;
+}
+const JOB_ACTIONS = ['linode_boot', 'linode_reboot'];
+
 /** GET /profile (linodego profile.go: `lish_auth_method` is password_keys, keys_only or disabled). */
 interface LinodeProfile {
   username: string;
@@ -171,11 +181,11 @@ export class LinodeAdapter implements ProviderAdapter {
       devices[slot] = { disk_id: disk.id };
       mapping[`/dev/${slot}`] = `${disk.label} (${disk.filesystem})`;
     });
-    await this.http.post(`linode/instances/${server.id}/rescue`, {
+    const queued = await this.http.post(`linode/instances/${server.id}/rescue`, {
       operation: 'boot rescue',
       data: { devices },
     });
-    await this.waitRunning(server, 'boot rescue');
+    await this.waitJob(server, jobSince(queued.headers.date), 'boot rescue');
     const described = Object.entries(mapping)
       .map(([dev, disk]) => `${dev} = ${disk}`)
       .join(', ');
@@ -188,17 +198,57 @@ export class LinodeAdapter implements ProviderAdapter {
 
   async exitRescue(server: ServerRef): Promise<void> {
     // A plain reboot boots the Linode's own configuration profile again.
-    await this.http.post(`linode/instances/${server.id}/reboot`, { operation: 'reboot', data: {} });
-    await this.waitRunning(server, 'reboot');
+    const queued = await this.http.post(`linode/instances/${server.id}/reboot`, {
+      operation: 'reboot',
+      data: {},
+    });
+    await this.waitJob(server, jobSince(queued.headers.date), 'reboot');
   }
 
-  private async waitRunning(server: ServerRef, operation: string): Promise<void> {
-    const running = await pollUntil(this.ctx, BOOT_POLLS, async () => {
-      const res = await this.http.get<LinodeInstance>(`linode/instances/${server.id}`, { operation });
-      return res.data.status === 'running' ? true : undefined;
+  /**
+   * rescue and reboot only queue a job and answer {}; a running Linode reports `running` until the job
+   * starts, so a status poll cannot tell "not started" from "done". As linodego's
+   * WaitForEventFinished does, the job's own event (linode_boot / linode_reboot for this Linode,
+   * created since the call) is polled until it is finished (or failed).
+   */
+  private async waitJob(server: ServerRef, since: string, operation: string): Promise<void> {
+    const filter = {
+      'entity.id': Number(server.id),
+      'entity.type': 'linode',
+      created: { '+gte': since },
+      '+order_by': 'created',
+      '+order': 'desc',
+    };
+    const event = await pollUntil(this.ctx, BOOT_POLLS, async () => {
+      const res = await this.http.get<LinodePage<LinodeEvent>>('account/events', {
+        operation,
+        query: { page_size: 25 },
+        headers: { 'X-Filter': JSON.stringify(filter) },
+      });
+      const job = res.data.data.find((e) => JOB_ACTIONS.includes(e.action));
+      return job && (job.status === 'finished' || job.status === 'failed') ? job : undefined;
     });
-    if (!running) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+    if (!event) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+    if (event.status === 'failed') {
+      throw new RescueError('provider.api', {
+        provider: ID,
+        status: `event ${event.action} failed`,
+        operation,
+        detail: event.message ? `: ${event.message}` : '',
+      });
+    }
   }
+}
+
+/**
+ * The earliest `created` the queued job's event can carry, on the API's clock (the answer's Date
+ * header, ours if absent), a few seconds early because the event is stamped before the answer is.
+ * Linode writes times as UTC without a zone: 2026-12-03T04:41:07.
+ */
+function jobSince(dateHeader: unknown): string {
+  const date = Date.parse(String(dateHeader ?? ''));
+  const at = (Number.isNaN(date) ? Date.now() : date) - 10_000;
+  return new Date(at).toISOString().replace(/\.\d+Z$/, '');
 }
 
 /** Linode demands a strong root password; 24 random characters from four classes. */

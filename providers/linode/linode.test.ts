@@ -180,9 +180,28 @@ describe('linode adapter', () => {
     api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks.json'));
     api()
       .post('/v4/linode/instances/123/rescue', { devices: { sda: { disk_id: 555 }, sdb: { disk_id: 556 } } })
-      .reply(200, {});
-    api().get('/v4/linode/instances/123').reply(200, f('instance-booting.json'));
-    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
+      .reply(200, {}, { Date: 'Thu, 03 Dec 2026 04:41:07 GMT' });
+    // The job is waited for by its event (linodego WaitForEventFinished), not by a status that still
+    // says `running` before the job starts: not listed yet, started, finished.
+    const events = (file: string) =>
+      nock('https://api.linode.com', {
+        reqheaders: {
+          authorization: `Bearer ${TOKEN}`,
+          'x-filter': (v: string | null) => {
+            const filter = JSON.parse(v ?? '{}') as Record<string, unknown>;
+            return (
+              filter['entity.id'] === 123 &&
+              JSON.stringify(filter.created) === '{"+gte":"2026-12-03T04:40:57"}'
+            );
+          },
+        },
+      })
+        .get('/v4/account/events')
+        .query({ page_size: 25 })
+        .reply(200, f(file));
+    events('events-empty.json');
+    events('events-boot-started.json');
+    events('events-boot-finished.json');
     api().get('/v4/profile').reply(200, f('profile.json'));
     const access = await adapter({ LINODE_LISH_KEY_FILE: '/keys/lish' }).rescueBoot!(server);
     expect(access.disks).toEqual({
@@ -190,9 +209,12 @@ describe('linode adapter', () => {
       '/dev/sdb': '512 MB Swap Image (swap)',
     });
     expect(access.console).toMatchObject({ kind: 'serial-ssh', command: 'web-1' });
-    api().post('/v4/linode/instances/123/reboot', {}).reply(200, {});
-    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
-    await adapter().exitRescue!(server);
+    api()
+      .post('/v4/linode/instances/123/reboot', {})
+      .reply(200, {}, { Date: 'Thu, 03 Dec 2026 04:41:07 GMT' });
+    events('events-boot-failed.json');
+    const err = await rejectsWithCode(adapter().exitRescue!(server), 'provider.api');
+    expect(String(err.params.detail)).toContain('no bootable device');
   });
 
   describe('HTTP errors', () => {
