@@ -65,6 +65,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
         baseURL: catalogUrl(session.catalog, 'compute', region) ?? fallback,
         headers: { 'X-Auth-Token': session.token },
         ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+        ...(ctx.retry ? { retry: ctx.retry } : {}),
       });
     },
     { id: ID, consoleApi: vps2 ? 'legacy' : 'remote-consoles', nameTag: 'instance_name_tag' },

@@ -174,6 +174,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
     baseURL: baseUrl(ctx, HETZNER_API, 'HCLOUD_ENDPOINT'),
     headers: { Authorization: `Bearer ${token}` },
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
   });
   return new HetznerAdapter(http, ctx);
 }

@@ -271,6 +271,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
     baseURL: baseUrl(ctx, LINODE_API),
     headers: { Authorization: `Bearer ${token}` },
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
   });
   return new LinodeAdapter(http, ctx);
 }

@@ -16,6 +16,8 @@ const adapter = (env: Record<string, string> = {}) =>
     lang: 'en',
     pollIntervalMs: 0,
     timeoutMs: 500,
+    // Each error case here is one answer; retries are proven in providers/http-retry.test.ts.
+    retry: { retries: 0 },
     readTextFile: async (path) => (path === '/keys/lish' ? KEY : undefined),
   });
 

@@ -117,6 +117,7 @@ export async function createAdapter(ctx: ProviderContext): Promise<ProviderAdapt
         baseURL: computeUrl,
         headers: { 'X-Auth-Token': session.token },
         ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+        ...(ctx.retry ? { retry: ctx.retry } : {}),
       });
     },
     { id: ID, consoleApi: 'auto' },

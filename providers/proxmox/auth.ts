@@ -64,6 +64,7 @@ export async function connect(
     baseURL: `${creds.origin}/api2/json`,
     insecureTls: creds.insecureTls,
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
   };
   let authHeaders: Record<string, string>;
   if (creds.token && !ticketOnly) {

@@ -236,6 +236,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
         baseURL: `${root}/${z}/api/cloud/1.1`,
         auth: { username: token, password: secret },
         ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+        ...(ctx.retry ? { retry: ctx.retry } : {}),
       }),
     );
   }

@@ -13,7 +13,14 @@ const BASIC = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString('base64')}`;
 const sakura = () => nock('https://secure.sakura.ad.jp', { reqheaders: { authorization: BASIC } });
 const env = { SAKURACLOUD_ACCESS_TOKEN: TOKEN, SAKURACLOUD_ACCESS_TOKEN_SECRET: SECRET };
 const adapter = (extra: Record<string, string> = {}) =>
-  createAdapter({ env: { ...env, ...extra }, lang: 'en', timeoutMs: 500, pollIntervalMs: 0 });
+  // Each error case here is one answer; retries are proven in providers/http-retry.test.ts.
+  createAdapter({
+    env: { ...env, ...extra },
+    lang: 'en',
+    timeoutMs: 500,
+    pollIntervalMs: 0,
+    retry: { retries: 0 },
+  });
 const server: ServerRef = {
   provider: 'sakura-cloud',
   id: '113600000001',
