@@ -134,9 +134,35 @@ describe('hetzner adapter', () => {
       username: 'root',
       password: 'CANARY-rescuepw-55aa',
     });
+    api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
     api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
     api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
+    api().get('/v1/servers/42').reply(200, f('server.json'));
     await adapter().exitRescue!(running);
+  });
+
+  it('leaving the rescue system is tried again until the server confirms rescue mode is off', async () => {
+    api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
+    // disable_rescue may be sent twice: retried after 503 by the HTTP client.
+    api().post('/v1/servers/42/actions/disable_rescue').reply(503, f('error-server.json'));
+    api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
+    // The reset fails: the whole leave is tried again; rescue is already off, so only the reset.
+    api().post('/v1/servers/42/actions/reset').reply(500, f('error-server.json'));
+    api().get('/v1/servers/42').reply(200, f('server.json'));
+    api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
+    api().get('/v1/servers/42').reply(200, f('server.json'));
+    await adapter().exitRescue!(running);
+  });
+
+  it('a server that never leaves rescue mode is an error after a bounded number of tries', async () => {
+    for (let i = 0; i < 4; i++) {
+      api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
+      api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
+      api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
+      api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
+    }
+    const err = await rejectsWithCode(adapter().exitRescue!(running), 'provider.api');
+    expect(String(err.params.detail)).toContain('rescue mode on');
   });
 
   it('reads the location from the top-level `location` (the API since 2026-07) and from the old `datacenter`', async () => {

@@ -1,8 +1,8 @@
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
 import { t } from '../../src/i18n/index.js';
-import { RescueError } from '../../src/errors/rescue-error.js';
+import { isRescueError, RescueError } from '../../src/errors/rescue-error.js';
 import { registerSecret } from '../../src/secrets.js';
-import { baseUrl, envSecret, pollUntil } from '../credentials.js';
+import { baseUrl, envSecret, pollUntil, sleep } from '../credentials.js';
 import { missingCredentials, notFound, pickOne, precondition, unsupported } from '../errors.js';
 import { HttpClient } from '../http.js';
 import type {
@@ -23,6 +23,8 @@ const ID = 'hetzner';
 const PER_PAGE = 50;
 /** Actions like reset finish in seconds; enable_rescue may take longer. */
 const ACTION_POLLS = 60;
+/** Tries at leaving the rescue system before the rescue reports the server still in rescue. */
+const LEAVE_TRIES = 4;
 
 interface ServerList {
   servers: HcloudServer[];
@@ -131,15 +133,46 @@ export class HetznerAdapter implements ProviderAdapter {
     };
   }
 
+  /**
+   * Leaves the rescue system, tried again until the server confirms it: rescue mode off (read back
+   * from the server object) after a reset that succeeded. A server left in rescue boots the vendor's
+   * system at every reset, so one failed call must not end the attempt; the last error is thrown
+   * only when every try failed (the rescue then says the server is still in rescue).
+   */
   async exitRescue(server: ServerRef): Promise<void> {
-    const res = await this.http.post<{ action: HcloudAction }>(
-      `servers/${server.id}/actions/disable_rescue`,
-      {
-        operation: 'disable rescue',
-      },
-    );
-    await this.waitAction(res.data.action, 'disable rescue');
-    await this.reset(server);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < LEAVE_TRIES; attempt++) {
+      if (attempt > 0) await sleep(Math.min(this.ctx.pollIntervalMs ?? 2000, 2000) * attempt);
+      try {
+        if ((await this.current(server)).rescue_enabled) {
+          const res = await this.http.post<{ action: HcloudAction }>(
+            `servers/${server.id}/actions/disable_rescue`,
+            { operation: 'disable rescue', idempotent: true },
+          );
+          await this.waitAction(res.data.action, 'disable rescue');
+        }
+        await this.reset(server);
+        if (!(await this.current(server)).rescue_enabled) return;
+        lastError = new RescueError('provider.api', {
+          provider: ID,
+          status: 'rescue_enabled',
+          operation: 'disable rescue',
+          detail: ': the server still reports rescue mode on',
+        });
+      } catch (err) {
+        // Wrong credentials or permissions do not get better by trying again.
+        if (isRescueError(err) && (err.code === 'auth.failed' || err.code === 'auth.forbidden')) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  private async current(server: ServerRef): Promise<HcloudServer> {
+    const res = await this.http.get<{ server: HcloudServer }>(`servers/${server.id}`, {
+      operation: 'get server',
+    });
+    return res.data.server;
   }
 
   private async reset(server: ServerRef): Promise<void> {
