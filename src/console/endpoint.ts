@@ -1,3 +1,5 @@
+import { mask } from '../secrets.js';
+
 /**
  * Where a console is and how to speak to it: what a provider adapter returns from openConsole() and
  * what the console engine's transports connect to. Secret fields are marked: they are registered
@@ -80,9 +82,9 @@ export function describeEndpoint(endpoint: ConsoleEndpoint): string {
     case 'local':
       return endpoint.url;
     default: {
+      // Tokens and tickets travel in the query, the user-info and the fragment: none is shown.
       const url = new URL(endpoint.url);
-      url.search = url.search ? '?…' : '';
-      return url.toString();
+      return mask(`${url.protocol}//${url.host}${url.pathname}${url.search ? '?…' : ''}`);
     }
   }
 }
