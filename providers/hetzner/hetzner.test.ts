@@ -134,7 +134,6 @@ describe('hetzner adapter', () => {
       username: 'root',
       password: 'CANARY-rescuepw-55aa',
     });
-    api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
     api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
     api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
     api().get('/v1/servers/42').reply(200, f('server.json'));
@@ -142,13 +141,12 @@ describe('hetzner adapter', () => {
   });
 
   it('leaving the rescue system is tried again until the server confirms rescue mode is off', async () => {
-    api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
     // disable_rescue may be sent twice: retried after 503 by the HTTP client.
     api().post('/v1/servers/42/actions/disable_rescue').reply(503, f('error-server.json'));
     api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
-    // The reset fails: the whole leave is tried again; rescue is already off, so only the reset.
+    // The reset fails: the whole leave is tried again.
     api().post('/v1/servers/42/actions/reset').reply(500, f('error-server.json'));
-    api().get('/v1/servers/42').reply(200, f('server.json'));
+    api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
     api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
     api().get('/v1/servers/42').reply(200, f('server.json'));
     await adapter().exitRescue!(running);
@@ -156,7 +154,6 @@ describe('hetzner adapter', () => {
 
   it('a server that never leaves rescue mode is an error after a bounded number of tries', async () => {
     for (let i = 0; i < 4; i++) {
-      api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
       api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
       api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
       api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));

@@ -134,23 +134,22 @@ export class HetznerAdapter implements ProviderAdapter {
   }
 
   /**
-   * Leaves the rescue system, tried again until the server confirms it: rescue mode off (read back
-   * from the server object) after a reset that succeeded. A server left in rescue boots the vendor's
-   * system at every reset, so one failed call must not end the attempt; the last error is thrown
-   * only when every try failed (the rescue then says the server is still in rescue).
+   * Leaves the rescue system, tried again until the server confirms it: disable_rescue (harmless
+   * when rescue mode already switched itself off at the rescue boot), a reset that succeeded, and
+   * rescue mode read back off from the server object. A server left in rescue mode boots the
+   * vendor's system at the next reset, so one failed call must not end the attempt; the last error
+   * is thrown only when every try failed (the rescue then says the server is still in rescue).
    */
   async exitRescue(server: ServerRef): Promise<void> {
     let lastError: unknown;
     for (let attempt = 0; attempt < LEAVE_TRIES; attempt++) {
       if (attempt > 0) await sleep(Math.min(this.ctx.pollIntervalMs ?? 2000, 2000) * attempt);
       try {
-        if ((await this.current(server)).rescue_enabled) {
-          const res = await this.http.post<{ action: HcloudAction }>(
-            `servers/${server.id}/actions/disable_rescue`,
-            { operation: 'disable rescue', idempotent: true },
-          );
-          await this.waitAction(res.data.action, 'disable rescue');
-        }
+        const res = await this.http.post<{ action: HcloudAction }>(
+          `servers/${server.id}/actions/disable_rescue`,
+          { operation: 'disable rescue', idempotent: true },
+        );
+        await this.waitAction(res.data.action, 'disable rescue');
         await this.reset(server);
         if (!(await this.current(server)).rescue_enabled) return;
         lastError = new RescueError('provider.api', {
