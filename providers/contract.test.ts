@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import nock from 'nock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { rejectsWithCode, useStrictNock } from '../test/support/nock-strict.js';
+import { clearSecretsForTest } from '../src/secrets.js';
+import { getProvider, loadProvider, PROVIDERS } from './index.js';
+import type { ProviderAdapter } from './types.js';
+
+/**
+ * One behavioural contract for every adapter, from one table: a server found by id, a server that
+ * is not there, and the vendor's 401, 403, 429 (with Retry-After) and 5xx mapped to the same error
+ * codes everywhere; a console kind the provider does not declare refused without any API call.
+ * Each row says only how its vendor answers "get this server"; the cases are the same for all.
+ */
+useStrictNock();
+const fx = (provider: string, name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`${provider}/fixtures/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+
+interface Row {
+  id: string;
+  env: Record<string, string>;
+  serverId: string;
+  /** Mocks one findServer({id: serverId}) whose lookup call answers `reply` (login first, where the vendor needs one). */
+  lookup: (reply: Reply) => void;
+  found: unknown;
+  /** The vendor's own "no such server" answer to the lookup. */
+  missing: Reply;
+}
+
+const OS_TOKEN = 'CANARY-contract-os-token';
+const C3_TOKEN = 'CANARY-contract-c3-token';
+const ROWS: Row[] = [
+  {
+    id: 'openstack',
+    env: {
+      OS_AUTH_URL: 'https://keystone.example.test:5000/v3',
+      OS_USERNAME: 'demo',
+      OS_PASSWORD: 'CANARY-contract-pw',
+      OS_PROJECT_NAME: 'demo',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_REGION_NAME: 'RegionOne',
+    },
+    serverId: '9168b536-cd40-4630-b43f-b259807c6e87',
+    lookup: ({ status, body, headers }) => {
+      nock('https://keystone.example.test:5000')
+        .post('/v3/auth/tokens')
+        .reply(201, fx('openstack', 'token.json'), { 'X-Subject-Token': OS_TOKEN });
+      nock('https://compute.example.test:8774', { reqheaders: { 'x-auth-token': OS_TOKEN } })
+        .get('/v2.1/servers/9168b536-cd40-4630-b43f-b259807c6e87')
+        .reply(status, body as object, headers);
+    },
+    found: fx('openstack', 'server.json'),
+    missing: { status: 404, body: fx('openstack', 'error-404.json') },
+  },
+  {
+    id: 'conoha',
+    env: {
+      OS_USERNAME: 'gncu12345678',
+      OS_PASSWORD: 'CANARY-contract-pw',
+      OS_TENANT_ID: '0123456789abcdef0123456789abcdef',
+    },
+    serverId: '6d5f2c4e-0000-4000-8000-000000000001',
+    lookup: ({ status, body, headers }) => {
+      nock('https://identity.c3j1.conoha.io')
+        .post('/v3/auth/tokens')
+        .reply(201, fx('conoha', 'token-v3.json'), { 'x-subject-token': C3_TOKEN });
+      nock('https://compute.c3j1.conoha.io', { reqheaders: { 'x-auth-token': C3_TOKEN } })
+        .get('/v2.1/servers/6d5f2c4e-0000-4000-8000-000000000001')
+        .reply(status, body as object, headers);
+    },
+    found: { server: (fx('conoha', 'servers-detail.json').servers as unknown[])[0] },
+    missing: { status: 404, body: { itemNotFound: { code: 404, message: 'Instance could not be found.' } } },
+  },
+  {
+    id: 'proxmox',
+    env: {
+      PROXMOX_VE_ENDPOINT: 'https://pve.example.test:8006',
+      PROXMOX_VE_API_TOKEN: 'root@pam!c=CANARY-contract-pve',
+    },
+    serverId: '100',
+    // Proxmox has no "get VM by id" outside its node: the cluster list is the lookup.
+    lookup: ({ status, body, headers }) => {
+      nock('https://pve.example.test:8006')
+        .get('/api2/json/cluster/resources')
+        .query({ type: 'vm' })
+        .reply(status, body as object, headers);
+    },
+    found: fx('proxmox', 'cluster-resources.json'),
+    missing: { status: 200, body: { data: [] } },
+  },
+  {
+    id: 'linode',
+    env: { LINODE_TOKEN: 'CANARY-contract-linode' },
+    serverId: '123',
+    lookup: ({ status, body, headers }) => {
+      nock('https://api.linode.com')
+        .get('/v4/linode/instances/123')
+        .reply(status, body as object, headers);
+    },
+    found: fx('linode', 'instance.json'),
+    missing: { status: 404, body: fx('linode', 'error-404.json') },
+  },
+  {
+    id: 'hetzner',
+    env: { HCLOUD_TOKEN: 'CANARY-contract-hcloud' },
+    serverId: '42',
+    lookup: ({ status, body, headers }) => {
+      nock('https://api.hetzner.cloud')
+        .get('/v1/servers/42')
+        .reply(status, body as object, headers);
+    },
+    found: fx('hetzner', 'server.json'),
+    missing: { status: 404, body: fx('hetzner', 'error-not-found.json') },
+  },
+  {
+    id: 'sakura-cloud',
+    env: {
+      SAKURACLOUD_ACCESS_TOKEN: 'CANARY-contract-sakura',
+      SAKURACLOUD_ACCESS_TOKEN_SECRET: 'CANARY-contract-sakura-secret',
+      SAKURACLOUD_ZONE: 'is1b',
+    },
+    serverId: '113600000001',
+    lookup: ({ status, body, headers }) => {
+      nock('https://secure.sakura.ad.jp')
+        .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001')
+        .reply(status, body as object, headers);
+    },
+    found: fx('sakura-cloud', 'server.json'),
+    missing: { status: 404, body: fx('sakura-cloud', 'error-404.json') },
+  },
+];
+
+const adapterFor = (row: Row): Promise<ProviderAdapter> =>
+  loadProvider(row.id, {
+    env: row.env,
+    lang: 'en',
+    timeoutMs: 1000,
+    pollIntervalMs: 0,
+    retry: { retries: 0 },
+  });
+
+describe('the adapter contract, the same cases for every provider', () => {
+  beforeEach(() => clearSecretsForTest());
+
+  it('the table has a row for every registered provider', () => {
+    expect(ROWS.map((r) => r.id).sort()).toEqual(PROVIDERS.map((p) => p.id).sort());
+  });
+
+  for (const row of ROWS) {
+    describe(row.id, () => {
+      it('finds the server by id', async () => {
+        row.lookup({ status: 200, body: row.found });
+        const server = await (await adapterFor(row)).findServer({ id: row.serverId });
+        expect(server).toMatchObject({ provider: row.id, id: row.serverId });
+      });
+
+      it('a server that is not there is provider.not-found', async () => {
+        row.lookup(row.missing);
+        await rejectsWithCode((await adapterFor(row)).findServer({ id: row.serverId }), 'provider.not-found');
+      });
+
+      const errors: [number, string, Record<string, string>?][] = [
+        [401, 'auth.failed'],
+        [403, 'auth.forbidden'],
+        [429, 'provider.rate-limited', { 'Retry-After': '7' }],
+        [503, 'provider.api'],
+      ];
+      for (const [status, code, headers] of errors) {
+        it(`${status} is ${code}, and no secret is in the error`, async () => {
+          row.lookup({ status, body: {}, ...(headers ? { headers } : {}) });
+          const err = await rejectsWithCode((await adapterFor(row)).findServer({ id: row.serverId }), code);
+          if (status === 429) expect(err.params.retryAfter).toBe(7);
+          expect(JSON.stringify(err)).not.toContain('CANARY');
+        });
+      }
+
+      it('a console kind it does not declare is refused before any API call', async () => {
+        const declared = getProvider(row.id).capabilities;
+        const adapter = await adapterFor(row);
+        const server = {
+          provider: row.id,
+          id: row.serverId,
+          name: 'x',
+          status: 'running' as const,
+          vendorStatus: 'running',
+          addresses: { ipv4: [], ipv6: [] },
+        };
+        if (!declared.includes('serialConsole'))
+          await rejectsWithCode(adapter.openConsole(server, 'serial'), 'provider.unsupported');
+        if (!declared.includes('vncConsole'))
+          await rejectsWithCode(adapter.openConsole(server, 'vnc'), 'provider.unsupported');
+        // Providers with both declared have nothing to refuse here; the case still ran without a call.
+        expect(nock.pendingMocks()).toEqual([]);
+      });
+    });
+  }
+});
