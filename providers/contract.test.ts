@@ -19,13 +19,17 @@ const fx = (provider: string, name: string): Record<string, unknown> =>
     unknown
   >;
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+/** One mock per reply, in order: the same call answered differently each time. */
+const answer = (call: () => nock.Interceptor, replies: Reply[]) => {
+  for (const r of replies) call().reply(r.status, r.body as object, r.headers);
+};
 
 interface Row {
   id: string;
   env: Record<string, string>;
   serverId: string;
-  /** Mocks one findServer({id: serverId}) whose lookup call answers `reply` (login first, where the vendor needs one). */
-  lookup: (reply: Reply) => void;
+  /** Mocks one findServer({id: serverId}): the login, where the vendor needs one, then the lookup call answering each reply in turn. */
+  lookup: (...replies: Reply[]) => void;
   found: unknown;
   /** The vendor's own "no such server" answer to the lookup. */
   missing: Reply;
@@ -45,13 +49,17 @@ const ROWS: Row[] = [
       OS_REGION_NAME: 'RegionOne',
     },
     serverId: '9168b536-cd40-4630-b43f-b259807c6e87',
-    lookup: ({ status, body, headers }) => {
+    lookup: (...replies) => {
       nock('https://keystone.example.test:5000')
         .post('/v3/auth/tokens')
         .reply(201, fx('openstack', 'token.json'), { 'X-Subject-Token': OS_TOKEN });
-      nock('https://compute.example.test:8774', { reqheaders: { 'x-auth-token': OS_TOKEN } })
-        .get('/v2.1/servers/9168b536-cd40-4630-b43f-b259807c6e87')
-        .reply(status, body as object, headers);
+      answer(
+        () =>
+          nock('https://compute.example.test:8774', { reqheaders: { 'x-auth-token': OS_TOKEN } }).get(
+            '/v2.1/servers/9168b536-cd40-4630-b43f-b259807c6e87',
+          ),
+        replies,
+      );
     },
     found: fx('openstack', 'server.json'),
     missing: { status: 404, body: fx('openstack', 'error-404.json') },
@@ -64,13 +72,17 @@ const ROWS: Row[] = [
       OS_TENANT_ID: '0123456789abcdef0123456789abcdef',
     },
     serverId: '6d5f2c4e-0000-4000-8000-000000000001',
-    lookup: ({ status, body, headers }) => {
+    lookup: (...replies) => {
       nock('https://identity.c3j1.conoha.io')
         .post('/v3/auth/tokens')
         .reply(201, fx('conoha', 'token-v3.json'), { 'x-subject-token': C3_TOKEN });
-      nock('https://compute.c3j1.conoha.io', { reqheaders: { 'x-auth-token': C3_TOKEN } })
-        .get('/v2.1/servers/6d5f2c4e-0000-4000-8000-000000000001')
-        .reply(status, body as object, headers);
+      answer(
+        () =>
+          nock('https://compute.c3j1.conoha.io', { reqheaders: { 'x-auth-token': C3_TOKEN } }).get(
+            '/v2.1/servers/6d5f2c4e-0000-4000-8000-000000000001',
+          ),
+        replies,
+      );
     },
     found: { server: (fx('conoha', 'servers-detail.json').servers as unknown[])[0] },
     missing: { status: 404, body: { itemNotFound: { code: 404, message: 'Instance could not be found.' } } },
@@ -83,11 +95,11 @@ const ROWS: Row[] = [
     },
     serverId: '100',
     // Proxmox has no "get VM by id" outside its node: the cluster list is the lookup.
-    lookup: ({ status, body, headers }) => {
-      nock('https://pve.example.test:8006')
-        .get('/api2/json/cluster/resources')
-        .query({ type: 'vm' })
-        .reply(status, body as object, headers);
+    lookup: (...replies) => {
+      answer(
+        () => nock('https://pve.example.test:8006').get('/api2/json/cluster/resources').query({ type: 'vm' }),
+        replies,
+      );
     },
     found: fx('proxmox', 'cluster-resources.json'),
     missing: { status: 200, body: { data: [] } },
@@ -96,10 +108,8 @@ const ROWS: Row[] = [
     id: 'linode',
     env: { LINODE_TOKEN: 'CANARY-contract-linode' },
     serverId: '123',
-    lookup: ({ status, body, headers }) => {
-      nock('https://api.linode.com')
-        .get('/v4/linode/instances/123')
-        .reply(status, body as object, headers);
+    lookup: (...replies) => {
+      answer(() => nock('https://api.linode.com').get('/v4/linode/instances/123'), replies);
     },
     found: fx('linode', 'instance.json'),
     missing: { status: 404, body: fx('linode', 'error-404.json') },
@@ -108,10 +118,8 @@ const ROWS: Row[] = [
     id: 'hetzner',
     env: { HCLOUD_TOKEN: 'CANARY-contract-hcloud' },
     serverId: '42',
-    lookup: ({ status, body, headers }) => {
-      nock('https://api.hetzner.cloud')
-        .get('/v1/servers/42')
-        .reply(status, body as object, headers);
+    lookup: (...replies) => {
+      answer(() => nock('https://api.hetzner.cloud').get('/v1/servers/42'), replies);
     },
     found: fx('hetzner', 'server.json'),
     missing: { status: 404, body: fx('hetzner', 'error-not-found.json') },
@@ -124,10 +132,11 @@ const ROWS: Row[] = [
       SAKURACLOUD_ZONE: 'is1b',
     },
     serverId: '113600000001',
-    lookup: ({ status, body, headers }) => {
-      nock('https://secure.sakura.ad.jp')
-        .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001')
-        .reply(status, body as object, headers);
+    lookup: (...replies) => {
+      answer(
+        () => nock('https://secure.sakura.ad.jp').get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001'),
+        replies,
+      );
     },
     found: fx('sakura-cloud', 'server.json'),
     missing: { status: 404, body: fx('sakura-cloud', 'error-404.json') },
@@ -177,6 +186,19 @@ describe('the adapter contract, the same cases for every provider', () => {
           expect(JSON.stringify(err)).not.toContain('CANARY');
         });
       }
+
+      it('a lookup answered 503 is tried again and then succeeds (HTTP retries reach every adapter)', async () => {
+        // The login (where there is one) happens once: only the lookup answers twice.
+        row.lookup({ status: 503, body: {} }, { status: 200, body: row.found });
+        const adapter = await loadProvider(row.id, {
+          env: row.env,
+          lang: 'en',
+          timeoutMs: 1000,
+          pollIntervalMs: 0,
+          retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 },
+        });
+        expect((await adapter.findServer({ id: row.serverId })).id).toBe(row.serverId);
+      });
 
       it('a console kind it does not declare is refused before any API call', async () => {
         const declared = getProvider(row.id).capabilities;
