@@ -142,3 +142,12 @@ export interface CredentialHelp {
   /** What --endpoint replaces for this vendor. */
   endpoint: string;
 }
+
+/** A provider as its folder declares it (providers/<id>/provider.ts); the adapter is loaded only when used. */
+export interface ProviderEntry {
+  id: string;
+  displayName: string;
+  capabilities: readonly Capability[];
+  credentialHelp: CredentialHelp;
+  load: () => Promise<AdapterModule>;
+}

@@ -17,6 +17,7 @@ import type {
   ServerRef,
 } from '../types.js';
 import { hasAddress, publicHost, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
+import { hetzner } from './provider.js';
 
 export const HETZNER_API = 'https://api.hetzner.cloud/v1';
 const ID = 'hetzner';
@@ -34,7 +35,7 @@ interface ServerList {
 export class HetznerAdapter implements ProviderAdapter {
   readonly id = ID;
   /** resetPassword (reset_password action) is implemented below but no way in uses it yet. */
-  readonly capabilities: readonly Capability[] = ['vncConsole', 'rescueBoot'];
+  readonly capabilities: readonly Capability[] = hetzner.capabilities;
 
   constructor(
     private readonly http: HttpClient,
@@ -200,7 +201,7 @@ export class HetznerAdapter implements ProviderAdapter {
 
 export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const token = envSecret(ctx.env, 'HCLOUD_TOKEN');
-  if (!token) throw missingCredentials(ID, { variables: [['HCLOUD_TOKEN']], optional: [], endpoint: '' });
+  if (!token) throw missingCredentials(ID, hetzner.credentialHelp);
   const http = new HttpClient({
     provider: ID,
     baseURL: baseUrl(ctx, HETZNER_API, 'HCLOUD_ENDPOINT'),

@@ -32,6 +32,7 @@ import {
   type LinodeInstance,
   type LinodePage,
 } from './map.js';
+import { linode } from './provider.js';
 
 export const LINODE_API = 'https://api.linode.com/v4';
 
@@ -60,7 +61,7 @@ export class LinodeAdapter implements ProviderAdapter {
    * through Lish and offers no SSH, so the rescue-system way (SSH) cannot use it; declaring it made
    * the rescue reboot the Linode into Finnix and straight back for nothing.
    */
-  readonly capabilities: readonly Capability[] = ['serialConsole'];
+  readonly capabilities: readonly Capability[] = linode.capabilities;
 
   constructor(
     private readonly http: HttpClient,
@@ -260,11 +261,7 @@ function strongPassword(): string {
 export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const token = envSecret(ctx.env, 'LINODE_TOKEN', 'LINODE_CLI_TOKEN');
   if (!token) {
-    throw missingCredentials(ID, {
-      variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
-      optional: [],
-      endpoint: '',
-    });
+    throw missingCredentials(ID, linode.credentialHelp);
   }
   const http = new HttpClient({
     provider: ID,

@@ -3,21 +3,13 @@ import { registerSecret } from '../../src/secrets.js';
 import { envValue, type Env } from '../credentials.js';
 import { missingCredentials } from '../errors.js';
 import { HttpClient } from '../http.js';
-import type { CredentialHelp, ProviderAdapter, ProviderContext } from '../types.js';
+import type { ProviderAdapter, ProviderContext } from '../types.js';
 import { cloudAsEnv, cloudsYamlPaths, parseCloudsYaml } from './clouds-yaml.js';
 import { authenticate, catalogUrl, type KeystoneAuth } from './keystone.js';
 import { NovaAdapter } from './nova.js';
+import { openstack } from './provider.js';
 
 const ID = 'openstack';
-const HELP: CredentialHelp = {
-  variables: [
-    ['OS_AUTH_URL', 'OS_USERNAME', 'OS_PASSWORD', 'OS_PROJECT_NAME'],
-    ['OS_AUTH_URL', 'OS_APPLICATION_CREDENTIAL_ID', 'OS_APPLICATION_CREDENTIAL_SECRET'],
-    ['OS_CLOUD'],
-  ],
-  optional: [],
-  endpoint: '',
-};
 
 /** OS_* variables, or the OS_CLOUD entry of clouds.yaml (its values lose to explicit variables). */
 export async function openstackEnv(ctx: ProviderContext): Promise<Env> {
@@ -92,7 +84,7 @@ export async function createAdapter(ctx: ProviderContext): Promise<ProviderAdapt
   const authUrl = (ctx.endpoint ?? envValue(env, 'OS_AUTH_URL'))?.replace(/\/+$/, '');
   // Keystone's built-in domain has the id `default` (its name is `Default`); osc-lib defaults to the id.
   const auth = keystoneAuthFromEnv(env, 'default');
-  if (!authUrl || !auth) throw missingCredentials(ID, HELP);
+  if (!authUrl || !auth) throw missingCredentials(ID, openstack.credentialHelp);
   return new LazyNova(
     ctx,
     async () => {

@@ -19,6 +19,7 @@ import type {
 } from '../types.js';
 import { tokenTermproxy } from './console-auth.js';
 import { connect, proxmoxCredentials, type ProxmoxConnection, type ProxmoxCredentials } from './auth.js';
+import { proxmox } from './provider.js';
 
 const ID = 'proxmox';
 
@@ -41,7 +42,7 @@ const STATUS: Record<string, ServerStatus> = { running: 'running', stopped: 'sto
 export class ProxmoxAdapter implements ProviderAdapter {
   readonly id = ID;
   /** resetPassword (agent set-user-password) is implemented below but no way in uses it yet. */
-  readonly capabilities: readonly Capability[] = ['serialConsole', 'vncConsole', 'runCommand'];
+  readonly capabilities: readonly Capability[] = proxmox.capabilities;
   private conn?: Promise<ProxmoxConnection>;
   private ticketConn?: Promise<ProxmoxConnection>;
 

@@ -24,6 +24,7 @@ import type {
   ServerRef,
   ServerStatus,
 } from '../types.js';
+import { sakuraCloud } from './provider.js';
 
 /**
  * Sakura Cloud: one API per zone, HTTP Basic token:secret. No serial console; VNC is plain RFB over
@@ -80,7 +81,7 @@ const STATUS: Record<string, ServerStatus> = {
 export class SakuraCloudAdapter implements ProviderAdapter {
   readonly id = ID;
   /** resetPassword (disk edit) and sendKeys (keyboard API) are implemented but no way in uses them yet. */
-  readonly capabilities: readonly Capability[] = ['vncConsole'];
+  readonly capabilities: readonly Capability[] = sakuraCloud.capabilities;
 
   constructor(
     private readonly clients: Map<string, HttpClient>,
@@ -218,11 +219,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const token = envSecret(ctx.env, 'SAKURACLOUD_ACCESS_TOKEN');
   const secret = envSecret(ctx.env, 'SAKURACLOUD_ACCESS_TOKEN_SECRET');
   if (!token || !secret) {
-    throw missingCredentials(ID, {
-      variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
-      optional: [],
-      endpoint: '',
-    });
+    throw missingCredentials(ID, sakuraCloud.credentialHelp);
   }
   registerSecret(Buffer.from(`${token}:${secret}`).toString('base64'));
   const zone = envValue(ctx.env, 'SAKURACLOUD_ZONE');
