@@ -34,7 +34,7 @@ export function proxmoxCredentials(ctx: ProviderContext): ProxmoxCredentials {
   // The secret part after '=' is what matters, but the whole token string is masked too.
   registerSecret(token?.split('=')[1]);
   // Both may be given: the token for the API, user and password for the serial console, which an
-  // API token cannot open on older hosts (see serialSession).
+  // API token cannot open on older hosts (see serialConnection in index.ts).
   return {
     origin: new URL(endpoint).origin,
     insecureTls: envFlag(ctx.env, 'PROXMOX_VE_INSECURE'),
