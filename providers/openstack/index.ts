@@ -25,6 +25,14 @@ export async function openstackEnv(ctx: ProviderContext): Promise<Env> {
         variables: `clouds.${cloud} in ${path}`,
       });
     }
+    // A vendor profile (openstacksdk config/vendors/*.json) supplies auth_url; none is bundled here,
+    // so a cloud that relies on one is told exactly what to add instead of failing at the first call.
+    if (fromFile.OS_PROFILE && !fromFile.OS_AUTH_URL && !ctx.env.OS_AUTH_URL && !ctx.endpoint) {
+      throw new RescueError('config.missing-credentials', {
+        provider: ID,
+        variables: `auth.auth_url in clouds.${cloud} of ${path} (its profile "${fromFile.OS_PROFILE}" is not bundled)`,
+      });
+    }
     return { ...fromFile, ...ctx.env };
   }
   throw new RescueError('config.missing-credentials', {

@@ -239,6 +239,43 @@ describe('openstack adapter', () => {
     expect((await a.findServer({ id: server.id })).id).toBe(server.id);
   });
 
+  it('clouds.yaml: a `regions:` list gives the default region; a vendor `profile:` without auth_url says what to add', async () => {
+    const yaml = (extra: string[]) =>
+      [
+        'clouds:',
+        '  ovh:',
+        ...extra,
+        '    auth:',
+        '      username: demo',
+        `      password: ${PASSWORD}`,
+        '      project_name: demo',
+      ].join('\n');
+    const withRegions = yaml([
+      '    auth_url: https://keystone.example.test:5000/v3',
+      '    regions:',
+      '      - name: RegionOne',
+      '      - GRA11',
+    ]);
+    keystone();
+    nova().get(`/v2.1/servers/${server.id}`).reply(200, f('server.json'));
+    const a = await createAdapter({
+      env: { OS_CLOUD: 'ovh', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_ID: 'default' },
+      lang: 'en',
+      readTextFile: async (p) => (p === 'clouds.yaml' ? withRegions : undefined),
+    });
+    expect((await a.findServer({ id: server.id })).id).toBe(server.id);
+    const profiled = yaml(['    profile: ovh']);
+    const err = await rejectsWithCode(
+      createAdapter({
+        env: { OS_CLOUD: 'ovh' },
+        lang: 'en',
+        readTextFile: async (p) => (p === 'clouds.yaml' ? profiled : undefined),
+      }),
+      'config.missing-credentials',
+    );
+    expect(String(err.params.variables)).toContain('profile "ovh"');
+  });
+
   it('missing credentials name the variable sets', async () => {
     await rejectsWithCode(
       adapter({ OS_AUTH_URL: 'https://k.example.test/v3' }),
