@@ -35,6 +35,23 @@ describe('console URLs and their secrets', () => {
     }
   });
 
+  it('the CLI says so in one line with a usage exit code, never echoing the URL', async () => {
+    const err: string[] = [];
+    const code = await main(
+      ['rescue', '--console', 'wss://console.example.test/?token=CANARY-cli', '--host', '203.0.113.9'],
+      {
+        stderr: (t) => err.push(t),
+        stdout: () => {},
+        env: {},
+      },
+    );
+    expect(code).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain('[usage.secret-on-argv]');
+    expect(err[0]).toContain('--console-env');
+    expect(err[0]).not.toContain('CANARY');
+  });
+
   it('URLs without a secret stay allowed on argv', () => {
     for (const url of [
       'ssh://support@lish-ap-northeast.linode.com:22/web-1',
