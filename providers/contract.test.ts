@@ -33,7 +33,18 @@ interface Row {
   found: unknown;
   /** The vendor's own "no such server" answer to the lookup. */
   missing: Reply;
+  name: string;
+  /** Mocks one findServer({name}): the login, where needed, then the listing answering `reply`. */
+  byName: (reply: Reply) => void;
+  /** The listing's answer with `count` servers of that name (ids differ). */
+  named: (count: 1 | 2) => unknown;
 }
+const twice = <T extends Record<string, unknown>>(
+  item: T,
+  count: 1 | 2,
+  idKey: string,
+  otherId: unknown,
+): T[] => (count === 1 ? [item] : [item, { ...item, [idKey]: otherId }]);
 
 const OS_TOKEN = 'CANARY-contract-os-token';
 const C3_TOKEN = 'CANARY-contract-c3-token';
@@ -63,6 +74,24 @@ const ROWS: Row[] = [
     },
     found: fx('openstack', 'server.json'),
     missing: { status: 404, body: fx('openstack', 'error-404.json') },
+    name: 'web-1',
+    byName: ({ status, body }) => {
+      nock('https://keystone.example.test:5000')
+        .post('/v3/auth/tokens')
+        .reply(201, fx('openstack', 'token.json'), { 'X-Subject-Token': OS_TOKEN });
+      nock('https://compute.example.test:8774', { reqheaders: { 'x-auth-token': OS_TOKEN } })
+        .get('/v2.1/servers/detail')
+        .query({ name: '^web-1$' })
+        .reply(status, body as object);
+    },
+    named: (count) => ({
+      servers: twice(
+        fx('openstack', 'server.json').server as Record<string, unknown>,
+        count,
+        'id',
+        'other-id',
+      ),
+    }),
   },
   {
     id: 'conoha',
@@ -86,6 +115,24 @@ const ROWS: Row[] = [
     },
     found: { server: (fx('conoha', 'servers-detail.json').servers as unknown[])[0] },
     missing: { status: 404, body: { itemNotFound: { code: 404, message: 'Instance could not be found.' } } },
+    // ConoHa's display name is the metadata name tag: every server is listed and matched here.
+    name: 'shop-web',
+    byName: ({ status, body }) => {
+      nock('https://identity.c3j1.conoha.io')
+        .post('/v3/auth/tokens')
+        .reply(201, fx('conoha', 'token-v3.json'), { 'x-subject-token': C3_TOKEN });
+      nock('https://compute.c3j1.conoha.io', { reqheaders: { 'x-auth-token': C3_TOKEN } })
+        .get('/v2.1/servers/detail')
+        .reply(status, body as object);
+    },
+    named: (count) => ({
+      servers: twice(
+        (fx('conoha', 'servers-detail.json').servers as Record<string, unknown>[])[0]!,
+        count,
+        'id',
+        'other-id',
+      ),
+    }),
   },
   {
     id: 'proxmox',
@@ -103,6 +150,21 @@ const ROWS: Row[] = [
     },
     found: fx('proxmox', 'cluster-resources.json'),
     missing: { status: 200, body: { data: [] } },
+    name: 'web-1',
+    byName: ({ status, body }) => {
+      nock('https://pve.example.test:8006')
+        .get('/api2/json/cluster/resources')
+        .query({ type: 'vm' })
+        .reply(status, body as object);
+    },
+    named: (count) => ({
+      data: twice(
+        (fx('proxmox', 'cluster-resources.json').data as Record<string, unknown>[])[0]!,
+        count,
+        'vmid',
+        105,
+      ),
+    }),
   },
   {
     id: 'linode',
@@ -113,6 +175,19 @@ const ROWS: Row[] = [
     },
     found: fx('linode', 'instance.json'),
     missing: { status: 404, body: fx('linode', 'error-404.json') },
+    name: 'web-1',
+    byName: ({ status, body }) => {
+      nock('https://api.linode.com', { reqheaders: { 'x-filter': '{"label":"web-1"}' } })
+        .get('/v4/linode/instances')
+        .query({ page: 1, page_size: 100 })
+        .reply(status, body as object);
+    },
+    named: (count) => ({
+      data: twice(fx('linode', 'instance.json'), count, 'id', 124),
+      page: 1,
+      pages: 1,
+      results: count,
+    }),
   },
   {
     id: 'hetzner',
@@ -123,6 +198,26 @@ const ROWS: Row[] = [
     },
     found: fx('hetzner', 'server.json'),
     missing: { status: 404, body: fx('hetzner', 'error-not-found.json') },
+    name: 'web-1',
+    byName: ({ status, body }) => {
+      nock('https://api.hetzner.cloud')
+        .get('/v1/servers')
+        .query({ name: 'web-1', page: 1, per_page: 50 })
+        .reply(status, body as object);
+    },
+    named: (count) => ({
+      servers: twice(fx('hetzner', 'server.json').server as Record<string, unknown>, count, 'id', 43),
+      meta: {
+        pagination: {
+          page: 1,
+          per_page: 50,
+          previous_page: null,
+          next_page: null,
+          last_page: 1,
+          total_entries: count,
+        },
+      },
+    }),
   },
   {
     id: 'sakura-cloud',
@@ -140,6 +235,26 @@ const ROWS: Row[] = [
     },
     found: fx('sakura-cloud', 'server.json'),
     missing: { status: 404, body: fx('sakura-cloud', 'error-404.json') },
+    name: 'web-1',
+    byName: ({ status, body }) => {
+      // Sakura's GET parameters are one JSON object as the whole query string.
+      nock('https://secure.sakura.ad.jp')
+        .get('/cloud/zone/is1b/api/cloud/1.1/server')
+        .query((q) => Object.keys(q).length === 1 && JSON.parse(Object.keys(q)[0]!).From === 0)
+        .reply(status, body as object);
+    },
+    named: (count) => ({
+      From: 0,
+      Count: count,
+      Total: count,
+      Servers: twice(
+        fx('sakura-cloud', 'server.json').Server as Record<string, unknown>,
+        count,
+        'ID',
+        '113600000077',
+      ),
+      is_ok: true,
+    }),
   },
 ];
 
@@ -165,6 +280,15 @@ describe('the adapter contract, the same cases for every provider', () => {
         row.lookup({ status: 200, body: row.found });
         const server = await (await adapterFor(row)).findServer({ id: row.serverId });
         expect(server).toMatchObject({ provider: row.id, id: row.serverId });
+      });
+
+      it('finds the server by name; two of that name are provider.ambiguous', async () => {
+        row.byName({ status: 200, body: row.named(1) });
+        expect(await (await adapterFor(row)).findServer({ name: row.name })).toMatchObject({
+          name: row.name,
+        });
+        row.byName({ status: 200, body: row.named(2) });
+        await rejectsWithCode((await adapterFor(row)).findServer({ name: row.name }), 'provider.ambiguous');
       });
 
       it('a server that is not there is provider.not-found', async () => {
