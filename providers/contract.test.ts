@@ -38,6 +38,9 @@ interface Row {
   byName: (reply: Reply) => void;
   /** The listing's answer with `count` servers of that name (ids differ). */
   named: (count: 1 | 2) => unknown;
+  ip: string;
+  /** Mocks one successful findServer({ip}), the vendor's own way of looking an address up. */
+  byIp: () => void;
 }
 const twice = <T extends Record<string, unknown>>(
   item: T,
@@ -92,6 +95,16 @@ const ROWS: Row[] = [
         'other-id',
       ),
     }),
+    ip: '203.0.113.30',
+    byIp: () => {
+      nock('https://keystone.example.test:5000')
+        .post('/v3/auth/tokens')
+        .reply(201, fx('openstack', 'token.json'), { 'X-Subject-Token': OS_TOKEN });
+      nock('https://compute.example.test:8774', { reqheaders: { 'x-auth-token': OS_TOKEN } })
+        .get('/v2.1/servers/detail')
+        .query({ ip: '^203\\.0\\.113\\.30$' })
+        .reply(200, { servers: [fx('openstack', 'server.json').server] });
+    },
   },
   {
     id: 'conoha',
@@ -133,6 +146,16 @@ const ROWS: Row[] = [
         'other-id',
       ),
     }),
+    ip: '203.0.113.40',
+    byIp: () => {
+      nock('https://identity.c3j1.conoha.io')
+        .post('/v3/auth/tokens')
+        .reply(201, fx('conoha', 'token-v3.json'), { 'x-subject-token': C3_TOKEN });
+      nock('https://compute.c3j1.conoha.io', { reqheaders: { 'x-auth-token': C3_TOKEN } })
+        .get('/v2.1/servers/detail')
+        .query({ ip: '^203\\.0\\.113\\.40$' })
+        .reply(200, fx('conoha', 'servers-detail.json'));
+    },
   },
   {
     id: 'proxmox',
@@ -165,6 +188,21 @@ const ROWS: Row[] = [
         105,
       ),
     }),
+    // Only the guest agent knows a VM's addresses: every running QEMU VM is asked.
+    ip: '203.0.113.50',
+    byIp: () => {
+      const pve = nock('https://pve.example.test:8006');
+      pve
+        .get('/api2/json/cluster/resources')
+        .query({ type: 'vm' })
+        .reply(200, fx('proxmox', 'cluster-resources.json'));
+      pve
+        .get('/api2/json/nodes/pve1/qemu/100/agent/network-get-interfaces')
+        .reply(200, fx('proxmox', 'agent-interfaces-100.json'));
+      pve
+        .get('/api2/json/nodes/pve2/qemu/101/agent/network-get-interfaces')
+        .reply(500, fx('proxmox', 'agent-not-running.json'));
+    },
   },
   {
     id: 'linode',
@@ -188,6 +226,15 @@ const ROWS: Row[] = [
       pages: 1,
       results: count,
     }),
+    ip: '203.0.113.20',
+    byIp: () => {
+      nock('https://api.linode.com')
+        .get('/v4/networking/ips/203.0.113.20')
+        .reply(200, fx('linode', 'ip.json'));
+      nock('https://api.linode.com')
+        .get('/v4/linode/instances/123')
+        .reply(200, fx('linode', 'instance.json'));
+    },
   },
   {
     id: 'hetzner',
@@ -218,6 +265,17 @@ const ROWS: Row[] = [
         },
       },
     }),
+    // No IP filter at Hetzner: the servers are listed and matched here.
+    ip: '203.0.113.10',
+    byIp: () => {
+      nock('https://api.hetzner.cloud')
+        .get('/v1/servers')
+        .query({ page: 1, per_page: 50 })
+        .reply(200, {
+          servers: [fx('hetzner', 'server.json').server],
+          meta: { pagination: { next_page: null } },
+        });
+    },
   },
   {
     id: 'sakura-cloud',
@@ -255,6 +313,19 @@ const ROWS: Row[] = [
       ),
       is_ok: true,
     }),
+    ip: '198.51.100.60',
+    byIp: () => {
+      nock('https://secure.sakura.ad.jp')
+        .get('/cloud/zone/is1b/api/cloud/1.1/server')
+        .query(true)
+        .reply(200, {
+          From: 0,
+          Count: 1,
+          Total: 1,
+          Servers: [fx('sakura-cloud', 'server.json').Server],
+          is_ok: true,
+        });
+    },
   },
 ];
 
@@ -280,6 +351,12 @@ describe('the adapter contract, the same cases for every provider', () => {
         row.lookup({ status: 200, body: row.found });
         const server = await (await adapterFor(row)).findServer({ id: row.serverId });
         expect(server).toMatchObject({ provider: row.id, id: row.serverId });
+      });
+
+      it('finds the server by its IP address', async () => {
+        row.byIp();
+        const server = await (await adapterFor(row)).findServer({ ip: row.ip });
+        expect([...server.addresses.ipv4, ...server.addresses.ipv6]).toContain(row.ip);
       });
 
       it('finds the server by name; two of that name are provider.ambiguous', async () => {
