@@ -17,7 +17,32 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Self-signed certificates (Proxmox); only when the user asked for it. */
   insecureTls?: boolean;
+  /** How transient failures of idempotent calls are retried; DEFAULT_RETRY when absent. */
+  retry?: Partial<RetryPolicy>;
 }
+
+/**
+ * Retries of idempotent calls (GET, PUT, DELETE; a POST only when the call says it is idempotent)
+ * after 429, 502, 503, 504 or a 500 that carries Retry-After: as long as the
+ * vendor's Retry-After says, else exponential backoff with jitter. Bounded twice: at most `retries`
+ * more tries, and a Retry-After longer than `maxWaitMs` is not waited for (the error says how long).
+ */
+export interface RetryPolicy {
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8000,
+  maxWaitMs: 30_000,
+};
+
+const RETRY_STATUS = [429, 502, 503, 504];
+const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'];
 
 export interface RequestOptions {
   /** Human name of the call for errors, e.g. "find server", "request console". */
@@ -27,6 +52,10 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** What a 404 means here; default: provider.api with status 404. */
   notFound?: () => RescueError;
+  /** Non-2xx statuses that are an answer here, e.g. 300 Multiple Choices from version discovery. */
+  acceptStatus?: readonly number[];
+  /** A POST that may safely be sent twice (e.g. disabling rescue mode); GET/PUT/DELETE always are. */
+  idempotent?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -35,10 +64,12 @@ export class HttpClient {
   private readonly axios: AxiosInstance;
   readonly provider: string;
   private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
 
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.axios = axios.create({
       baseURL: options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`,
       headers: { Accept: 'application/json', ...options.headers },
@@ -57,6 +88,35 @@ export class HttpClient {
   }
 
   async request<T>(method: Method, path: string, options: RequestOptions): Promise<AxiosResponse<T>> {
+    const retryable = options.idempotent === true || IDEMPOTENT_METHODS.includes(method.toUpperCase());
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.once<T>(method, path, options);
+      if ('response' in outcome) return outcome.response;
+      const wait = retryable && attempt < this.retry.retries ? this.retryDelay(outcome, attempt) : undefined;
+      if (wait === undefined) throw outcome.error;
+      await sleep(wait);
+    }
+  }
+
+  /** How long to wait before the next try, or undefined when this failure is not worth another. */
+  private retryDelay(outcome: Failure, attempt: number): number | undefined {
+    const { status, headers } = outcome;
+    // A connection failure is not retried: whether the request reached the vendor is unknown.
+    const transient =
+      status !== undefined &&
+      (RETRY_STATUS.includes(status) || (status === 500 && headers?.['retry-after'] !== undefined));
+    if (!transient) return undefined;
+    const told = headers ? retryAfterSeconds(headers) : undefined;
+    if (told !== undefined) return told * 1000 <= this.retry.maxWaitMs ? told * 1000 : undefined;
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  private async once<T>(
+    method: Method,
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ response: AxiosResponse<T> } | Failure> {
     const controller = new AbortController();
     let timedOut = false;
     // Our own timer: axios reports its timeout differently depending on where the stream was.
@@ -75,19 +135,23 @@ export class HttpClient {
         signal: controller.signal,
       });
     } catch (err) {
+      // A call that hung for the whole timeout is not tried again: the user would wait minutes.
       if (timedOut) throw this.timeoutError(options.operation);
       const code = (err as { code?: string }).code ?? 'network';
-      throw new RescueError('provider.api', {
+      const error = new RescueError('provider.api', {
         provider: this.provider,
         status: code,
         operation: options.operation,
         detail: '',
       });
+      return { error };
     } finally {
       clearTimeout(timer);
     }
-    if (response.status >= 200 && response.status < 300) return response;
-    throw httpError(this.provider, options, response);
+    if (response.status >= 200 && response.status < 300) return { response };
+    if (options.acceptStatus?.includes(response.status)) return { response };
+    const headers = lowerCaseHeaders(response.headers as Record<string, unknown>);
+    return { error: httpError(this.provider, options, response), status: response.status, headers };
   }
 
   get<T>(path: string, options: RequestOptions): Promise<AxiosResponse<T>> {
@@ -109,6 +173,18 @@ export class HttpClient {
       seconds: Math.round(this.timeoutMs / 100) / 10,
     });
   }
+}
+
+interface Failure {
+  error: RescueError;
+  status?: number;
+  headers?: Record<string, unknown>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function lowerCaseHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 /** Maps a non-2xx response to the shared error codes. */

@@ -1,5 +1,6 @@
 import type { ConsoleEndpoint, ConsoleKind } from '../src/console/endpoint.js';
 import type { Lang } from '../src/i18n/index.js';
+import type { RetryPolicy } from './http.js';
 
 /**
  * What every provider adapter offers the rescue. findServer and openConsole are required; the rest
@@ -122,6 +123,8 @@ export interface ProviderContext {
   readTextFile?: ReadTextFile;
   /** Pause between polls of a vendor's async action; tests set 0. */
   pollIntervalMs?: number;
+  /** Retries of idempotent API calls after 429/5xx (providers/http.ts DEFAULT_RETRY when absent). */
+  retry?: Partial<RetryPolicy>;
 }
 
 export type CreateAdapter = (ctx: ProviderContext) => Promise<ProviderAdapter> | ProviderAdapter;
@@ -138,4 +141,13 @@ export interface CredentialHelp {
   optional: string[];
   /** What --endpoint replaces for this vendor. */
   endpoint: string;
+}
+
+/** A provider as its folder declares it (providers/<id>/provider.ts); the adapter is loaded only when used. */
+export interface ProviderEntry {
+  id: string;
+  displayName: string;
+  capabilities: readonly Capability[];
+  credentialHelp: CredentialHelp;
+  load: () => Promise<AdapterModule>;
 }

@@ -47,11 +47,14 @@ export function hetznerServer(s: SimServer, rescueEnabled: boolean) {
     },
     private_net: [],
     server_type: { id: 1, name: 'cx22', cores: 2, memory: 4.0, disk: 40 },
-    datacenter: {
-      id: 4,
-      name: 'fsn1-dc14',
-      description: 'Falkenstein 1 virtual DC 14',
-      location: { id: 1, name: 'fsn1', city: 'Falkenstein', country: 'DE', network_zone: 'eu-central' },
+    // The API's shape since 2026-07: `location` at the top level, `datacenter` gone (hcloud-go 0922bba).
+    location: {
+      id: 1,
+      name: 'fsn1',
+      description: 'Falkenstein DC Park 1',
+      city: 'Falkenstein',
+      country: 'DE',
+      network_zone: 'eu-central',
     },
     image: { id: 114690387, type: 'system', name: 'debian-12', os_flavor: 'debian' },
     iso: null,

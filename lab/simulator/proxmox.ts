@@ -22,6 +22,20 @@ export interface ProxmoxAccount {
 
 type Auth = { authid: string } | { error: string };
 
+const SIM_CERT = '-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----\n';
+/** One package as GET nodes/{node}/apt/versions lists it (installed, as `OldVersion`). */
+const aptPackage = (name: string, title: string, version: string) => ({
+  Package: name,
+  Title: title,
+  Description: title,
+  Version: version,
+  OldVersion: version,
+  CurrentState: 'Installed',
+  Arch: 'amd64',
+  Origin: 'Proxmox',
+  Priority: 'optional',
+  Section: 'admin',
+});
 const failed = (reason: string): SimReply => ({ status: 401, body: { data: null }, statusText: reason });
 const data = (value: unknown): SimReply => json(200, { data: value });
 /** pveproxy reports most errors as HTTP 500 with the message as the reason phrase. */
@@ -144,6 +158,17 @@ export class ProxmoxApi {
           ),
         ),
       ),
+      // The simulated termproxy takes API tokens, as qemu-server >= 9.1.7 does (/access/vncticket).
+      route(
+        'GET',
+        /^\/nodes\/([^/]+)\/apt\/versions$/,
+        guarded(() =>
+          data([
+            aptPackage('pve-manager', 'The Proxmox Virtual Environment', '9.1.2'),
+            aptPackage('qemu-server', 'Qemu Server Tools', '9.1.7'),
+          ]),
+        ),
+      ),
       route(
         'GET',
         new RegExp(`${VM}/config$`),
@@ -195,7 +220,9 @@ export class ProxmoxApi {
             const ticket = `PVEVNC:${stamp}::${randomBytes(24).toString('base64')}`;
             const port = this.consoles.vnc.proxmox(s, ticket);
             const upid = `UPID:${PROXMOX_NODE}:0000${s.vmid}:00000000:${stamp}:vncproxy:${s.vmid}:${authid}:`;
-            return data({ port: String(port), ticket, upid, user: authid });
+            // PVE also hands over the node's certificate (required in its schema); the simulator serves plain
+            // HTTP, so this one is a placeholder nobody verifies against.
+            return data({ port: String(port), ticket, upid, user: authid, cert: SIM_CERT });
           }),
         ),
       ),

@@ -1,10 +1,11 @@
 import { envValue } from '../credentials.js';
 import { missingCredentials } from '../errors.js';
 import { HttpClient } from '../http.js';
-import type { CredentialHelp, ProviderAdapter, ProviderContext } from '../types.js';
+import type { ProviderAdapter, ProviderContext } from '../types.js';
 import { LazyNova } from '../openstack/index.js';
 import { authenticate, catalogUrl, type KeystoneAuth } from '../openstack/keystone.js';
 import { registerSecret } from '../../src/secrets.js';
+import { conoha } from './provider.js';
 
 /**
  * ConoHa is OpenStack with fixed per-region endpoints. VPS 3.0 (region c3j1): Keystone v3 without
@@ -12,11 +13,6 @@ import { registerSecret } from '../../src/secrets.js';
  * the pre-2.6 console actions under /v2/{tenant_id}. The display name is metadata.instance_name_tag.
  */
 const ID = 'conoha';
-const HELP: CredentialHelp = {
-  variables: [['OS_USERNAME', 'OS_PASSWORD', 'OS_TENANT_ID']],
-  optional: [],
-  endpoint: '',
-};
 export const VPS2_REGIONS = ['tyo1', 'tyo2', 'sin1', 'sjc1'];
 export const DEFAULT_REGION = 'c3j1';
 
@@ -36,7 +32,8 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const userName = envValue(env, 'OS_USERNAME');
   const tenantId = envValue(env, 'OS_TENANT_ID', 'OS_PROJECT_ID');
   const tenantName = envValue(env, 'OS_TENANT_NAME', 'OS_PROJECT_NAME');
-  if (!password || !(userId || userName) || !(tenantId || tenantName)) throw missingCredentials(ID, HELP);
+  if (!password || !(userId || userName) || !(tenantId || tenantName))
+    throw missingCredentials(ID, conoha.credentialHelp);
   registerSecret(password);
 
   const auth: KeystoneAuth = vps2
@@ -65,6 +62,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
         baseURL: catalogUrl(session.catalog, 'compute', region) ?? fallback,
         headers: { 'X-Auth-Token': session.token },
         ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+        ...(ctx.retry ? { retry: ctx.retry } : {}),
       });
     },
     { id: ID, consoleApi: vps2 ? 'legacy' : 'remote-consoles', nameTag: 'instance_name_tag' },

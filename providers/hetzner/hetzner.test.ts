@@ -19,6 +19,7 @@ const running: ServerRef = {
   status: 'running',
   vendorStatus: 'running',
   addresses: { ipv4: ['203.0.113.10'], ipv6: ['2001:db8:1:2::/64'] },
+  vendor: { rescueEnabled: false, publicIpv4: '203.0.113.10', publicIpv6Net: '2001:db8:1:2::/64' },
 };
 
 describe('hetzner adapter', () => {
@@ -135,7 +136,59 @@ describe('hetzner adapter', () => {
     });
     api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
     api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
+    api().get('/v1/servers/42').reply(200, f('server.json'));
     await adapter().exitRescue!(running);
+  });
+
+  it('leaving the rescue system is tried again until the server confirms rescue mode is off', async () => {
+    // disable_rescue may be sent twice: retried after 503 by the HTTP client.
+    api().post('/v1/servers/42/actions/disable_rescue').reply(503, f('error-server.json'));
+    api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
+    // The reset fails: the whole leave is tried again.
+    api().post('/v1/servers/42/actions/reset').reply(500, f('error-server.json'));
+    api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
+    api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
+    api().get('/v1/servers/42').reply(200, f('server.json'));
+    await adapter().exitRescue!(running);
+  });
+
+  it('a server that never leaves rescue mode is an error after a bounded number of tries', async () => {
+    for (let i = 0; i < 4; i++) {
+      api().post('/v1/servers/42/actions/disable_rescue').reply(201, f('disable-rescue.json'));
+      api().post('/v1/servers/42/actions/reset').reply(201, f('reset.json'));
+      api().get('/v1/servers/42').reply(200, f('server-in-rescue.json'));
+    }
+    const err = await rejectsWithCode(adapter().exitRescue!(running), 'provider.api');
+    expect(String(err.params.detail)).toContain('rescue mode on');
+  });
+
+  it('reads the location from the top-level `location` (the API since 2026-07) and from the old `datacenter`', async () => {
+    // hcloud-go b8cfa39 schema/server.go: `location`; `datacenter` removed after 2026-07-01 (0922bba, 298cccc).
+    api().get('/v1/servers/42').reply(200, f('server.json'));
+    expect((await adapter().findServer({ id: '42' })).location).toBe('fsn1');
+    api().get('/v1/servers/42').reply(200, f('server-legacy-datacenter.json'));
+    expect((await adapter().findServer({ id: '42' })).location).toBe('fsn1');
+  });
+
+  it('an IPv6-only server is reached in rescue at the first address of its /64, never a private IP', async () => {
+    // hcloud-go schema/server.go: public_net.ipv4 is null without a primary IPv4; the CLI's
+    // `hcloud server ip --ipv6` prints "the first address of the Server's Primary IPv6 network".
+    api().get('/v1/servers/46').reply(200, f('server-ipv6-only.json'));
+    const v6only = await adapter().findServer({ id: '46' });
+    expect(v6only.addresses.ipv4).toEqual(['10.0.0.46']);
+    api()
+      .post('/v1/servers/46/actions/enable_rescue', { type: 'linux64' })
+      .reply(201, f('enable-rescue.json'));
+    api().get('/v1/actions/15').reply(200, f('action-15-success.json'));
+    api().post('/v1/servers/46/actions/reset').reply(201, f('reset.json'));
+    const access = await adapter().rescueBoot!(v6only);
+    expect(access.ssh?.host).toBe('2001:db8:4:6::1');
+  });
+
+  it('a server with no public address is refused before the rescue system is enabled', async () => {
+    const privateOnly = { ...running, vendor: { rescueEnabled: false } };
+    const err = await rejectsWithCode(adapter().rescueBoot!(privateOnly), 'provider.precondition');
+    expect(String(err.params.reason)).toContain('public');
   });
 
   describe('HTTP errors', () => {

@@ -1,8 +1,8 @@
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
 import { t } from '../../src/i18n/index.js';
-import { RescueError } from '../../src/errors/rescue-error.js';
+import { isRescueError, RescueError } from '../../src/errors/rescue-error.js';
 import { registerSecret } from '../../src/secrets.js';
-import { baseUrl, envSecret, pollUntil } from '../credentials.js';
+import { baseUrl, envSecret, pollUntil, sleep } from '../credentials.js';
 import { missingCredentials, notFound, pickOne, precondition, unsupported } from '../errors.js';
 import { HttpClient } from '../http.js';
 import type {
@@ -16,13 +16,16 @@ import type {
   ResetPasswordResult,
   ServerRef,
 } from '../types.js';
-import { hasAddress, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
+import { hasAddress, publicHost, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
+import { hetzner } from './provider.js';
 
 export const HETZNER_API = 'https://api.hetzner.cloud/v1';
 const ID = 'hetzner';
 const PER_PAGE = 50;
 /** Actions like reset finish in seconds; enable_rescue may take longer. */
 const ACTION_POLLS = 60;
+/** Tries at leaving the rescue system before the rescue reports the server still in rescue. */
+const LEAVE_TRIES = 4;
 
 interface ServerList {
   servers: HcloudServer[];
@@ -31,7 +34,8 @@ interface ServerList {
 
 export class HetznerAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['vncConsole', 'resetPassword', 'rescueBoot'];
+  /** resetPassword (reset_password action) is implemented below but no way in uses it yet. */
+  readonly capabilities: readonly Capability[] = hetzner.capabilities;
 
   constructor(
     private readonly http: HttpClient,
@@ -108,6 +112,10 @@ export class HetznerAdapter implements ProviderAdapter {
   }
 
   async rescueBoot(server: ServerRef, options: RescueBootOptions = {}): Promise<RescueAccess> {
+    // Checked first: a server reachable only on a private network would be reset for nothing.
+    const host = publicHost(server);
+    if (!host)
+      throw precondition(ID, 'enable rescue', t(this.ctx.lang, 'providers.hint.hetzner-no-public-ip'));
     const sshKeys = (options.sshKeys ?? []).filter((k) => /^\d+$/.test(k)).map(Number);
     const enabled = await this.http.post<{ action: HcloudAction; root_password: string | null }>(
       `servers/${server.id}/actions/enable_rescue`,
@@ -120,22 +128,51 @@ export class HetznerAdapter implements ProviderAdapter {
     registerSecret(password);
     await this.waitAction(enabled.data.action, 'enable rescue');
     await this.reset(server);
-    const host = server.addresses.ipv4[0] ?? server.name;
     return {
       ssh: { host, port: 22, username: 'root', ...(password ? { password } : {}) },
       notes: [t(this.ctx.lang, 'providers.hint.hetzner-rescue', { host })],
     };
   }
 
+  /**
+   * Leaves the rescue system, tried again until the server confirms it: disable_rescue (harmless
+   * when rescue mode already switched itself off at the rescue boot), a reset that succeeded, and
+   * rescue mode read back off from the server object. A server left in rescue mode boots the
+   * vendor's system at the next reset, so one failed call must not end the attempt; the last error
+   * is thrown only when every try failed (the rescue then says the server is still in rescue).
+   */
   async exitRescue(server: ServerRef): Promise<void> {
-    const res = await this.http.post<{ action: HcloudAction }>(
-      `servers/${server.id}/actions/disable_rescue`,
-      {
-        operation: 'disable rescue',
-      },
-    );
-    await this.waitAction(res.data.action, 'disable rescue');
-    await this.reset(server);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < LEAVE_TRIES; attempt++) {
+      if (attempt > 0) await sleep(Math.min(this.ctx.pollIntervalMs ?? 2000, 2000) * attempt);
+      try {
+        const res = await this.http.post<{ action: HcloudAction }>(
+          `servers/${server.id}/actions/disable_rescue`,
+          { operation: 'disable rescue', idempotent: true },
+        );
+        await this.waitAction(res.data.action, 'disable rescue');
+        await this.reset(server);
+        if (!(await this.current(server)).rescue_enabled) return;
+        lastError = new RescueError('provider.api', {
+          provider: ID,
+          status: 'rescue_enabled',
+          operation: 'disable rescue',
+          detail: ': the server still reports rescue mode on',
+        });
+      } catch (err) {
+        // Wrong credentials or permissions do not get better by trying again.
+        if (isRescueError(err) && (err.code === 'auth.failed' || err.code === 'auth.forbidden')) throw err;
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  private async current(server: ServerRef): Promise<HcloudServer> {
+    const res = await this.http.get<{ server: HcloudServer }>(`servers/${server.id}`, {
+      operation: 'get server',
+    });
+    return res.data.server;
   }
 
   private async reset(server: ServerRef): Promise<void> {
@@ -164,12 +201,13 @@ export class HetznerAdapter implements ProviderAdapter {
 
 export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const token = envSecret(ctx.env, 'HCLOUD_TOKEN');
-  if (!token) throw missingCredentials(ID, { variables: [['HCLOUD_TOKEN']], optional: [], endpoint: '' });
+  if (!token) throw missingCredentials(ID, hetzner.credentialHelp);
   const http = new HttpClient({
     provider: ID,
     baseURL: baseUrl(ctx, HETZNER_API, 'HCLOUD_ENDPOINT'),
     headers: { Authorization: `Bearer ${token}` },
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
   });
   return new HetznerAdapter(http, ctx);
 }

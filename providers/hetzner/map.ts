@@ -12,7 +12,10 @@ export interface HcloudServer {
     ipv6?: { ip: string } | null;
   };
   private_net?: { ip: string }[];
-  datacenter?: { name: string; location?: { name: string } };
+  /** Since 2026-07 the server carries its location at the top level (hcloud-go 0922bba, 298cccc). */
+  location?: { name: string } | null;
+  /** Removed from the API after 2026-07-01; still read when an older endpoint sends it. */
+  datacenter?: { name: string; location?: { name: string } } | null;
 }
 
 export interface HcloudAction {
@@ -47,9 +50,44 @@ export function toServerRef(server: HcloudServer): ServerRef {
       // Hetzner reports the routed /64, not one address.
       ipv6: ipv6 ? [ipv6] : [],
     },
-    ...(server.datacenter ? { location: server.datacenter.location?.name ?? server.datacenter.name } : {}),
-    vendor: { rescueEnabled: server.rescue_enabled ?? false },
+    ...locationOf(server),
+    vendor: {
+      rescueEnabled: server.rescue_enabled ?? false,
+      // Private-network addresses sit in addresses.ipv4 too; the rescue system is reached only publicly.
+      ...(ipv4 ? { publicIpv4: ipv4 } : {}),
+      ...(ipv6 ? { publicIpv6Net: ipv6 } : {}),
+    },
   };
+}
+
+function locationOf(server: HcloudServer): { location?: string } {
+  const name = server.location?.name ?? server.datacenter?.location?.name ?? server.datacenter?.name;
+  return name ? { location: name } : {};
+}
+
+/**
+ * Where the server answers from outside: its public IPv4, else the first address of its IPv6 /64
+ * (`<prefix>::1`, the address Hetzner configures and `hcloud server ip --ipv6` prints). Undefined
+ * when the server has neither (private network only).
+ */
+export function publicHost(server: Pick<ServerRef, 'vendor'>): string | undefined {
+  const ipv4 = server.vendor?.publicIpv4;
+  if (typeof ipv4 === 'string' && ipv4) return ipv4;
+  const net = server.vendor?.publicIpv6Net;
+  if (typeof net !== 'string' || !net) return undefined;
+  const prefix = expandIpv6(net.split('/')[0] ?? '');
+  if (prefix === undefined) return undefined;
+  return formatIpv6(prefix | 1n);
+}
+
+function formatIpv6(value: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) =>
+    ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16),
+  );
+  return groups
+    .join(':')
+    .replace(/(^|:)0(:0)+(:|$)/, '::')
+    .replace(/:{3,}/, '::');
 }
 
 /** True if `ip` is the server's IPv4 (public or private) or inside its IPv6 /64. */

@@ -5,6 +5,7 @@ import { RescueError } from '../../src/errors/rescue-error.js';
 import { registerSecret } from '../../src/secrets.js';
 import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
 import {
+  consoleUnavailable,
   missingCredentials,
   notFound,
   pickOne,
@@ -31,14 +32,36 @@ import {
   type LinodeInstance,
   type LinodePage,
 } from './map.js';
+import { linode } from './provider.js';
 
 export const LINODE_API = 'https://api.linode.com/v4';
+
+/** GET /account/events (linodego account_events.go): the jobs rescue and reboot queue. */
+interface LinodeEvent {
+  id: number;
+  action: string;
+  status: 'scheduled' | 'started' | 'finished' | 'failed' | 'notification';
+  created: string;
+  message?: string | null;
+}
+const JOB_ACTIONS = ['linode_boot', 'linode_reboot'];
+
+/** GET /profile (linodego profile.go: `lish_auth_method` is password_keys, keys_only or disabled). */
+interface LinodeProfile {
+  username: string;
+  lish_auth_method?: 'password_keys' | 'keys_only' | 'disabled';
+}
 const ID = 'linode';
 const BOOT_POLLS = 90;
 
 export class LinodeAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['serialConsole', 'resetPassword', 'rescueBoot'];
+  /**
+   * Not declared: resetPassword (no way in uses it yet) and rescueBoot. Finnix is reached only
+   * through Lish and offers no SSH, so the rescue-system way (SSH) cannot use it; declaring it made
+   * the rescue reboot the Linode into Finnix and straight back for nothing.
+   */
+  readonly capabilities: readonly Capability[] = linode.capabilities;
 
   constructor(
     private readonly http: HttpClient,
@@ -85,14 +108,27 @@ export class LinodeAdapter implements ProviderAdapter {
     return this.lish(server);
   }
 
-  /** Lish: ssh <profile user>@lish-<region>.linode.com <label>; authenticated with the user's own key. */
+  /**
+   * Lish: ssh <profile user>@lish-<region>.linode.com <label>. The gateway takes the keys added to
+   * the profile's Lish settings (a key file, or the user's SSH agent) and, unless the profile says
+   * `keys_only` (or the account uses third-party login), the Cloud Manager password. The profile's
+   * `lish_auth_method` (password_keys | keys_only | disabled) is checked first, so a console that
+   * cannot log in is unavailable at once instead of failing at connect time.
+   */
   private async lish(server: ServerRef): Promise<ConsoleEndpoint> {
-    const profile = await this.http.get<{ username: string }>('profile', { operation: 'read profile' });
+    const profile = await this.http.get<LinodeProfile>('profile', { operation: 'read profile' });
+    const method = profile.data.lish_auth_method;
+    const unavailable = (key: 'providers.hint.linode-lish-disabled' | 'providers.hint.linode-lish-key') =>
+      consoleUnavailable('serial', server, t(this.ctx.lang, key, { user: profile.data.username }));
+    if (method === 'disabled') throw unavailable('providers.hint.linode-lish-disabled');
     const override = envValue(this.ctx.env, 'LINODE_LISH_HOST');
     const [host, port] = override ? override.split(':') : [lishHost(server.location ?? ''), '22'];
     const keyFile = envValue(this.ctx.env, 'LINODE_LISH_KEY_FILE');
     const privateKey = keyFile ? await this.ctx.readTextFile?.(keyFile) : undefined;
     registerSecret(privateKey);
+    const agent = envValue(this.ctx.env, 'SSH_AUTH_SOCK');
+    const password = method === 'keys_only' ? undefined : envSecret(this.ctx.env, 'LINODE_LISH_PASSWORD');
+    if (!privateKey && !agent && !password) throw unavailable('providers.hint.linode-lish-key');
     return {
       kind: 'serial-ssh',
       host: host ?? '',
@@ -100,6 +136,8 @@ export class LinodeAdapter implements ProviderAdapter {
       username: profile.data.username,
       command: String(server.vendor?.label ?? server.name),
       ...(privateKey ? { privateKey } : {}),
+      ...(agent ? { agent } : {}),
+      ...(password ? { password } : {}),
     };
   }
 
@@ -144,11 +182,11 @@ export class LinodeAdapter implements ProviderAdapter {
       devices[slot] = { disk_id: disk.id };
       mapping[`/dev/${slot}`] = `${disk.label} (${disk.filesystem})`;
     });
-    await this.http.post(`linode/instances/${server.id}/rescue`, {
+    const queued = await this.http.post(`linode/instances/${server.id}/rescue`, {
       operation: 'boot rescue',
       data: { devices },
     });
-    await this.waitRunning(server, 'boot rescue');
+    await this.waitJob(server, jobSince(queued.headers.date), 'boot rescue');
     const described = Object.entries(mapping)
       .map(([dev, disk]) => `${dev} = ${disk}`)
       .join(', ');
@@ -161,17 +199,57 @@ export class LinodeAdapter implements ProviderAdapter {
 
   async exitRescue(server: ServerRef): Promise<void> {
     // A plain reboot boots the Linode's own configuration profile again.
-    await this.http.post(`linode/instances/${server.id}/reboot`, { operation: 'reboot', data: {} });
-    await this.waitRunning(server, 'reboot');
+    const queued = await this.http.post(`linode/instances/${server.id}/reboot`, {
+      operation: 'reboot',
+      data: {},
+    });
+    await this.waitJob(server, jobSince(queued.headers.date), 'reboot');
   }
 
-  private async waitRunning(server: ServerRef, operation: string): Promise<void> {
-    const running = await pollUntil(this.ctx, BOOT_POLLS, async () => {
-      const res = await this.http.get<LinodeInstance>(`linode/instances/${server.id}`, { operation });
-      return res.data.status === 'running' ? true : undefined;
+  /**
+   * rescue and reboot only queue a job and answer {}; a running Linode reports `running` until the job
+   * starts, so a status poll cannot tell "not started" from "done". As linodego's
+   * WaitForEventFinished does, the job's own event (linode_boot / linode_reboot for this Linode,
+   * created since the call) is polled until it is finished (or failed).
+   */
+  private async waitJob(server: ServerRef, since: string, operation: string): Promise<void> {
+    const filter = {
+      'entity.id': Number(server.id),
+      'entity.type': 'linode',
+      created: { '+gte': since },
+      '+order_by': 'created',
+      '+order': 'desc',
+    };
+    const event = await pollUntil(this.ctx, BOOT_POLLS, async () => {
+      const res = await this.http.get<LinodePage<LinodeEvent>>('account/events', {
+        operation,
+        query: { page_size: 25 },
+        headers: { 'X-Filter': JSON.stringify(filter) },
+      });
+      const job = res.data.data.find((e) => JOB_ACTIONS.includes(e.action));
+      return job && (job.status === 'finished' || job.status === 'failed') ? job : undefined;
     });
-    if (!running) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+    if (!event) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
+    if (event.status === 'failed') {
+      throw new RescueError('provider.api', {
+        provider: ID,
+        status: `event ${event.action} failed`,
+        operation,
+        detail: event.message ? `: ${event.message}` : '',
+      });
+    }
   }
+}
+
+/**
+ * The earliest `created` the queued job's event can carry, on the API's clock (the answer's Date
+ * header, ours if absent), a few seconds early because the event is stamped before the answer is.
+ * Linode writes times as UTC without a zone: 2026-12-03T04:41:07.
+ */
+function jobSince(dateHeader: unknown): string {
+  const date = Date.parse(String(dateHeader ?? ''));
+  const at = (Number.isNaN(date) ? Date.now() : date) - 10_000;
+  return new Date(at).toISOString().replace(/\.\d+Z$/, '');
 }
 
 /** Linode demands a strong root password; 24 random characters from four classes. */
@@ -183,17 +261,14 @@ function strongPassword(): string {
 export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const token = envSecret(ctx.env, 'LINODE_TOKEN', 'LINODE_CLI_TOKEN');
   if (!token) {
-    throw missingCredentials(ID, {
-      variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
-      optional: [],
-      endpoint: '',
-    });
+    throw missingCredentials(ID, linode.credentialHelp);
   }
   const http = new HttpClient({
     provider: ID,
     baseURL: baseUrl(ctx, LINODE_API),
     headers: { Authorization: `Bearer ${token}` },
     ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
   });
   return new LinodeAdapter(http, ctx);
 }

@@ -16,6 +16,8 @@ const adapter = (env: Record<string, string> = {}) =>
     lang: 'en',
     pollIntervalMs: 0,
     timeoutMs: 500,
+    // Each error case here is one answer; retries are proven in providers/http-retry.test.ts.
+    retry: { retries: 0 },
     readTextFile: async (path) => (path === '/keys/lish' ? KEY : undefined),
   });
 
@@ -84,10 +86,57 @@ describe('linode adapter', () => {
 
   it('LINODE_LISH_HOST redirects Lish (lab simulator); VNC is refused naming the offers', async () => {
     api().get('/v4/profile').reply(200, f('profile.json'));
-    const endpoint = await adapter({ LINODE_LISH_HOST: '127.0.0.1:2222' }).openConsole(server, 'serial');
+    const endpoint = await adapter({
+      LINODE_LISH_HOST: '127.0.0.1:2222',
+      LINODE_LISH_KEY_FILE: '/keys/lish',
+    }).openConsole(server, 'serial');
     expect(endpoint).toMatchObject({ host: '127.0.0.1', port: 2222 });
     const err = await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'provider.unsupported');
-    expect(err.params.offers).toBe('serial console, reset a password, boot a rescue system');
+    expect(err.params.offers).toBe('serial console');
+  });
+
+  describe('Lish authentication as the profile allows (Lish docs; linodego profile.go lish_auth_method)', () => {
+    const profile = (method: string) => ({ ...f('profile.json'), lish_auth_method: method });
+
+    it('"disabled": console.unavailable before anything connects', async () => {
+      api().get('/v4/profile').reply(200, profile('disabled'));
+      const err = await rejectsWithCode(
+        adapter({ LINODE_LISH_KEY_FILE: '/keys/lish' }).openConsole(server, 'serial'),
+        'console.unavailable',
+      );
+      expect(String(err.params.hint)).toContain('disabled');
+    });
+
+    it('the SSH agent is offered when there is no key file', async () => {
+      api().get('/v4/profile').reply(200, profile('keys_only'));
+      const endpoint = await adapter({ SSH_AUTH_SOCK: '/run/user/1000/agent.sock' }).openConsole(
+        server,
+        'serial',
+      );
+      expect(endpoint).toMatchObject({ kind: 'serial-ssh', agent: '/run/user/1000/agent.sock' });
+      expect(endpoint).not.toHaveProperty('password');
+    });
+
+    it('"password_keys": the Cloud Manager password from LINODE_LISH_PASSWORD, masked', async () => {
+      api().get('/v4/profile').reply(200, profile('password_keys'));
+      const endpoint = await adapter({ LINODE_LISH_PASSWORD: 'CANARY-lish-pw-7' }).openConsole(
+        server,
+        'serial',
+      );
+      expect(endpoint).toMatchObject({ kind: 'serial-ssh', password: 'CANARY-lish-pw-7' });
+      expect(mask('CANARY-lish-pw-7')).toBe('***');
+    });
+
+    it('"keys_only" with only a password, or nothing at all: console.unavailable naming the ways', async () => {
+      api().get('/v4/profile').reply(200, profile('keys_only'));
+      const err = await rejectsWithCode(
+        adapter({ LINODE_LISH_PASSWORD: 'CANARY-lish-pw-8' }).openConsole(server, 'serial'),
+        'console.unavailable',
+      );
+      expect(String(err.params.hint)).toContain('LINODE_LISH_KEY_FILE');
+      api().get('/v4/profile').reply(200, profile('password_keys'));
+      await rejectsWithCode(adapter().openConsole(server, 'serial'), 'console.unavailable');
+    });
   });
 
   it('resets the root password of a powered-off Linode with one disk', async () => {
@@ -133,19 +182,41 @@ describe('linode adapter', () => {
     api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks.json'));
     api()
       .post('/v4/linode/instances/123/rescue', { devices: { sda: { disk_id: 555 }, sdb: { disk_id: 556 } } })
-      .reply(200, {});
-    api().get('/v4/linode/instances/123').reply(200, f('instance-booting.json'));
-    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
+      .reply(200, {}, { Date: 'Thu, 03 Dec 2026 04:41:07 GMT' });
+    // The job is waited for by its event (linodego WaitForEventFinished), not by a status that still
+    // says `running` before the job starts: not listed yet, started, finished.
+    const events = (file: string) =>
+      nock('https://api.linode.com', {
+        reqheaders: {
+          authorization: `Bearer ${TOKEN}`,
+          'x-filter': (v: string | null) => {
+            const filter = JSON.parse(v ?? '{}') as Record<string, unknown>;
+            return (
+              filter['entity.id'] === 123 &&
+              JSON.stringify(filter.created) === '{"+gte":"2026-12-03T04:40:57"}'
+            );
+          },
+        },
+      })
+        .get('/v4/account/events')
+        .query({ page_size: 25 })
+        .reply(200, f(file));
+    events('events-empty.json');
+    events('events-boot-started.json');
+    events('events-boot-finished.json');
     api().get('/v4/profile').reply(200, f('profile.json'));
-    const access = await adapter().rescueBoot!(server);
+    const access = await adapter({ LINODE_LISH_KEY_FILE: '/keys/lish' }).rescueBoot!(server);
     expect(access.disks).toEqual({
       '/dev/sda': 'Debian 12 Disk (ext4)',
       '/dev/sdb': '512 MB Swap Image (swap)',
     });
     expect(access.console).toMatchObject({ kind: 'serial-ssh', command: 'web-1' });
-    api().post('/v4/linode/instances/123/reboot', {}).reply(200, {});
-    api().get('/v4/linode/instances/123').reply(200, f('instance.json'));
-    await adapter().exitRescue!(server);
+    api()
+      .post('/v4/linode/instances/123/reboot', {})
+      .reply(200, {}, { Date: 'Thu, 03 Dec 2026 04:41:07 GMT' });
+    events('events-boot-failed.json');
+    const err = await rejectsWithCode(adapter().exitRescue!(server), 'provider.api');
+    expect(String(err.params.detail)).toContain('no bootable device');
   });
 
   describe('HTTP errors', () => {

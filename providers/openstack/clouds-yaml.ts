@@ -1,21 +1,31 @@
 /**
  * Just enough YAML for clouds.yaml: nested mappings by indentation, scalars (plain, 'single' and
- * "double" quoted), comments and blank lines. Lists, anchors and flow style are not needed there
- * and are rejected rather than misread.
+ * "double" quoted), comments and blank lines, and block lists of scalars or of `name:` entries
+ * (openstacksdk's `regions:`), kept as one comma-separated value. Anchors, flow style and other
+ * lists are rejected rather than misread.
  */
 export type YamlMap = { [key: string]: string | YamlMap };
 
 export function parseCloudsYaml(text: string): YamlMap {
   const root: YamlMap = {};
   const stack: { indent: number; map: YamlMap }[] = [{ indent: -1, map: root }];
+  /** The key whose value is still open (an empty mapping so far): a list may follow it. */
+  let open: { parent: YamlMap; key: string; indent: number; items: string[] } | undefined;
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = stripComment(raw);
     if (!line.trim() || line.trim() === '---') return;
     const indent = line.length - line.trimStart().length;
+    const item = /^-\s+(?:name:\s+)?(.+)$/.exec(line.trim());
+    if (item && open && indent > open.indent && !/:\s|:$/.test(item[1]!)) {
+      open.items.push(unquote(item[1]!.trim()));
+      open.parent[open.key] = open.items.join(',');
+      return;
+    }
     const match = /^([^:]+?):(?:\s+(.*))?$/.exec(line.trim());
     if (!match || line.trimStart().startsWith('- ')) {
       throw new Error(`clouds.yaml line ${index + 1}: unsupported YAML`);
     }
+    open = undefined;
     while (stack.length > 1 && stack[stack.length - 1]!.indent >= indent) stack.pop();
     const parent = stack[stack.length - 1]!.map;
     const key = unquote(match[1]!.trim());
@@ -24,6 +34,7 @@ export function parseCloudsYaml(text: string): YamlMap {
       const child: YamlMap = {};
       parent[key] = child;
       stack.push({ indent, map: child });
+      open = { parent, key, indent, items: [] };
     } else {
       parent[key] = unquote(value);
     }
@@ -75,5 +86,7 @@ export function cloudAsEnv(doc: YamlMap, cloud: string): Record<string, string> 
   };
   put(entry);
   if (typeof entry.auth === 'object') put(entry.auth);
+  // openstacksdk: `regions:` lists the cloud's regions; the first is the default one.
+  if (!out.OS_REGION_NAME && out.OS_REGIONS) out.OS_REGION_NAME = out.OS_REGIONS.split(',')[0]!;
   return out;
 }

@@ -3,21 +3,13 @@ import { registerSecret } from '../../src/secrets.js';
 import { envValue, type Env } from '../credentials.js';
 import { missingCredentials } from '../errors.js';
 import { HttpClient } from '../http.js';
-import type { CredentialHelp, ProviderAdapter, ProviderContext } from '../types.js';
+import type { ProviderAdapter, ProviderContext } from '../types.js';
 import { cloudAsEnv, cloudsYamlPaths, parseCloudsYaml } from './clouds-yaml.js';
 import { authenticate, catalogUrl, type KeystoneAuth } from './keystone.js';
 import { NovaAdapter } from './nova.js';
+import { openstack } from './provider.js';
 
 const ID = 'openstack';
-const HELP: CredentialHelp = {
-  variables: [
-    ['OS_AUTH_URL', 'OS_USERNAME', 'OS_PASSWORD', 'OS_PROJECT_NAME'],
-    ['OS_AUTH_URL', 'OS_APPLICATION_CREDENTIAL_ID', 'OS_APPLICATION_CREDENTIAL_SECRET'],
-    ['OS_CLOUD'],
-  ],
-  optional: [],
-  endpoint: '',
-};
 
 /** OS_* variables, or the OS_CLOUD entry of clouds.yaml (its values lose to explicit variables). */
 export async function openstackEnv(ctx: ProviderContext): Promise<Env> {
@@ -31,6 +23,14 @@ export async function openstackEnv(ctx: ProviderContext): Promise<Env> {
       throw new RescueError('config.missing-credentials', {
         provider: ID,
         variables: `clouds.${cloud} in ${path}`,
+      });
+    }
+    // A vendor profile (openstacksdk config/vendors/*.json) supplies auth_url; none is bundled here,
+    // so a cloud that relies on one is told exactly what to add instead of failing at the first call.
+    if (fromFile.OS_PROFILE && !fromFile.OS_AUTH_URL && !ctx.env.OS_AUTH_URL && !ctx.endpoint) {
+      throw new RescueError('config.missing-credentials', {
+        provider: ID,
+        variables: `auth.auth_url in clouds.${cloud} of ${path} (its profile "${fromFile.OS_PROFILE}" is not bundled)`,
       });
     }
     return { ...fromFile, ...ctx.env };
@@ -54,13 +54,16 @@ export function keystoneAuthFromEnv(env: Env, defaultDomain: string | undefined)
   const userName = envValue(env, 'OS_USERNAME');
   if (!password || !(userId || userName)) return undefined;
   registerSecret(password);
-  const domain = envValue(env, 'OS_DEFAULT_DOMAIN') ?? defaultDomain;
-  const userDomainId = envValue(env, 'OS_USER_DOMAIN_ID');
-  const projectDomainId = envValue(env, 'OS_PROJECT_DOMAIN_ID');
+  // OS_DEFAULT_DOMAIN is a domain ID, as osc-lib's _auth_default_domain reads it (user_domain_id /
+  // project_domain_id), used only where neither a domain name nor an id was given.
+  const defaultDomainId = envValue(env, 'OS_DEFAULT_DOMAIN') ?? defaultDomain;
+  const userDomainName = envValue(env, 'OS_USER_DOMAIN_NAME');
+  const projectDomainName = envValue(env, 'OS_PROJECT_DOMAIN_NAME');
+  const userDomainId = envValue(env, 'OS_USER_DOMAIN_ID') ?? (userDomainName ? undefined : defaultDomainId);
+  const projectDomainId =
+    envValue(env, 'OS_PROJECT_DOMAIN_ID') ?? (projectDomainName ? undefined : defaultDomainId);
   const projectId = envValue(env, 'OS_PROJECT_ID', 'OS_TENANT_ID');
   const projectName = envValue(env, 'OS_PROJECT_NAME', 'OS_TENANT_NAME');
-  const userDomainName = userDomainId ? undefined : (envValue(env, 'OS_USER_DOMAIN_NAME') ?? domain);
-  const projectDomainName = projectDomainId ? undefined : (envValue(env, 'OS_PROJECT_DOMAIN_NAME') ?? domain);
   return {
     version: 3,
     method: 'password',
@@ -87,8 +90,9 @@ export function keystoneAuthFromEnv(env: Env, defaultDomain: string | undefined)
 export async function createAdapter(ctx: ProviderContext): Promise<ProviderAdapter> {
   const env = await openstackEnv(ctx);
   const authUrl = (ctx.endpoint ?? envValue(env, 'OS_AUTH_URL'))?.replace(/\/+$/, '');
-  const auth = keystoneAuthFromEnv(env, 'Default');
-  if (!authUrl || !auth) throw missingCredentials(ID, HELP);
+  // Keystone's built-in domain has the id `default` (its name is `Default`); osc-lib defaults to the id.
+  const auth = keystoneAuthFromEnv(env, 'default');
+  if (!authUrl || !auth) throw missingCredentials(ID, openstack.credentialHelp);
   return new LazyNova(
     ctx,
     async () => {
@@ -113,6 +117,7 @@ export async function createAdapter(ctx: ProviderContext): Promise<ProviderAdapt
         baseURL: computeUrl,
         headers: { 'X-Auth-Token': session.token },
         ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+        ...(ctx.retry ? { retry: ctx.retry } : {}),
       });
     },
     { id: ID, consoleApi: 'auto' },

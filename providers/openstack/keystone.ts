@@ -60,6 +60,51 @@ export function keystoneBody(auth: KeystoneAuth): unknown {
   };
 }
 
+interface VersionEntry {
+  id?: string;
+  status?: string;
+  links?: { rel?: string; href?: string }[];
+}
+
+/** An auth URL that already names its version (…/v3, …/v3.14, …/v2.0) is used as given. */
+const VERSIONED = /\/v(?:3(?:\.\d+)?|2\.0)\/?$/;
+const USABLE = ['stable', 'current', 'supported'];
+
+/**
+ * The v3 endpoint behind an unversioned auth URL, found the way keystoneauth1's generic plugins do
+ * (identity/generic/base.py): GET the URL, read the version list (300 Multiple Choices with
+ * `{"versions":{"values":[…]}}`, or one `{"version":{…}}`), take the stable v3 entry's self link.
+ * Vendor profiles and DevStack give unversioned URLs (openstacksdk vendors/ovh.json, `…/identity`).
+ */
+export async function identityV3Url(provider: string, authUrl: string, timeoutMs?: number): Promise<string> {
+  if (VERSIONED.test(authUrl)) return authUrl.replace(/\/+$/, '');
+  const http = new HttpClient({ provider, baseURL: authUrl, ...(timeoutMs ? { timeoutMs } : {}) });
+  const operation = 'discover the identity version';
+  const res = await http.get<{
+    versions?: { values?: VersionEntry[] } | VersionEntry[];
+    version?: VersionEntry;
+  }>('', { operation, acceptStatus: [300] });
+  const listed = res.data?.versions;
+  const entries = [
+    ...(Array.isArray(listed) ? listed : (listed?.values ?? [])),
+    ...(res.data?.version ? [res.data.version] : []),
+  ];
+  const v3 = entries.find(
+    (e) => /^v3(\.|$)/.test(e.id ?? '') && USABLE.includes((e.status ?? '').toLowerCase()),
+  );
+  const href = v3?.links?.find((l) => l.rel === 'self')?.href;
+  if (!href) {
+    throw new RescueError('provider.api', {
+      provider,
+      status: res.status,
+      operation,
+      detail: `: no Keystone v3 endpoint listed at ${authUrl} (give the versioned URL, e.g. ${authUrl}/v3)`,
+    });
+  }
+  // The self link may be relative to the auth URL on some proxies.
+  return new URL(href, `${authUrl}/`).toString().replace(/\/+$/, '');
+}
+
 /** Authenticates; the token is registered as a secret before anything else can see it. */
 export async function authenticate(
   provider: string,
@@ -79,7 +124,12 @@ export async function authenticate(
     registerSecret(res.data.access.token.id);
     return { token: res.data.access.token.id, catalog: res.data.access.serviceCatalog ?? [] };
   }
-  const res = await http.post<{ token: { catalog?: CatalogEntry[] } }>('auth/tokens', {
+  const v3 = new HttpClient({
+    provider,
+    baseURL: await identityV3Url(provider, authUrl, timeoutMs),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+  const res = await v3.post<{ token: { catalog?: CatalogEntry[] } }>('auth/tokens', {
     operation: 'authenticate',
     data: keystoneBody(auth),
   });

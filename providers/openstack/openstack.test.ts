@@ -25,7 +25,8 @@ const keystone = () =>
           methods: ['password'],
           password: { user: { name: 'demo', domain: { name: 'Default' }, password: PASSWORD } },
         },
-        scope: { project: { name: 'demo', domain: { name: 'Default' } } },
+        // No project domain given: the default domain by id, as osc-lib does (_auth_default_domain).
+        scope: { project: { name: 'demo', domain: { id: 'default' } } },
       },
     })
     .reply(201, f('token.json'), { 'X-Subject-Token': TOKEN });
@@ -188,6 +189,91 @@ describe('openstack adapter', () => {
     });
     expect((await a.findServer({ id: server.id })).id).toBe(server.id);
     expect(mask('CANARY-appsecret-99')).toBe('***');
+  });
+
+  describe('Keystone version discovery on an unversioned OS_AUTH_URL (keystoneauth1 identity/generic/base.py)', () => {
+    const env = { ...ENV, OS_AUTH_URL: 'https://auth.cloud.example.test/' };
+    const token = (origin: string, path: string) =>
+      nock(origin).post(path).reply(201, f('token.json'), { 'X-Subject-Token': TOKEN });
+
+    it('300 Multiple Choices with versions.values (keystone api-ref identity-versions-response.json)', async () => {
+      nock('https://auth.cloud.example.test').get('/').reply(300, f('identity-versions.json'));
+      token('https://auth.cloud.example.test', '/v3/auth/tokens');
+      nova().get(`/v2.1/servers/${server.id}`).reply(200, f('server.json'));
+      expect((await (await adapter(env)).findServer({ id: server.id })).id).toBe(server.id);
+    });
+
+    it('200 with one version (keystone api-ref identity-version-response.json), DevStack-style path', async () => {
+      nock('http://devstack.example.test').get('/identity/').reply(200, f('identity-version.json'));
+      token('http://devstack.example.test', '/identity/v3/auth/tokens');
+      nova().get(`/v2.1/servers/${server.id}`).reply(200, f('server.json'));
+      const a = await adapter({ ...ENV, OS_AUTH_URL: 'http://devstack.example.test/identity' });
+      expect((await a.findServer({ id: server.id })).id).toBe(server.id);
+    });
+
+    it('no v3 listed is one clear provider.api naming the versioned URL to give', async () => {
+      nock('https://auth.cloud.example.test')
+        .get('/')
+        .reply(300, { versions: { values: [] } });
+      const err = await rejectsWithCode((await adapter(env)).findServer({ id: server.id }), 'provider.api');
+      expect(String(err.params.detail)).toContain('/v3');
+    });
+  });
+
+  it('OS_DEFAULT_DOMAIN is a domain id (osc-lib _auth_default_domain), used where no domain is named', async () => {
+    const DOMAIN_ID = '9a2f2bcbd6b64b1c8b6e0f5d7f1c2e3a';
+    nock('https://keystone.example.test:5000')
+      .post('/v3/auth/tokens', {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'demo', domain: { id: DOMAIN_ID }, password: PASSWORD } },
+          },
+          scope: { project: { name: 'demo', domain: { id: DOMAIN_ID } } },
+        },
+      })
+      .reply(201, f('token.json'), { 'X-Subject-Token': TOKEN });
+    nova().get(`/v2.1/servers/${server.id}`).reply(200, f('server.json'));
+    const { OS_USER_DOMAIN_NAME: _named, ...rest } = ENV;
+    const a = await adapter({ ...rest, OS_DEFAULT_DOMAIN: DOMAIN_ID });
+    expect((await a.findServer({ id: server.id })).id).toBe(server.id);
+  });
+
+  it('clouds.yaml: a `regions:` list gives the default region; a vendor `profile:` without auth_url says what to add', async () => {
+    const yaml = (extra: string[]) =>
+      [
+        'clouds:',
+        '  ovh:',
+        ...extra,
+        '    auth:',
+        '      username: demo',
+        `      password: ${PASSWORD}`,
+        '      project_name: demo',
+      ].join('\n');
+    const withRegions = yaml([
+      '    auth_url: https://keystone.example.test:5000/v3',
+      '    regions:',
+      '      - name: RegionOne',
+      '      - GRA11',
+    ]);
+    keystone();
+    nova().get(`/v2.1/servers/${server.id}`).reply(200, f('server.json'));
+    const a = await createAdapter({
+      env: { OS_CLOUD: 'ovh', OS_USER_DOMAIN_NAME: 'Default', OS_PROJECT_DOMAIN_ID: 'default' },
+      lang: 'en',
+      readTextFile: async (p) => (p === 'clouds.yaml' ? withRegions : undefined),
+    });
+    expect((await a.findServer({ id: server.id })).id).toBe(server.id);
+    const profiled = yaml(['    profile: ovh']);
+    const err = await rejectsWithCode(
+      createAdapter({
+        env: { OS_CLOUD: 'ovh' },
+        lang: 'en',
+        readTextFile: async (p) => (p === 'clouds.yaml' ? profiled : undefined),
+      }),
+      'config.missing-credentials',
+    );
+    expect(String(err.params.variables)).toContain('profile "ovh"');
   });
 
   it('missing credentials name the variable sets', async () => {

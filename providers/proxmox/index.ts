@@ -17,7 +17,9 @@ import type {
   ServerRef,
   ServerStatus,
 } from '../types.js';
+import { tokenTermproxy } from './console-auth.js';
 import { connect, proxmoxCredentials, type ProxmoxConnection, type ProxmoxCredentials } from './auth.js';
+import { proxmox } from './provider.js';
 
 const ID = 'proxmox';
 
@@ -39,13 +41,10 @@ const STATUS: Record<string, ServerStatus> = { running: 'running', stopped: 'sto
 
 export class ProxmoxAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = [
-    'serialConsole',
-    'vncConsole',
-    'runCommand',
-    'resetPassword',
-  ];
+  /** resetPassword (agent set-user-password) is implemented below but no way in uses it yet. */
+  readonly capabilities: readonly Capability[] = proxmox.capabilities;
   private conn?: Promise<ProxmoxConnection>;
+  private ticketConn?: Promise<ProxmoxConnection>;
 
   constructor(
     private readonly ctx: ProviderContext,
@@ -59,6 +58,33 @@ export class ProxmoxAdapter implements ProviderAdapter {
       throw err;
     });
     return this.conn;
+  }
+
+  /**
+   * The session termproxy is opened with. A token works only where termproxy checks tickets through
+   * /access/vncticket (qemu-server >= 9.1.7): with user and password also set, a ticket session is
+   * used instead; with a token alone on an older node the serial console is unavailable at once, so
+   * the rescue goes on to the guest agent or VNC rather than failing at connect time.
+   */
+  private async serialConnection(server: ServerRef): Promise<ProxmoxConnection> {
+    const conn = await this.connection();
+    if (!this.creds.token) return conn;
+    if (this.creds.username && this.creds.password) {
+      this.ticketConn ??= connect(this.ctx, this.creds, true).catch((err: unknown) => {
+        this.ticketConn = undefined;
+        throw err;
+      });
+      return this.ticketConn;
+    }
+    const support = await tokenTermproxy(conn.http, server.location ?? '');
+    if (support.verdict === 'no') {
+      throw consoleUnavailable(
+        'serial',
+        server,
+        t(this.ctx.lang, 'providers.hint.proxmox-token-serial', { version: support.version }),
+      );
+    }
+    return conn;
   }
 
   private async api() {
@@ -115,17 +141,25 @@ export class ProxmoxAdapter implements ProviderAdapter {
     const path = this.vmPath(server);
     const wsBase = `${conn.origin.replace(/^http/, 'ws')}/api2/json/${path}/vncwebsocket`;
     if (kind === 'vnc') {
-      const res = await conn.http.post<{ data: { port: string | number; ticket: string } }>(
-        `${path}/vncproxy`,
-        {
-          operation: 'open VNC proxy',
-          data: { websocket: 1 },
-        },
-      );
-      const { port, ticket } = res.data.data;
+      const res = await conn.http.post<{
+        data: { port: string | number; ticket: string; password?: string };
+      }>(`${path}/vncproxy`, {
+        operation: 'open VNC proxy',
+        data: { websocket: 1 },
+      });
+      const { port, ticket, password } = res.data.data;
       registerSecret(ticket);
+      registerSecret(password);
       const url = `${wsBase}?port=${port}&vncticket=${encodeURIComponent(ticket)}`;
-      return { kind: 'vnc-ws', url, password: ticket, headers: { ...conn.authHeaders } };
+      // Since qemu-server 9.1.7 the VNC password is its own field and the ticket is prefixed with it
+      // "until the next major release" (commit 282ec11d); older hosts check the ticket itself.
+      return {
+        kind: 'vnc-ws',
+        url,
+        password: password ?? ticket,
+        headers: { ...conn.authHeaders },
+        insecureTls: conn.insecureTls,
+      };
     }
     // termproxy attaches `qm terminal`, which needs a serial port of type socket in the VM config.
     const config = await conn.http.get<{ data: Record<string, unknown> }>(`${path}/config`, {
@@ -138,7 +172,8 @@ export class ProxmoxAdapter implements ProviderAdapter {
         server,
         t(this.ctx.lang, 'providers.hint.proxmox-serial', { vmid: server.id }),
       );
-    const res = await conn.http.post<{ data: { user: string; ticket: string; port: string | number } }>(
+    const serialConn = await this.serialConnection(server);
+    const res = await serialConn.http.post<{ data: { user: string; ticket: string; port: string | number } }>(
       `${path}/termproxy`,
       { operation: 'open serial terminal', data: { serial } },
     );
@@ -149,8 +184,8 @@ export class ProxmoxAdapter implements ProviderAdapter {
       url: `${wsBase}?port=${port}&vncticket=${encodeURIComponent(ticket)}`,
       user,
       ticket,
-      headers: { ...conn.authHeaders },
-      insecureTls: conn.insecureTls,
+      headers: { ...serialConn.authHeaders },
+      insecureTls: serialConn.insecureTls,
     };
   }
 

@@ -59,6 +59,8 @@ describe('proxmox adapter', () => {
 
   it('opens termproxy on the serial socket with the ticket for the websocket', async () => {
     api().get(`${VM}/config`).reply(200, f('config-serial.json'));
+    // A token opens termproxy from qemu-server 9.1.7 on (termproxy checks via /access/vncticket).
+    api().get('/api2/json/nodes/pve1/apt/versions').reply(200, f('apt-versions-9.1.7.json'));
     api().post(`${VM}/termproxy`, { serial: 'serial0' }).reply(200, f('termproxy.json'));
     const endpoint = await adapter().openConsole(vm, 'serial');
     const ticket = 'PVEVNC:6631F2A0::CANARY-vncticket-aBcD';
@@ -73,13 +75,68 @@ describe('proxmox adapter', () => {
     expect(mask(JSON.stringify(endpoint))).not.toMatch(/CANARY/);
   });
 
+  describe('serial console with an API token (termproxy checks tickets via /access/ticket before qemu-server 9.1.7)', () => {
+    it('a token alone on an older node: console.unavailable at once, termproxy is never opened', async () => {
+      api().get(`${VM}/config`).reply(200, f('config-serial.json'));
+      api().get('/api2/json/nodes/pve1/apt/versions').reply(200, f('apt-versions-8.4.json'));
+      const err = await rejectsWithCode(adapter().openConsole(vm, 'serial'), 'console.unavailable');
+      expect(String(err.params.hint)).toContain('8.4.1');
+      expect(String(err.params.hint)).toContain('PROXMOX_VE_USERNAME');
+    });
+
+    it('the version cannot be read (no Sys.Audit): termproxy is tried with the token', async () => {
+      api().get(`${VM}/config`).reply(200, f('config-serial.json'));
+      api().get('/api2/json/nodes/pve1/apt/versions').reply(403, f('error-403.json'));
+      api().post(`${VM}/termproxy`, { serial: 'serial0' }).reply(200, f('termproxy.json'));
+      expect(await adapter().openConsole(vm, 'serial')).toMatchObject({ kind: 'termproxy-ws' });
+    });
+
+    it('token plus user and password: termproxy is opened on a ticket session, the API stays on the token', async () => {
+      api().get(`${VM}/config`).reply(200, f('config-serial.json'));
+      nock(ORIGIN)
+        .post('/api2/json/access/ticket', { username: 'root@pam', password: 'CANARY-pvepass' })
+        .reply(200, f('ticket.json'));
+      nock(ORIGIN, { reqheaders: { cookie: 'PVEAuthCookie=PVE:root@pam:6631F2A0::CANARY-authticket-xyz' } })
+        .post(`${VM}/termproxy`, { serial: 'serial0' })
+        .reply(200, { data: { ...(f('termproxy.json').data as object), user: 'root@pam' } });
+      const a = createAdapter({
+        env: {
+          PROXMOX_VE_ENDPOINT: ORIGIN,
+          PROXMOX_VE_API_TOKEN: TOKEN,
+          PROXMOX_VE_USERNAME: 'root@pam',
+          PROXMOX_VE_PASSWORD: 'CANARY-pvepass',
+        },
+        lang: 'en',
+      });
+      const endpoint = await a.openConsole(vm, 'serial');
+      expect(endpoint).toMatchObject({
+        kind: 'termproxy-ws',
+        user: 'root@pam',
+        headers: { Cookie: 'PVEAuthCookie=PVE:root@pam:6631F2A0::CANARY-authticket-xyz' },
+      });
+    });
+  });
+
+  it('VNC since qemu-server 9.1.7: the password is the `password` field, not the prefixed ticket', async () => {
+    // qemu-server Qemu.pm vncproxy (commit 282ec11d): ticket = "${password}:${ticket}" until the next major.
+    api().post(`${VM}/vncproxy`, { websocket: 1 }).reply(200, f('vncproxy-9.1.7.json'));
+    const endpoint = await adapter().openConsole(vm, 'vnc');
+    expect(endpoint).toMatchObject({ kind: 'vnc-ws', password: 'CANARYpw' });
+    expect(mask('CANARYpw')).toBe('***');
+  });
+
+  it('the VNC websocket honours PROXMOX_VE_INSECURE like the API calls do', async () => {
+    api().post(`${VM}/vncproxy`, { websocket: 1 }).reply(200, f('vncproxy.json'));
+    expect(await adapter().openConsole(vm, 'vnc')).toMatchObject({ insecureTls: true });
+  });
+
   it('no serial socket is console.unavailable with the qm command to add one', async () => {
     api().get(`${VM}/config`).reply(200, f('config-no-serial.json'));
     const err = await rejectsWithCode(adapter().openConsole(vm, 'serial'), 'console.unavailable');
     expect(err.params.hint).toContain('qm set 100 -serial0 socket');
   });
 
-  it('opens a VNC websocket whose password is the ticket', async () => {
+  it('VNC before qemu-server 9.1.7 (no `password` field): the password is the ticket', async () => {
     api().post(`${VM}/vncproxy`, { websocket: 1 }).reply(200, f('vncproxy.json'));
     const endpoint = await adapter().openConsole(vm, 'vnc');
     expect(endpoint).toMatchObject({ kind: 'vnc-ws', password: 'PVEVNC:6631F2A1::CANARY-vncproxy-EfGh' });

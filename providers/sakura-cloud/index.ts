@@ -24,6 +24,7 @@ import type {
   ServerRef,
   ServerStatus,
 } from '../types.js';
+import { sakuraCloud } from './provider.js';
 
 /**
  * Sakura Cloud: one API per zone, HTTP Basic token:secret. No serial console; VNC is plain RFB over
@@ -32,13 +33,20 @@ import type {
  */
 const ID = 'sakura-cloud';
 export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
-/** Production zones, searched in order when SAKURACLOUD_ZONE is not set (tk1v is the sandbox). */
-export const ZONES = ['is1a', 'is1b', 'tk1a', 'tk1b'];
+/**
+ * Production zones, searched in order when SAKURACLOUD_ZONE is not set (tk1v is the sandbox).
+ * As in iaas-api-go types/zone.go (e73eb3b): is1c (Ishikari 3) joined in 2025.
+ */
+export const ZONES = ['is1a', 'is1b', 'is1c', 'tk1a', 'tk1b'];
 const PAGE = 100;
 /** A disk edit runs after the PUT returns; the vendor's SDK waits for the disk to be available again. */
 const DISK_EDIT_POLLS = 90;
-/** Disk states the SDK keeps waiting through; anything else but `available` (e.g. `failed`) ends the wait. */
-const DISK_PENDING = ['unknown', 'migrating', 'uploading', 'transferring', 'discontinued'];
+/**
+ * Disk states the SDK keeps waiting through; anything else but `available` (e.g. `failed`) ends the
+ * wait. Spelt as the API spells them (iaas-api-go types/availability.go, e73eb3b): "transfering"
+ * with one r, and "unknown" is the empty string. A missing field counts as unknown too.
+ */
+const DISK_PENDING = ['', 'migrating', 'uploading', 'transfering', 'discontinued'];
 
 interface SakuraDisk {
   Availability?: string;
@@ -72,7 +80,8 @@ const STATUS: Record<string, ServerStatus> = {
 
 export class SakuraCloudAdapter implements ProviderAdapter {
   readonly id = ID;
-  readonly capabilities: readonly Capability[] = ['vncConsole', 'resetPassword', 'sendKeys'];
+  /** resetPassword (disk edit) and sendKeys (keyboard API) are implemented but no way in uses them yet. */
+  readonly capabilities: readonly Capability[] = sakuraCloud.capabilities;
 
   constructor(
     private readonly clients: Map<string, HttpClient>,
@@ -167,7 +176,7 @@ export class SakuraCloudAdapter implements ProviderAdapter {
   private async waitDiskEdited(http: HttpClient, diskId: string, operation: string): Promise<void> {
     const disk = await pollUntil(this.ctx, DISK_EDIT_POLLS, async () => {
       const res = await http.get<{ Disk: SakuraDisk }>(`disk/${diskId}`, { operation });
-      const state = res.data.Disk.Availability ?? 'unknown';
+      const state = res.data.Disk.Availability ?? '';
       return DISK_PENDING.includes(state) ? undefined : res.data.Disk;
     });
     if (!disk) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
@@ -210,11 +219,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
   const token = envSecret(ctx.env, 'SAKURACLOUD_ACCESS_TOKEN');
   const secret = envSecret(ctx.env, 'SAKURACLOUD_ACCESS_TOKEN_SECRET');
   if (!token || !secret) {
-    throw missingCredentials(ID, {
-      variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
-      optional: [],
-      endpoint: '',
-    });
+    throw missingCredentials(ID, sakuraCloud.credentialHelp);
   }
   registerSecret(Buffer.from(`${token}:${secret}`).toString('base64'));
   const zone = envValue(ctx.env, 'SAKURACLOUD_ZONE');
@@ -228,6 +233,7 @@ export function createAdapter(ctx: ProviderContext): ProviderAdapter {
         baseURL: `${root}/${z}/api/cloud/1.1`,
         auth: { username: token, password: secret },
         ...(ctx.timeoutMs ? { timeoutMs: ctx.timeoutMs } : {}),
+        ...(ctx.retry ? { retry: ctx.retry } : {}),
       }),
     );
   }

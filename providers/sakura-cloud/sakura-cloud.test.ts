@@ -13,7 +13,14 @@ const BASIC = `Basic ${Buffer.from(`${TOKEN}:${SECRET}`).toString('base64')}`;
 const sakura = () => nock('https://secure.sakura.ad.jp', { reqheaders: { authorization: BASIC } });
 const env = { SAKURACLOUD_ACCESS_TOKEN: TOKEN, SAKURACLOUD_ACCESS_TOKEN_SECRET: SECRET };
 const adapter = (extra: Record<string, string> = {}) =>
-  createAdapter({ env: { ...env, ...extra }, lang: 'en', timeoutMs: 500, pollIntervalMs: 0 });
+  // Each error case here is one answer; retries are proven in providers/http-retry.test.ts.
+  createAdapter({
+    env: { ...env, ...extra },
+    lang: 'en',
+    timeoutMs: 500,
+    pollIntervalMs: 0,
+    retry: { retries: 0 },
+  });
 const server: ServerRef = {
   provider: 'sakura-cloud',
   id: '113600000001',
@@ -47,6 +54,8 @@ describe('sakura-cloud adapter', () => {
   it('searches every zone for an IP when no zone is set', async () => {
     list('is1a', 'servers-is1a-empty.json');
     list('is1b', 'servers-is1b.json');
+    // is1c (Ishikari 3) is a production zone since 2025 (iaas-api-go types/zone.go, e73eb3b).
+    list('is1c', 'servers-is1c-empty.json');
     list('tk1a', 'servers-tk1a-empty.json');
     list('tk1b', 'servers-tk1b-empty.json');
     const found = await adapter().findServer({ ip: '198.51.100.61' });
@@ -121,6 +130,16 @@ describe('sakura-cloud adapter', () => {
     expect(mask('CANARY-newroot-9')).toBe('***');
   });
 
+  it('waits through the API\'s own spellings "transfering" and "" (unknown), as iaas-api-go does', async () => {
+    // iaas-api-go types/availability.go (e73eb3b): Transferring = "transfering", Unknown = "".
+    sakura().put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config').reply(200, f('disk-config.json'));
+    sakura().get(DISK).reply(200, f('disk-transfering.json'));
+    sakura().get(DISK).reply(200, f('disk-unknown.json'));
+    sakura().get(DISK).reply(200, f('disk-available.json'));
+    const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-10' });
+    expect(result).toMatchObject({ user: 'root', generated: false });
+  });
+
   it('a disk edit that ends in a failed disk is provider.api with the job error', async () => {
     sakura().put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config').reply(200, f('disk-config.json'));
     sakura().get(DISK).reply(200, f('disk-failed.json'));
@@ -131,7 +150,7 @@ describe('sakura-cloud adapter', () => {
 
   it('no serial console (unsupported); VNC through the zone proxy as plain RFB over TCP', async () => {
     const serial = await rejectsWithCode(adapter().openConsole(server, 'serial'), 'provider.unsupported');
-    expect(serial.params.offers).toBe('VNC console, reset a password, type keys on the console');
+    expect(serial.params.offers).toBe('VNC console');
     sakura()
       .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy')
       .reply(200, f('vnc-proxy.json'));

@@ -1,3 +1,5 @@
+import { mask } from '../secrets.js';
+
 /**
  * Where a console is and how to speak to it: what a provider adapter returns from openConsole() and
  * what the console engine's transports connect to. Secret fields are marked: they are registered
@@ -40,6 +42,8 @@ export interface SshGatewayEndpoint {
   password?: string;
   /** secret: PEM/OpenSSH private key text */
   privateKey?: string;
+  /** An SSH agent's socket (SSH_AUTH_SOCK) whose keys are offered too. */
+  agent?: string;
   /** Expected host key fingerprint (SHA256:...), when the vendor publishes one. */
   hostKeySha256?: string;
 }
@@ -54,6 +58,8 @@ export interface VncWebsocketEndpoint {
   /** secret: VNC auth password, when the server asks for one */
   password?: string;
   headers?: Record<string, string>;
+  /** Self-signed certificates (Proxmox); the adapter decides, from the user's settings. */
+  insecureTls?: boolean;
 }
 
 /** A local byte stream: unix socket, TCP socket or a pty device (libvirt/QEMU serial, the lab). */
@@ -76,9 +82,9 @@ export function describeEndpoint(endpoint: ConsoleEndpoint): string {
     case 'local':
       return endpoint.url;
     default: {
+      // Tokens and tickets travel in the query, the user-info and the fragment: none is shown.
       const url = new URL(endpoint.url);
-      url.search = url.search ? '?…' : '';
-      return url.toString();
+      return mask(`${url.protocol}//${url.host}${url.pathname}${url.search ? '?…' : ''}`);
     }
   }
 }

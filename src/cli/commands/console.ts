@@ -5,6 +5,7 @@ import { describeEndpoint } from '../../console/endpoint.js';
 import { passthrough, type PassthroughIo } from '../../console/passthrough.js';
 import { openTransport, parseConnectUrl } from '../../console/transport/index.js';
 import type { CliCommand } from './index.js';
+import { consoleUrl } from '../console-url.js';
 import { promptSecret, readSecretFile } from '../secret-input.js';
 
 /** Test seam: where the passthrough reads and writes (the real terminal by default). */
@@ -19,14 +20,21 @@ export const consoleCommand: CliCommand = {
     yargs
       .option('connect', { type: 'string', describe: t(ctx.lang, 'console.opt.connect') })
       .option('connect-env', { type: 'string', describe: t(ctx.lang, 'console.opt.connect-env') })
+      .option('connect-file', { type: 'string', describe: t(ctx.lang, 'console.opt.connect-file') })
       .option('password-file', { type: 'string', describe: t(ctx.lang, 'console.opt.password-file') })
       .option('password-env', { type: 'string', describe: t(ctx.lang, 'console.opt.password-env') })
       .option('identity', { type: 'string', describe: t(ctx.lang, 'console.opt.identity') }),
   run: async (args, ctx) => {
-    const envName = args['connect-env'] as string | undefined;
-    const url = (args.connect as string | undefined) ?? (envName ? ctx.env[envName] : undefined);
+    const url = consoleUrl(
+      {
+        option: 'connect',
+        url: args.connect as string | undefined,
+        env: args['connect-env'] as string | undefined,
+        file: args['connect-file'] as string | undefined,
+      },
+      ctx,
+    );
     if (!url) throw new RescueError('usage', { message: t(ctx.lang, 'console.need-connect') });
-    if (envName) registerSecret(url);
     let password: string | undefined;
     if (args['password-file']) password = readSecretFile(args['password-file'] as string);
     else if (args['password-env']) password = ctx.env[args['password-env'] as string];

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConsoleEndpoint } from '../../console/endpoint.js';
 import { parseConnectUrl } from '../../console/transport/index.js';
+import { consoleUrl } from '../console-url.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { ACTIONS, type Action } from '../../rescue/plan.js';
 import { rescue } from '../../rescue/run.js';
@@ -63,8 +64,11 @@ export const rescueCommand: CliCommand = {
       })
       .option('console', {
         type: 'string',
-        describe: 'console URL instead of a provider: ws(s)://, termproxy+wss://, ssh://, unix:, tcp://',
+        describe:
+          'console URL instead of a provider: ws(s)://, termproxy+wss://, ssh://, unix:, tcp:// (one with a token, ticket or password only through --console-env or --console-file)',
       })
+      .option('console-env', { type: 'string', describe: 'environment variable holding the console URL' })
+      .option('console-file', { type: 'string', describe: 'file holding the console URL' })
       .option('host', {
         type: 'string',
         demandOption: true,
@@ -115,12 +119,21 @@ export const rescueCommand: CliCommand = {
         describe: 'directory for the report and transcript',
       })
       .check((a) => {
-        if (!a.provider === !a.console)
+        if (!a.provider === !(a.console || a['console-env'] || a['console-file']))
           throw new RescueError('usage', { message: 'give exactly one of --provider or --console' });
         return true;
       }),
   run: async (args, ctx) => {
-    if (!args.provider === !args.console) {
+    const consoleAt = consoleUrl(
+      {
+        option: 'console',
+        url: str(args.console),
+        env: str(args['console-env']),
+        file: str(args['console-file']),
+      },
+      ctx,
+    );
+    if (!args.provider === !consoleAt) {
       throw new RescueError('usage', { message: 'give exactly one of --provider or --console' });
     }
     if (!str(args.host)) throw new RescueError('usage', { message: 'missing --host: the server address' });
@@ -163,7 +176,7 @@ export const rescueCommand: CliCommand = {
       await readConsolePassword();
       return true;
     };
-    let way = str(args.console)
+    let way = consoleAt
       ? undefined
       : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
           transcriptPath,
@@ -178,7 +191,7 @@ export const rescueCommand: CliCommand = {
     );
     const optionsFor = async (): Promise<RescueOptions> => {
       const endpoint: ConsoleEndpoint | undefined = !way
-        ? parseConnectUrl(str(args.console)!)
+        ? parseConnectUrl(consoleAt!)
         : way.kind === 'console'
           ? way.endpoint
           : undefined;

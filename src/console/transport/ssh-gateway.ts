@@ -45,6 +45,7 @@ export class SshGatewayTransport extends BaseTransport {
     };
     if (endpoint.password !== undefined) config.password = endpoint.password;
     if (endpoint.privateKey !== undefined) config.privateKey = endpoint.privateKey;
+    if (endpoint.agent !== undefined) config.agent = endpoint.agent;
     if (endpoint.hostKeySha256) {
       const expected = endpoint.hostKeySha256.replace(/=+$/, '');
       config.hostVerifier = (key: Buffer) => hostKeySha256(key) === expected;

@@ -17,6 +17,8 @@ export interface RfbTarget {
   /** secret */
   password?: string;
   headers?: Record<string, string>;
+  /** wss:// only: accept a certificate no CA vouches for (the user asked for it). */
+  insecureTls?: boolean;
   connectTimeoutMs?: number;
 }
 

@@ -18,6 +18,8 @@ export interface WireEvents {
 export interface WireTarget {
   url: string;
   headers?: Record<string, string>;
+  /** wss:// only: accept a certificate no CA vouches for (the user asked for it). */
+  insecureTls?: boolean;
   connectTimeoutMs?: number;
 }
 
@@ -30,6 +32,7 @@ function websocketWire(target: WireTarget, events: WireEvents): RfbWire {
   const ws = new WebSocket(target.url, ['binary'], {
     headers: target.headers,
     handshakeTimeout: target.connectTimeoutMs ?? 15_000,
+    rejectUnauthorized: !target.insecureTls,
   });
   ws.binaryType = 'nodebuffer';
   ws.on('message', (data: Buffer, isBinary: boolean) => {

@@ -1,4 +1,4 @@
-import type { VncWebsocketEndpoint } from '../endpoint.js';
+import { describeEndpoint, type VncWebsocketEndpoint } from '../endpoint.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { BaseTransport, toBuffer, type ScreenSnapshot } from '../transport/types.js';
 import { loadGlyphTables } from './font-tables.js';
@@ -75,22 +75,20 @@ export class VncTransport extends BaseTransport {
   }
 
   static async open(endpoint: VncWebsocketEndpoint, opts: VncTransportOptions = {}): Promise<VncTransport> {
-    const url = new URL(endpoint.url);
-    url.search = url.search ? '?…' : '';
+    const where = describeEndpoint(endpoint);
     // A refused websocket, a wrong VNC password or a screen that never comes is one known error,
     // so a caller can give this way in up and try the next one.
     const refused = (err: unknown) =>
       err instanceof RescueError
         ? err
-        : new RescueError(
-            'console.connect',
-            { endpoint: url.toString(), reason: safeReason(err) },
-            { cause: err },
-          );
+        : new RescueError('console.connect', { endpoint: where, reason: safeReason(err) }, { cause: err });
     const [client, tables] = await Promise.all([
-      RfbClient.connect({ url: endpoint.url, password: endpoint.password, headers: endpoint.headers }).catch(
-        (err: unknown) => Promise.reject(refused(err)),
-      ),
+      RfbClient.connect({
+        url: endpoint.url,
+        password: endpoint.password,
+        headers: endpoint.headers,
+        insecureTls: endpoint.insecureTls,
+      }).catch((err: unknown) => Promise.reject(refused(err))),
       loadGlyphTables(),
     ]);
     try {
@@ -99,7 +97,7 @@ export class VncTransport extends BaseTransport {
       client.close();
       throw refused(err);
     }
-    const transport = new VncTransport(client, new ScreenReader(tables), `vnc ${url.toString()}`, opts);
+    const transport = new VncTransport(client, new ScreenReader(tables), `vnc ${where}`, opts);
     await transport.settled(opts.cursorlessMs ?? CURSORLESS_MS);
     if (opts.detectLayout !== false) {
       try {

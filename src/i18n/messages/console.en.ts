@@ -3,6 +3,7 @@ export const consoleEn = {
   'console.cmd.describe': 'Take over a serial console interactively (Ctrl-] quits)',
   'console.opt.connect':
     'console URL: ws(s)://…?token=… (nova/ConoHa), termproxy+wss://USER@host:8006/…?vncticket=…, ssh://user@host:port, unix:/path, tcp://127.0.0.1:port, pty:/dev/pts/N',
+  'console.opt.connect-file': 'file holding the console URL (for one with a token, ticket or password)',
   'console.opt.connect-env':
     'read the console URL from this environment variable (keeps its token off the command line)',
   'console.opt.password-file': 'file holding the SSH gateway password',

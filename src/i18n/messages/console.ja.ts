@@ -5,6 +5,8 @@ export const consoleJa: Record<keyof typeof consoleEn, string> = {
   'console.cmd.describe': 'シリアルコンソールを対話的に操作します（Ctrl-] で終了）',
   'console.opt.connect':
     'コンソール URL: ws(s)://…?token=…（nova/ConoHa）、termproxy+wss://USER@host:8006/…?vncticket=…、ssh://user@host:port、unix:/path、tcp://127.0.0.1:port、pty:/dev/pts/N',
+  'console.opt.connect-file':
+    'コンソール URL を記したファイル（トークン・チケット・パスワードを含む URL 用）',
   'console.opt.connect-env':
     'コンソール URL をこの環境変数から読みます（トークンをコマンドラインに出しません）',
   'console.opt.password-file': 'SSH ゲートウェイのパスワードを書いたファイル',

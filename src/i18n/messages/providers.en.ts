@@ -56,17 +56,23 @@ export const providersEn = {
     'Linode can reset the root password only on a Linode with exactly one non-swap disk (it has {count})',
   'providers.hint.linode-rescue-running':
     'the Linode will reboot into Finnix; its disks are attached as {disks}',
+  'providers.hint.linode-lish-disabled':
+    'Lish is disabled in the Linode profile of {user} (Lish authentication method "disabled"); enable it in Cloud Manager',
   'providers.hint.linode-lish-key':
-    'log in to Lish as {user} with an SSH key added to your Linode profile (LINODE_LISH_KEY_FILE names the private key)',
+    "log in to Lish as {user} with a key from your Linode profile's Lish settings (LINODE_LISH_KEY_FILE or an SSH agent), or with the Cloud Manager password (LINODE_LISH_PASSWORD) unless the profile allows keys only",
   'providers.hint.hetzner-password-agent':
     'Hetzner resets the root password through the QEMU guest agent; the server must be running with the agent installed',
   'providers.hint.hetzner-generated':
     'Hetzner chose the new root password itself; the requested one was not used',
   'providers.hint.hetzner-rescue':
     'the server was reset into the Hetzner rescue system; log in as root over SSH to {host}',
+  'providers.hint.hetzner-no-public-ip':
+    'the server has neither a public IPv4 nor a public IPv6 network, so its rescue system could not be reached over SSH',
   'providers.hint.root-only': '{provider} can only set the password of root, not of {user}',
   'providers.hint.proxmox-serial':
     'the VM has no serial port socket; add one with `qm set {vmid} -serial0 socket` and restart it',
+  'providers.hint.proxmox-token-serial':
+    'an API token cannot open the serial console on this node (qemu-server {version}; tokens work from 9.1.7): set PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD as well, or use the guest agent or VNC',
   'providers.hint.proxmox-agent': 'the QEMU guest agent is not enabled or not running in VM {vmid}',
   'providers.hint.proxmox-lxc': 'this is a container (LXC); only QEMU VMs are supported',
   'providers.hint.sakura-stopped':

@@ -59,17 +59,23 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
     'Linode の root パスワード再設定はスワップ以外のディスクが 1 つだけの場合に限られます（このサーバーは {count} 個）',
   'providers.hint.linode-rescue-running':
     'Linode は Finnix で再起動します。ディスクは {disks} として接続されます',
+  'providers.hint.linode-lish-disabled':
+    '{user} の Linode プロファイルで Lish が無効です（認証方式 "disabled"）。Cloud Manager で有効にしてください',
   'providers.hint.linode-lish-key':
-    'Lish には {user} として、Linode のプロファイルに登録した SSH 鍵でログインします（秘密鍵は LINODE_LISH_KEY_FILE で指定）',
+    'Lish には {user} として、プロファイルの Lish 設定に登録した鍵（LINODE_LISH_KEY_FILE か SSH エージェント）、または鍵のみの設定でなければ Cloud Manager のパスワード（LINODE_LISH_PASSWORD）でログインします',
   'providers.hint.hetzner-password-agent':
     'Hetzner は QEMU ゲストエージェント経由で root パスワードを再設定します。エージェント入りでサーバーが起動している必要があります',
   'providers.hint.hetzner-generated':
     '新しい root パスワードは Hetzner が生成しました。指定したパスワードは使われていません',
   'providers.hint.hetzner-rescue':
     'サーバーを Hetzner のレスキューシステムで再起動しました。{host} に root で SSH ログインしてください',
+  'providers.hint.hetzner-no-public-ip':
+    'サーバーに公開 IPv4 も公開 IPv6 ネットワークもないため、レスキューシステムに SSH で接続できません',
   'providers.hint.root-only': '{provider} で設定できるのは root のパスワードだけです（{user} は不可）',
   'providers.hint.proxmox-serial':
     'VM にシリアルポートのソケットがありません。`qm set {vmid} -serial0 socket` で追加して再起動してください',
+  'providers.hint.proxmox-token-serial':
+    'このノード（qemu-server {version}）では API トークンでシリアルコンソールを開けません（9.1.7 以降で対応）。PROXMOX_VE_USERNAME と PROXMOX_VE_PASSWORD も設定するか、ゲストエージェントか VNC を使ってください',
   'providers.hint.proxmox-agent': 'VM {vmid} で QEMU ゲストエージェントが有効でないか、動作していません',
   'providers.hint.proxmox-lxc': 'これはコンテナ（LXC）です。対応しているのは QEMU の VM だけです',
   'providers.hint.sakura-stopped':

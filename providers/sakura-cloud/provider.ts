@@ -1,0 +1,17 @@
+import type { ProviderEntry } from '../types.js';
+
+/**
+ * What this provider is and offers, known without loading its adapter: the registry, the README
+ * table, `vps-rescue providers` and the adapter itself all read it from here.
+ */
+export const sakuraCloud: ProviderEntry = {
+  id: 'sakura-cloud',
+  displayName: 'Sakura Cloud',
+  capabilities: ['vncConsole'],
+  credentialHelp: {
+    variables: [['SAKURACLOUD_ACCESS_TOKEN', 'SAKURACLOUD_ACCESS_TOKEN_SECRET']],
+    optional: ['SAKURACLOUD_ZONE'],
+    endpoint: 'API base URL up to /zone (default https://secure.sakura.ad.jp/cloud/zone)',
+  },
+  load: () => import('./index.js'),
+};
