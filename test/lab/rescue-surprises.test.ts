@@ -1,0 +1,169 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { main } from '../../src/cli/main.js';
+import { labDescribe } from '../support/lab-guard.js';
+
+/** What no refused command may change: the account files and all of /etc/ssh (content, mode, owner). */
+async function accountsAndSsh(b: BootedScenario): Promise<string> {
+  return b.server.execChecked(
+    "sha256sum /etc/passwd /etc/shadow /etc/group; find /etc/ssh -printf '%p %m %U %G %y\\n' | sort; find /etc/ssh -type f -exec sha256sum {} + | sort",
+  );
+}
+
+interface CliRun {
+  code: number;
+  stderr: string;
+  stdout: string;
+  /** the stable code at the end of the error line */
+  error?: string;
+  outDir: string;
+}
+
+labDescribe('no surprises: refused input changes nothing on a real server', () => {
+  let b: BootedScenario;
+  let work: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    // alice exists (her key sits in ~/ssh instead of ~/.ssh), root login is off.
+    b = await bootScenario('story-wrong-dir');
+    work = mkdtempSync(join(tmpdir(), `vr-surprises-${process.pid}-`));
+    writeFileSync(join(work, 'customer.pub'), `${b.key.publicKey}\n`);
+  }, 180_000);
+  afterAll(async () => {
+    await b?.server.destroy();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** `vps-rescue --console unix:… --host …` in process, stdin not a terminal, its own report folder. */
+  async function cli(args: string[], consolePassword: string = PASSWORDS.root): Promise<CliRun> {
+    const outDir = join(work, `out-${++n}`);
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await main(
+      [
+        ...['--console', `unix:${b.server.consoleSocket}`, '--host', b.server.address],
+        ...['--password-env', 'VR_CONSOLE_PW', '--out', outDir],
+        ...args,
+      ],
+      {
+        env: { ...process.env, VR_CONSOLE_PW: consolePassword },
+        stdout: (t) => stdout.push(t),
+        stderr: (t) => stderr.push(t),
+      },
+    );
+    const err = stderr.join('\n');
+    const last = err.split('\n').find((l) => l.startsWith('vps-rescue: '));
+    return {
+      code,
+      stdout: stdout.join('\n'),
+      stderr: err,
+      error: /\[([\w.-]+)\]$/.exec(last ?? '')?.[1],
+      outDir,
+    };
+  }
+
+  /** Runs `args`, and proves the account files and /etc/ssh are byte for byte as before. */
+  async function refused(expect: ExpectStatic, args: string[], consolePassword?: string): Promise<CliRun> {
+    const before = await accountsAndSsh(b);
+    const r = await cli(args, consolePassword);
+    if (process.env.VR_SHOW) console.log(r.stderr, r.stdout);
+    expect(await accountsAndSsh(b), r.stderr).toBe(before);
+    return r;
+  }
+
+  describe('sequentially on one server', () => {
+    it("a typo'd user (alcie): usage.unknown-user naming alice first, exit 2, nothing created", async ({
+      expect,
+    }) => {
+      const r = await refused(expect, ['--user', 'alcie']);
+      expect(r.error, r.stderr).toBe('usage.unknown-user');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/there is no account alcie on .*could be meant: alice, /);
+      expect(r.stderr).toContain('--action create-user --user alcie');
+      expect(await b.server.exec('getent passwd alcie')).toMatchObject({ code: 2 });
+    }, 180_000);
+
+    it('create-user for an existing user: usage.user-exists, her password untouched', async ({ expect }) => {
+      const r = await refused(expect, ['--action', 'create-user', '--user', 'alice', '--yes']);
+      expect(r.error, r.stderr).toBe('usage.user-exists');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--reset-password');
+    }, 180_000);
+
+    it('create-user without --user: a usage error before the console, no report folder', async ({
+      expect,
+    }) => {
+      const r = await refused(expect, ['--action', 'create-user']);
+      expect(r.error, r.stderr).toBe('usage.needs');
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')).toHaveLength(1);
+      expect(existsSync(r.outDir)).toBe(false);
+    }, 180_000);
+
+    it('a bad window (-5, abc): usage.bad-window before the console, no report folder', async ({
+      expect,
+    }) => {
+      for (const w of ['-5', 'abc']) {
+        const r = await refused(expect, ['--action', 'enable-password', '--user', 'alice', '--window', w]);
+        expect(r.error, r.stderr).toBe('usage.bad-window');
+        expect(r.code).toBe(2);
+        expect(r.stderr.split('\n')).toHaveLength(1);
+        expect(existsSync(r.outDir)).toBe(false);
+      }
+    }, 180_000);
+
+    it('an existing --password-out file: usage.path-exists before anything, the file kept', async ({
+      expect,
+    }) => {
+      const path = join(work, 'password.txt');
+      writeFileSync(path, 'earlier content\n');
+      const r = await refused(expect, [
+        '--action',
+        'create-user',
+        '--user',
+        'carol',
+        '--yes',
+        '--password-out',
+        path,
+      ]);
+      expect(r.error, r.stderr).toBe('usage.path-exists');
+      expect(r.code).toBe(2);
+      expect(readFileSync(path, 'utf8')).toBe('earlier content\n');
+      expect(existsSync(r.outDir)).toBe(false);
+    }, 180_000);
+
+    it('a wrong console password: console.login-failed as root, exit 5', async ({ expect }) => {
+      const r = await refused(expect, ['--user', 'alice'], 'wrong-password-9f2');
+      expect(r.error, r.stderr).toBe('console.login-failed');
+      expect(r.code).toBe(5);
+      expect(r.stderr).toMatch(/login as root on the console was refused/);
+      expect(r.stderr).not.toContain('wrong-password-9f2');
+    }, 180_000);
+
+    it('a new account without a terminal and without --yes: refused in one line, not created', async ({
+      expect,
+    }) => {
+      const r = await refused(expect, ['--action', 'create-user', '--user', 'carol']);
+      expect(r.error, r.stderr).toBe('usage.confirm-needed');
+      expect(r.code).toBe(2);
+      expect(await b.server.exec('getent passwd carol')).toMatchObject({ code: 2 });
+    }, 180_000);
+
+    it('--dry-run shows the plan (files and commands) and changes nothing', async ({ expect }) => {
+      const key = join(work, 'customer.pub');
+      const r = await refused(expect, ['--user', 'alice', '--key', key, '--dry-run']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('## Plan (what a real run would do; nothing was applied)');
+      // The key fix first; the password window only if the key is still refused.
+      expect(r.stdout).toMatch(/### 1\. fix — `[\w-]+`/);
+      expect(r.stdout).toContain('`/home/alice/.ssh/authorized_keys`');
+      expect(r.stdout).toMatch(/### 2\. enable-password — `[\w-]+`\n\n- only if the user is still refused/);
+      expect(r.stdout).toContain('```sh');
+      expect(r.stdout).toContain('No change was made to the server.');
+    }, 180_000);
+  });
+});
