@@ -4,6 +4,7 @@ import { RescueError } from '../errors/rescue-error.js';
 import { normalizePublicKey } from '../keys/normalize.js';
 import { PRIVATE_KEY_PATTERN } from '../keys/key-types.js';
 import { ACTIONS, type Action } from '../rescue/plan.js';
+import { t, type Lang } from '../i18n/index.js';
 
 /*
  * Every input of the rescue command is checked here, before a provider is asked or a console is
@@ -186,8 +187,28 @@ function assertCombinations(a: Record<string, unknown>, action: Action): void {
     throw new RescueError('usage.conflict', { first: '--dry-run', second: '--password-out' });
 }
 
+/**
+ * A change to accounts named on the command line is confirmed on a terminal or by --yes: without
+ * either it is refused here, before the console, not halfway through the run.
+ */
+function assertConfirmable(
+  a: Record<string, unknown>,
+  o: { action: Action; host: string; user?: string; lang: Lang; interactive: boolean },
+): void {
+  if (given(a.yes) || o.interactive || given(a['dry-run'])) return;
+  const kind =
+    o.action === 'create-user' ? 'create-user' : given(a['reset-password']) ? 'reset-password' : undefined;
+  if (!kind || !o.user) return;
+  const change = t(o.lang, `cli.change.${kind}`, { user: o.user, host: o.host });
+  throw new RescueError('usage.confirm-needed', { change });
+}
+
 /** All of the rescue command's input, checked and read; throws a usage.* RescueError on the first bad one. */
-export function checkRescueInput(a: Record<string, unknown>, env: NodeJS.ProcessEnv): RescueInput {
+export function checkRescueInput(
+  a: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  o: { lang: Lang; interactive: boolean } = { lang: 'en', interactive: false },
+): RescueInput {
   // yargs turns a repeated option into a list: which one was meant is not ours to guess.
   for (const [name, value] of Object.entries(a))
     if (Array.isArray(value) && name !== '_')
@@ -228,6 +249,7 @@ export function checkRescueInput(a: Record<string, unknown>, env: NodeJS.Process
       ? undefined
       : assertNewFile('--password-out', str(a['password-out'])!);
   const outDir = assertOutDir(str(a.out) ?? 'vps-rescue-reports');
+  assertConfirmable(a, { action: action as Action, host, user, ...o });
   return {
     action: action as Action,
     host,

@@ -150,6 +150,8 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       const r = await refused(expect, ['--action', 'create-user', '--user', 'carol']);
       expect(r.error, r.stderr).toBe('usage.confirm-needed');
       expect(r.code).toBe(2);
+      // Named on the command line, so refused before the console is even opened.
+      expect(existsSync(r.outDir)).toBe(false);
       expect(await b.server.exec('getent passwd carol')).toMatchObject({ code: 2 });
     }, 180_000);
 

@@ -82,7 +82,10 @@ export const rescueCommand: CliCommand = {
       .option('tz', { type: 'string', describe: opt(ctx, 'tz') }),
   run: async (args, ctx) => {
     // Everything is checked before a provider is asked or a console opened (validate.ts).
-    const input = checkRescueInput(args, ctx.env);
+    const input = checkRescueInput(args, ctx.env, {
+      lang: ctx.lang,
+      interactive: process.stdin.isTTY === true,
+    });
     const { host, outDir } = input;
     // The report folder is made only once the run reaches the server: an error before leaves nothing.
     const ensureOut = () => mkdirSync(outDir, { recursive: true, mode: 0o700 });

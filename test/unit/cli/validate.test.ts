@@ -97,6 +97,16 @@ describe('every input is checked before the console is touched', () => {
       args: ['--password-file', '/etc/hostname', '--password-env', 'VR_PW'],
       code: 'usage.conflict',
     },
+    {
+      name: 'create-user without --yes and no terminal',
+      args: ['--action', 'create-user', '--user', 'carol'],
+      code: 'usage.confirm-needed',
+    },
+    {
+      name: '--reset-password without --yes and no terminal',
+      args: ['--action', 'enable-password', '--user', 'alice', '--reset-password'],
+      code: 'usage.confirm-needed',
+    },
     { name: 'a repeated option', args: ['--user', 'alice', '--user', 'bob'], code: 'usage.repeated' },
     {
       name: '--password-out in a missing folder',
