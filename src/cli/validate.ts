@@ -74,9 +74,18 @@ export function assertTimeZone(value: string): string {
   return value;
 }
 
+const FILE_REASONS: Record<string, Record<Lang, string>> = {
+  ENOENT: { en: 'no such file', ja: 'ファイルがありません' },
+  EACCES: { en: 'permission denied', ja: '読み取り権限がありません' },
+  EISDIR: { en: 'a folder, not a file', ja: 'ファイルではなくフォルダーです' },
+};
+
+/** The language of this run's messages (set by checkRescueInput before any check). */
+let lang: Lang = 'en';
+
 function reasonOf(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return FILE_REASONS[code]?.[lang] ?? (code || String(err));
 }
 
 function readInput(option: string, path: string): string {
@@ -136,7 +145,12 @@ function publicKeyFrom(path: string): string {
   const text = readInput('--key', path);
   const r = normalizePublicKey(text);
   if (!r.ok)
-    throw new RescueError('usage.bad-key', { option: '--key', path, kind: 'public', reason: r.problem });
+    throw new RescueError('usage.bad-key', {
+      option: '--key',
+      path,
+      kind: lang === 'ja' ? '公開' : 'public',
+      reason: r.problem,
+    });
   return text;
 }
 
@@ -146,8 +160,8 @@ function privateKeyFrom(path: string): string {
     throw new RescueError('usage.bad-key', {
       option: '--identity',
       path,
-      kind: 'private',
-      reason: 'no BEGIN … PRIVATE KEY block',
+      kind: lang === 'ja' ? '秘密' : 'private',
+      reason: 'not-a-private-key',
     });
   return text;
 }
@@ -209,6 +223,7 @@ export function checkRescueInput(
   env: NodeJS.ProcessEnv,
   o: { lang: Lang; interactive: boolean } = { lang: 'en', interactive: false },
 ): RescueInput {
+  lang = o.lang;
   // yargs turns a repeated option into a list: which one was meant is not ours to guess.
   for (const [name, value] of Object.entries(a))
     if (Array.isArray(value) && name !== '_')

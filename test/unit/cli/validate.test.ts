@@ -158,6 +158,10 @@ describe('every input is checked before the console is touched', () => {
   it('the errors are in Japanese with --lang ja, with full-width punctuation', async () => {
     const r = await run(['--window', 'abc'], 'ja');
     expect(r.err).toBe('vps-rescue: --window abc：1～1440 の整数（分）で指定してください [usage.bad-window]');
+    const k = await run(['--key', '/nonexistent/k.pub'], 'ja');
+    expect(k.err).toBe(
+      'vps-rescue: --key /nonexistent/k.pub を読み込めません\uff08ファイルがありません\uff09 [usage.unreadable-file]',
+    );
     const n = await run(['--action', 'create-user'], 'ja');
     expect(n.err).toMatch(/--action create-user には --user NAME が必要です \[usage\.needs\]$/);
   });
