@@ -56,6 +56,7 @@ function style(lang: Lang) {
   const ja = lang === 'ja';
   return {
     sep: ja ? '：' : ': ',
+    list: ja ? '、' : ', ',
     paren: (text: string) => (ja ? `(${text})` : ` (${text})`),
     code: (text: string) => (ja && text ? `\`${text.replace(/`/g, "'")}\`` : text),
     /** A detail line: as it is when it is already in Japanese, else in a code span. */
@@ -67,7 +68,7 @@ const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
 
 function line(f: ReportedFinding, lang: Lang, mark = ''): string {
   const s = style(lang);
-  const where = [f.user && s.code(f.user), f.location && s.code(f.location)].filter(Boolean).join(', ');
+  const where = [f.user && s.code(f.user), f.location && s.code(f.location)].filter(Boolean).join(s.list);
   return `- \`${f.cause}\`${where ? s.paren(where) : ''}${mark}${s.sep}${f.sentence}\n  - ${f.fix}`;
 }
 
@@ -86,7 +87,7 @@ function planSection(r: RescueResult, view: ReportView): string[] {
   r.plan.forEach((p, i) => {
     out.push(`### ${i + 1}. ${L(`change.${p.action}` as LabelKey)} — \`${p.txId}\``, '');
     if (p.onlyIfStillRefused) out.push(`- ${L('planIfRefused')}`);
-    out.push(`- ${L('files')}${s.sep}${p.files.map((f) => `\`${f}\``).join(', ')}`);
+    out.push(`- ${L('files')}${s.sep}${p.files.map((f) => `\`${f}\``).join(s.list)}`);
     if (p.window)
       out.push(
         `- ${L('window')}${s.sep}${
@@ -152,7 +153,7 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
     );
     out.push(
       `- ${L('backup')}${s.sep}\`${c.backupDir}\``,
-      `- ${L('files')}${s.sep}${c.files.map((f) => `\`${f}\``).join(', ')}`,
+      `- ${L('files')}${s.sep}${c.files.map((f) => `\`${f}\``).join(s.list)}`,
     );
     if (c.window)
       out.push(
@@ -172,7 +173,7 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
     out.push(`## ${L('verification')}`, '', `- ${L('reachable')}${s.sep}${v.reachable ? L('yes') : L('no')}`);
     for (const [user, methods] of Object.entries(v.methods))
       out.push(
-        `- ${L('methods')}${s.paren(s.code(user))}${s.sep}${(methods ?? []).map((m) => s.code(m)).join(', ') || '—'}`,
+        `- ${L('methods')}${s.paren(s.code(user))}${s.sep}${(methods ?? []).map((m) => s.code(m)).join(s.list) || '—'}`,
       );
     if (v.login)
       out.push(

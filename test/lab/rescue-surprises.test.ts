@@ -167,5 +167,23 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       expect(r.stdout).toContain('```sh');
       expect(r.stdout).toContain('No change was made to the server.');
     }, 180_000);
+
+    it('the Japanese report of a real run is ready to paste: JST, no English outside code spans', async ({
+      expect,
+    }) => {
+      const key = join(work, 'customer.pub');
+      const r = await refused(expect, ['--user', 'alice', '--key', key, '--dry-run', '--lang', 'ja']);
+      expect(r.code, r.stderr).toBe(0);
+      const report = r.stdout.slice(0, r.stdout.lastIndexOf('\nレポート'));
+      expect(report).toMatch(/- \*\*日時\*\*：\d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST/);
+      expect(report).toContain('## 実行計画');
+      const prose = report
+        .replace(/```[\s\S]*?```/g, '')
+        .replace(/`[^`\n]*`/g, '')
+        .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST/g, '')
+        .replace(/\b(SSH|sshd|TCP)\b/g, '');
+      expect(prose.match(/[A-Za-z][A-Za-z._-]+/g) ?? [], report).toEqual([]);
+      expect(prose.match(/[:()]/g) ?? [], report).toEqual([]);
+    }, 180_000);
   });
 });

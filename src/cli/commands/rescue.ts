@@ -198,7 +198,11 @@ export const rescueCommand: CliCommand = {
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));
     else {
       ctx.stdout(markdownReport(result, view));
-      ctx.stdout(`${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`);
+      ctx.stdout(
+        ctx.lang === 'ja'
+          ? `${label(ctx.lang, 'reportWritten')}：${files.join('、')}`
+          : `${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`,
+      );
     }
     if (!result.ok) {
       throw new RescueError('verify.failed', {

@@ -93,6 +93,10 @@ describe('the Japanese report is ready to paste', () => {
     const md = markdownReport(result(), 'ja');
     // Addresses keep their dots; times and code were taken out.
     expect(prose(md).match(/[:()]/g) ?? [], md).toEqual([]);
+    // Lists are joined with the Japanese comma.
+    expect(md).toContain('`alice`、`/home/alice/.ssh/authorized_keys`');
+    expect(md).toContain('`publickey`、`password`');
+    expect(md).not.toMatch(/`, `/);
   });
 
   it('writes times in JST for Japanese readers, and in the zone asked for', () => {
