@@ -186,4 +186,53 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       expect(prose.match(/[:()]/g) ?? [], report).toEqual([]);
     }, 180_000);
   });
+
+  describe('nobody could log in (root the only account, root login off)', () => {
+    let r0: BootedScenario;
+    beforeAll(async () => {
+      r0 = await bootScenario('root-only-account');
+    }, 180_000);
+    afterAll(async () => {
+      await r0?.server.destroy();
+    });
+
+    it('auto creates the account only after saying so and being confirmed', async ({ expect }) => {
+      const key = join(work, 'root-only.pub');
+      writeFileSync(key, `${r0.key.publicKey}\n`);
+      const run = async (extra: string[]) => {
+        const outDir = join(work, `out-r0-${++n}`);
+        const stderr: string[] = [];
+        const code = await main(
+          [
+            ...['--console', `unix:${r0.server.consoleSocket}`, '--host', r0.server.address],
+            ...['--password-env', 'VR_CONSOLE_PW', '--out', outDir, '--user', 'admin', '--key', key],
+            ...extra,
+          ],
+          {
+            env: { ...process.env, VR_CONSOLE_PW: PASSWORDS.root },
+            stdout: () => undefined,
+            stderr: (t) => stderr.push(t),
+          },
+        );
+        return { code, stderr: stderr.join('\n') };
+      };
+      const before = await accountsAndSsh(r0);
+      // No terminal, no --yes: refused in one line after the finding, nothing created.
+      const no = await run([]);
+      expect(no.code, no.stderr).toBe(2);
+      expect(no.stderr).toMatch(
+        /no account can log in to .* creating the account admin .*needs confirmation.*\[usage\.confirm-needed\]/,
+      );
+      expect(await accountsAndSsh(r0)).toBe(before);
+      // --yes: the reason is said before the transaction, then the account works with the key.
+      const yes = await run(['--yes']);
+      expect(yes.code, yes.stderr).toBe(0);
+      const said = yes.stderr.indexOf('no account can log in to');
+      const created = yes.stderr.indexOf('creating the admin account: transaction');
+      expect(said, yes.stderr).toBeGreaterThan(-1);
+      expect(created).toBeGreaterThan(said);
+      const login = await r0.server.sshLogin({ user: 'admin', privateKeyPath: r0.key.privateKeyPath });
+      expect(login.ok, login.stderr).toBe(true);
+    }, 300_000);
+  });
 });

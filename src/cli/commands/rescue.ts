@@ -27,7 +27,14 @@ function handOver(ctx: CliContext, outDir: string, passwordOut?: string) {
       writeFileSync(path, `${password}\n`, { mode: 0o600, flag: 'wx' });
       return path;
     };
-    if (passwordOut) return `file ${write(passwordOut)}`;
+    if (passwordOut) {
+      try {
+        return `file ${write(passwordOut)}`;
+      } catch {
+        // The password is already set on the server: losing it is worse than a second place for it.
+        // (The file was checked before the run; something made it meanwhile.)
+      }
+    }
     if (process.stderr.isTTY) {
       // Written straight to the terminal: never through mask(), never into the report.
       process.stderr.write(`${label(ctx.lang, 'passwordShownOnce', { user, password })}\n`);
