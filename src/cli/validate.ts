@@ -1,5 +1,6 @@
 import { accessSync, constants, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseConnectUrl } from '../console/transport/index.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { normalizePublicKey } from '../keys/normalize.js';
 import { PRIVATE_KEY_PATTERN } from '../keys/key-types.js';
@@ -234,6 +235,8 @@ export function checkRescueInput(
   const host = str(a.host)?.trim() ?? '';
   if (!host || /[\s/@]/.test(host)) throw new RescueError('usage.bad-host', { value: host || '""' });
   assertCombinations(a, action as Action);
+  // A console URL that cannot be used is bad input too (parsing opens nothing).
+  if (str(a.console) !== undefined) parseConnectUrl(str(a.console)!);
   const windowMinutes = parseWindow(a.window);
   const sshPort = parsePort(a['ssh-port']);
   const user = str(a.user) === undefined ? undefined : assertUserName('--user', str(a.user)!);

@@ -8,6 +8,7 @@ import { rescue } from '../../rescue/run.js';
 import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/types.js';
 import { label, stepLabel } from '../../report/labels.js';
 import { jsonReport, markdownReport, type ReportView } from '../../report/report.js';
+import { formatTime } from '../../report/time.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { fullWidth } from '../../i18n/ja-punctuation.js';
 import { mask } from '../../secrets.js';
@@ -96,6 +97,9 @@ export const rescueCommand: CliCommand = {
     const { host, outDir } = input;
     // The report folder is made only once the run reaches the server: an error before leaves nothing.
     const ensureOut = () => mkdirSync(outDir, { recursive: true, mode: 0o700 });
+    // Progress lines carry the time of day in the same zone as the report (JST for ja by default).
+    const clock = () =>
+      formatTime(new Date().toISOString(), { lang: ctx.lang, timeZone: input.timeZone }).slice(11);
     const base = `${host.replace(/[^\w.-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
     // The provider steps (finding the server, choosing the way in) happen before rescue() starts its
     // time line; they are kept here and put in front of it, so the report says which way was taken.
@@ -105,7 +109,7 @@ export const rescueCommand: CliCommand = {
         early.push({ at: new Date().toISOString(), step, ...(detail ? { detail: mask(detail) } : {}) });
       ctx.stderr(
         mask(
-          `[${new Date().toISOString().slice(11, 19)}] ${stepLabel(ctx.lang, step)}${detail ? `: ${detail}` : ''}`,
+          `[${clock()}] ${stepLabel(ctx.lang, step)}${detail ? `${ctx.lang === 'ja' ? '：' : ': '}${detail}` : ''}`,
         ),
       );
     };

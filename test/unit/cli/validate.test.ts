@@ -37,7 +37,8 @@ async function run(args: string[], lang: 'en' | 'ja' = 'en') {
   const err: string[] = [];
   const code = await main(
     [
-      ...['--console', consoleUrl, '--host', '127.0.0.1', '--out', out, '--lang', lang],
+      ...(args.includes('--console') ? [] : ['--console', consoleUrl]),
+      ...['--host', '127.0.0.1', '--out', out, '--lang', lang],
       ...(args.some((a) => a.startsWith('--password-')) ? [] : ['--password-env', 'VR_PW']),
       ...args,
     ],
@@ -107,6 +108,7 @@ describe('every input is checked before the console is touched', () => {
       args: ['--action', 'enable-password', '--user', 'alice', '--reset-password'],
       code: 'usage.confirm-needed',
     },
+    { name: 'a console URL that cannot be used', args: ['--console', 'gopher://x'], code: 'usage' },
     { name: 'a repeated option', args: ['--user', 'alice', '--user', 'bob'], code: 'usage.repeated' },
     {
       name: '--password-out in a missing folder',
