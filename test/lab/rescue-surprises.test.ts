@@ -166,6 +166,12 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       expect(r.stdout).toMatch(/### 2\. enable-password — `[\w-]+`\n\n- only if the user is still refused/);
       expect(r.stdout).toContain('```sh');
       expect(r.stdout).toContain('No change was made to the server.');
+      // diagnose shows what auto would do: without the customer's key, the password window.
+      const d = await refused(expect, ['--user', 'alice', '--action', 'diagnose']);
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.stdout).toMatch(/### 1\. enable-password — `[\w-]+`\n\n- Files: `\/etc\/vps-rescue`/);
+      expect(d.stdout).toContain('Password login window: 60 minutes, closed by a timer on the server');
+      expect(d.stdout).not.toContain('### 2.');
     }, 180_000);
 
     it('the Japanese report of a real run is ready to paste: JST, no English outside code spans', async ({

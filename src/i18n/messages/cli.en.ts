@@ -21,7 +21,7 @@ export const cliEn = {
   'error.usage.user-exists':
     'the account {user} already exists on {host}: create-user only makes new accounts (nothing was changed); to give {user} a new password use --action enable-password --reset-password',
   'error.usage.password-exists':
-    'the account {user} has a password (locked): it is replaced only with --reset-password (nothing was changed)',
+    'the account {user} has a password (locked): it is replaced only with --reset-password',
   'error.usage.confirm-needed':
     '{change} needs confirmation: run on a terminal to be asked, or add --yes (nothing was changed)',
   'error.usage.declined': '{change} was not confirmed: nothing was changed',

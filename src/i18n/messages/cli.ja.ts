@@ -23,7 +23,7 @@ export const cliJa: Record<keyof typeof cliEn, string> = {
   'error.usage.user-exists':
     '{host} にはアカウント {user} がすでにあります。create-user は新しいアカウントだけを作ります(何も変更していません)。{user} に新しいパスワードを設定するには --action enable-password --reset-password を使ってください',
   'error.usage.password-exists':
-    'アカウント {user} にはパスワード(ロック中)があります。置き換えるのは --reset-password を指定したときだけです(何も変更していません)',
+    'アカウント {user} にはパスワード(ロック中)があります。置き換えるのは --reset-password を指定したときだけです',
   'error.usage.confirm-needed':
     '{change}には確認が必要です。端末から実行して確認に答えるか、--yes を付けてください(何も変更していません)',
   'error.usage.declined': '{change}は確認されませんでした。何も変更していません',
