@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { startSimulator } from '../../lab/simulator/index.js';
 import { main } from '../../src/cli/main.js';
 import { labDescribe } from '../support/lab-guard.js';
 
@@ -240,5 +241,31 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       const login = await r0.server.sshLogin({ user: 'admin', privateKeyPath: r0.key.privateKeyPath });
       expect(login.ok, login.stderr).toBe(true);
     }, 300_000);
+  });
+
+  it('an error before any console work (no such server at the provider) makes no report folder', async ({
+    expect,
+  }) => {
+    const sim = await startSimulator({ servers: [] });
+    const outDir = join(work, 'never-made');
+    try {
+      const stderr: string[] = [];
+      const code = await main(
+        [
+          ...['--provider', 'conoha', '--endpoint', sim.endpoint('conoha'), '--host', '203.0.113.9'],
+          ...['--password-env', 'VR_CONSOLE_PW', '--out', outDir],
+        ],
+        {
+          env: { ...process.env, ...sim.env('conoha'), VR_CONSOLE_PW: 'x' },
+          stdout: () => undefined,
+          stderr: (t) => stderr.push(t),
+        },
+      );
+      expect(code, stderr.join('\n')).toBe(4);
+      expect(stderr.join('\n')).toMatch(/\[provider\.not-found\]$/);
+      expect(existsSync(outDir)).toBe(false);
+    } finally {
+      await sim.close();
+    }
   });
 });
