@@ -53,6 +53,7 @@ const LABELS = {
     ja: 'パスワードログインを一時的に許可しています',
   },
   'step.create-user': { en: 'creating the admin account', ja: '管理用アカウントを作成しています' },
+  'step.plan': { en: 'plan', ja: '実行計画' },
   'step.verify': { en: 'verified from outside', ja: '外部からの確認' },
   'step.find-server': { en: 'found the server', ja: 'サーバーを特定しました' },
   'step.open-console': { en: 'opened the console', ja: 'コンソールを開きました' },
@@ -61,6 +62,7 @@ const LABELS = {
     en: 'Plan (what a real run would do; nothing was applied)',
     ja: '実行計画(実際の実行で行う内容。何も適用していません)',
   },
+  planStop: { en: 'A real run would stop here', ja: '実際の実行はここで止まります' },
   noPlan: { en: 'A real run would change nothing.', ja: '実際に実行しても何も変更しません。' },
   planIfRefused: {
     en: 'only if the user is still refused after the change before',

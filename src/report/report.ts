@@ -1,6 +1,6 @@
 import { describeFinding } from '../diagnose/describe.js';
 import type { Finding } from '../diagnose/findings.js';
-import type { Lang } from '../i18n/index.js';
+import { hasMessage, t, type Lang } from '../i18n/index.js';
 import type { RescueResult } from '../rescue/types.js';
 import { mask } from '../secrets.js';
 import { label, nextSteps, stepLabel, type LabelKey } from './labels.js';
@@ -79,11 +79,19 @@ function handedOver(view: ReportView, how: string): string {
   return s.code(how);
 }
 
+function errorText(lang: Lang, e: NonNullable<RescueResult['planStop']>): string {
+  const key = `error.${e.code}`;
+  return hasMessage(key) ? t(lang, key, e.params) : e.code;
+}
+
 function planSection(r: RescueResult, view: ReportView): string[] {
   const L = (k: LabelKey, p: Record<string, string> = {}) => label(view.lang, k, p);
   const s = style(view.lang);
   const out = [`## ${L('plan')}`, ''];
-  if (!r.plan || r.plan.length === 0) return [...out, L('noPlan'), ''];
+  const stop = r.planStop
+    ? [`- ${L('planStop')}${s.sep}${errorText(view.lang, r.planStop)} \`${r.planStop.code}\``, '']
+    : [];
+  if (!r.plan || r.plan.length === 0) return [...out, ...(stop.length > 0 ? stop : [L('noPlan'), ''])];
   r.plan.forEach((p, i) => {
     out.push(`### ${i + 1}. ${L(`change.${p.action}` as LabelKey)} — \`${p.txId}\``, '');
     if (p.onlyIfStillRefused) out.push(`- ${L('planIfRefused')}`);
@@ -102,7 +110,7 @@ function planSection(r: RescueResult, view: ReportView): string[] {
     for (const step of p.steps) out.push(`# ${step.name}`, step.code);
     out.push('```', '');
   });
-  return out;
+  return [...out, ...stop];
 }
 
 /** The Markdown report, to paste into the support ticket: in the reader's language and time zone. */

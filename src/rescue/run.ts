@@ -50,7 +50,19 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const changes: AppliedChange[] = [];
     const target = { host: o.host, port };
     let verification: Verification | undefined;
-    let ctx: ActionContext | undefined;
+    const ctx: ActionContext = {
+      o,
+      shell,
+      c,
+      collector,
+      diagnosis,
+      user,
+      customerKey,
+      changes,
+      mark,
+      now,
+      offline,
+    };
     // Offline, the login is tried once the server runs its own system again (after shell.close());
     // until then a change counts as done when the checks inside the chroot find nothing blocking.
     let deferred: { password?: string; expectPassword: boolean } | undefined;
@@ -58,7 +70,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const check = async (password?: string, expectPassword = false) => {
       if (offline && !offlineDone) {
         deferred = { password, expectPassword };
-        const seen = ctx?.lastSeen;
+        const seen = ctx.lastSeen;
         const ready =
           expectPassword ||
           (seen !== undefined &&
@@ -83,20 +95,25 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     // A dry run and a diagnosis go through the same actions, recording each transaction instead of
     // applying it: the plan shown is exactly what a real run would send (diagnose: what auto would).
     const planning = o.dryRun === true || o.action === 'diagnose';
-    {
-      ctx = { o, shell, c, collector, diagnosis, user, customerKey, changes, mark, now, offline };
-      if (planning) ctx.planned = planned;
+    if (planning) ctx.planned = planned;
+    let planStop: RescueResult['planStop'];
+    try {
       await runAction(o.action === 'diagnose' ? 'auto' : o.action, ctx, planning ? planOnly(ctx) : check);
-      // What is still wrong after the change, for the report: the collector ran behind the last change.
-      if (ctx.lastSeen && !planning)
-        after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
-      if (offline && deferred) {
-        // Closing an offline shell brings the server back on its own system; then the real check.
-        await shell.close();
-        mark('boot', 'the server runs its own system again');
-        offlineDone = true;
-        await check(deferred.password, deferred.expectPassword);
-      }
+    } catch (err) {
+      // A plan that a real run would refuse is still a finding to show, not a failed diagnosis.
+      if (!planning || !(err instanceof RescueError)) throw err;
+      planStop = { code: err.code, params: err.params };
+      mark('plan', `a real run would stop here: ${err.code}`);
+    }
+    // What is still wrong after the change, for the report: the collector ran behind the last change.
+    if (ctx.lastSeen && !planning)
+      after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
+    if (offline && deferred) {
+      // Closing an offline shell brings the server back on its own system; then the real check.
+      await shell.close();
+      mark('boot', 'the server runs its own system again');
+      offlineDone = true;
+      await check(deferred.password, deferred.expectPassword);
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
     const result: RescueResult = {
@@ -113,6 +130,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       notFixed: (after ?? diagnosis).findings.filter((f) => !fixed.has(f.cause)),
       changes,
       ...(planning ? { plan: planned } : {}),
+      ...(planStop ? { planStop } : {}),
       verification,
       via: shell.via,
       counters: shell.counters,

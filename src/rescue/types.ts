@@ -118,6 +118,8 @@ export interface RescueResult {
   changes: AppliedChange[];
   /** --dry-run and --action diagnose: what a real run would do, in order */
   plan?: PlannedChange[];
+  /** the error a real run would stop with, after the planned changes before it */
+  planStop?: { code: string; params: Record<string, string | number> };
   verification?: Verification;
   /** The way in the rescue went through (e.g. "console", "guest agent"). */
   via?: string;

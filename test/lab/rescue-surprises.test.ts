@@ -173,6 +173,12 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       expect(d.stdout).toMatch(/### 1\. enable-password — `[\w-]+`\n\n- Files: `\/etc\/vps-rescue`/);
       expect(d.stdout).toContain('Password login window: 60 minutes, closed by a timer on the server');
       expect(d.stdout).not.toContain('### 2.');
+      // Without --user (root): diagnose still reports, and says where a real run would stop.
+      const root = await refused(expect, ['--action', 'diagnose']);
+      expect(root.code, root.stderr).toBe(0);
+      expect(root.stdout).toMatch(
+        /- A real run would stop here: the rescue failed at enable-password: .* `rescue\.failed`/,
+      );
     }, 180_000);
 
     it('the Japanese report of a real run is ready to paste: JST, no English outside code spans', async ({

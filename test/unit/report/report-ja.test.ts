@@ -119,6 +119,45 @@ describe('the Japanese report is ready to paste', () => {
     );
   });
 
+  it('a plan (dry run): each transaction with files, window and commands, and where a real run would stop', () => {
+    const planned: RescueResult = {
+      ...result(),
+      dryRun: true,
+      changes: [],
+      plan: [
+        {
+          action: 'fix',
+          txId: '20261124T153009-abcd',
+          files: ['/home/alice/.ssh'],
+          steps: [{ name: 'mode', code: "chmod 700 '/home/alice/.ssh'" }],
+          reload: true,
+        },
+        {
+          action: 'enable-password',
+          txId: '20261124T153010-beef',
+          files: ['/etc/ssh/sshd_config.d/00-vps-rescue.conf'],
+          steps: [{ name: 'write-dropin', code: 'cat > x' }],
+          reload: true,
+          onlyIfStillRefused: true,
+          window: { minutes: 30, mode: 'dropin' },
+          setsPassword: true,
+        },
+      ],
+      planStop: { code: 'usage.password-exists', params: { user: 'alice' } },
+    };
+    const en = markdownReport(planned, 'en');
+    expect(en).toContain('## Plan (what a real run would do; nothing was applied)');
+    expect(en).toContain("```sh\n# mode\nchmod 700 '/home/alice/.ssh'\n```");
+    expect(en).toContain('- only if the user is still refused after the change before');
+    expect(en).toContain('- Password login window: 30 minutes, closed by a timer on the server');
+    expect(en).toContain('- A real run would stop here: the account alice has a password (locked)');
+    const ja = markdownReport(planned, 'ja');
+    expect(ja).toContain('### 2. パスワードログインの一時許可 — `20261124T153010-beef`');
+    expect(ja).toContain('30 分間');
+    expect(prose(ja).match(/[A-Za-z][A-Za-z._-]+/g) ?? [], ja).toEqual([]);
+    expect(prose(ja).match(/[:()]/g) ?? [], ja).toEqual([]);
+  });
+
   it('the test itself finds an untranslated word', () => {
     const md = markdownReport({ ...result(), via: 'guest agent' }, 'ja').replace(
       '`guest agent`',
