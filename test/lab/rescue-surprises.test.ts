@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
 import { startSimulator } from '../../lab/simulator/index.js';
 import { main } from '../../src/cli/main.js';
+import { withProviderRun } from './provider-run.js';
 import { labDescribe } from '../support/lab-guard.js';
 
 /** What no refused command may change: the account files and all of /etc/ssh (content, mode, owner). */
@@ -274,4 +275,34 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       await sim.close();
     }
   });
+
+  it('through a provider, a wrong console password is console.login-failed (exit 5), the other ways as hints below', async ({
+    expect,
+  }) => {
+    const server = await bootScenario('story-wrong-dir');
+    await withProviderRun(server, 'linode', {}, async (r) => {
+      const before = await accountsAndSsh(server);
+      // --dry-run: the rescue system (the other way Linode offers) would reboot the server, so it is skipped.
+      const run = await r.cli(
+        server.server.address,
+        ['--user', 'alice', '--password-env', 'VR_PW', '--dry-run'],
+        {
+          VR_PW: 'wrong-password-7d3',
+        },
+      );
+      expect(run.code, run.stderr).toBe(5);
+      const lines = run.stderr.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('vps-rescue: '));
+      expect(lines[at]).toMatch(
+        /^vps-rescue: login as root on the console was refused .*\[console\.login-failed\]$/,
+      );
+      expect(lines[at]!.length).toBeLessThan(160);
+      expect(
+        lines.slice(at + 1).some((l) => /^ {2}rescue system: /.test(l)),
+        run.stderr,
+      ).toBe(true);
+      expect(run.stderr).not.toContain('wrong-password-7d3');
+      expect(await accountsAndSsh(server)).toBe(before);
+    });
+  }, 300_000);
 });
