@@ -245,6 +245,8 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       const created = yes.stderr.indexOf('creating the admin account: transaction');
       expect(said, yes.stderr).toBeGreaterThan(-1);
       expect(created).toBeGreaterThan(said);
+      // The digest does see a change to accounts (so its equality above means something).
+      expect(await accountsAndSsh(r0)).not.toBe(before);
       const login = await r0.server.sshLogin({ user: 'admin', privateKeyPath: r0.key.privateKeyPath });
       expect(login.ok, login.stderr).toBe(true);
     }, 300_000);

@@ -38,7 +38,8 @@ async function run(args: string[], lang: 'en' | 'ja' = 'en') {
   const code = await main(
     [
       ...(args.includes('--console') ? [] : ['--console', consoleUrl]),
-      ...['--host', '127.0.0.1', '--out', out, '--lang', lang],
+      ...['--host', '127.0.0.1', '--lang', lang],
+      ...(args.includes('--out') ? [] : ['--out', out]),
       ...(args.some((a) => a.startsWith('--password-')) ? [] : ['--password-env', 'VR_PW']),
       ...args,
     ],
@@ -109,6 +110,8 @@ describe('every input is checked before the console is touched', () => {
       code: 'usage.confirm-needed',
     },
     { name: 'a console URL that cannot be used', args: ['--console', 'gopher://x'], code: 'usage' },
+    { name: '--out naming a file', args: ['--out', '/etc/hostname'], code: 'usage.path-not-writable' },
+    { name: '--out under a file', args: ['--out', '/etc/hostname/reports'], code: 'usage.path-not-writable' },
     { name: 'a repeated option', args: ['--user', 'alice', '--user', 'bob'], code: 'usage.repeated' },
     {
       name: '--password-out in a missing folder',
