@@ -12,10 +12,10 @@ export const cliJa: Record<keyof typeof cliEn, string> = {
   'error.usage.needs': '{option} には {needed} が必要です',
   'error.usage.no-effect': '{option} は --action {action} では効果がありません。外してください',
   'error.usage.path-exists':
-    '{option} {path} はすでに存在します。新しいファイル名を指定してください(既存のファイルには書き込みません)',
-  'error.usage.path-not-writable': '{option} {path}：フォルダー {dir} が存在しないか、書き込めません',
-  'error.usage.unreadable-file': '{option} {path} を読み込めません({reason})',
-  'error.usage.bad-key': '{option} {path} は使える{kind}鍵ではありません(`{reason}`)',
+    '{option} `{path}` はすでに存在します。新しいファイル名を指定してください(既存のファイルには書き込みません)',
+  'error.usage.path-not-writable': '{option} `{path}`：フォルダー `{dir}` が存在しないか、書き込めません',
+  'error.usage.unreadable-file': '{option} `{path}` を読み込めません({reason})',
+  'error.usage.bad-key': '{option} `{path}` は使える{kind}鍵ではありません(`{reason}`)',
   'error.usage.bad-tz': '--tz {value} は不明なタイムゾーンです(例：Asia/Tokyo、UTC)',
   'error.usage.env-missing': '{option} {name}：この環境変数は設定されていません',
   'error.usage.unknown-user':

@@ -165,8 +165,11 @@ describe('every input is checked before the console is touched', () => {
     expect(r.err).toBe('vps-rescue: --window abc：1～1440 の整数（分）で指定してください [usage.bad-window]');
     const k = await run(['--key', '/nonexistent/k.pub'], 'ja');
     expect(k.err).toBe(
-      'vps-rescue: --key /nonexistent/k.pub を読み込めません\uff08ファイルがありません\uff09 [usage.unreadable-file]',
+      'vps-rescue: --key `/nonexistent/k.pub` を読み込めません\uff08ファイルがありません\uff09 [usage.unreadable-file]',
     );
+    // A path is code: its own brackets stay as they are.
+    const p = await run(['--key', '/nonexistent/my (1).pub'], 'ja');
+    expect(p.err).toContain('`/nonexistent/my (1).pub`');
     const n = await run(['--action', 'create-user'], 'ja');
     expect(n.err).toMatch(/--action create-user には --user NAME が必要です \[usage\.needs\]$/);
   });
