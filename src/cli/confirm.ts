@@ -23,11 +23,16 @@ export function confirmer(
       ctx.stderr(text);
       return;
     }
-    if (!stdin.isTTY) throw new RescueError('usage.confirm-needed', { change: text });
+    const state =
+      change.before.length === 0
+        ? t(ctx.lang, 'cli.state.unchanged')
+        : t(ctx.lang, 'cli.state.partly', { changes: change.before.join(', ') });
+    if (!stdin.isTTY) throw new RescueError('usage.confirm-needed', { change: text, state });
     const rl = createInterface({ input: stdin, output: process.stderr });
     try {
       const answer = await rl.question(t(ctx.lang, 'cli.confirm.question', { change: text }));
-      if (!/^(y|yes|はい)$/i.test(answer.trim())) throw new RescueError('usage.declined', { change: text });
+      if (!/^(y|yes|はい)$/i.test(answer.trim()))
+        throw new RescueError('usage.declined', { change: text, state });
     } finally {
       rl.close();
     }

@@ -215,7 +215,7 @@ function assertConfirmable(
     o.action === 'create-user' ? 'create-user' : given(a['reset-password']) ? 'reset-password' : undefined;
   if (!kind || !o.user) return;
   const change = t(o.lang, `cli.change.${kind}`, { user: o.user, host: o.host });
-  throw new RescueError('usage.confirm-needed', { change });
+  throw new RescueError('usage.confirm-needed', { change, state: t(o.lang, 'cli.state.unchanged') });
 }
 
 /** All of the rescue command's input, checked and read; throws a usage.* RescueError on the first bad one. */

@@ -63,7 +63,8 @@ export function planOnly(x: ActionContext): Check {
 /** Asks before a change to accounts (never in a plan: nothing changes there). */
 async function confirmAccountChange(x: ActionContext, kind: AccountChange['kind']): Promise<void> {
   if (x.planned) return;
-  await x.o.confirmAccountChange?.({ kind, user: x.user, host: x.o.host });
+  const before = x.changes.filter((c) => c.status === 'ok').map((c) => `${c.action} ${c.txId}`);
+  await x.o.confirmAccountChange?.({ kind, user: x.user, host: x.o.host, before });
 }
 
 export type Check = (password?: string, expectPassword?: boolean) => Promise<boolean>;
@@ -184,11 +185,13 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
   const shadow = x.c.users[x.user]?.shadow;
   // An account without a password gets one (the window needs it); an existing one — even locked —
   // is only ever replaced when --reset-password says so.
-  const hasPassword = shadow?.password === 'set';
-  if (hasPassword && shadow.locked && !x.o.resetPassword)
+  // A plan has no view after create-user: the account it would create has the password it sets.
+  const justCreated = x.planned !== undefined && !shadow && x.o.userPassword !== undefined;
+  const hasPassword = shadow?.password === 'set' || justCreated;
+  if (hasPassword && shadow?.locked && !x.o.resetPassword)
     throw new RescueError('usage.password-exists', { user: x.user });
   const needsPassword = !hasPassword || x.o.resetPassword === true;
-  if (hasPassword && needsPassword) await confirmAccountChange(x, 'reset-password');
+  if (needsPassword) await confirmAccountChange(x, hasPassword ? 'reset-password' : 'set-password');
   const password = needsPassword ? generatePassword() : x.o.userPassword;
   if (windowAlreadyOpen(x.c, x.user) && !needsPassword) {
     x.mark('enable-password', 'already open (nothing changed)');

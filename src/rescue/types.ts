@@ -72,9 +72,11 @@ export interface AppliedChange {
 
 /** A change to accounts that is confirmed first. */
 export interface AccountChange {
-  kind: 'create-user' | 'create-user-forced' | 'reset-password';
+  kind: 'create-user' | 'create-user-forced' | 'reset-password' | 'set-password';
   user: string;
   host: string;
+  /** changes this run applied before asking (auto: the key repair came first), as "action txId" */
+  before: string[];
 }
 
 /** A transaction a real run would send (--dry-run, --action diagnose): nothing of it was applied. */

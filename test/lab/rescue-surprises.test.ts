@@ -2,7 +2,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
-import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import {
+  ALICE,
+  bootScenario,
+  createServer,
+  generateKeyPair,
+  hardenedAlice,
+  keyFiles,
+  PASSWORDS,
+  type BootedScenario,
+} from '../../lab/index.js';
 import { startSimulator } from '../../lab/simulator/index.js';
 import { main } from '../../src/cli/main.js';
 import { withProviderRun } from './provider-run.js';
@@ -306,5 +315,50 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       expect(run.stderr).not.toContain('wrong-password-7d3');
       expect(await accountsAndSsh(server)).toBe(before);
     });
+  }, 300_000);
+
+  it('a first password for an account that has none: confirmed first, then handed over in the new --password-out file', async ({
+    expect,
+  }) => {
+    const key = await generateKeyPair();
+    // alice without a password (like `adduser --disabled-password`), her key in the wrong place.
+    const server = await createServer({
+      ...hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, dir: 'ssh' }), {
+        users: [{ ...ALICE, password: undefined }],
+      }),
+      waitForSshd: false,
+    });
+    try {
+      const b0 = { server, key } as BootedScenario;
+      const out = join(work, `pw-out-${process.pid}`);
+      const args = ['--console', `unix:${server.consoleSocket}`, '--host', server.address, '--user', 'alice'];
+      const run = async (extra: string[]) => {
+        const stderr: string[] = [];
+        const code = await main([...args, '--password-env', 'VR_PW', '--out', join(work, 'r-pw'), ...extra], {
+          env: { ...process.env, VR_PW: PASSWORDS.root },
+          stdout: () => undefined,
+          stderr: (t) => stderr.push(t),
+        });
+        return { code, stderr: stderr.join('\n') };
+      };
+      const before = await accountsAndSsh(b0);
+      const no = await run(['--action', 'enable-password', '--window', '5', '--password-out', out]);
+      expect(no.code, no.stderr).toBe(2);
+      expect(no.stderr).toMatch(
+        /giving alice .* a generated password .*needs confirmation.*nothing was changed\) \[usage\.confirm-needed\]/,
+      );
+      expect(await accountsAndSsh(b0)).toBe(before);
+      expect(existsSync(out)).toBe(false);
+
+      const yes = await run(['--action', 'enable-password', '--window', '5', '--password-out', out, '--yes']);
+      expect(yes.code, yes.stderr).toBe(0);
+      const password = readFileSync(out, 'utf8').trim();
+      expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+      expect(yes.stderr).not.toContain(password);
+      const login = await server.sshLogin({ user: 'alice', password });
+      expect(login.ok, login.stderr).toBe(true);
+    } finally {
+      await server.destroy();
+    }
   }, 300_000);
 });

@@ -23,8 +23,8 @@ export const cliEn = {
   'error.usage.password-exists':
     'the account {user} has a password (locked): it is replaced only with --reset-password',
   'error.usage.confirm-needed':
-    '{change} needs confirmation: run on a terminal to be asked, or add --yes (nothing was changed)',
-  'error.usage.declined': '{change} was not confirmed: nothing was changed',
+    '{change} needs confirmation: run on a terminal to be asked, or add --yes ({state})',
+  'error.usage.declined': '{change} was not confirmed ({state})',
 
   'cli.candidates.none': '(no login account)',
   'cli.hint.create-user': 'to create it: --action create-user --user {user}',
@@ -33,6 +33,9 @@ export const cliEn = {
   'cli.change.create-user': 'creating the account {user} (with sudo rights) on {host}',
   'cli.change.create-user-forced':
     'no account can log in to {host} (root login is off and there is no other login account): creating the account {user} (with sudo rights)',
+  'cli.change.set-password': 'giving {user} on {host} a generated password (the account has none)',
+  'cli.state.unchanged': 'nothing was changed',
+  'cli.state.partly': 'nothing more was changed; done before: {changes}',
   'cli.change.reset-password': 'replacing the password of {user} on {host}',
   'cli.confirm.question': '{change}. Go ahead? [y/N] ',
 

@@ -25,8 +25,8 @@ export const cliJa: Record<keyof typeof cliEn, string> = {
   'error.usage.password-exists':
     'アカウント {user} にはパスワード(ロック中)があります。置き換えるのは --reset-password を指定したときだけです',
   'error.usage.confirm-needed':
-    '{change}には確認が必要です。端末から実行して確認に答えるか、--yes を付けてください(何も変更していません)',
-  'error.usage.declined': '{change}は確認されませんでした。何も変更していません',
+    '{change}には確認が必要です。端末から実行して確認に答えるか、--yes を付けてください({state})',
+  'error.usage.declined': '{change}は確認されませんでした({state})',
 
   'cli.candidates.none': '(ログインできるアカウントなし)',
   'cli.hint.create-user': '作成する場合：--action create-user --user {user}',
@@ -35,6 +35,9 @@ export const cliJa: Record<keyof typeof cliEn, string> = {
   'cli.change.create-user': '{host} にアカウント {user}(sudo 権限付き)を作成すること',
   'cli.change.create-user-forced':
     '{host} にはログインできるアカウントがありません(root ログインは無効で、ほかのログイン用アカウントもありません)。アカウント {user}(sudo 権限付き)を作成すること',
+  'cli.change.set-password': '{host} の {user}(パスワード未設定)に生成したパスワードを設定すること',
+  'cli.state.unchanged': '何も変更していません',
+  'cli.state.partly': 'これ以上は変更していません。それまでに実施した変更：{changes}',
   'cli.change.reset-password': '{host} の {user} のパスワードを置き換えること',
   'cli.confirm.question': '{change}を実行します。よろしいですか？ [y/N] ',
 

@@ -119,7 +119,7 @@ describe('confirming a change to accounts', () => {
     stderr: (s) => lines.push(s),
     env: {},
   });
-  const change = { kind: 'create-user' as const, user: 'carol', host: 'web-1' };
+  const change = { kind: 'create-user' as const, user: 'carol', host: 'web-1', before: [] };
 
   it('--yes answers it, and the change is still said', async () => {
     const lines: string[] = [];
@@ -130,6 +130,24 @@ describe('confirming a change to accounts', () => {
   it('without a terminal and without --yes: usage.confirm-needed', async () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream;
     expect(await errorCodeOf(confirmer(ctx([]), false, stdin)(change))).toBe('usage.confirm-needed');
+  });
+
+  it('refused after earlier changes of the run: says which stay, not "nothing was changed"', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.ReadStream;
+    const later = {
+      kind: 'set-password' as const,
+      user: 'alice',
+      host: 'web-1',
+      before: ['fix 20261124-ab12'],
+    };
+    const err = await confirmer(ctx([]), false, stdin)(later).catch((e: unknown) => e);
+    expect(isRescueError(err) && err.code).toBe('usage.confirm-needed');
+    expect(isRescueError(err) && String(err.params.state)).toBe(
+      'nothing more was changed; done before: fix 20261124-ab12',
+    );
+    expect(isRescueError(err) && String(err.params.change)).toMatch(
+      /giving alice on web-1 a generated password/,
+    );
   });
 
   it('on a terminal: "y" goes ahead, anything else is usage.declined', async () => {
