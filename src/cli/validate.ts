@@ -81,20 +81,17 @@ const FILE_REASONS: Record<string, Record<Lang, string>> = {
   EISDIR: { en: 'a folder, not a file', ja: 'ファイルではなくフォルダーです' },
 };
 
-/** The language of this run's messages (set by checkRescueInput before any check). */
-let lang: Lang = 'en';
-
-function reasonOf(err: unknown): string {
+function reasonOf(err: unknown, lang: Lang): string {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   return FILE_REASONS[code]?.[lang] ?? (code || String(err));
 }
 
-function readInput(option: string, path: string): string {
+function readInput(option: string, path: string, lang: Lang): string {
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new RescueError('usage.unreadable-file', { option, path, reason: reasonOf(err) });
+    throw new RescueError('usage.unreadable-file', { option, path, reason: reasonOf(err, lang) });
   }
 }
 
@@ -142,8 +139,8 @@ export function assertOutDir(path: string): string {
   }
 }
 
-function publicKeyFrom(path: string): string {
-  const text = readInput('--key', path);
+function publicKeyFrom(path: string, lang: Lang): string {
+  const text = readInput('--key', path, lang);
   const r = normalizePublicKey(text);
   if (!r.ok)
     throw new RescueError('usage.bad-key', {
@@ -155,8 +152,8 @@ function publicKeyFrom(path: string): string {
   return text;
 }
 
-function privateKeyFrom(path: string): string {
-  const text = readInput('--identity', path);
+function privateKeyFrom(path: string, lang: Lang): string {
+  const text = readInput('--identity', path, lang);
   if (!PRIVATE_KEY_PATTERN.test(text))
     throw new RescueError('usage.bad-key', {
       option: '--identity',
@@ -168,14 +165,14 @@ function privateKeyFrom(path: string): string {
 }
 
 function assertSecretSource(
-  o: { file: unknown; env: unknown; fileOption: string; envOption: string },
+  o: { file: unknown; env: unknown; fileOption: string; envOption: string; lang: Lang },
   env: NodeJS.ProcessEnv,
 ) {
   const file = str(o.file);
   const name = str(o.env);
   if (file !== undefined && name !== undefined)
     throw new RescueError('usage.conflict', { first: o.fileOption, second: o.envOption });
-  if (file !== undefined) readInput(o.fileOption, file);
+  if (file !== undefined) readInput(o.fileOption, file, o.lang);
   if (name !== undefined && env[name] === undefined)
     throw new RescueError('usage.env-missing', { option: o.envOption, name });
 }
@@ -224,7 +221,6 @@ export function checkRescueInput(
   env: NodeJS.ProcessEnv,
   o: { lang: Lang; interactive: boolean } = { lang: 'en', interactive: false },
 ): RescueInput {
-  lang = o.lang;
   // yargs turns a repeated option into a list: which one was meant is not ours to guess.
   for (const [name, value] of Object.entries(a))
     if (Array.isArray(value) && name !== '_')
@@ -248,6 +244,7 @@ export function checkRescueInput(
       env: a['password-env'],
       fileOption: '--password-file',
       envOption: '--password-env',
+      lang: o.lang,
     },
     env,
   );
@@ -257,11 +254,12 @@ export function checkRescueInput(
       env: a['user-password-env'],
       fileOption: '--user-password-file',
       envOption: '--user-password-env',
+      lang: o.lang,
     },
     env,
   );
-  const customerKey = str(a.key) === undefined ? undefined : publicKeyFrom(str(a.key)!);
-  const privateKey = str(a.identity) === undefined ? undefined : privateKeyFrom(str(a.identity)!);
+  const customerKey = str(a.key) === undefined ? undefined : publicKeyFrom(str(a.key)!, o.lang);
+  const privateKey = str(a.identity) === undefined ? undefined : privateKeyFrom(str(a.identity)!, o.lang);
   const passwordOut =
     str(a['password-out']) === undefined
       ? undefined
