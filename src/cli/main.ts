@@ -6,6 +6,8 @@ import { refuseSecretsOnArgv } from './argv-guard.js';
 import { commands } from './commands/index.js';
 import type { CliContext } from './context.js';
 import { packageVersion } from '../util/package-root.js';
+import { mask } from '../secrets.js';
+import { fullWidth } from '../i18n/ja-punctuation.js';
 
 export interface MainIo {
   stdout?: (text: string) => void;
@@ -30,10 +32,18 @@ function preParse(
 export function formatError(err: unknown, ctx: Pick<CliContext, 'lang' | 'json' | 'debug'>): string {
   if (isRescueError(err)) {
     const key = `error.${err.code}`;
-    const message = hasMessage(key) ? t(ctx.lang, key, err.params) : err.code;
+    const text = hasMessage(key) ? t(ctx.lang, key, err.params) : err.code;
+    // One style of punctuation in a Japanese line, whoever wrote the template.
+    const message = ctx.lang === 'ja' ? fullWidth(text) : text;
+    const hints = err.hints.map((h) => mask(ctx.lang === 'ja' ? fullWidth(h) : h));
     if (ctx.json)
-      return JSON.stringify({ ok: false, error: { code: err.code, message, params: err.params } });
-    return `${t(ctx.lang, 'cli.error.prefix')}${message} [${err.code}]`;
+      return JSON.stringify({
+        ok: false,
+        error: { code: err.code, message, params: err.params, ...(hints.length > 0 ? { hints } : {}) },
+      });
+    return [`${t(ctx.lang, 'cli.error.prefix')}${message} [${err.code}]`, ...hints.map((h) => `  ${h}`)].join(
+      '\n',
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
   if (ctx.json) return JSON.stringify({ ok: false, error: { code: 'internal', message } });

@@ -1,3 +1,4 @@
+import { cliEn } from './messages/cli.en.js';
 import { consoleEn } from './messages/console.en.js';
 import { coreEn } from './messages/core.en.js';
 import { labEn } from './messages/lab.en.js';
@@ -6,5 +7,5 @@ import { rescueEn } from './messages/rescue.en.js';
 import { windowEn } from './messages/window.en.js';
 
 /** All English messages; one file per area keeps parallel work from colliding. */
-export const en = { ...coreEn, ...consoleEn, ...providersEn, ...rescueEn, ...labEn, ...windowEn };
+export const en = { ...coreEn, ...consoleEn, ...providersEn, ...rescueEn, ...labEn, ...windowEn, ...cliEn };
 export type MessageKey = keyof typeof en;

@@ -9,7 +9,7 @@ import { planCreateUser, planFixes, repairable, type Action } from './plan.js';
 import { applyTransaction, type CollectorOnServer } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
 import type { Transaction } from './transaction.js';
-import type { AppliedChange, RescueOptions } from './types.js';
+import type { AccountChange, AppliedChange, PlannedChange, RescueOptions } from './types.js';
 import { describeSkew, NOTABLE_SKEW_SECONDS, readWindowTimes, windowAlreadyOpen } from './window-clock.js';
 
 /*
@@ -47,13 +47,35 @@ export interface ActionContext {
   now: () => Date;
   /** Working on the disk from a rescue system: nothing is started, reloaded or armed now. */
   offline?: boolean;
+  /** Set: nothing is applied; each transaction is recorded here instead (--dry-run, diagnose). */
+  planned?: PlannedChange[];
+  /** Planning: a verification came before this point, so what follows only runs if it failed. */
+  afterCheck?: boolean;
+}
+
+/** The check of a plan: nothing was changed, so nothing can be verified; what follows is conditional. */
+export function planOnly(x: ActionContext): Check {
+  return () => {
+    x.afterCheck = true;
+    return Promise.resolve(false);
+  };
+}
+
+/** Asks before a change to accounts (never in a plan: nothing changes there). */
+async function confirmAccountChange(x: ActionContext, kind: AccountChange['kind']): Promise<void> {
+  if (x.planned) return;
+  const before = x.changes.filter((c) => c.status === 'ok').map((c) => `${c.action} ${c.txId}`);
+  await x.o.confirmAccountChange?.({ kind, user: x.user, host: x.o.host, before });
 }
 
 export type Check = (password?: string, expectPassword?: boolean) => Promise<boolean>;
 
 export async function runAction(action: Action, x: ActionContext, check: Check): Promise<void> {
+  // Which account may be created was decided before (assertAccountAsked): auto only reaches a missing
+  // account when nobody could log in at all.
   const exists = x.c.passwd.some((p) => p.name === x.user);
-  if (action === 'create-user' || (action === 'auto' && !exists)) return createUser(x, check);
+  if (action === 'create-user' || (action === 'auto' && !exists))
+    return createUser(x, check, action === 'create-user' ? 'create-user' : 'create-user-forced');
   if (!exists) throw new RescueError('rescue.failed', { step: action, reason: `no account ${x.user}` });
   if (action === 'enable-password') return openWindow(x, check);
   if (action === 'fix' || action === 'authorize-key') {
@@ -86,8 +108,9 @@ async function apply(
   password?: string,
   extra: Partial<AppliedChange> = {},
 ): Promise<AppliedChange> {
-  x.mark(action, `transaction ${tx.id}`);
   if (x.offline) tx = { ...tx, offline: true };
+  if (x.planned) return plan(x, action, tx, password !== undefined, extra);
+  x.mark(action, `transaction ${tx.id}`);
   const applied = await applyTransaction(x.shell, tx, { password, collector: x.collector });
   x.lastSeen = applied.after ?? x.lastSeen;
   const change: AppliedChange = {
@@ -106,6 +129,31 @@ async function apply(
     throw new RescueError('rescue.rolled-back', { step: applied.result.step ?? action, reason: action });
   }
   return change;
+}
+
+/** Records a transaction a real run would apply; the change returned is the plan's, never in x.changes. */
+function plan(
+  x: ActionContext,
+  action: AppliedChange['action'],
+  tx: Transaction,
+  setsPassword: boolean,
+  extra: Partial<AppliedChange>,
+): AppliedChange {
+  const files = [...new Set([...tx.backupFiles, ...tx.backupModes])];
+  x.mark(action, `planned: transaction ${tx.id} (not applied)`);
+  x.planned!.push({
+    action,
+    txId: tx.id,
+    files,
+    steps: [...tx.steps, ...tx.checks].map((st) => ({ name: st.name, code: st.code })),
+    reload: tx.reload !== false && tx.offline !== true,
+    ...(x.afterCheck ? { onlyIfStillRefused: true } : {}),
+    ...(extra.window
+      ? { window: { minutes: x.o.permanent ? undefined : x.o.windowMinutes, mode: extra.window.mode } }
+      : {}),
+    ...(setsPassword ? { setsPassword: true } : {}),
+  });
+  return { action, txId: tx.id, status: 'ok', backupDir: '', files, diffs: [], fixed: [] };
 }
 
 async function applyFixes(x: ActionContext, keysOnly: boolean): Promise<void> {
@@ -131,7 +179,15 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
     });
   }
   const shadow = x.c.users[x.user]?.shadow;
-  const needsPassword = shadow?.password !== 'set' || shadow.locked;
+  // An account without a password gets one (the window needs it); an existing one — even locked —
+  // is only ever replaced when --reset-password says so.
+  // A plan has no view after create-user: the account it would create has the password it sets.
+  const justCreated = x.planned !== undefined && !shadow && x.o.userPassword !== undefined;
+  const hasPassword = shadow?.password === 'set' || justCreated;
+  if (hasPassword && shadow?.locked && !x.o.resetPassword)
+    throw new RescueError('usage.password-exists', { user: x.user });
+  const needsPassword = !hasPassword || x.o.resetPassword === true;
+  if (needsPassword) await confirmAccountChange(x, hasPassword ? 'reset-password' : 'set-password');
   const password = needsPassword ? generatePassword() : x.o.userPassword;
   if (windowAlreadyOpen(x.c, x.user) && !needsPassword) {
     x.mark('enable-password', 'already open (nothing changed)');
@@ -151,21 +207,26 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
   });
   // The deadline was set on the server by its own clock: the report shows those times, and the
   // difference to this machine's clock when it is large enough to confuse a reader.
-  const times = await readWindowTimes(x.shell, x.user, x.now).catch(() => undefined);
+  const times = x.planned ? undefined : await readWindowTimes(x.shell, x.user, x.now).catch(() => undefined);
   if (times && change.window) {
     change.window = { ...change.window, ...times };
     if (Math.abs(times.skewSeconds) > NOTABLE_SKEW_SECONDS) x.mark('clock', describeSkew(times.skewSeconds));
-  } else if (plan.seconds !== undefined) {
+  } else if (plan.seconds !== undefined && !x.planned) {
     x.mark('clock', "the server's window times could not be read back");
   }
-  if (needsPassword && password && x.o.handOverPassword) {
+  if (needsPassword && password && x.o.handOverPassword && !x.planned) {
     change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
   }
   // An expired password cannot run a command: the real login is then left to the customer.
   await check(x.o.expirePassword ? undefined : password, true);
 }
 
-async function createUser(x: ActionContext, check: Check): Promise<void> {
+async function createUser(
+  x: ActionContext,
+  check: Check,
+  kind: 'create-user' | 'create-user-forced',
+): Promise<void> {
+  await confirmAccountChange(x, kind);
   const setPassword = !x.customerKey;
   const password = setPassword ? generatePassword() : undefined;
   const tx = planCreateUser({
@@ -175,12 +236,13 @@ async function createUser(x: ActionContext, check: Check): Promise<void> {
     setPassword,
   });
   const change = await apply(x, 'create-user', tx, [], password);
-  if (password && x.o.handOverPassword)
+  if (password && x.o.handOverPassword && !x.planned)
     change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
   if (setPassword) {
     // A new account with only a password still needs the window: global password login is off. The
     // collector that ran behind the change was built for the users asked for, the new one among them.
-    const c = x.lastSeen;
+    // A plan has no view after the change: the window is planned from the view before it.
+    const c = x.planned ? x.c : x.lastSeen;
     if (!c)
       throw new RescueError('rescue.failed', { step: 'create-user', reason: 'no view of the new account' });
     const sub = { ...x, c, o: { ...x.o, userPassword: password } };

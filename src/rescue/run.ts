@@ -1,11 +1,12 @@
 import { ConsoleSession } from '../console/session.js';
 import { analyse, type Diagnosis } from '../diagnose/analyse.js';
 import { RescueError } from '../errors/rescue-error.js';
-import { t, type MessageKey } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { normalizePublicKey } from '../keys/normalize.js';
 import { registerSecret } from '../secrets.js';
 import { verify, type Verification } from '../verify/verify.js';
-import { runAction, type ActionContext } from './actions.js';
+import { assertAccountAsked } from './accounts.js';
+import { planOnly, runAction, type ActionContext } from './actions.js';
 import { analyseOffline } from './offline.js';
 import {
   interruptibleShell,
@@ -18,7 +19,7 @@ import {
 import { BACKUP_ROOT } from './transaction.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
-import type { AppliedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
+import type { AppliedChange, PlannedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
 
 /**
  * The whole rescue on one console: log in, collect, diagnose, change (backed up, checked, rolled back
@@ -99,6 +100,9 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const diagnosis = diagnose({ collection: c, users: [user, 'root'], customerKey, clientAddress });
     diagnosisSoFar = diagnosis;
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
+    // Before anything changes: the account named must be the one meant (see accounts.ts).
+    const accounts = assertAccountAsked({ c, user, action: o.action, host: o.host, lang: o.lang });
+    if (accounts.createsAccount) mark('create-user', accounts.why);
 
     const changes: AppliedChange[] = [];
     // The host keys pin the verification logins; the latest collection that read them counts.
@@ -107,7 +111,19 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       return { host: o.host, port, hostKeys: seen };
     };
     let verification: Verification | undefined;
-    let ctx: ActionContext | undefined;
+    const ctx: ActionContext = {
+      o,
+      shell,
+      c,
+      collector,
+      diagnosis,
+      user,
+      customerKey,
+      changes,
+      mark,
+      now,
+      offline,
+    };
     // Offline, the login is tried once the server runs its own system again (after shell.close());
     // until then a change counts as done when the checks inside the chroot find nothing blocking.
     let deferred: { password?: string; expectPassword: boolean } | undefined;
@@ -115,7 +131,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const check = async (password?: string, expectPassword = false) => {
       if (offline && !offlineDone) {
         deferred = { password, expectPassword };
-        const seen = ctx?.lastSeen;
+        const seen = ctx.lastSeen;
         const ready =
           expectPassword ||
           (seen !== undefined &&
@@ -139,19 +155,29 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     };
 
     let after: Diagnosis | undefined;
-    if (o.action !== 'diagnose' && !o.dryRun) {
-      ctx = { o, shell, c, collector, diagnosis, user, customerKey, changes, mark, now, offline };
-      await runAction(o.action, ctx, check);
-      // What is still wrong after the change, for the report: the collector ran behind the last change.
-      if (ctx.lastSeen)
-        after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
-      if (offline && deferred) {
-        // Closing an offline shell brings the server back on its own system; then the real check.
-        await shell.close();
-        mark('boot', 'the server runs its own system again');
-        offlineDone = true;
-        await check(deferred.password, deferred.expectPassword);
-      }
+    const planned: PlannedChange[] = [];
+    // A dry run and a diagnosis go through the same actions, recording each transaction instead of
+    // applying it: the plan shown is exactly what a real run would send (diagnose: what auto would).
+    const planning = o.dryRun === true || o.action === 'diagnose';
+    if (planning) ctx.planned = planned;
+    let planStop: RescueResult['planStop'];
+    try {
+      await runAction(o.action === 'diagnose' ? 'auto' : o.action, ctx, planning ? planOnly(ctx) : check);
+    } catch (err) {
+      // A plan that a real run would refuse is still a finding to show, not a failed diagnosis.
+      if (!planning || !(err instanceof RescueError)) throw err;
+      planStop = { code: err.code, params: err.params };
+      mark('plan', `a real run would stop here: ${err.code}`);
+    }
+    // What is still wrong after the change, for the report: the collector ran behind the last change.
+    if (ctx.lastSeen && !planning)
+      after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
+    if (offline && deferred) {
+      // Closing an offline shell brings the server back on its own system; then the real check.
+      await shell.close();
+      mark('boot', 'the server runs its own system again');
+      offlineDone = true;
+      await check(deferred.password, deferred.expectPassword);
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
     const result: RescueResult = {
@@ -167,6 +193,8 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       after,
       notFixed: (after ?? diagnosis).findings.filter((f) => !fixed.has(f.cause)),
       changes,
+      ...(planning ? { plan: planned } : {}),
+      ...(planStop ? { planStop } : {}),
       verification,
       via: shell.via,
       counters: shell.counters,
@@ -211,21 +239,18 @@ const LOGIN_REFUSED = ['console.login-failed', 'console.account-locked', 'consol
 
 /**
  * The console exists but cannot be logged in to (no password known, account locked — cloud images
- * often ship without passwords): say so, and name the other ways in the provider offers.
+ * often ship without passwords): that refusal is the error, and the other ways in the provider offers
+ * follow it as hints.
  */
 function noWayIn(err: unknown, o: RescueOptions): unknown {
   if (!(err instanceof RescueError) || !LOGIN_REFUSED.includes(err.code)) return err;
-  const key = `error.${err.code}` as MessageKey;
+  // The refusal is the cause, with the user it tried; what else the provider offers is a hint after it.
   const offers = (o.providerOffers ?? []).filter((p) => p !== 'serial-console');
-  return new RescueError(
-    'rescue.no-way-in',
-    {
-      server: o.host,
-      reason: t(o.lang, key, err.params),
-      offers: offers.length > 0 ? offers.join(', ') : t(o.lang, 'rescue.offers.none'),
-    },
-    { cause: err },
-  );
+  const hints =
+    offers.length > 0
+      ? [t(o.lang, 'cli.hint.other-ways', { server: o.host, offers: offers.join(', ') })]
+      : [];
+  return new RescueError(err.code, { user: o.consoleUser ?? '', ...err.params }, { cause: err, hints });
 }
 
 function normalizeKey(text: string): string {

@@ -38,6 +38,13 @@ export interface RescueOptions {
   clientAddress?: string;
   transcriptPath?: string;
   lang: Lang;
+  /** replace the user's existing password with a generated one (never done without it) */
+  resetPassword?: boolean;
+  /**
+   * Asked before a change to accounts (an account created, a password replaced); throws to refuse.
+   * Not set: the caller decided already (library use, tests).
+   */
+  confirmAccountChange?: (change: AccountChange) => Promise<void>;
   /** where a generated password goes: shown once on the terminal, or a 0600 file */
   handOverPassword?: (user: string, password: string) => Promise<string>;
   /** what the provider offers besides the console (for the "no way in" explanation) */
@@ -79,6 +86,32 @@ export interface AppliedChange {
   generatedPasswordHandedOver?: string;
 }
 
+/** A change to accounts that is confirmed first. */
+export interface AccountChange {
+  kind: 'create-user' | 'create-user-forced' | 'reset-password' | 'set-password';
+  user: string;
+  host: string;
+  /** changes this run applied before asking (auto: the key repair came first), as "action txId" */
+  before: string[];
+}
+
+/** A transaction a real run would send (--dry-run, --action diagnose): nothing of it was applied. */
+export interface PlannedChange {
+  action: AppliedChange['action'];
+  txId: string;
+  /** files backed up (and so possibly changed), and those whose mode or owner may change */
+  files: string[];
+  /** the shell steps, by name, exactly as they would run as root on the server */
+  steps: { name: string; code: string }[];
+  /** sshd is checked (sshd -t) and reloaded after the steps */
+  reload: boolean;
+  /** only if the change before it did not let the user in (auto: keys first, then the window) */
+  onlyIfStillRefused?: boolean;
+  window?: { minutes?: number; mode: 'dropin' | 'inline' };
+  /** a password would be generated and set */
+  setsPassword?: boolean;
+}
+
 export interface TimelineEntry {
   at: string;
   step: string;
@@ -101,6 +134,10 @@ export interface RescueResult {
   /** findings not fixed by this run, with the reason */
   notFixed: Finding[];
   changes: AppliedChange[];
+  /** --dry-run and --action diagnose: what a real run would do, in order */
+  plan?: PlannedChange[];
+  /** the error a real run would stop with, after the planned changes before it */
+  planStop?: { code: string; params: Record<string, string | number> };
   verification?: Verification;
   /** The way in the rescue went through (e.g. "console", "guest agent"). */
   via?: string;

@@ -16,7 +16,12 @@ import type { CliContext } from '../context.js';
 export interface SkippedWay {
   path: AccessPath;
   reason: string;
+  /** the failure of a way that opened but did not let the rescue in (e.g. the console login refused) */
+  error?: unknown;
 }
+
+/** A console that answered but refused the login: the real cause when no other way gets in either. */
+const LOGIN_REFUSED = new Set(['console.login-failed', 'console.account-locked', 'console.password-expired']);
 
 /** Which way into the server the rescue takes and why: for the progress lines and the report. */
 export interface WayIn {
@@ -54,6 +59,8 @@ export interface ChooseOptions {
   beforeConsole?: () => Promise<boolean>;
   /** false: ways that reboot the server (a rescue system) are skipped (--dry-run, --action diagnose). */
   mayReboot?: boolean;
+  /** Called before any way is opened (e.g. to make the folder its transcript goes to). */
+  beforeOpen?: () => void;
 }
 
 /**
@@ -112,6 +119,7 @@ export async function chooseWayIn(
       return { path: step.path, reason, skipped, offers };
     };
     try {
+      o.beforeOpen?.();
       if (step.path === 'serial-console' || step.path === 'vnc-console') {
         if (o.beforeConsole && !(await o.beforeConsole())) {
           skip(step.path, t(o.lang, 'providers.way-in.no-console-password'));
@@ -138,6 +146,17 @@ export async function chooseWayIn(
     } catch (err) {
       skip(step.path, reasonOf(o.lang, err));
     }
+  }
+  const refused = skipped.find((w) => isRescueError(w.error) && LOGIN_REFUSED.has(w.error.code));
+  if (refused && isRescueError(refused.error)) {
+    // The login refusal is the cause (with the user it tried); the other ways follow as hints.
+    const others = skipped.filter((w) => w !== refused);
+    throw new RescueError(refused.error.code, refused.error.params, {
+      cause: refused.error,
+      hints: others.map((w) =>
+        t(o.lang, 'cli.hint.way-skipped', { path: pathName(o.lang, w.path), reason: w.reason }),
+      ),
+    });
   }
   throw new RescueError('rescue.no-way-in', {
     server: server.name,
@@ -214,7 +233,7 @@ export async function accessFromProvider(
   ctx: CliContext,
   endpoint: string | undefined,
   progress: (step: string, detail?: string) => void,
-  opts: Pick<ChooseOptions, 'transcriptPath' | 'beforeConsole' | 'mayReboot'> = {},
+  opts: Pick<ChooseOptions, 'transcriptPath' | 'beforeConsole' | 'mayReboot' | 'beforeOpen'> = {},
 ): Promise<ProviderWay> {
   const adapter = await loadProvider(providerId, {
     env: ctx.env,
@@ -234,7 +253,7 @@ export async function accessFromProvider(
         'way-in',
         t(ctx.lang, 'providers.way-in.skipped', { path: pathName(ctx.lang, access.path), reason }),
       );
-      const skipped = [...access.skipped, { path: access.path, reason }];
+      const skipped = [...access.skipped, { path: access.path, reason, error: failure }];
       return withNext(await chooseWayIn(adapter, server, o, { after: access.path, skipped }));
     },
   });

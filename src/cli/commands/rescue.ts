@@ -10,19 +10,19 @@ import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/ty
 import { label, stepLabel } from '../../report/labels.js';
 import { InterruptedError } from '../../rescue/interruption.js';
 import { withInterrupts } from '../interrupt.js';
-import { jsonReport, markdownReport } from '../../report/report.js';
+import { jsonReport, markdownReport, type ReportView } from '../../report/report.js';
+import { formatTime } from '../../report/time.js';
+import { t, type MessageKey } from '../../i18n/index.js';
+import { fullWidth } from '../../i18n/ja-punctuation.js';
 import { mask } from '../../secrets.js';
-import { readSecret, readSecretFile } from '../secret-input.js';
+import { readSecret } from '../secret-input.js';
+import { confirmer } from '../confirm.js';
+import { checkRescueInput } from '../validate.js';
 import type { CliContext } from '../context.js';
 import type { CliCommand } from './index.js';
 import { accessFromProvider, cameNoFurther } from './rescue-provider.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-function readPublicFile(path: string): string {
-  // Public keys are not secret; the same reader gives a clear usage error for a missing file.
-  return readSecretFile(path);
-}
 
 /** Where a generated password goes: a 0600 file if asked, else the terminal once, else a 0600 file. */
 function handOver(ctx: CliContext, outDir: string, passwordOut?: string) {
@@ -31,7 +31,14 @@ function handOver(ctx: CliContext, outDir: string, passwordOut?: string) {
       writeFileSync(path, `${password}\n`, { mode: 0o600, flag: 'wx' });
       return path;
     };
-    if (passwordOut) return `file ${write(passwordOut)}`;
+    if (passwordOut) {
+      try {
+        return `file ${write(passwordOut)}`;
+      } catch {
+        // The password is already set on the server: losing it is worse than a second place for it.
+        // (The file was checked before the run; something made it meanwhile.)
+      }
+    }
     if (process.stderr.isTTY) {
       // Written straight to the terminal: never through mask(), never into the report.
       process.stderr.write(`${label(ctx.lang, 'passwordShownOnce', { user, password })}\n`);
@@ -41,89 +48,54 @@ function handOver(ctx: CliContext, outDir: string, passwordOut?: string) {
   };
 }
 
-function writeReports(result: RescueResult, ctx: CliContext, outDir: string, base: string): string[] {
+function writeReports(result: RescueResult, view: ReportView, outDir: string, base: string): string[] {
   const md = join(outDir, `${base}.md`);
   const json = join(outDir, `${base}.json`);
-  writeFileSync(md, markdownReport(result, ctx.lang), { mode: 0o600 });
-  writeFileSync(json, jsonReport(result, ctx.lang), { mode: 0o600 });
+  writeFileSync(md, markdownReport(result, view), { mode: 0o600 });
+  writeFileSync(json, jsonReport(result, view.lang), { mode: 0o600 });
   return [md, json];
 }
 
+const opt = (ctx: CliContext, name: string) => {
+  const text = t(ctx.lang, `cli.rescue.opt.${name}` as MessageKey);
+  return ctx.lang === 'ja' ? fullWidth(text) : text;
+};
+
 export const rescueCommand: CliCommand = {
   command: 'rescue',
-  describe: (ctx) =>
-    ctx.lang === 'ja'
-      ? 'ロックアウトされたサーバーを復旧する(既定のコマンド)'
-      : 'rescue a locked-out server (the default command)',
-  builder: (y) =>
+  describe: (ctx) => t(ctx.lang, 'cli.rescue.describe'),
+  // Values are read as strings and checked in validate.ts, so "--window abc" is a usage error there
+  // rather than a NaN here; nothing has a default that would hide whether it was given.
+  builder: (y, ctx) =>
     y
-      .option('provider', { type: 'string', describe: 'provider id (see `vps-rescue providers`)' })
-      .option('endpoint', {
-        type: 'string',
-        describe: 'provider API base URL (private clouds, the lab simulator)',
-      })
-      .option('console', {
-        type: 'string',
-        describe:
-          'console URL instead of a provider: ws(s)://, termproxy+wss://, ssh://, unix:, tcp:// (one with a token, ticket or password only through --console-env or --console-file)',
-      })
-      .option('console-env', { type: 'string', describe: 'environment variable holding the console URL' })
-      .option('console-file', { type: 'string', describe: 'file holding the console URL' })
-      .option('host', {
-        type: 'string',
-        demandOption: true,
-        describe: 'the server address (also used to verify SSH from outside)',
-      })
-      .option('ssh-port', { type: 'number', default: 22 })
-      .option('user', { type: 'string', describe: 'the account whose SSH access is rescued' })
-      .option('action', { choices: ACTIONS, default: 'auto' as Action })
-      .option('dry-run', {
-        type: 'boolean',
-        default: false,
-        describe: 'change nothing: report findings and the plan',
-      })
-      .option('key', { type: 'string', describe: "the customer's public key file" })
-      .option('identity', {
-        type: 'string',
-        describe: "the customer's private key file, to verify a real key login",
-      })
-      .option('window', { type: 'number', default: 60, describe: 'minutes the password login stays open' })
-      .option('permanent', {
-        type: 'boolean',
-        default: false,
-        describe: 'no time limit on the password window',
-      })
-      .option('expire-password', {
-        type: 'boolean',
-        default: false,
-        describe: 'a generated password must be changed at first login',
-      })
-      .option('console-user', { type: 'string', default: 'root' })
-      .option('password-file', { type: 'string', describe: 'file holding the console password' })
-      .option('password-env', {
-        type: 'string',
-        describe: 'environment variable holding the console password',
-      })
-      .option('user-password-file', {
-        type: 'string',
-        describe: "file holding the user's own password (verification)",
-      })
-      .option('user-password-env', { type: 'string' })
-      .option('password-out', {
-        type: 'string',
-        describe: 'write a generated password to this new file (0600)',
-      })
-      .option('out', {
-        type: 'string',
-        default: 'vps-rescue-reports',
-        describe: 'directory for the report and transcript',
-      })
-      .check((a) => {
-        if (!a.provider === !(a.console || a['console-env'] || a['console-file']))
-          throw new RescueError('usage', { message: 'give exactly one of --provider or --console' });
-        return true;
-      }),
+      .option('provider', { type: 'string', describe: opt(ctx, 'provider') })
+      .option('endpoint', { type: 'string', describe: opt(ctx, 'endpoint') })
+      .option('console', { type: 'string', describe: opt(ctx, 'console') })
+      .option('console-env', { type: 'string', describe: opt(ctx, 'console-env') })
+      .option('console-file', { type: 'string', describe: opt(ctx, 'console-file') })
+      .option('host', { type: 'string', demandOption: true, describe: opt(ctx, 'host') })
+      .option('ssh-port', { type: 'string', describe: opt(ctx, 'ssh-port') })
+      .option('user', { type: 'string', describe: opt(ctx, 'user') })
+      .option('action', { choices: ACTIONS, default: 'auto' as Action, describe: opt(ctx, 'action') })
+      .option('dry-run', { type: 'boolean', describe: opt(ctx, 'dry-run') })
+      .option('key', { type: 'string', describe: opt(ctx, 'key') })
+      .option('identity', { type: 'string', describe: opt(ctx, 'identity') })
+      .option('window', { type: 'string', describe: opt(ctx, 'window') })
+      .option('permanent', { type: 'boolean', describe: opt(ctx, 'permanent') })
+      .option('expire-password', { type: 'boolean', describe: opt(ctx, 'expire-password') })
+      .option('reset-password', { type: 'boolean', describe: opt(ctx, 'reset-password') })
+      .option('yes', { type: 'boolean', describe: opt(ctx, 'yes') })
+      .option('console-user', { type: 'string', describe: opt(ctx, 'console-user') })
+      .option('password-file', { type: 'string', describe: opt(ctx, 'password-file') })
+      .option('password-env', { type: 'string', describe: opt(ctx, 'password-env') })
+      .option('user-password-file', { type: 'string', describe: opt(ctx, 'user-password-file') })
+      .option('user-password-env', { type: 'string', describe: opt(ctx, 'user-password-env') })
+      .option('password-out', { type: 'string', describe: opt(ctx, 'password-out') })
+      .option('out', { type: 'string', describe: opt(ctx, 'out'), defaultDescription: 'vps-rescue-reports' })
+      .option('tz', { type: 'string', describe: opt(ctx, 'tz') }),
   run: async (args, ctx) => {
+    // Everything is checked before a provider is asked or a console opened (validate.ts).
+    // A console URL with a token comes from a variable or a file (never argv); it is then checked as one.
     const consoleAt = consoleUrl(
       {
         option: 'console',
@@ -133,13 +105,16 @@ export const rescueCommand: CliCommand = {
       },
       ctx,
     );
-    if (!args.provider === !consoleAt) {
-      throw new RescueError('usage', { message: 'give exactly one of --provider or --console' });
-    }
-    if (!str(args.host)) throw new RescueError('usage', { message: 'missing --host: the server address' });
-    const host = str(args.host)!;
-    const outDir = str(args.out)!;
-    mkdirSync(outDir, { recursive: true, mode: 0o700 });
+    const input = checkRescueInput({ ...args, console: consoleAt }, ctx.env, {
+      lang: ctx.lang,
+      interactive: process.stdin.isTTY === true,
+    });
+    const { host, outDir } = input;
+    // The report folder is made only once the run reaches the server: an error before leaves nothing.
+    const ensureOut = () => mkdirSync(outDir, { recursive: true, mode: 0o700 });
+    // Progress lines carry the time of day in the same zone as the report (JST for ja by default).
+    const clock = () =>
+      formatTime(new Date().toISOString(), { lang: ctx.lang, timeZone: input.timeZone }).slice(11);
     const base = `${host.replace(/[^\w.-]/g, '_')}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
     // The provider steps (finding the server, choosing the way in) happen before rescue() starts its
     // time line; they are kept here and put in front of it, so the report says which way was taken.
@@ -149,7 +124,7 @@ export const rescueCommand: CliCommand = {
         early.push({ at: new Date().toISOString(), step, ...(detail ? { detail: mask(detail) } : {}) });
       ctx.stderr(
         mask(
-          `[${new Date().toISOString().slice(11, 19)}] ${stepLabel(ctx.lang, step)}${detail ? `: ${detail}` : ''}`,
+          `[${clock()}] ${stepLabel(ctx.lang, step)}${detail ? `${ctx.lang === 'ja' ? '：' : ': '}${detail}` : ''}`,
         ),
       );
     };
@@ -171,6 +146,7 @@ export const rescueCommand: CliCommand = {
     // Before a provider's console is opened: the password is read (or asked for) first; with none
     // given and no terminal to ask on, the console ways are skipped for those that need no login.
     const beforeConsole = async () => {
+      ensureOut();
       const given = typeof args['password-file'] === 'string' || typeof args['password-env'] === 'string';
       if (consolePassword === undefined && !given && !process.stdin.isTTY) return false;
       await readConsolePassword();
@@ -181,6 +157,7 @@ export const rescueCommand: CliCommand = {
       : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
           transcriptPath,
           beforeConsole,
+          beforeOpen: ensureOut,
           // Looking must not reboot the customer's server.
           mayReboot: args['dry-run'] !== true && args.action !== 'diagnose',
         });
@@ -190,6 +167,7 @@ export const rescueCommand: CliCommand = {
       false,
     );
     const optionsFor = async (): Promise<RescueOptions> => {
+      ensureOut();
       const endpoint: ConsoleEndpoint | undefined = !way
         ? parseConnectUrl(consoleAt!)
         : way.kind === 'console'
@@ -199,21 +177,23 @@ export const rescueCommand: CliCommand = {
         console: endpoint,
         shell: way?.kind === 'shell' ? way.shell : undefined,
         host,
-        sshPort: args['ssh-port'] as number,
-        consoleUser: str(args['console-user'])!,
+        sshPort: input.sshPort,
+        consoleUser: input.consoleUser,
         consolePassword: endpoint ? await readConsolePassword() : undefined,
-        user: str(args.user),
+        user: input.user,
         userPassword,
-        action: args.action as Action,
+        action: input.action,
         dryRun: args['dry-run'] === true,
-        customerKey: str(args.key) ? readPublicFile(str(args.key)!) : undefined,
-        privateKey: str(args.identity) ? readSecretFile(str(args.identity)!) : undefined,
-        windowMinutes: args.window as number,
-        permanent: args.permanent === true,
+        customerKey: input.customerKey,
+        privateKey: input.privateKey,
+        windowMinutes: input.windowMinutes,
+        permanent: input.permanent,
         expirePassword: args['expire-password'] === true,
+        resetPassword: input.resetPassword,
+        confirmAccountChange: confirmer(ctx, args.yes === true),
         transcriptPath,
         lang: ctx.lang,
-        handOverPassword: handOver(ctx, outDir, str(args['password-out'])),
+        handOverPassword: handOver(ctx, outDir, input.passwordOut),
         providerOffers: way?.offers,
         onEvent: (e) => (e.kind === 'step' ? progress(e.step, e.detail) : undefined),
       };
@@ -242,11 +222,16 @@ export const rescueCommand: CliCommand = {
     }
     // In time order: leaving a rescue system happens during the rescue, on the provider's lines.
     result.timeline = [...early, ...result.timeline].sort((a, b) => a.at.localeCompare(b.at));
-    const files = writeReports(result, ctx, outDir, base);
+    const view = { lang: ctx.lang, timeZone: input.timeZone };
+    const files = writeReports(result, view, outDir, base);
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));
     else {
-      ctx.stdout(markdownReport(result, ctx.lang));
-      ctx.stdout(`${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`);
+      ctx.stdout(markdownReport(result, view));
+      ctx.stdout(
+        ctx.lang === 'ja'
+          ? `${label(ctx.lang, 'reportWritten')}：${files.join('、')}`
+          : `${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`,
+      );
     }
     if (!result.ok) {
       throw new RescueError('verify.failed', {

@@ -78,12 +78,12 @@ describe('the report a ticket closes on', () => {
 
   it('in Japanese: the same facts, Japanese words, no English section titles', () => {
     const md = markdownReport(result(), 'ja');
-    expect(md).toMatch(/^# vps-rescue 作業報告: 127\.0\.1\.9$/m);
+    expect(md).toMatch(/^# `vps-rescue` 作業報告：127\.0\.1\.9$/m);
     expect(md).toContain('SSH でのアクセスを復旧し、外部から確認しました');
     expect(md).toContain('`keys.dir-mode`');
-    expect(md).toContain('**(主な原因)**');
-    expect(md).toContain('- **接続経路**: console');
-    expect(md).toContain('## お客様へのお願い(次の手順)');
+    expect(md).toContain('**\uff08主な原因\uff09**');
+    expect(md).toContain('- **接続経路**：`console`');
+    expect(md).toContain('## お客様へのお願い\uff08次の手順\uff09');
     expect(md).not.toMatch(/Next steps|Why sshd refused|Changes made/);
     // The sentence about the cause is Japanese too (not the English one).
     const causeLine = md.split('\n').find((l) => l.includes('`keys.dir-mode`'))!;

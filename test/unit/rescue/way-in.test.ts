@@ -264,6 +264,35 @@ describe('choosing the way in', () => {
     expect(calls).toEqual(['open serial', 'run /bin/sh']);
   });
 
+  it('a refused console login and nothing else working → console.login-failed, the other ways as hints', async () => {
+    const { adapter } = fakeAdapter({
+      capabilities: ['serialConsole', 'vncConsole'],
+      serial: () => SERIAL,
+      vnc: () => {
+        throw unavailable('VNC');
+      },
+    });
+    const progress = () => undefined;
+    const refusal = new RescueError('console.login-failed', { user: 'root' });
+    const skipped = [{ path: 'serial-console' as const, reason: 'refused', error: refusal }];
+    const result = await chooseWayIn(
+      adapter,
+      SERVER,
+      { lang: 'en', progress },
+      { after: 'serial-console', skipped },
+    ).catch((err: unknown) => err);
+    expect(isRescueError(result) && result.code).toBe('console.login-failed');
+    expect(isRescueError(result) && result.exitCode).toBe(5);
+    expect((result as RescueError).params.user).toBe('root');
+    const hints = (result as RescueError).hints;
+    expect(
+      hints.some((h) => /^VNC console: .*no VNC port configured/.test(h)),
+      hints.join('\n'),
+    ).toBe(true);
+    expect(hints.some((h) => /^guest agent commands: fakecloud does not offer it/.test(h))).toBe(true);
+    expect(hints.every((h) => !h.includes('serial console:'))).toBe(true);
+  });
+
   it('only failures before any shell was reached let the next way be tried', () => {
     const code = (c: string) => new RescueError(c as 'usage', {});
     for (const c of ['rescue.no-way-in', 'console.login-failed', 'console.no-prompt', 'console.unavailable'])
