@@ -14,6 +14,7 @@ export const EXIT_CODES = {
   providerApi: 8,
   lab: 9,
   unsupported: 10,
+  notProven: 11,
 } as const;
 
 export const ERROR_EXIT: Record<string, number> = {
@@ -51,6 +52,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'rescue.no-way-in': EXIT_CODES.rescue,
   'rescue.still-in-rescue': EXIT_CODES.rescue,
   'verify.failed': EXIT_CODES.verify,
+  'verify.not-proven': EXIT_CODES.notProven,
   'lab.unavailable': EXIT_CODES.lab,
   'lab.failed': EXIT_CODES.lab,
   internal: EXIT_CODES.internal,

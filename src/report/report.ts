@@ -3,6 +3,7 @@ import type { Finding } from '../diagnose/findings.js';
 import type { Lang } from '../i18n/index.js';
 import type { RescueResult } from '../rescue/types.js';
 import { mask } from '../secrets.js';
+import { customerTry, wayOf } from '../rescue/proof.js';
 import { label, nextSteps } from './labels.js';
 
 /** A finding as the report and --json show it: the stable code plus sentences in the reader's language. */
@@ -53,10 +54,17 @@ function line(f: ReportedFinding, mark = ''): string {
 export function markdownReport(r: RescueResult, lang: Lang): string {
   const L = (k: Parameters<typeof label>[1]) => label(lang, k);
   const out: string[] = [`# ${L('title')}: ${r.host}`, ''];
+  const notProven = !r.ok && r.verification?.proof === 'not-proven';
   const verdict =
-    r.action === 'diagnose' || r.dryRun ? L('resultDiagnosed') : r.ok ? L('resultOk') : L('resultFailed');
+    r.action === 'diagnose' || r.dryRun
+      ? L('resultDiagnosed')
+      : r.ok
+        ? L('resultOk')
+        : notProven
+          ? L('resultNotProven')
+          : L('resultFailed');
   out.push(
-    `- **${L('result')}**: ${r.ok ? '✅' : '❌'} ${verdict}`,
+    `- **${L('result')}**: ${r.ok ? '✅' : notProven ? '⚠️' : '❌'} ${verdict}`,
     `- **${L('server')}**: ${r.host}`,
     `- **${L('user')}**: ${r.user}`,
     `- **${L('action')}**: ${r.action}${r.dryRun ? ' (--dry-run)' : ''}`,
@@ -110,15 +118,27 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
       out.push(`- ${L('methods')} (${user}): ${(methods ?? []).join(', ') || '—'}`);
     if (v.login)
       out.push(`- ${L('login')} (${v.login.via}): ${v.login.ok ? '✅' : `❌ ${v.login.detail ?? ''}`}`);
+    out.push(`- ${L('proof')}: ${v.proof}`);
     out.push('');
   }
 
   const windowUntil = r.changes.find((c) => c.window?.until)?.window?.until;
-  const keyWorks = v?.login?.ok === true && v.login.via !== 'password';
+  // Next steps follow from what was proven: never "check that key login works" while it is refused.
+  const proven = v?.proof === 'proven' ? wayOf(v) : undefined;
+  const tryCommand =
+    v && !proven
+      ? customerTry({ user: r.user, host: r.host, port: r.sshPort ?? 22, way: wayOf(v) })
+      : undefined;
   out.push(
     `## ${L('nextSteps')}`,
     '',
-    ...nextSteps(lang, { user: r.user, host: r.host, windowUntil, keyWorks }).map((s, i) => `${i + 1}. ${s}`),
+    ...nextSteps(lang, {
+      user: r.user,
+      host: r.host,
+      windowUntil,
+      keyWorks: proven === 'key',
+      tryCommand,
+    }).map((s, i) => `${i + 1}. ${s}`),
     '',
   );
   out.push(

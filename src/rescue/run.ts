@@ -7,6 +7,7 @@ import { registerSecret } from '../secrets.js';
 import { verify, type Verification } from '../verify/verify.js';
 import { runAction, type ActionContext } from './actions.js';
 import { analyseOffline } from './offline.js';
+import { remainingBlockers, shellLogReader, wayOf, withBlockers } from './proof.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
 import type { AppliedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
@@ -62,15 +63,27 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         mark('verify', ready ? 'deferred until the server runs its own system' : 'still blocked (offline)');
         return ready;
       }
-      verification = await verify({
+      const outside = await verify({
         target,
         user,
         password,
         privateKey: expectPassword ? undefined : o.privateKey,
         publicKey: password === undefined && !expectPassword ? customerKey : undefined,
         expectPassword,
+        // Once an offline shell is closed there is no console left to read the log with.
+        readLog: offline ? undefined : shellLogReader(shell),
       });
-      mark('verify', verification.passed ? 'passed' : `failed (${verification.login?.detail ?? 'no login'})`);
+      // What the collector saw behind the last change (or before, when nothing changed).
+      const seen = ctx?.lastSeen;
+      const view = seen
+        ? diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress })
+        : diagnosis;
+      const intended = o.expirePassword ? (['account.password-expired'] as const) : [];
+      verification = withBlockers(outside, remainingBlockers(view, user, wayOf(outside), intended));
+      mark(
+        'verify',
+        `${verification.proof}${verification.login?.detail ? ` (${verification.login.detail})` : ''}`,
+      );
       return verification.passed;
     };
 
@@ -93,6 +106,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const result: RescueResult = {
       ok: o.action === 'diagnose' || o.dryRun === true || verification?.passed === true,
       host: o.host,
+      sshPort: port,
       user,
       action: o.action,
       dryRun: o.dryRun === true,

@@ -72,6 +72,8 @@ export interface TimelineEntry {
 export interface RescueResult {
   ok: boolean;
   host: string;
+  /** the SSH port the verification used (the customer's) */
+  sshPort?: number;
   user: string;
   action: Action;
   dryRun: boolean;

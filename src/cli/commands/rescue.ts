@@ -8,6 +8,7 @@ import { rescue } from '../../rescue/run.js';
 import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/types.js';
 import { label, stepLabel } from '../../report/labels.js';
 import { jsonReport, markdownReport } from '../../report/report.js';
+import { customerTry, wayOf } from '../../rescue/proof.js';
 import { mask } from '../../secrets.js';
 import { readSecret, readSecretFile } from '../secret-input.js';
 import type { CliContext } from '../context.js';
@@ -229,6 +230,19 @@ export const rescueCommand: CliCommand = {
     else {
       ctx.stdout(markdownReport(result, ctx.lang));
       ctx.stdout(`${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`);
+    }
+    if (!result.ok && result.verification?.proof === 'not-proven') {
+      throw new RescueError('verify.not-proven', {
+        host,
+        user: result.user,
+        reason: result.verification.login?.detail ?? 'no login could be tried',
+        next: customerTry({
+          user: result.user,
+          host,
+          port: (args['ssh-port'] as number | undefined) ?? 22,
+          way: wayOf(result.verification),
+        }),
+      });
     }
     if (!result.ok) {
       throw new RescueError('verify.failed', {

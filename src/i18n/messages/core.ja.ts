@@ -55,6 +55,8 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
     '{server} はまだレスキューシステムのままの可能性があります({reason})。{provider} の管理画面でレスキューモードを無効にしてリセットしてください',
   'error.rescue.no-way-in': '{server} に入る方法がありません: {reason}。プロバイダーが提供する手段: {offers}',
   'error.verify.failed': '復旧後も {host} への {user} の SSH ログインが失敗します: {reason}',
+  'error.verify.not-proven':
+    '{host} に {user} がログインできることを確認できていません({reason})。お客様に次を試していただいてください: {next}',
   'error.lab.unavailable': 'ここではラボを実行できません: {reason}',
   'error.lab.failed': 'ラボの手順が失敗しました: {step}: {reason}',
   'error.internal': '内部エラー: {message}',

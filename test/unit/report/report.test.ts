@@ -48,6 +48,7 @@ function result(): RescueResult {
       reachable: true,
       methods: { alice: ['publickey'], root: ['publickey'] },
       login: { via: 'key', ok: true },
+      proof: 'proven',
       rootPasswordOffered: false,
       passed: true,
     },
