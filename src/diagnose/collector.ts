@@ -21,7 +21,9 @@ import { RescueError } from '../errors/rescue-error.js';
  * T user rc (sshd -T), S user (shadow status), H user (shell + ~/.ssh entries), K path (key chain:
  * stat lines `mode uid gid size type|name`, `- name` when absent), R realpath, C (contents), X
  * (private key header), x (the preceding file as hex), D (sshd processes), U (systemd units), L (listeners), W (firewall),
- * Z (sudo/doas rules), J (log lines).
+ * Z (sudo/doas rules), J (log lines). After E, each user's home is searched (3 levels, 8 hits) for key
+ * files put where sshd never looks (~/ssh, ~/.ssh/.ssh, authorized_keys.txt, ~/authorized_keys): they
+ * come out as K sections too, so the parser needs nothing new.
  */
 const SCRIPT = String.raw`
 PATH=$PATH:/usr/sbin:/sbin
@@ -43,10 +45,13 @@ o=$(sshd -T -C user=$u,host=$A,addr=$A 2>&1);m T $u $?;echo "$o"|grep -vE '^(kex
 m S $u;awk -F: -v u=$u '$1==u{p=$2;l=p~/^!/?"L":"";sub(/^!+/,"",p);print l (p==""?"E":length(p)>9?"P":"N"),$3,$4,$5,$6,$7,$8}' /etc/shadow
 e=$(grep "^$u:" /etc/passwd);h=$(echo "$e"|cut -d: -f6)
 m H $u;s "$(echo "$e"|cut -d: -f7)";ls -A "$h/.ssh"
+M="$M
+$(find "$h" -maxdepth 3 \( -ipath '*autho*' -o -iname '*.pub' \)|head -9)"
 for f in $(echo "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
 f=$(echo "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
 done
 m E;h=/root;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do [ -e "$f" ]&&k "$f";done
+echo "$M"|while read -r f;do [ "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
 m U;systemctl is-active ssh sshd ssh.socket sshd.socket
 m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '

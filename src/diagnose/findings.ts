@@ -19,6 +19,8 @@ export const CAUSE_CODES = [
   'keys.file-missing',
   'keys.misnamed',
   'keys.wrong-home',
+  'keys.wrong-dir',
+  'keys.in-home',
   'keys.unreadable',
   'keys.not-regular',
   'keys.owner',

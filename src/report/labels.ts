@@ -15,6 +15,7 @@ const LABELS = {
     ja: '変更しましたが未確認です: sshd がログインを許可することを確認できていません',
   },
   server: { en: 'Server', ja: 'サーバー' },
+  error: { en: 'Stopped by', ja: '中断の理由' },
   via: { en: 'Way in', ja: '接続経路' },
   user: { en: 'User', ja: 'ユーザー' },
   action: { en: 'Action', ja: '実行内容' },

@@ -65,6 +65,7 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
           : L('resultFailed');
   out.push(
     `- **${L('result')}**: ${r.ok ? '✅' : notProven ? '⚠️' : '❌'} ${verdict}`,
+    ...(r.error ? [`- **${L('error')}**: \`${r.error.code}\` ${JSON.stringify(r.error.params)}`] : []),
     `- **${L('server')}**: ${r.host}`,
     `- **${L('user')}**: ${r.user}`,
     `- **${L('action')}**: ${r.action}${r.dryRun ? ' (--dry-run)' : ''}`,

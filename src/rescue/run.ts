@@ -9,8 +9,16 @@ import { runAction, type ActionContext } from './actions.js';
 import { analyseOffline } from './offline.js';
 import { remainingBlockers, shellLogReader, wayOf, withBlockers } from './proof.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
+import { keysOnServer } from './server-keys.js';
 import type { ServerShell } from './server-shell.js';
 import type { AppliedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
+
+/** The result of a rescue that failed after it logged in: its report is still written. */
+const FAILED_RESULTS = new WeakMap<object, RescueResult>();
+
+export function resultOfFailure(err: unknown): RescueResult | undefined {
+  return typeof err === 'object' && err !== null ? FAILED_RESULTS.get(err) : undefined;
+}
 
 /**
  * The whole rescue on one console: log in, collect, diagnose, change (backed up, checked, rolled back
@@ -52,6 +60,11 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     // until then a change counts as done when the checks inside the chroot find nothing blocking.
     let deferred: { password?: string; expectPassword: boolean } | undefined;
     let offlineDone = false;
+    // Without the customer's key, the keys in the user's own file (after the last change) are queried.
+    const serverKeys = () => {
+      const keys = keysOnServer(ctx?.lastSeen ?? c, user);
+      return keys.length > 0 ? keys : undefined;
+    };
     const check = async (password?: string, expectPassword = false) => {
       if (offline && !offlineDone) {
         deferred = { password, expectPassword };
@@ -68,7 +81,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         user,
         password,
         privateKey: expectPassword ? undefined : o.privateKey,
-        publicKey: password === undefined && !expectPassword ? customerKey : undefined,
+        publicKey: password === undefined && !expectPassword ? (customerKey ?? serverKeys()) : undefined,
         expectPassword,
         // Once an offline shell is closed there is no console left to read the log with.
         readLog: offline ? undefined : shellLogReader(shell),
@@ -88,13 +101,21 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     };
 
     let after: Diagnosis | undefined;
+    let failure: RescueError | undefined;
     if (o.action !== 'diagnose' && !o.dryRun) {
       ctx = { o, shell, c, collector, diagnosis, user, customerKey, changes, mark, now, offline };
-      await runAction(o.action, ctx, check);
+      try {
+        await runAction(o.action, ctx, check);
+      } catch (err) {
+        // A failed or rolled-back change still gets its report: the error carries the result.
+        if (!(err instanceof RescueError)) throw err;
+        failure = err;
+        mark('failed', `${err.code} (${String(err.params.step ?? err.params.reason ?? '')})`);
+      }
       // What is still wrong after the change, for the report: the collector ran behind the last change.
       if (ctx.lastSeen)
         after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
-      if (offline && deferred) {
+      if (!failure && offline && deferred) {
         // Closing an offline shell brings the server back on its own system; then the real check.
         await shell.close();
         mark('boot', 'the server runs its own system again');
@@ -104,7 +125,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
     const result: RescueResult = {
-      ok: o.action === 'diagnose' || o.dryRun === true || verification?.passed === true,
+      ok: !failure && (o.action === 'diagnose' || o.dryRun === true || verification?.passed === true),
       host: o.host,
       sshPort: port,
       user,
@@ -121,7 +142,12 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       via: shell.via,
       counters: shell.counters,
       transcriptPath: o.transcriptPath,
+      ...(failure ? { error: { code: failure.code, params: failure.params } } : {}),
     };
+    if (failure) {
+      FAILED_RESULTS.set(failure, result);
+      throw failure;
+    }
     return result;
   } finally {
     await shell.close().catch(() => undefined);

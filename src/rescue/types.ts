@@ -92,4 +92,6 @@ export interface RescueResult {
   via?: string;
   counters?: { bytesTyped: number; bytesReceived: number; roundTrips: number; commands: number };
   transcriptPath?: string;
+  /** the known error a failed or rolled-back rescue ended with (its report is still written) */
+  error?: { code: string; params: Record<string, string | number> };
 }

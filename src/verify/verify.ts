@@ -15,8 +15,11 @@ export interface VerifyInput {
   password?: string;
   /** secret: the customer's private key, when the support engineer has it (tests, self-service) */
   privateKey?: string;
-  /** the customer's public key: without the private half, the server's acceptance is queried */
-  publicKey?: string;
+  /**
+   * the customer's public key, or the keys found in the user's own key file on the server: without
+   * the private half, the server's acceptance is queried
+   */
+  publicKey?: string | string[];
   /** password login was opened but its password is unknown here: prove that sshd really tries it */
   expectPassword?: boolean;
   /** sshd's log on the server (over the console), for the wrong-password proof */

@@ -4,7 +4,7 @@ import type { ConsoleEndpoint } from '../../console/endpoint.js';
 import { parseConnectUrl } from '../../console/transport/index.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { ACTIONS, type Action } from '../../rescue/plan.js';
-import { rescue } from '../../rescue/run.js';
+import { rescue, resultOfFailure } from '../../rescue/run.js';
 import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/types.js';
 import { label, stepLabel } from '../../report/labels.js';
 import { jsonReport, markdownReport } from '../../report/report.js';
@@ -213,6 +213,14 @@ export const rescueCommand: CliCommand = {
           result = await rescue(await optionsFor());
           break;
         } catch (err) {
+          // A rescue that failed or rolled back after logging in still leaves its report for the ticket.
+          const failed = resultOfFailure(err);
+          if (failed) {
+            failed.timeline = [...early, ...failed.timeline].sort((a, b) => a.at.localeCompare(b.at));
+            const files = writeReports(failed, ctx, outDir, base);
+            ctx.stderr(`${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`);
+            throw err;
+          }
           // A way that opened but did not let the rescue in (e.g. the console password is unknown):
           // nothing was changed, so the next way the vendor offers is tried.
           if (!way || !cameNoFurther(err)) throw err;

