@@ -81,7 +81,10 @@ export function analyse(input: AnalyseInput): Diagnosis {
     const account = checkAccount(userCtx, name);
     findings.push(...account);
     if (account.some((f) => f.cause === 'account.missing')) continue;
-    findings.push(...checkPolicy(userCtx, name), ...checkKeys(userCtx, name));
+    // Without sshd's effective settings (sshd -T failed: broken config, no /run/sshd) nobody knows
+    // which key files sshd reads: no key finding is better than a wrong one (and a wrong repair).
+    const known = c.users[name]?.effective.rc === 0;
+    findings.push(...checkPolicy(userCtx, name), ...(known ? checkKeys(userCtx, name) : []));
   }
   const sorted = sortFindings(findings);
   const primary = [...sorted]

@@ -34,7 +34,10 @@ export function misplacedKey(ctx: Ctx, name: string, target: string): Finding | 
   if (!pw || !user) return undefined;
   const home = pw.home.replace(/\/+$/, '');
   const candidates = Object.values(ctx.c.keyFiles)
-    .filter((r: KeyFileReport) => !user.keyFiles.includes(r.path) && r.content && r.chain[0]?.type === 'file')
+    .filter(
+      (r: KeyFileReport) =>
+        r.path !== target && !user.keyFiles.includes(r.path) && r.content && r.chain[0]?.type === 'file',
+    )
     .sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
   for (const r of candidates) {
     const cause = misplacement(home, r.path);

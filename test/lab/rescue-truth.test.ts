@@ -119,13 +119,16 @@ labDescribe('rescue without the customer key: right cause, honest proof', () => 
             expect(o.error === undefined || isRescueError(o.error)).toBe(true);
             return;
           }
-          expect(o.error).toBeUndefined();
+          expect(o.error, JSON.stringify(r!.timeline)).toBeUndefined();
           expect(r!.ok, JSON.stringify(r!.verification)).toBe(true);
           expect(r!.verification?.proof).toBe('proven');
           if (c.outcome === 'key') {
             expect(o.keyLogin.ok, o.keyLogin.stderr).toBe(true);
             // The key was put right: no password window was needed.
-            expect(r!.changes.map((ch) => ch.action)).not.toContain('enable-password');
+            expect(
+              r!.changes.map((ch) => ch.action),
+              JSON.stringify(r!.timeline),
+            ).not.toContain('enable-password');
           } else {
             expect(o.passwordLogin.ok, o.passwordLogin.stderr).toBe(true);
           }

@@ -45,7 +45,7 @@ const SQUATTER = [
     content: [
       '#!/bin/sh',
       "a=$(sed -n 's/.*ListenAddress=\\([^ ]*\\).*/\\1/p' /etc/systemd/system/ssh.service.d/lab-listen.conf)",
-      'exec perl -MIO::Socket::INET -e \'IO::Socket::INET->new(LocalAddr=>$ARGV[0],LocalPort=>22,Listen=>5,ReuseAddr=>1) or die "bind: $!";sleep 1e6\' "$a"',
+      'exec perl -MIO::Socket::INET -e \'$s=IO::Socket::INET->new(LocalAddr=>$ARGV[0],LocalPort=>22,Listen=>5,ReuseAddr=>1) or die "bind: $!";sleep 1e6\' "$a"',
       '',
     ].join('\n'),
   },
