@@ -4,6 +4,7 @@ import type { Lang } from '../i18n/index.js';
 const LABELS = {
   title: { en: 'vps-rescue report', ja: 'vps-rescue 作業報告' },
   result: { en: 'Result', ja: '結果' },
+  cause: { en: 'Cause', ja: '原因' },
   resultOk: {
     en: 'SSH access restored and verified from outside',
     ja: 'SSH でのアクセスを復旧し、外部から確認しました',

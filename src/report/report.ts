@@ -54,6 +54,9 @@ function line(f: ReportedFinding, mark = ''): string {
 export function markdownReport(r: RescueResult, lang: Lang): string {
   const L = (k: Parameters<typeof label>[1]) => label(lang, k);
   const out: string[] = [`# ${L('title')}: ${r.host}`, ''];
+  // The cause in one sentence, before anything else: what the customer did.
+  const cause = r.diagnosis?.primary;
+  if (cause) out.push(`**${L('cause')}**: ${describeFinding(cause, lang).sentence}`, '');
   const notProven = !r.ok && r.verification?.proof === 'not-proven';
   const verdict =
     r.action === 'diagnose' || r.dryRun
@@ -109,7 +112,15 @@ export function markdownReport(r: RescueResult, lang: Lang): string {
     out.push('');
   }
 
-  const notFixed = r.notFixed.map((f) => reportFinding(f, lang));
+  // Only what concerns the rescued account, and nothing already listed under the causes.
+  const listed = new Set(blocking.map((f) => `${f.cause} ${f.path ?? ''} ${f.line ?? ''}`));
+  const notFixed = r.notFixed
+    .filter(
+      (f) =>
+        (f.user === undefined || f.user === r.user) &&
+        !listed.has(`${f.cause} ${f.path ?? ''} ${f.line ?? ''}`),
+    )
+    .map((f) => reportFinding(f, lang));
   if (notFixed.length > 0) out.push(`## ${L('notFixed')}`, '', ...notFixed.map((f) => line(f)), '');
 
   const v = r.verification;
