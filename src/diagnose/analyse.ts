@@ -16,6 +16,8 @@ export interface AnalyseInput {
   customerKey?: string;
   /** where the verification login will come from */
   clientAddress: string;
+  /** the port the customer connects to: sshd listening elsewhere is daemon.listen */
+  sshPort?: number;
   now?: Date;
 }
 
@@ -68,6 +70,7 @@ export function analyse(input: AnalyseInput): Diagnosis {
     c,
     config,
     clientAddress: input.clientAddress,
+    ...(input.sshPort !== undefined ? { sshPort: input.sshPort } : {}),
     today: Math.floor((input.now ?? new Date()).getTime() / 86_400_000),
     debianModes: isDebianLike(c),
     ...(key ? { key } : {}),

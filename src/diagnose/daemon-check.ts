@@ -71,7 +71,8 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
     );
   }
   const user = c.users[loginUser];
-  const port = Number(eff(user, 'port') ?? '22');
+  // Where the customer connects decides, not where sshd was told to listen (a Port moved in a drop-in).
+  const port = ctx.sshPort ?? Number(eff(user, 'port') ?? '22');
   if (running) {
     const listening = listenAddresses(c.listeners);
     const onPort = listening.filter((l) => l.port === port || socketUnit !== undefined);

@@ -49,7 +49,13 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       user === 'root' ? ['root'] : [user, 'root'],
       clientAddress,
     );
-    const diagnosis = diagnose({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+    const diagnosis = diagnose({
+      collection: c,
+      users: [user, 'root'],
+      customerKey,
+      clientAddress,
+      sshPort: port,
+    });
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
 
     const changes: AppliedChange[] = [];
@@ -72,7 +78,8 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         const ready =
           expectPassword ||
           (seen !== undefined &&
-            !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress }).primary);
+            !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
+              .primary);
         mark('verify', ready ? 'deferred until the server runs its own system' : 'still blocked (offline)');
         return ready;
       }
@@ -89,7 +96,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       // What the collector saw behind the last change (or before, when nothing changed).
       const seen = ctx?.lastSeen;
       const view = seen
-        ? diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress })
+        ? diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
         : diagnosis;
       const intended = o.expirePassword ? (['account.password-expired'] as const) : [];
       verification = withBlockers(outside, remainingBlockers(view, user, wayOf(outside), intended));
@@ -114,7 +121,13 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       }
       // What is still wrong after the change, for the report: the collector ran behind the last change.
       if (ctx.lastSeen)
-        after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
+        after = diagnose({
+          collection: ctx.lastSeen,
+          users: [user, 'root'],
+          customerKey,
+          clientAddress,
+          sshPort: port,
+        });
       if (!failure && offline && deferred) {
         // Closing an offline shell brings the server back on its own system; then the real check.
         await shell.close();

@@ -45,7 +45,8 @@ labDescribe('a verification that cannot lie', () => {
       await withServer(
         (k) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: k })),
         async (s) => {
-          const r = await run(s, {});
+          // The window is what is proven here (auto would put the misplaced key right instead).
+          const r = await run(s, { action: 'enable-password' });
           expect(r.verification?.login?.via).toBe('password-attempt-logged');
           expect(r.verification?.proof).toBe('proven');
           expect(r.ok).toBe(true);

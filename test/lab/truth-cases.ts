@@ -24,7 +24,10 @@ export interface TruthCase {
   /** params the finding must carry (e.g. the reason sshd is down) */
   params?: Record<string, string | number>;
   outcome: 'key' | 'password' | 'failed';
-  sshd?: 'up' | 'down';
+  /** down: sshd is not running; elsewhere: it runs, but not on the port the customer connects to */
+  sshd?: 'up' | 'down' | 'elsewhere';
+  /** one case of each kind runs in every lab run; the rest with `npm run lab:truth` */
+  inCi?: boolean;
 }
 
 const A = '/home/alice';
@@ -70,6 +73,7 @@ export const TRUTH_CASES: TruthCase[] = [
   // Key material where people put it by mistake.
   {
     id: 't-story-ssh-without-dot',
+    inCi: true,
     build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: key.publicKey })),
     cause: 'keys.wrong-dir',
     path: `${A}/ssh/authorized_keys`,
@@ -91,6 +95,7 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-dir-nested',
+    inCi: true,
     build: ({ key }) =>
       hardenedAlice([
         dir(`${A}/.ssh`),
@@ -111,6 +116,7 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-file-in-home',
+    inCi: true,
     build: ({ key }) => hardenedAlice([file(`${A}/authorized_keys`, key.publicKey)]),
     cause: 'keys.in-home',
     path: `${A}/authorized_keys`,
@@ -118,6 +124,7 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-editor-backup-name',
+    inCi: true,
     build: ({ key }) => hardenedAlice([dir(`${A}/.ssh`), file(`${A}/.ssh/authorized_keys~`, key.publicKey)]),
     cause: 'keys.misnamed',
     path: `${A}/.ssh/authorized_keys~`,
@@ -183,6 +190,7 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-ssh-dir-owned-by-root',
+    inCi: true,
     build: ({ key }) =>
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, dirOwner: 'root:root' })),
     cause: 'keys.unreadable',
@@ -234,6 +242,7 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-allow-groups-dropin',
+    inCi: true,
     build: ({ key }) =>
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         files: [dropIn('10-admins.conf', ['AllowGroups admins'])],
@@ -255,6 +264,7 @@ export const TRUTH_CASES: TruthCase[] = [
   // sshd not running: the reason named, never a syntax error when the config is fine.
   {
     id: 't-sshd-disabled',
+    inCi: true,
     build: ({ key }) =>
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         commands: ['systemctl disable ssh.service', 'systemctl mask ssh.socket'],
@@ -266,6 +276,7 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-port-taken',
+    inCi: true,
     build: ({ key }) => ({
       ...hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), { files: SQUATTER }),
       commands: [
@@ -277,6 +288,19 @@ export const TRUTH_CASES: TruthCase[] = [
     params: { reason: 'port-taken', port: 22 },
     outcome: 'failed',
     sshd: 'down',
+  },
+  {
+    id: 't-port-moved-in-dropin',
+    // The customer connects to 22 as always; a drop-in moved sshd to 2222. Changing the customer's
+    // chosen port is not the rescue's call: the report says where sshd listens, and it is not proven.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [dropIn('10-port.conf', ['Port 2222'])],
+      }),
+    cause: 'daemon.listen',
+    params: { port: 22 },
+    outcome: 'failed',
+    sshd: 'elsewhere',
   },
   {
     id: 't-config-typo',

@@ -139,3 +139,13 @@ describe('why sshd is down', () => {
     expect(run({ ...base(), syntax }).findings.map((f) => f.cause)).toContain('config.syntax');
   });
 });
+
+describe('where sshd listens', () => {
+  it('is daemon.listen when it is not the port the customer connects to', () => {
+    const { c } = story();
+    const d = analyse({ collection: c, users: ['alice', 'root'], clientAddress: '127.0.0.1', sshPort: 2222 });
+    expect(d.primary).toMatchObject({ cause: 'daemon.listen', params: { port: 2222 } });
+    expect(String(d.primary?.params.where)).toMatch(/:22$/);
+    expect(run(c).findings.map((f) => f.cause)).not.toContain('daemon.listen');
+  });
+});
