@@ -60,6 +60,7 @@ interface Outcome {
   keyLogin: { ok: boolean; stderr: string };
   passwordLogin: { ok: boolean; stderr: string };
   report?: string;
+  afterText?: string;
 }
 
 async function runTruthCase(c: TruthCase, suite: string): Promise<Outcome> {
@@ -87,6 +88,7 @@ async function runTruthCase(c: TruthCase, suite: string): Promise<Outcome> {
       result = resultOfFailure(err);
     }
     const changed = changedPaths(shot, await snapshot(server));
+    const afterText = c.after ? (await server.exec(`cat '${c.after.file}'`)).stdout : undefined;
     return {
       result,
       error,
@@ -94,6 +96,7 @@ async function runTruthCase(c: TruthCase, suite: string): Promise<Outcome> {
       keyLogin: await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath }),
       passwordLogin: await server.sshLogin({ user: 'alice', password: PASSWORDS.alice }),
       report: result ? markdownReport(result, 'en') : undefined,
+      afterText,
     };
   } finally {
     await server.destroy();
@@ -124,6 +127,7 @@ labDescribe('rescue without the customer key: right cause, honest proof', () => 
           // The report says it first, with the path.
           if (c.path) expect(o.report).toContain(c.path);
           expect(o.changed.filter((p) => !explained(p, r!.changes))).toEqual([]);
+          if (c.after) expect(o.afterText).toContain(c.after.contains);
           if (c.outcome === 'failed') {
             expect(r!.ok).toBe(false);
             expect(r!.verification?.proof ?? 'none').not.toBe('proven');

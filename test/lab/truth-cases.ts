@@ -26,6 +26,8 @@ export interface TruthCase {
   outcome: 'key' | 'password' | 'failed';
   /** down: sshd is not running; elsewhere: it runs, but not on the port the customer connects to */
   sshd?: 'up' | 'down' | 'elsewhere';
+  /** a line the changed file must hold afterwards (the smallest change, not a switched-off filter) */
+  after?: { file: string; contains: string };
   /** one case of each kind runs in every lab run; the rest with `npm run lab:truth` */
   inCi?: boolean;
 }
@@ -231,6 +233,18 @@ export const TRUTH_CASES: TruthCase[] = [
     outcome: 'key',
   },
   {
+    id: 't-deny-two-users',
+    // Only alice's name leaves the line: bob stays denied.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: [appendSshdConfig(['DenyUsers bob alice'])],
+      }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config', contains: 'DenyUsers bob\n' },
+  },
+  {
     id: 't-allow-users-typo',
     build: ({ key }) =>
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
@@ -239,6 +253,7 @@ export const TRUTH_CASES: TruthCase[] = [
     cause: 'policy.user-filter',
     path: '/etc/ssh/sshd_config',
     outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config', contains: 'AllowUsers alcie alice\n' },
   },
   {
     id: 't-allow-groups-dropin',
@@ -250,6 +265,7 @@ export const TRUTH_CASES: TruthCase[] = [
     cause: 'policy.user-filter',
     path: '/etc/ssh/sshd_config.d/10-admins.conf',
     outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config.d/10-admins.conf', contains: 'AllowGroups admins alice\n' },
   },
   {
     id: 't-pubkey-off-in-dropin',

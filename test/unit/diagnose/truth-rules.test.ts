@@ -149,3 +149,45 @@ describe('where sshd listens', () => {
     expect(run(c).findings.map((f) => f.cause)).not.toContain('daemon.listen');
   });
 });
+
+describe('the smallest change through a user filter', () => {
+  /** The story's server with one more line at the end of sshd_config, as sshd -T would show it. */
+  function withLine(line: string, keyword: string, values: string[]): Collection {
+    const { c } = story();
+    const configFiles = c.configFiles.map((f) =>
+      f.path === '/etc/ssh/sshd_config' ? { ...f, lines: [...f.lines, line] } : f,
+    );
+    const alice = c.users.alice!;
+    const effective = { ...alice.effective, values: { ...alice.effective.values, [keyword]: values } };
+    return { ...c, configFiles, users: { ...c.users, alice: { ...alice, effective } } };
+  }
+  const fixOf = (c: Collection) => run(c).findings.find((f) => f.cause === 'policy.user-filter')?.fix;
+
+  it('DenyUsers loses only the pattern that matches alice', () => {
+    const c = withLine('DenyUsers bob alice', 'denyusers', ['bob', 'alice']);
+    const n = c.configFiles.find((f) => f.path === '/etc/ssh/sshd_config')!.lines.length;
+    expect(fixOf(c)).toEqual({
+      op: 'config-replace-line',
+      path: '/etc/ssh/sshd_config',
+      line: n,
+      text: 'DenyUsers bob',
+    });
+  });
+
+  it('a DenyUsers naming only alice is commented out', () => {
+    expect(fixOf(withLine('DenyUsers alice', 'denyusers', ['alice']))).toMatchObject({
+      op: 'config-comment',
+    });
+  });
+
+  it('AllowUsers gets alice appended, AllowGroups her primary group: the others stay restricted', () => {
+    expect(fixOf(withLine('AllowUsers bob', 'allowusers', ['bob']))).toMatchObject({
+      op: 'config-replace-line',
+      text: 'AllowUsers bob alice',
+    });
+    expect(fixOf(withLine('AllowGroups admins', 'allowgroups', ['admins']))).toMatchObject({
+      op: 'config-replace-line',
+      text: 'AllowGroups admins alice',
+    });
+  });
+});
