@@ -256,6 +256,17 @@ export const TRUTH_CASES: TruthCase[] = [
     after: { file: '/etc/ssh/sshd_config', contains: 'AllowUsers alcie alice\n' },
   },
   {
+    id: 't-allow-users-no-key-anywhere',
+    inCi: true,
+    // No key on the server at all: the gate is opened for alice alone, then the password window; her
+    // own password (unknown here) is proven by sshd's "Failed password for alice" line.
+    build: () => hardenedAlice([], { commands: [appendSshdConfig(['AllowUsers bob'])] }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'password',
+    after: { file: '/etc/ssh/sshd_config', contains: 'AllowUsers bob alice\n' },
+  },
+  {
     id: 't-allow-groups-dropin',
     inCi: true,
     build: ({ key }) =>
