@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EXIT_CODES, exitCodeFor } from '../../../src/errors/codes.js';
+import { t } from '../../../src/i18n/index.js';
 import type { Diagnosis } from '../../../src/diagnose/analyse.js';
 import { finding, type Finding } from '../../../src/diagnose/findings.js';
 import { customerTry, remainingBlockers, wayOf, withBlockers } from '../../../src/rescue/proof.js';
@@ -69,5 +71,15 @@ describe('what the customer is asked to try', () => {
       'ssh -o PreferredAuthentications=password -o PubkeyAuthentication=no alice@h',
     );
     expect(customerTry({ user: 'alice', host: 'h', port: 2222, way: 'key' })).toContain('-p 2222 alice@h');
+  });
+});
+
+describe('not proven is its own result', () => {
+  it('has its own exit code and says what the customer should try, in both languages', () => {
+    expect(exitCodeFor('verify.not-proven')).toBe(EXIT_CODES.notProven);
+    expect(EXIT_CODES.notProven).not.toBe(exitCodeFor('verify.failed'));
+    const params = { host: 'h', user: 'alice', reason: 'no log line', next: 'ssh alice@h' };
+    expect(t('en', 'error.verify.not-proven', params)).toContain('ssh alice@h');
+    expect(t('ja', 'error.verify.not-proven', params)).toContain('ssh alice@h');
   });
 });
