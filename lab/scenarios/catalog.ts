@@ -22,7 +22,7 @@ export const SCENARIOS: Scenario[] = [
       'The owner hardened sshd (key only, no root, no passwords) and put the key in ~/ssh/authorized_keys.',
     build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: key.publicKey })),
     expect: { keyLogin: 'refused', sshdLog: closedByAlice, sshd: 'up', console: 'login-works' },
-    expectedCauses: ['keys.file-missing'],
+    expectedCauses: ['keys.wrong-dir'],
   }),
   defineScenario({
     id: 'ssh-dir-777',

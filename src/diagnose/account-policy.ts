@@ -1,3 +1,4 @@
+import { gateFix } from './gate-fix.js';
 import { wildcardMatch } from '../keys/from-pattern.js';
 import { matchLineSetting, winningLine } from './config-check.js';
 import { eff, effAll, groupsOf, passwdOf, type Ctx } from './context.js';
@@ -146,17 +147,14 @@ export function checkPolicy(ctx: Ctx, name: string): Finding[] {
   const filter = userFilter(ctx, name);
   if (filter) {
     const l = ctx.config.find((c) => c.keyword === filter.keyword);
+    const pw = passwdOf(ctx, name);
+    const primaryGroup = ctx.c.groups.find((g) => g.gid === pw?.gid)?.name;
     out.push(
-      finding(
-        'policy.user-filter',
-        'error',
-        l ? { op: 'config-comment', path: l.path, line: l.line } : { op: 'manual' },
-        {
-          user: name,
-          ...(l ? { path: l.path, line: l.line } : {}),
-          params: { user: name, keyword: filter.keyword, value: filter.value },
-        },
-      ),
+      finding('policy.user-filter', 'error', gateFix(ctx, name, filter, primaryGroup), {
+        user: name,
+        ...(l ? { path: l.path, line: l.line } : {}),
+        params: { user: name, keyword: filter.keyword, value: filter.value },
+      }),
     );
   }
   if (eff(user, 'pubkeyauthentication') === 'no') {

@@ -16,6 +16,8 @@ export interface AnalyseInput {
   customerKey?: string;
   /** where the verification login will come from */
   clientAddress: string;
+  /** the port the customer connects to: sshd listening elsewhere is daemon.listen */
+  sshPort?: number;
   now?: Date;
 }
 
@@ -68,6 +70,7 @@ export function analyse(input: AnalyseInput): Diagnosis {
     c,
     config,
     clientAddress: input.clientAddress,
+    ...(input.sshPort !== undefined ? { sshPort: input.sshPort } : {}),
     today: Math.floor((input.now ?? new Date()).getTime() / 86_400_000),
     debianModes: isDebianLike(c),
     ...(key ? { key } : {}),
@@ -81,7 +84,10 @@ export function analyse(input: AnalyseInput): Diagnosis {
     const account = checkAccount(userCtx, name);
     findings.push(...account);
     if (account.some((f) => f.cause === 'account.missing')) continue;
-    findings.push(...checkPolicy(userCtx, name), ...checkKeys(userCtx, name));
+    // Without sshd's effective settings (sshd -T failed: broken config, no /run/sshd) nobody knows
+    // which key files sshd reads: no key finding is better than a wrong one (and a wrong repair).
+    const known = c.users[name]?.effective.rc === 0;
+    findings.push(...checkPolicy(userCtx, name), ...(known ? checkKeys(userCtx, name) : []));
   }
   const sorted = sortFindings(findings);
   const primary = [...sorted]

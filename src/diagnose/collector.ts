@@ -35,6 +35,10 @@ import { RescueError } from '../errors/rescue-error.js';
  * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
  * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
  * L (listeners), W (firewall), Z (sudo/doas rules), J (log lines).
+ *
+ * Each user's home is also searched (3 levels, 9 hits) for key files put where sshd never looks
+ * (~/ssh, ~/.ssh/.ssh, authorized_keys.txt, ~/authorized_keys): they come out as K sections inside
+ * that user's section, read under the same rules (the parser takes them only below that home).
  */
 const SCRIPT = String.raw`
 PATH=$PATH:/usr/sbin:/sbin
@@ -62,6 +66,7 @@ e=$(grep "^$u:" /etc/passwd);h=$(a 6);i=$(a 3)
 m H $u;s "$(a 7)";ls -A "$h/.ssh"|v
 for f in $(printf '%s\n' "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
 f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
+find "$h" -maxdepth 3 \( -ipath '*autho*' -o -iname '*.pub' \)|head -9|while IFS= read -r f;do case $f in "$h"/?*)k "$f";;esac;done
 done
 m Y;for f in $(printf '%s\n' "$o"|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
 m E;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do h=${'$'}{f%/.ssh/*};i=$(stat -c %u "$h");[ -e "$f" ]&&k "$f";done

@@ -7,6 +7,8 @@ export interface Ctx {
   c: Collection;
   config: ConfigLine[];
   clientAddress: string;
+  /** the port the customer connects to (default: sshd's own Port) */
+  sshPort?: number;
   /** the customer's key, already normalised */
   key?: PublicKey;
   /** days since 1970 (shadow's unit) */

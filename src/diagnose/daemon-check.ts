@@ -1,4 +1,5 @@
 import { eff, type Ctx } from './context.js';
+import { downReason, syntaxFailsOnlyOnRuntimeDir } from './daemon-down.js';
 import { finding, type Finding } from './findings.js';
 
 const LOOPBACK = /^(127\.|::1$|\[::1\])/;
@@ -22,16 +23,26 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
   const socketUnit = ['ssh.socket', 'sshd.socket'].find((u) => c.units[u] === 'active');
   const serviceUnit = c.units.sshd !== undefined && c.units.ssh === undefined ? 'sshd' : 'ssh';
   const running = c.sshdProcesses > 0 || socketUnit !== undefined;
-  if (!running)
+  if (!running) {
+    const down = downReason(c);
     out.push(
       finding(
         'daemon.down',
         'error',
         { op: 'service-start', unit: serviceUnit },
-        { params: { unit: serviceUnit } },
+        {
+          params: {
+            unit: serviceUnit,
+            reason: down.reason,
+            evidence: down.evidence ?? '-',
+            ...(down.port !== undefined ? { port: down.port } : {}),
+          },
+        },
       ),
     );
-  if (c.syntax.rc !== 0) {
+  }
+  // sshd -t also fails when only /run/sshd is missing: that is no error in the configuration.
+  if (c.syntax.rc !== 0 && !syntaxFailsOnlyOnRuntimeDir(c)) {
     const detail = c.syntax.output.join(' ').slice(0, 300);
     const m = /(\/[^\s:]+):? line (\d+)/.exec(detail);
     out.push(
@@ -60,7 +71,8 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
     );
   }
   const user = c.users[loginUser];
-  const port = Number(eff(user, 'port') ?? '22');
+  // Where the customer connects decides, not where sshd was told to listen (a Port moved in a drop-in).
+  const port = ctx.sshPort ?? Number(eff(user, 'port') ?? '22');
   if (running) {
     const listening = listenAddresses(c.listeners);
     const onPort = listening.filter((l) => l.port === port || socketUnit !== undefined);

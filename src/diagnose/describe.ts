@@ -3,7 +3,13 @@ import type { Finding } from './findings.js';
 
 /** The finding's sentence and its fix in the reader's language. */
 export function describeFinding(f: Finding, lang: Lang): { sentence: string; fix: string } {
-  const params = { ...f.params, ...(f.user !== undefined ? { user: f.user } : {}) };
+  const params: Record<string, string | number> = {
+    ...f.params,
+    ...(f.user !== undefined ? { user: f.user } : {}),
+  };
+  // A stopped daemon's sentence names why it is down, in the reader's language.
+  if (f.cause === 'daemon.down' && typeof f.params.reason === 'string')
+    params.why = t(lang, `diagnose.down.${f.params.reason}` as MessageKey, params);
   return {
     sentence: t(lang, `diagnose.cause.${f.cause}` as MessageKey, params),
     fix: t(lang, `diagnose.fix.${f.cause}` as MessageKey, params),

@@ -19,6 +19,8 @@ export const CAUSE_CODES = [
   'keys.file-missing',
   'keys.misnamed',
   'keys.wrong-home',
+  'keys.wrong-dir',
+  'keys.in-home',
   'keys.unreadable',
   'keys.not-regular',
   'keys.withheld',
@@ -72,6 +74,8 @@ export type FixOp =
   | { op: 'remove-private-key'; path: string }
   /** comment out a config line; then `sshd -t` and reload */
   | { op: 'config-comment'; path: string; line: number }
+  /** replace one config line by `text` (a user added to or removed from a user filter) */
+  | { op: 'config-replace-line'; path: string; line: number; text: string }
   /** set a keyword globally, before any Include/Match, in /etc/ssh/sshd_config; then `sshd -t` and reload */
   | { op: 'config-set'; keyword: string; value: string }
   /** move a line that sits inside a Match block to before the first Match of its file */

@@ -3,6 +3,7 @@ import type { KeyFileReport, StatEntry } from './collection.js';
 import { eff, effAll, passwdOf, type Ctx } from './context.js';
 import { finding, type Finding } from './findings.js';
 import { analyseKeyLines, holds, type FileLines } from './key-lines.js';
+import { misplacedKey } from './misplaced-keys.js';
 
 const MISNAMED = /^(authori[sz]ed[-_ ]?keys?2?(\.txt|\.pub)?|authorized_key|id_[a-z0-9]+\.pub)$/i;
 
@@ -287,7 +288,7 @@ function missingFile(ctx: Ctx, name: string, target: string, addKey: Finding['fi
       ),
     ];
   }
-  const elsewhere = wrongHome(ctx, name, target);
+  const elsewhere = misplacedKey(ctx, name, target) ?? wrongHome(ctx, name, target);
   if (elsewhere) return [elsewhere];
   return [
     finding('keys.file-missing', 'error', addKey, {

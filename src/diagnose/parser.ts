@@ -199,7 +199,9 @@ function keyFileSection(st: State, s: Section): boolean {
     const path = hexToken(s.args[0]);
     const user = st.extras ? undefined : st.user;
     if (!st.extras && !user) reject('a key file outside a user section');
-    if (!expectedKeyPath(c, path, user)) reject('a key file no configuration names');
+    const configured = expectedKeyPath(c, path, user);
+    // A file found by the search of the user's home: a candidate for a misplaced key, never a file sshd reads.
+    if (!configured && !(user && belowHome(c, path, user))) reject('a key file no configuration names');
     const chain = checkedChain(path, s.lines);
     // A file met again (listed twice, shared by users, or in the scan of every home): the later look replaces the first.
     const known = c.keyFiles[path];
@@ -208,7 +210,7 @@ function keyFileSection(st: State, s: Section): boolean {
         delete known[k];
     st.keyFile = known ? Object.assign(known, { chain }) : { path, chain };
     c.keyFiles[path] = st.keyFile;
-    if (user && !user.keyFiles.includes(path)) user.keyFiles.push(path);
+    if (user && configured && !user.keyFiles.includes(path)) user.keyFiles.push(path);
     return true;
   }
   if (!['R', 'C', 'X', 'Q'].includes(s.tag)) return false;
@@ -235,6 +237,14 @@ function keyFileSection(st: State, s: Section): boolean {
 function numberArg(arg: string | undefined): number {
   if (arg === undefined || !/^\d{1,10}$/.test(arg)) reject('a number that is not one');
   return Number(arg);
+}
+
+/** A path at most four names below the user's home (the search's depth), none of them empty, `.` or `..`. */
+function belowHome(c: Collection, path: string, user: UserReport): boolean {
+  const home = (c.passwd.find((p) => p.name === user.name)?.home ?? '').replace(/\/+$/, '');
+  if (!home.startsWith('/') || !path.startsWith(`${home}/`)) return false;
+  const names = path.slice(home.length + 1).split('/');
+  return names.length <= 4 && names.every((n) => n !== '' && n !== '.' && n !== '..');
 }
 
 /**

@@ -16,6 +16,7 @@ export const EXIT_CODES = {
   unsupported: 10,
   /** SIGINT/SIGTERM/SIGHUP: 128 + SIGINT, as shells report an interrupted command. */
   interrupted: 130,
+  notProven: 11,
 } as const;
 
 export const ERROR_EXIT: Record<string, number> = {
@@ -78,6 +79,7 @@ export const ERROR_EXIT: Record<string, number> = {
   'rescue.interrupted': EXIT_CODES.interrupted,
   'window.not-found': EXIT_CODES.notFound,
   'verify.failed': EXIT_CODES.verify,
+  'verify.not-proven': EXIT_CODES.notProven,
   'lab.unavailable': EXIT_CODES.lab,
   'lab.failed': EXIT_CODES.lab,
   internal: EXIT_CODES.internal,

@@ -4,13 +4,19 @@ import type { Lang } from '../i18n/index.js';
 const LABELS = {
   title: { en: 'vps-rescue report', ja: 'vps-rescue 作業報告' },
   result: { en: 'Result', ja: '結果' },
+  cause: { en: 'Cause', ja: '原因' },
   resultOk: {
     en: 'SSH access restored and verified from outside',
     ja: 'SSH でのアクセスを復旧し、外部から確認しました',
   },
   resultDiagnosed: { en: 'Diagnosis only: nothing was changed', ja: '診断のみ: 何も変更していません' },
   resultFailed: { en: 'SSH access is NOT verified yet', ja: 'SSH でのアクセスはまだ確認できていません' },
+  resultNotProven: {
+    en: 'Changed, but NOT proven: nothing here showed that sshd lets the user in',
+    ja: '変更しましたが未確認です: sshd がログインを許可することを確認できていません',
+  },
   server: { en: 'Server', ja: 'サーバー' },
+  error: { en: 'Stopped by', ja: '中断の理由' },
   via: { en: 'Way in', ja: '接続経路' },
   user: { en: 'User', ja: 'ユーザー' },
   action: { en: 'Action', ja: '実行内容' },
@@ -46,6 +52,7 @@ const LABELS = {
     en: 'host key not pinned: trust on first use (no host key could be read on the console)',
     ja: 'ホスト鍵は固定していません: 初回接続時の鍵を信頼しました(コンソールでホスト鍵を読み取れませんでした)',
   },
+  proof: { en: 'Proof', ja: '確認結果' },
   yes: { en: 'yes', ja: 'はい' },
   no: { en: 'no', ja: 'いいえ' },
   nextSteps: { en: 'Next steps for the customer', ja: 'お客様へのお願い(次の手順)' },
@@ -128,13 +135,15 @@ export function stepLabel(lang: Lang, step: string): string {
 /** What the customer does next to finish key-only hardening without locking themselves out again. */
 export function nextSteps(
   lang: Lang,
-  o: { user: string; host: string; windowUntil?: string; keyWorks: boolean },
+  o: { user: string; host: string; windowUntil?: string; keyWorks: boolean; tryCommand?: string },
 ): string[] {
   if (lang === 'ja') {
     return [
-      o.keyWorks
-        ? `鍵でログインできることを確認してください: \`ssh ${o.user}@${o.host}\``
-        : `パスワードで一度ログインし(\`ssh ${o.user}@${o.host}\`)、公開鍵を \`~/.ssh/authorized_keys\` に 1 行で登録してください(\`ssh-copy-id\` が確実です)。`,
+      o.tryCommand
+        ? `ログインできることはまだ確認できていません。次を実行し、表示された内容をお知らせください: \`${o.tryCommand}\``
+        : o.keyWorks
+          ? `鍵でログインできることを確認してください: \`ssh ${o.user}@${o.host}\``
+          : `パスワードで一度ログインし(\`ssh ${o.user}@${o.host}\`)、公開鍵を \`~/.ssh/authorized_keys\` に 1 行で登録してください(\`ssh-copy-id\` が確実です)。`,
       '設定を変更する前に、今ログインしているセッションを 1 つ開いたままにしてください。',
       '別のターミナルから新しく鍵でログインできることを確認してから、そのセッションを閉じてください。',
       o.windowUntil
@@ -144,9 +153,11 @@ export function nextSteps(
     ];
   }
   return [
-    o.keyWorks
-      ? `Check that key login works: \`ssh ${o.user}@${o.host}\``
-      : `Log in once with the password (\`ssh ${o.user}@${o.host}\`) and add your public key to \`~/.ssh/authorized_keys\` as one line (\`ssh-copy-id\` does it right).`,
+    o.tryCommand
+      ? `Login is not proven yet. Run this and send us what it prints: \`${o.tryCommand}\``
+      : o.keyWorks
+        ? `Check that key login works: \`ssh ${o.user}@${o.host}\``
+        : `Log in once with the password (\`ssh ${o.user}@${o.host}\`) and add your public key to \`~/.ssh/authorized_keys\` as one line (\`ssh-copy-id\` does it right).`,
     'Before changing sshd settings again, keep one logged-in session open.',
     'Test a new key login from a second terminal; only then close the first session.',
     o.windowUntil

@@ -3,6 +3,7 @@ import type { Finding } from '../diagnose/findings.js';
 import { hasMessage, t, type Lang } from '../i18n/index.js';
 import type { RescueResult } from '../rescue/types.js';
 import { mask } from '../secrets.js';
+import { customerTry, wayOf } from '../rescue/proof.js';
 import { label, nextSteps, stepLabel, type LabelKey } from './labels.js';
 import { jaDocument } from './ja-prose.js';
 import { formatTime, type ReportView } from './time.js';
@@ -124,10 +125,23 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
     `# ${s.code('vps-rescue')} ${L('title').replace(/^vps-rescue /, '')}${s.sep}${r.host}`,
     '',
   ];
+  // The cause in one sentence, before anything else: what the customer did.
+  const cause = r.diagnosis?.primary;
+  if (cause) out.push(`**${L('cause')}**${s.sep}${describeFinding(cause, lang).sentence}`, '');
+  const notProven = !r.ok && r.verification?.proof === 'not-proven';
   const verdict =
-    r.action === 'diagnose' || r.dryRun ? L('resultDiagnosed') : r.ok ? L('resultOk') : L('resultFailed');
+    r.action === 'diagnose' || r.dryRun
+      ? L('resultDiagnosed')
+      : r.ok
+        ? L('resultOk')
+        : notProven
+          ? L('resultNotProven')
+          : L('resultFailed');
   out.push(
-    `- **${L('result')}**${s.sep}${r.ok ? '✅' : '❌'} ${verdict}`,
+    `- **${L('result')}**${s.sep}${r.ok ? '✅' : notProven ? '⚠️' : '❌'} ${verdict}`,
+    ...(r.error
+      ? [`- **${L('error')}**${s.sep}\`${r.error.code}\` ${s.detail(JSON.stringify(r.error.params))}`]
+      : []),
     `- **${L('server')}**${s.sep}${r.host}`,
     `- **${L('user')}**${s.sep}${s.code(r.user)}`,
     `- **${L('action')}**${s.sep}${s.code(r.action)}${r.dryRun ? s.paren('`--dry-run`') : ''}`,
@@ -173,7 +187,15 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
     out.push('');
   }
 
-  const notFixed = r.notFixed.map((f) => reportFinding(f, lang));
+  // Only what concerns the rescued account, and nothing already listed under the causes.
+  const listed = new Set(blocking.map((f) => `${f.cause} ${f.path ?? ''} ${f.line ?? ''}`));
+  const notFixed = r.notFixed
+    .filter(
+      (f) =>
+        (f.user === undefined || f.user === r.user) &&
+        !listed.has(`${f.cause} ${f.path ?? ''} ${f.line ?? ''}`),
+    )
+    .map((f) => reportFinding(f, lang));
   if (notFixed.length > 0) out.push(`## ${L('notFixed')}`, '', ...notFixed.map((f) => line(f, lang)), '');
 
   const v = r.verification;
@@ -187,12 +209,18 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
       out.push(
         `- ${L('login')}${s.paren(s.code(v.login.via))}${s.sep}${v.login.ok ? '✅' : `❌ ${s.detail(v.login.detail ?? '')}`}`,
       );
+    out.push(`- ${L('proof')}${s.sep}${s.code(v.proof)}`);
     out.push(`- ${L('hostKey')}${s.sep}${L(v.hostKey === 'pinned' ? 'hostKeyPinned' : 'hostKeyTofu')}`);
     out.push('');
   }
 
   const until = r.changes.find((c) => c.window?.until)?.window?.until;
-  const keyWorks = v?.login?.ok === true && v.login.via !== 'password';
+  // Next steps follow from what was proven: never "check that key login works" while it is refused.
+  const proven = v?.proof === 'proven' ? wayOf(v) : undefined;
+  const tryCommand =
+    v && !proven
+      ? customerTry({ user: r.user, host: r.host, port: r.sshPort ?? 22, way: wayOf(v) })
+      : undefined;
   out.push(
     `## ${L('nextSteps')}`,
     '',
@@ -200,7 +228,8 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
       user: r.user,
       host: r.host,
       windowUntil: until === undefined ? undefined : at(until),
-      keyWorks,
+      keyWorks: proven === 'key',
+      tryCommand,
     }).map((step, i) => `${i + 1}. ${step}`),
     '',
   );

@@ -85,10 +85,13 @@ export async function runAction(action: Action, x: ActionContext, check: Check):
     await check(x.o.userPassword);
     return;
   }
-  // auto: the keys first when the customer's key is known, then the password window if still locked out.
-  if (x.customerKey || x.o.privateKey) {
+  // auto: repair what was found first (the customer's key, or the keys already on the server, prove it
+  // through the public-key query); the password window only when no usable key is there or the proof
+  // fails.
+  const repairs = repairable(x.diagnosis, x.user);
+  if (x.customerKey || x.o.privateKey || repairs.length > 0 || !x.diagnosis.primary) {
     try {
-      if (repairable(x.diagnosis, x.user).length > 0 || x.customerKey) await applyFixes(x, false);
+      if (repairs.length > 0 || x.customerKey) await applyFixes(x, false);
       if (await check()) return;
     } catch (err) {
       // The repair was refused or failed and has been rolled back: the server is as it was, so the

@@ -326,6 +326,17 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
         modes: [],
         inHome: false,
       };
+    case 'config-replace-line':
+      // The new line reaches awk through its environment: config text never becomes sh or sed code.
+      return {
+        step: {
+          name: `edit ${op.path}:${op.line}`,
+          code: `f=${quote(op.path)};T=${quote(op.text)} awk -v n=${op.line} 'NR==n{print ENVIRON["T"];next}1' "$f">"$f.vr"&&cat "$f.vr">"$f"&&rm "$f.vr"`,
+        },
+        files: [op.path],
+        modes: [],
+        inHome: false,
+      };
     case 'set-shell': {
       // A shell that is not installed (bash on Alpine) would lock the account out again: then /bin/sh.
       const u = quote(op.user);

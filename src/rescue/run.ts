@@ -17,9 +17,18 @@ import {
   InterruptedError,
 } from './interruption.js';
 import { BACKUP_ROOT } from './transaction.js';
+import { remainingBlockers, shellLogReader, wayOf, withBlockers } from './proof.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
+import { keysOnServer } from './server-keys.js';
 import type { ServerShell } from './server-shell.js';
 import type { AppliedChange, PlannedChange, RescueOptions, RescueResult, TimelineEntry } from './types.js';
+
+/** The result of a rescue that failed after it logged in: its report is still written. */
+const FAILED_RESULTS = new WeakMap<object, RescueResult>();
+
+export function resultOfFailure(err: unknown): RescueResult | undefined {
+  return typeof err === 'object' && err !== null ? FAILED_RESULTS.get(err) : undefined;
+}
 
 /**
  * The whole rescue on one console: log in, collect, diagnose, change (backed up, checked, rolled back
@@ -97,7 +106,13 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       user === 'root' ? ['root'] : [user, 'root'],
       clientAddress,
     );
-    const diagnosis = diagnose({ collection: c, users: [user, 'root'], customerKey, clientAddress });
+    const diagnosis = diagnose({
+      collection: c,
+      users: [user, 'root'],
+      customerKey,
+      clientAddress,
+      sshPort: port,
+    });
     diagnosisSoFar = diagnosis;
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
     // Before anything changes: the account named must be the one meant (see accounts.ts).
@@ -128,6 +143,11 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     // until then a change counts as done when the checks inside the chroot find nothing blocking.
     let deferred: { password?: string; expectPassword: boolean } | undefined;
     let offlineDone = false;
+    // Without the customer's key, the keys in the user's own file (after the last change) are queried.
+    const serverKeys = () => {
+      const keys = keysOnServer(ctx?.lastSeen ?? c, user);
+      return keys.length > 0 ? keys : undefined;
+    };
     const check = async (password?: string, expectPassword = false) => {
       if (offline && !offlineDone) {
         deferred = { password, expectPassword };
@@ -135,22 +155,35 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         const ready =
           expectPassword ||
           (seen !== undefined &&
-            !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress }).primary);
+            !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
+              .primary);
         mark('verify', ready ? 'deferred until the server runs its own system' : 'still blocked (offline)');
         return ready;
       }
-      verification = await Promise.race([
+      const outside = await Promise.race([
         untilAborted(signal),
         verify({
           target: target(),
           user,
           password,
           privateKey: expectPassword ? undefined : o.privateKey,
-          publicKey: password === undefined && !expectPassword ? customerKey : undefined,
+          publicKey: password === undefined && !expectPassword ? (customerKey ?? serverKeys()) : undefined,
           expectPassword,
+          // Once an offline shell is closed there is no console left to read the log with.
+          readLog: offline ? undefined : shellLogReader(shell),
         }),
       ]);
-      mark('verify', verification.passed ? 'passed' : `failed (${verification.login?.detail ?? 'no login'})`);
+      // What the collector saw behind the last change (or before, when nothing changed).
+      const seen = ctx.lastSeen;
+      const view = seen
+        ? diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
+        : diagnosis;
+      const intended = o.expirePassword ? (['account.password-expired'] as const) : [];
+      verification = withBlockers(outside, remainingBlockers(view, user, wayOf(outside), intended));
+      mark(
+        'verify',
+        `${verification.proof}${verification.login?.detail ? ` (${verification.login.detail})` : ''}`,
+      );
       return verification.passed;
     };
 
@@ -161,18 +194,31 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const planning = o.dryRun === true || o.action === 'diagnose';
     if (planning) ctx.planned = planned;
     let planStop: RescueResult['planStop'];
+    let failure: RescueError | undefined;
     try {
       await runAction(o.action === 'diagnose' ? 'auto' : o.action, ctx, planning ? planOnly(ctx) : check);
     } catch (err) {
-      // A plan that a real run would refuse is still a finding to show, not a failed diagnosis.
-      if (!planning || !(err instanceof RescueError)) throw err;
-      planStop = { code: err.code, params: err.params };
-      mark('plan', `a real run would stop here: ${err.code}`);
+      if (!(err instanceof RescueError) || err instanceof InterruptedError) throw err;
+      if (planning) {
+        // A plan that a real run would refuse is still a finding to show, not a failed diagnosis.
+        planStop = { code: err.code, params: err.params };
+        mark('plan', `a real run would stop here: ${err.code}`);
+      } else {
+        // A failed or rolled-back change still gets its report: the error carries the result.
+        failure = err;
+        mark('failed', `${err.code} (${String(err.params.step ?? err.params.reason ?? '')})`);
+      }
     }
     // What is still wrong after the change, for the report: the collector ran behind the last change.
     if (ctx.lastSeen && !planning)
-      after = diagnose({ collection: ctx.lastSeen, users: [user, 'root'], customerKey, clientAddress });
-    if (offline && deferred) {
+      after = diagnose({
+        collection: ctx.lastSeen,
+        users: [user, 'root'],
+        customerKey,
+        clientAddress,
+        sshPort: port,
+      });
+    if (!failure && offline && deferred) {
       // Closing an offline shell brings the server back on its own system; then the real check.
       await shell.close();
       mark('boot', 'the server runs its own system again');
@@ -181,8 +227,9 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     }
     const fixed = new Set(changes.flatMap((ch) => ch.fixed.map((f) => f.cause)));
     const result: RescueResult = {
-      ok: o.action === 'diagnose' || o.dryRun === true || verification?.passed === true,
+      ok: !failure && (o.action === 'diagnose' || o.dryRun === true || verification?.passed === true),
       host: o.host,
+      sshPort: port,
       user,
       action: o.action,
       dryRun: o.dryRun === true,
@@ -199,7 +246,12 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       via: shell.via,
       counters: shell.counters,
       transcriptPath: o.transcriptPath,
+      ...(failure ? { error: { code: failure.code, params: failure.params } } : {}),
     };
+    if (failure) {
+      FAILED_RESULTS.set(failure, result);
+      throw failure;
+    }
     return result;
   }
 }

@@ -121,6 +121,8 @@ export interface TimelineEntry {
 export interface RescueResult {
   ok: boolean;
   host: string;
+  /** the SSH port the verification used (the customer's) */
+  sshPort?: number;
   user: string;
   action: Action;
   dryRun: boolean;
@@ -143,4 +145,6 @@ export interface RescueResult {
   via?: string;
   counters?: { bytesTyped: number; bytesReceived: number; roundTrips: number; commands: number };
   transcriptPath?: string;
+  /** the known error a failed or rolled-back rescue ended with (its report is still written) */
+  error?: { code: string; params: Record<string, string | number> };
 }

@@ -146,14 +146,22 @@ export function keyLogin(
  * after PK_OK, so a sign request means "accepted"; the agent then declines, and no login happens.
  * It does not cover PermitRootLogin, PAM account checks or AuthenticationMethods.
  */
-export function keyWouldBeAccepted(t: Target, user: string, publicKey: string): Promise<boolean | undefined> {
-  const result = utils.parseKey(publicKey);
-  if (result instanceof Error) return Promise.resolve(undefined);
-  const parsed: ParsedKey = Array.isArray(result) ? (result[0] as ParsedKey) : result;
+export function keyWouldBeAccepted(
+  t: Target,
+  user: string,
+  publicKey: string | string[],
+): Promise<boolean | undefined> {
+  // Several keys (those found on the server) are offered in one connection, as an agent would.
+  const parsed: ParsedKey[] = [];
+  for (const text of Array.isArray(publicKey) ? publicKey : [publicKey]) {
+    const result = utils.parseKey(text);
+    if (!(result instanceof Error)) parsed.push(Array.isArray(result) ? (result[0] as ParsedKey) : result);
+  }
+  if (parsed.length === 0) return Promise.resolve(undefined);
   let accepted = false;
   class QueryAgent extends BaseAgent {
     override getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
-      cb(undefined, [parsed]);
+      cb(undefined, parsed);
     }
     override sign(_key: unknown, _data: Buffer, ...rest: unknown[]): void {
       accepted = true;

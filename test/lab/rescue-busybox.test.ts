@@ -117,7 +117,7 @@ labDescribe('rescue on an Alpine-like busybox server', () => {
           privateKey: await readFile(key.privateKeyPath, 'utf8'),
         });
         const changed = changedPaths(before, await snapshot(server));
-        expect(result.diagnosis?.primary?.cause).toBe('keys.file-missing');
+        expect(result.diagnosis?.primary?.cause).toBe('keys.wrong-dir');
         expect(result.ok, JSON.stringify(result.verification)).toBe(true);
         expect(result.changes.length).toBeGreaterThan(0);
         expect(changed.filter((p) => !explained(p, result.changes))).toEqual([]);
@@ -220,7 +220,7 @@ labDescribe('rescue on an Alpine-like busybox server', () => {
         expect(a.collection.listeners.join('\n')).toContain(`${bb.server.address}:22`);
         expect(a.collection.log.length).toBeGreaterThan(0);
         expect(a.collection.units).toEqual({});
-        expect(a.d.primary?.cause).toBe('keys.file-missing');
+        expect(a.d.primary?.cause).toBe('keys.wrong-dir');
         expect(a.d.findings.map((f) => f.cause)).toEqual(b.d.findings.map((f) => f.cause));
       } finally {
         await Promise.all([bb.server.destroy(), debian.server.destroy()]);

@@ -87,7 +87,15 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
         'hetzner',
         { servers: [registration], cleanup: () => driver.close() },
         async (r) => {
-          const args = ['--user', 'alice', '--user-password-env', 'VR_ALICE_PW'];
+          // The window itself is what is tested here (auto would now put the misplaced key right).
+          const args = [
+            '--user',
+            'alice',
+            '--user-password-env',
+            'VR_ALICE_PW',
+            '--action',
+            'enable-password',
+          ];
           const run = await r.cli(b.server.address, args, { VR_ALICE_PW: PASSWORDS.alice });
           const progress = run.stderr;
           expect(run.code, progress).toBe(0);

@@ -215,7 +215,7 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
           handOverPassword: async () => 'not used',
         });
         const ms = Date.now() - started;
-        expect(result.diagnosis?.primary?.cause).toBe('keys.file-missing');
+        expect(result.diagnosis?.primary?.cause).toBe('keys.wrong-dir');
         expect(result.changes.map((c) => c.status)).toEqual(['ok']);
         expect(result.ok, JSON.stringify(result.verification)).toBe(true);
         const login = await sshLogin('127.0.0.1', {

@@ -5,7 +5,7 @@ import { parseConnectUrl } from '../../console/transport/index.js';
 import { consoleUrl } from '../console-url.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { ACTIONS, type Action } from '../../rescue/plan.js';
-import { rescue } from '../../rescue/run.js';
+import { rescue, resultOfFailure } from '../../rescue/run.js';
 import type { RescueOptions, RescueResult, TimelineEntry } from '../../rescue/types.js';
 import { label, stepLabel } from '../../report/labels.js';
 import { InterruptedError } from '../../rescue/interruption.js';
@@ -14,6 +14,7 @@ import { jsonReport, markdownReport, type ReportView } from '../../report/report
 import { formatTime } from '../../report/time.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { fullWidth } from '../../i18n/ja-punctuation.js';
+import { customerTry, wayOf } from '../../rescue/proof.js';
 import { mask } from '../../secrets.js';
 import { readSecret } from '../secret-input.js';
 import { confirmer } from '../confirm.js';
@@ -209,6 +210,14 @@ export const rescueCommand: CliCommand = {
           } catch (err) {
             // Interrupted: the report as far as the rescue got, then the line with the server's state.
             if (err instanceof InterruptedError) writeReports(err.partial, ctx, outDir, base);
+            // A rescue that failed or rolled back after logging in still leaves its report for the ticket.
+            const failed = resultOfFailure(err);
+            if (failed) {
+              failed.timeline = [...early, ...failed.timeline].sort((a, b) => a.at.localeCompare(b.at));
+              const files = writeReports(failed, ctx, outDir, base);
+              ctx.stderr(`${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`);
+              throw err;
+            }
             // A way that opened but did not let the rescue in (e.g. the console password is unknown):
             // nothing was changed, so the next way the vendor offers is tried.
             if (!way || !cameNoFurther(err) || signal.aborted) throw err;
@@ -232,6 +241,19 @@ export const rescueCommand: CliCommand = {
           ? `${label(ctx.lang, 'reportWritten')}：${files.join('、')}`
           : `${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`,
       );
+    }
+    if (!result.ok && result.verification?.proof === 'not-proven') {
+      throw new RescueError('verify.not-proven', {
+        host,
+        user: result.user,
+        reason: result.verification.login?.detail ?? 'no login could be tried',
+        next: customerTry({
+          user: result.user,
+          host,
+          port: (args['ssh-port'] as number | undefined) ?? 22,
+          way: wayOf(result.verification),
+        }),
+      });
     }
     if (!result.ok) {
       throw new RescueError('verify.failed', {

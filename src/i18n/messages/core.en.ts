@@ -64,6 +64,8 @@ export const coreEn = {
   'error.rescue.interrupted': 'interrupted ({signal}): {state}',
   'error.rescue.no-way-in': 'no way into {server}: {reason}; the provider offers: {offers}',
   'error.verify.failed': 'SSH login to {host} as {user} still fails after the rescue: {reason}',
+  'error.verify.not-proven':
+    'nothing proved that {user} can log in to {host} ({reason}); ask the customer to try: {next}',
   'error.lab.unavailable': 'the lab cannot run here: {reason}',
   'error.lab.failed': 'lab step failed: {step}: {reason}',
   'error.internal': 'internal error: {message}',

@@ -72,6 +72,8 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.rescue.interrupted': '中断しました({signal}): {state}',
   'error.rescue.no-way-in': '{server} に入る方法がありません: {reason}。プロバイダーが提供する手段: {offers}',
   'error.verify.failed': '復旧後も {host} への {user} の SSH ログインが失敗します: {reason}',
+  'error.verify.not-proven':
+    '{host} に {user} がログインできることを確認できていません({reason})。お客様に次を試していただいてください: {next}',
   'error.lab.unavailable': 'ここではラボを実行できません: {reason}',
   'error.lab.failed': 'ラボの手順が失敗しました: {step}: {reason}',
   'error.internal': '内部エラー: {message}',

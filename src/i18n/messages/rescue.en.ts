@@ -6,8 +6,13 @@ export const rescueEn = {
   'diagnose.cause.config.syntax': 'sshd_config has an error, so sshd cannot (re)start: {detail}',
   'diagnose.fix.config.syntax':
     'Correct or comment out the line named in the error, then check with `sshd -t` before restarting.',
-  'diagnose.cause.daemon.down':
-    'sshd is not running ({unit} is stopped), so nothing answers on the SSH port.',
+  'diagnose.cause.daemon.down': 'sshd is not running ({unit}): {why}',
+  'diagnose.down.config': 'its configuration does not pass `sshd -t` ({evidence}).',
+  'diagnose.down.runtime-dir':
+    'it was stopped and then started by hand, without the runtime directory /run/sshd the service creates ({evidence}).',
+  'diagnose.down.port-taken': 'another program holds port {port}, so sshd could not listen ({evidence}).',
+  'diagnose.down.crash': 'it crashed or was killed ({evidence}).',
+  'diagnose.down.stopped': 'it was stopped (or never started) and nothing restarted it ({evidence}).',
   'diagnose.fix.daemon.down': 'Check the configuration with `sshd -t`, then start {unit}.',
   'diagnose.cause.daemon.listen':
     'sshd is running but does not listen where the client connects (port {port}; listening: {where}).',
@@ -50,6 +55,12 @@ export const rescueEn = {
   'diagnose.cause.keys.wrong-home': 'The key for {user} is in {path}, which sshd never reads for {user}.',
   'diagnose.fix.keys.wrong-home':
     'Copy the key alone to {expected}: type, key and comment, owned by {user}, mode 600 (options of that line not copied: {options}).',
+  'diagnose.cause.keys.wrong-dir':
+    'The key for {user} is in {path}: the directory must be named .ssh ({expected}), so sshd never reads it.',
+  'diagnose.fix.keys.wrong-dir': 'Copy the key to {expected} (directory 700, file 600, owned by {user}).',
+  'diagnose.cause.keys.in-home':
+    'The key for {user} is in {path}, directly in the home directory: sshd reads only {expected}.',
+  'diagnose.fix.keys.in-home': 'Copy the key to {expected} (directory 700, file 600, owned by {user}).',
   'diagnose.cause.keys.unreadable': 'sshd cannot read {path} as {user}: access stops at {blocked}.',
   'diagnose.fix.keys.unreadable':
     'Give {user} read access: {user} must own {path} with mode 600, and every directory must be searchable.',

@@ -7,8 +7,14 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.cause.config.syntax': 'sshd_config に誤りがあり、sshd を(再)起動できません: {detail}',
   'diagnose.fix.config.syntax':
     'エラーに示された行を直すかコメントアウトし、再起動の前に `sshd -t` で確認してください。',
-  'diagnose.cause.daemon.down':
-    'sshd が動いていません({unit} が停止中)。SSH のポートに応答するものがありません。',
+  'diagnose.cause.daemon.down': 'sshd が動いていません({unit}): {why}',
+  'diagnose.down.config': '設定が `sshd -t` を通りません({evidence})。',
+  'diagnose.down.runtime-dir':
+    '停止した後に手動で起動されたため、サービスが作る実行時ディレクトリ /run/sshd がありません({evidence})。',
+  'diagnose.down.port-taken':
+    '別のプログラムがポート {port} を使っているため、sshd が待ち受けできません({evidence})。',
+  'diagnose.down.crash': 'sshd が異常終了したか、強制終了されました({evidence})。',
+  'diagnose.down.stopped': '停止された(または起動されなかった)まま、再起動されていません({evidence})。',
   'diagnose.fix.daemon.down': '`sshd -t` で設定を確認してから {unit} を起動してください。',
   'diagnose.cause.daemon.listen':
     'sshd は動いていますが、接続先で待ち受けていません(ポート {port}、待ち受け中: {where})。',
@@ -53,6 +59,14 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
     '{user} の鍵が {path} にあります。sshd は {user} のためにこのファイルを読みません。',
   'diagnose.fix.keys.wrong-home':
     '鍵だけ(種類・鍵・コメント)を {expected} にコピーしてください(所有者 {user}、モード 600。その行のオプションはコピーしません: {options})。',
+  'diagnose.cause.keys.wrong-dir':
+    '{user} の鍵は {path} にあります。ディレクトリ名は .ssh でなければならず({expected})、sshd はこのファイルを読みません。',
+  'diagnose.fix.keys.wrong-dir':
+    '鍵を {expected} にコピーしてください(ディレクトリ 700、ファイル 600、所有者 {user})。',
+  'diagnose.cause.keys.in-home':
+    '{user} の鍵はホームディレクトリ直下の {path} にあります。sshd が読むのは {expected} だけです。',
+  'diagnose.fix.keys.in-home':
+    '鍵を {expected} にコピーしてください(ディレクトリ 700、ファイル 600、所有者 {user})。',
   'diagnose.cause.keys.unreadable':
     'sshd は {user} として {path} を読めません。{blocked} でアクセスが止まります。',
   'diagnose.fix.keys.unreadable':

@@ -81,8 +81,28 @@ function expectedPaths(c: Collection): (path: string) => boolean {
         allowed.add(e.startsWith('/') ? e : `${home}/${e}`);
       }
   }
+  // The search for misplaced keys: at most four names below the home of a user asked about, never
+  // one of the files that user's sshd reads (those come only from the configuration).
+  const homes = Object.values(c.users).map((user) => ({
+    home: c.passwd.find((p) => p.name === user.name)?.home ?? '',
+    reads: user.keyFiles,
+  }));
+  const found = (p: string) =>
+    homes.some(
+      ({ home, reads }) =>
+        home.startsWith('/') &&
+        p.startsWith(`${home}/`) &&
+        !reads.includes(p) &&
+        p
+          .slice(home.length + 1)
+          .split('/')
+          .every((n, _, all) => all.length <= 4 && n !== '' && n !== '.' && n !== '..'),
+    );
   return (p) =>
-    allowed.has(p) || p === '/root/.ssh/authorized_keys' || /^\/home\/[^/]+\/\.ssh\/authorized_keys$/.test(p);
+    allowed.has(p) ||
+    found(p) ||
+    p === '/root/.ssh/authorized_keys' ||
+    /^\/home\/[^/]+\/\.ssh\/authorized_keys$/.test(p);
 }
 
 function assertInsideExpectedSets(c: Collection) {

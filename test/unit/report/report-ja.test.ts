@@ -66,6 +66,7 @@ function result(): RescueResult {
       login: { via: 'password', ok: true },
       rootPasswordOffered: false,
       passed: true,
+      proof: 'proven',
       hostKey: 'pinned',
     },
     via: 'console',

@@ -49,6 +49,7 @@ function result(): RescueResult {
       methods: { alice: ['publickey'], root: ['publickey'] },
       login: { via: 'key', ok: true },
       hostKey: 'pinned',
+      proof: 'proven',
       rootPasswordOffered: false,
       passed: true,
     },
@@ -98,5 +99,27 @@ describe('the report a ticket closes on', () => {
     expect(doc).toMatchObject({ ok: false, primaryCause: 'keys.dir-mode', via: 'console', lang: 'en' });
     expect((doc.changes as { fixed: string[] }[])[0]?.fixed).toEqual(['keys.dir-mode']);
     expect(JSON.stringify(doc)).not.toContain(CANARY);
+  });
+
+  it('puts the cause first, lists nothing twice and nothing of other accounts', () => {
+    const r = result();
+    const primary = r.diagnosis!.primary!;
+    const rootOnly = { ...primary, user: 'root', path: '/root/.ssh/authorized_keys' };
+    const md = markdownReport({ ...r, notFixed: [primary, rootOnly] }, 'en');
+    expect(md.split('\n')[2]).toMatch(/^\*\*Cause\*\*: .*\/home\/alice\/\.ssh/);
+    expect(md).not.toContain('## Found but not changed');
+    expect(md).not.toContain('/root/.ssh/authorized_keys');
+  });
+
+  it('not proven: never restored, and the next step is the command the customer runs', () => {
+    const r = result();
+    const v = { ...r.verification!, proof: 'not-proven' as const, passed: false, login: undefined };
+    const md = markdownReport({ ...r, ok: false, verification: v }, 'en');
+    expect(md).toContain('⚠️ Changed, but NOT proven');
+    expect(md).not.toContain('SSH access restored');
+    expect(md).not.toContain('Check that key login works');
+    expect(md).toContain(
+      '`ssh -o PreferredAuthentications=password -o PubkeyAuthentication=no alice@127.0.1.9`',
+    );
   });
 });

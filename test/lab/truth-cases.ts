@@ -1,0 +1,343 @@
+import type { ServerSpec } from '../../lab/index.js';
+import {
+  appendSshdConfig,
+  dropIn,
+  hardenedAlice,
+  keyFiles,
+  wrapKey,
+  type ScenarioContext,
+} from '../../lab/scenarios/index.js';
+
+/**
+ * Lockouts rescued WITHOUT the customer's key (the usual ticket: "I can't get in"). Each names the
+ * cause code and the path the report must give; `outcome` is what must be true afterwards:
+ * - key: the owner's own private key logs in (the key was on the server, the rescue put it right);
+ * - password: the owner's own password logs in (the password window was the way);
+ * - failed: nothing the rescue may do lets the user in — it must end failed or "not proven".
+ */
+export interface TruthCase {
+  id: string;
+  build: (ctx: ScenarioContext) => ServerSpec;
+  cause: string;
+  /** the path the cause must name (where the customer's mistake is) */
+  path?: string;
+  /** params the finding must carry (e.g. the reason sshd is down) */
+  params?: Record<string, string | number>;
+  outcome: 'key' | 'password' | 'failed';
+  /** down: sshd is not running; elsewhere: it runs, but not on the port the customer connects to */
+  sshd?: 'up' | 'down' | 'elsewhere';
+  /** a line the changed file must hold afterwards (the smallest change, not a switched-off filter) */
+  after?: { file: string; contains: string };
+  /** one case of each kind runs in every lab run; the rest with `npm run lab:truth` */
+  inCi?: boolean;
+}
+
+const A = '/home/alice';
+const own = 'alice:alice';
+const dir = (path: string, mode = 0o700, owner = own) => ({ path, mode, owner });
+const file = (path: string, content: string, mode = 0o600, owner = own) => ({
+  path,
+  content: `${content}\n`,
+  mode,
+  owner,
+});
+
+/** A program that holds sshd's address and port before sshd starts (reads the lab's ListenAddress). */
+const SQUATTER = [
+  {
+    path: '/usr/local/sbin/squat',
+    mode: 0o755,
+    content: [
+      '#!/bin/sh',
+      "a=$(sed -n 's/.*ListenAddress=\\([^ ]*\\).*/\\1/p' /etc/systemd/system/ssh.service.d/lab-listen.conf)",
+      'exec perl -MIO::Socket::INET -e \'$s=IO::Socket::INET->new(LocalAddr=>$ARGV[0],LocalPort=>22,Listen=>5,ReuseAddr=>1) or die "bind: $!";sleep 1e6\' "$a"',
+      '',
+    ].join('\n'),
+  },
+  {
+    path: '/etc/systemd/system/squat.service',
+    mode: 0o644,
+    content: [
+      '[Unit]',
+      'Description=a program that took the SSH port',
+      'Before=ssh.service',
+      '[Service]',
+      'ExecStart=/usr/local/sbin/squat',
+      'ExecStartPost=/bin/sleep 1',
+      '[Install]',
+      'WantedBy=multi-user.target',
+      '',
+    ].join('\n'),
+  },
+];
+
+export const TRUTH_CASES: TruthCase[] = [
+  // Key material where people put it by mistake.
+  {
+    id: 't-story-ssh-without-dot',
+    inCi: true,
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: key.publicKey })),
+    cause: 'keys.wrong-dir',
+    path: `${A}/ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-dir-upper-case',
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', dir: '.SSH', content: key.publicKey })),
+    cause: 'keys.wrong-dir',
+    path: `${A}/.SSH/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-dir-trailing-space',
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', dir: '.ssh ', content: key.publicKey })),
+    cause: 'keys.wrong-dir',
+    path: `${A}/.ssh /authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-dir-nested',
+    inCi: true,
+    build: ({ key }) =>
+      hardenedAlice([
+        dir(`${A}/.ssh`),
+        dir(`${A}/.ssh/.ssh`),
+        file(`${A}/.ssh/.ssh/authorized_keys`, key.publicKey),
+      ]),
+    cause: 'keys.wrong-dir',
+    path: `${A}/.ssh/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-pub-file-in-wrong-dir',
+    build: ({ key }) =>
+      hardenedAlice([dir(`${A}/ssh`), file(`${A}/ssh/id_ed25519.pub`, key.publicKey, 0o644)]),
+    cause: 'keys.wrong-dir',
+    path: `${A}/ssh/id_ed25519.pub`,
+    outcome: 'key',
+  },
+  {
+    id: 't-file-in-home',
+    inCi: true,
+    build: ({ key }) => hardenedAlice([file(`${A}/authorized_keys`, key.publicKey)]),
+    cause: 'keys.in-home',
+    path: `${A}/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-editor-backup-name',
+    inCi: true,
+    build: ({ key }) => hardenedAlice([dir(`${A}/.ssh`), file(`${A}/.ssh/authorized_keys~`, key.publicKey)]),
+    cause: 'keys.misnamed',
+    path: `${A}/.ssh/authorized_keys~`,
+    outcome: 'key',
+  },
+  {
+    id: 't-txt-suffix',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', name: 'authorized_keys.txt', content: key.publicKey })),
+    cause: 'keys.misnamed',
+    path: `${A}/.ssh/authorized_keys.txt`,
+    outcome: 'key',
+  },
+  {
+    id: 't-british-spelling',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', name: 'authorised_keys', content: key.publicKey })),
+    cause: 'keys.misnamed',
+    path: `${A}/.ssh/authorised_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-pub-suffix',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', name: 'authorized_keys.pub', content: key.publicKey })),
+    cause: 'keys.misnamed',
+    path: `${A}/.ssh/authorized_keys.pub`,
+    outcome: 'key',
+  },
+  // Owner and modes, repaired without the customer's key (the key in the file proves it).
+  {
+    id: 't-ssh-dir-777',
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, dirMode: 0o777 })),
+    cause: 'keys.dir-mode',
+    path: `${A}/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-file-666',
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, fileMode: 0o666 })),
+    cause: 'keys.mode',
+    path: `${A}/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-home-777',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: ['chmod 777 /home/alice'],
+      }),
+    cause: 'keys.dir-mode',
+    path: `${A}/.ssh/authorized_keys`,
+    params: { path: A },
+    outcome: 'key',
+  },
+  {
+    id: 't-file-owned-by-root',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, owner: 'root:root' })),
+    cause: 'keys.unreadable',
+    path: `${A}/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-ssh-dir-owned-by-root',
+    inCi: true,
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, dirOwner: 'root:root' })),
+    cause: 'keys.unreadable',
+    path: `${A}/.ssh/authorized_keys`,
+    params: { blocked: `${A}/.ssh` },
+    outcome: 'key',
+  },
+  {
+    id: 't-key-line-wrapped',
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', content: wrapKey(key.publicKey) })),
+    cause: 'keys.line-wrapped',
+    path: `${A}/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-putty-block',
+    build: ({ rfc4716 }) => hardenedAlice(keyFiles({ user: 'alice', content: rfc4716 })),
+    cause: 'keys.rfc4716',
+    path: `${A}/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  {
+    id: 't-bom',
+    build: ({ key }) => hardenedAlice(keyFiles({ user: 'alice', content: `\uFEFF${key.publicKey}` })),
+    cause: 'keys.bom',
+    path: `${A}/.ssh/authorized_keys`,
+    outcome: 'key',
+  },
+  // Gates in front of every method.
+  {
+    id: 't-deny-users',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: [appendSshdConfig(['DenyUsers alice'])],
+      }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'key',
+  },
+  {
+    id: 't-deny-two-users',
+    // Only alice's name leaves the line: bob stays denied.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: [appendSshdConfig(['DenyUsers bob alice'])],
+      }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config', contains: 'DenyUsers bob\n' },
+  },
+  {
+    id: 't-allow-users-typo',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: [appendSshdConfig(['AllowUsers alcie'])],
+      }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config', contains: 'AllowUsers alcie alice\n' },
+  },
+  {
+    id: 't-allow-users-no-key-anywhere',
+    inCi: true,
+    // No key on the server at all: the gate is opened for alice alone, then the password window; her
+    // own password (unknown here) is proven by sshd's "Failed password for alice" line.
+    build: () => hardenedAlice([], { commands: [appendSshdConfig(['AllowUsers bob'])] }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'password',
+    after: { file: '/etc/ssh/sshd_config', contains: 'AllowUsers bob alice\n' },
+  },
+  {
+    id: 't-allow-groups-dropin',
+    inCi: true,
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [dropIn('10-admins.conf', ['AllowGroups admins'])],
+      }),
+    cause: 'policy.user-filter',
+    path: '/etc/ssh/sshd_config.d/10-admins.conf',
+    outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config.d/10-admins.conf', contains: 'AllowGroups admins alice\n' },
+  },
+  {
+    id: 't-pubkey-off-in-dropin',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [dropIn('30-users.conf', ['Match User alice', '    PubkeyAuthentication no'])],
+      }),
+    cause: 'policy.pubkey-disabled',
+    path: '/etc/ssh/sshd_config.d/30-users.conf',
+    outcome: 'key',
+  },
+  // sshd not running: the reason named, never a syntax error when the config is fine.
+  {
+    id: 't-sshd-disabled',
+    inCi: true,
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: ['systemctl disable ssh.service', 'systemctl mask ssh.socket'],
+      }),
+    cause: 'daemon.down',
+    params: { reason: 'stopped' },
+    outcome: 'key',
+    sshd: 'down',
+  },
+  {
+    id: 't-port-taken',
+    inCi: true,
+    build: ({ key }) => ({
+      ...hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), { files: SQUATTER }),
+      commands: [
+        appendSshdConfig(['PubkeyAuthentication yes', 'PasswordAuthentication no', 'PermitRootLogin no']),
+        'ln -s /etc/systemd/system/squat.service /etc/systemd/system/multi-user.target.wants/squat.service',
+      ],
+    }),
+    cause: 'daemon.down',
+    params: { reason: 'port-taken', port: 22 },
+    outcome: 'failed',
+    sshd: 'down',
+  },
+  {
+    id: 't-port-moved-in-dropin',
+    // The customer connects to 22 as always; a drop-in moved sshd to 2222. Changing the customer's
+    // chosen port is not the rescue's call: the report says where sshd listens, and it is not proven.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [dropIn('10-port.conf', ['Port 2222'])],
+      }),
+    cause: 'daemon.listen',
+    params: { port: 22 },
+    outcome: 'failed',
+    sshd: 'elsewhere',
+  },
+  {
+    id: 't-config-typo',
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        commands: [appendSshdConfig(['PermitRootLogn no'])],
+      }),
+    cause: 'config.syntax',
+    path: '/etc/ssh/sshd_config',
+    outcome: 'key',
+    sshd: 'down',
+  },
+];
