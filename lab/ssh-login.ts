@@ -1,6 +1,6 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LAB_STATE } from './paths.js';
+import { ensureKeysDir } from './keys.js';
 import { run } from './run.js';
 
 export interface SshLoginOptions {
@@ -21,14 +21,21 @@ export interface SshLoginResult {
   refused: boolean;
 }
 
-async function askpassScript(): Promise<string> {
-  const dir = join(LAB_STATE, 'keys');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, 'askpass.sh');
-  // The password comes from the environment of this one ssh process, never from argv.
-  await writeFile(path, '#!/bin/sh\nprintf "%s\\n" "$LAB_SSH_PASSWORD"\n');
-  await chmod(path, 0o700);
-  return path;
+let askpass: Promise<string> | undefined;
+
+/**
+ * The SSH_ASKPASS helper, written once per process into this process's own key directory: one file
+ * shared by concurrent processes was rewritten while another's ssh ran it (ETXTBSY).
+ */
+export function askpassScript(): Promise<string> {
+  askpass ??= (async () => {
+    const path = join(await ensureKeysDir(), 'askpass.sh');
+    // The password comes from the environment of this one ssh process, never from argv.
+    await writeFile(path, '#!/bin/sh\nprintf "%s\\n" "$LAB_SSH_PASSWORD"\n', { mode: 0o700 });
+    await chmod(path, 0o700);
+    return path;
+  })();
+  return askpass;
 }
 
 /** A real OpenSSH client login to a lab server, with nothing from this machine's own ssh config. */
