@@ -6,7 +6,8 @@ import { stalePackages } from '../../../scripts/npm-packages.mjs';
 import { readSource, REPO, sourceFiles, spawnedCommands } from '../../support/source-scan.js';
 
 // Commands every Debian/Ubuntu system has (its Essential packages: dash, bash, coreutils, mount,
-// hostname …) or that the repository itself needs to exist (Node and npm; git made the clone).
+// hostname …, and apt-get/dpkg) or that the repository itself needs to exist (Node and npm; git made
+// the clone).
 const BASE_SYSTEM = new Set([
   'sh',
   'dash',
@@ -38,6 +39,8 @@ const BASE_SYSTEM = new Set([
   'npm',
   'npx',
   'git',
+  'apt-get',
+  'dpkg',
 ]);
 
 const packages = readDebianPackages();
