@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.js';
+import { cliJa } from './messages/cli.ja.js';
 import { consoleJa } from './messages/console.ja.js';
 import { coreJa } from './messages/core.ja.js';
 import { labJa } from './messages/lab.ja.js';
@@ -11,4 +12,5 @@ export const ja: Record<MessageKey, string> = {
   ...providersJa,
   ...rescueJa,
   ...labJa,
+  ...cliJa,
 };

@@ -132,6 +132,7 @@ export const rescueCommand: CliCommand = {
     const progress = (step: string, detail?: string) => {
       if (step === 'find-server' || step === 'way-in')
         early.push({ at: new Date().toISOString(), step, ...(detail ? { detail: mask(detail) } : {}) });
+      if (ctx.quiet) return;
       ctx.stderr(
         mask(
           `[${new Date().toISOString().slice(11, 19)}] ${stepLabel(ctx.lang, step)}${detail ? `: ${detail}` : ''}`,
@@ -200,7 +201,10 @@ export const rescueCommand: CliCommand = {
         lang: ctx.lang,
         handOverPassword: handOver(ctx, outDir, str(args['password-out'])),
         providerOffers: way?.offers,
-        onEvent: (e) => (e.kind === 'step' ? progress(e.step, e.detail) : undefined),
+        onEvent: (e) =>
+          e.kind === 'step'
+            ? progress(e.step, e.detail)
+            : ctx.verbose && ctx.stderr(mask(`  + ${e.description}`)),
       };
     };
     let result: RescueResult;
@@ -227,7 +231,7 @@ export const rescueCommand: CliCommand = {
     const files = writeReports(result, ctx, outDir, base);
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));
     else {
-      ctx.stdout(markdownReport(result, ctx.lang));
+      if (!ctx.quiet) ctx.stdout(markdownReport(result, ctx.lang));
       ctx.stdout(`${label(ctx.lang, 'reportWritten')}: ${files.join(', ')}`);
     }
     if (!result.ok) {

@@ -1,0 +1,33 @@
+/** The CLI's conventions (global options, completion) and every command option's description. */
+export const cliEn = {
+  'cli.opt.output': 'Output format: text (default) or json (the same as --json)',
+  'cli.opt.quiet': 'Print no progress: only errors and where the report was written',
+  'cli.opt.verbose': 'Also print each change made on the server as it happens',
+  'cli.opt.help': 'Show help',
+  'cli.opt.version': 'Show the version',
+  'cli.usage.quiet-verbose': '--quiet and --verbose cannot be used together',
+  'completion.cmd.describe': 'Print a shell completion script (bash, zsh or fish)',
+  'completion.opt.shell': 'the shell to complete for (default: from $SHELL)',
+  'opt.rescue.provider': 'provider id (see `vps-rescue providers`)',
+  'opt.rescue.endpoint': 'provider API base URL (private clouds, the lab simulator)',
+  'opt.rescue.console':
+    'console URL instead of a provider: ws(s)://, termproxy+wss://, ssh://, unix:, tcp://',
+  'opt.rescue.host': 'the server address (also used to verify SSH from outside)',
+  'opt.rescue.ssh-port': 'the SSH port to verify from outside',
+  'opt.rescue.user': 'the account whose SSH access is rescued',
+  'opt.rescue.action':
+    'what to do; auto repairs what it can, else opens a password window; diagnose changes nothing',
+  'opt.rescue.dry-run': 'change nothing: report findings and the plan',
+  'opt.rescue.key': "the customer's public key file",
+  'opt.rescue.identity': "the customer's private key file, to verify a real key login",
+  'opt.rescue.window': 'minutes the password login stays open',
+  'opt.rescue.permanent': 'no time limit on the password window',
+  'opt.rescue.expire-password': 'a generated password must be changed at first login',
+  'opt.rescue.console-user': 'the account to log in as on the console',
+  'opt.rescue.password-file': 'file holding the console password',
+  'opt.rescue.password-env': 'environment variable holding the console password',
+  'opt.rescue.user-password-file': "file holding the user's own password (verification)",
+  'opt.rescue.user-password-env': "environment variable holding the user's own password (verification)",
+  'opt.rescue.password-out': 'write a generated password to this new file (0600)',
+  'opt.rescue.out': 'directory for the report and transcript',
+} as const;
