@@ -30,4 +30,13 @@ export const cliEn = {
   'opt.rescue.user-password-env': "environment variable holding the user's own password (verification)",
   'opt.rescue.password-out': 'write a generated password to this new file (0600)',
   'opt.rescue.out': 'directory for the report and transcript',
+  'console.opt.provider': "open this provider's console for --host (serial, else VNC shown as text)",
+  'console.opt.host': 'with --provider: the server address or name',
+  'console.opt.endpoint': 'with --provider: the provider API base URL (private clouds, the lab simulator)',
+  'console.opt.watch': 'watch only: nothing typed reaches the server (Ctrl-] or Ctrl-C quits)',
+  'console.provider-no-console': '{provider} offers no serial or VNC console',
+  'console.need-connect-or-provider': 'give --connect URL, --connect-env VAR, or --provider ID with --host',
+  'console.connect-and-provider': 'give either --connect/--connect-env or --provider, not both',
+  'console.watching':
+    'Watching {endpoint} (read-only: nothing typed reaches the server). Press Ctrl-] or Ctrl-C to quit.',
 } as const;

@@ -31,4 +31,17 @@ export const cliJa: Record<keyof typeof cliEn, string> = {
   'opt.rescue.user-password-env': '利用者自身のパスワードを入れた環境変数(確認用)',
   'opt.rescue.password-out': '生成したパスワードをこの新しいファイル(0600)に書く',
   'opt.rescue.out': 'レポートとトランスクリプトを保存するディレクトリ',
+  'console.opt.provider':
+    '--host のサーバーのコンソールをこのプロバイダーから開く(シリアル、なければ VNC をテキストで表示)',
+  'console.opt.host': '--provider と共に: サーバーのアドレスまたは名前',
+  'console.opt.endpoint':
+    '--provider と共に: プロバイダー API のベース URL(プライベートクラウド、ラボのシミュレーター)',
+  'console.opt.watch': '見るだけ: 入力はサーバーに送られない(Ctrl-] または Ctrl-C で終了)',
+  'console.provider-no-console': '{provider} にはシリアルコンソールも VNC コンソールもありません',
+  'console.need-connect-or-provider':
+    '--connect URL、--connect-env VAR、または --provider ID と --host を指定してください',
+  'console.connect-and-provider':
+    '--connect/--connect-env と --provider はどちらか一方だけを指定してください',
+  'console.watching':
+    '{endpoint} を表示しています(読み取り専用: 入力はサーバーに送られません)。Ctrl-] または Ctrl-C で終了します。',
 };
