@@ -99,6 +99,15 @@ describe('the one list of Debian packages (scripts/debian-packages.txt)', () => 
     expect(unprovided).toEqual([]);
   });
 
+  it('the commands the lab and the bench check for before they start are on the list too', () => {
+    const checked = [
+      /const COMMANDS = \[([^\]]*)\]/.exec(readSource('lab/availability.ts'))?.[1],
+      /const missing = \[([^\]]*)\]\.filter/.exec(readSource('bench/run.ts'))?.[1],
+    ].flatMap((list) => [...(list ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]!));
+    expect(checked).toEqual(expect.arrayContaining(['systemd-nspawn', 'nsenter', 'expect']));
+    expect(checked.filter((command) => !provided.has(command) && !BASE_SYSTEM.has(command))).toEqual([]);
+  });
+
   it('the scan flags a tool that no listed package provides', () => {
     const text = `import { run } from '../run.js';\nawait run(\n  'mkfs.xfs', ['-q']);\nspawnSync('qemu-img', []);\n`;
     const commands = spawnedCommands('lab/vm/x.ts', text).map((c) => c.command);
