@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, it } from 'vitest';
 import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
@@ -77,5 +80,57 @@ labDescribe('vps-rescue console --provider', () => {
     run.input.write('exit\r\x1d');
     expect(await run.exit).toBe(0);
     expect(run.shown()).not.toContain(PASSWORDS.root);
+  });
+
+  it('a rescue with -q prints no progress, and with -v every change as it is made', async ({ expect }) => {
+    const out = mkdtempSync(join(tmpdir(), 'vr-quiet-'));
+    try {
+      const rescue = async (extra: string[]) => {
+        const stdout: string[] = [];
+        const stderr: string[] = [];
+        const args = [
+          '--provider',
+          'conoha',
+          '--endpoint',
+          sim.endpoint('conoha'),
+          '--host',
+          b.server.address,
+        ];
+        const code = await main(
+          [
+            ...args,
+            '--user',
+            'alice',
+            '--password-env',
+            'VR_PW',
+            '--user-password-env',
+            'VR_ALICE',
+            '--out',
+            out,
+            ...extra,
+          ],
+          {
+            stdout: (t) => stdout.push(t),
+            stderr: (t) => stderr.push(t),
+            env: { ...process.env, ...sim.env('conoha'), VR_PW: PASSWORDS.root, VR_ALICE: PASSWORDS.alice },
+          },
+        );
+        return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+      };
+      const quiet = await rescue(['--action', 'diagnose', '-q']);
+      expect(quiet.code, quiet.stderr).toBe(0);
+      expect(quiet.stderr).toBe('');
+      expect(quiet.stdout).toMatch(/^Report: \S+\.md, \S+\.json$/);
+
+      const verbose = await rescue(['-v']);
+      expect(verbose.code, verbose.stderr).toBe(0);
+      expect(verbose.stderr).toMatch(/diagnosed: /);
+      expect(verbose.stderr).toMatch(
+        /^ {2}\+ enable-password \S+: ok, .*\/etc\/ssh\/sshd_config\.d\/00-vps-rescue\.conf/m,
+      );
+      expect(verbose.stdout).toContain('# vps-rescue report');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
