@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: npm run lab -- list | up <scenario> [--provider conoha|openstack|proxmox|linode|hetzner] | down\n' +
+    'usage: npm run lab -- list | up <scenario> [--provider conoha|openstack|proxmox|linode] | down\n' +
       '                      | boot <scenario> [--suite bookworm|bullseye|trixie]\n',
   );
   return 2;

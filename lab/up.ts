@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getProvider } from '../providers/index.js';
 import { PASSWORDS } from './scenarios/builder.js';
 import { bootScenario } from './scenario-server.js';
 import { LAB_STATE } from './paths.js';
@@ -23,6 +24,18 @@ export interface UpOptions {
   print: (line: string) => void;
 }
 
+/**
+ * Simulated providers whose way in works on a lab server: a serial console (or the guest agent). A
+ * lab server is a container with a console socket, so it has no VNC screen and no rescue system to
+ * boot: Hetzner (VNC console, rescue system) needs the lab VM instead.
+ */
+export function upProviders(): SimulatedProvider[] {
+  return SIMULATED_PROVIDERS.filter((id) => {
+    const capabilities = getProvider(id).capabilities;
+    return capabilities.includes('serialConsole') || capabilities.includes('runCommand');
+  });
+}
+
 /** Single-quoted for sh: the printed lines are pasted into a shell as they are. */
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -32,8 +45,14 @@ const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * until Ctrl-C, SIGTERM or `npm run lab -- down`, then takes everything down again.
  */
 export async function labUp(opts: UpOptions): Promise<number> {
-  if (!isSimulated(opts.provider)) {
-    throw new Error(`the simulator has no ${opts.provider}; it speaks ${SIMULATED_PROVIDERS.join(', ')}`);
+  const usable = upProviders();
+  if (!isSimulated(opts.provider) || !usable.includes(opts.provider)) {
+    throw new Error(
+      `lab up cannot put ${opts.provider} in front of a lab server; it can: ${usable.join(', ')}` +
+        (isSimulated(opts.provider)
+          ? ` (${opts.provider} offers no serial console, and a lab server has no VNC screen or rescue system)`
+          : ''),
+    );
   }
   const provider: SimulatedProvider = opts.provider;
   const stop = new Promise<string>((resolve) => {
