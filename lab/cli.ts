@@ -2,7 +2,7 @@ import { bootScenario, labAvailability, SCENARIOS } from './index.js';
 import { labDown, labUp } from './up.js';
 import type { Suite } from './image.js';
 
-/** `npm run lab -- list | up <scenario> [--provider P] | down | boot <scenario> [--suite S]`. */
+/** `npm run lab -- list | up <scenario> [--provider P] | down [pid…] | boot <scenario> [--suite S]`. */
 async function main(argv: string[]): Promise<number> {
   const [command, id] = argv;
   if (command === 'list') {
@@ -21,7 +21,10 @@ async function main(argv: string[]): Promise<number> {
     return labUp({ scenario: id, provider, suite, print });
   }
   if (command === 'down') {
-    return labDown(print);
+    const only = argv.slice(1).map(Number);
+    if (only.some((pid) => !Number.isInteger(pid) || pid <= 0))
+      throw new Error('down takes lab up pids only');
+    return labDown(print, only);
   }
   if (command === 'boot' && id) {
     const availability = labAvailability();
@@ -35,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: npm run lab -- list | up <scenario> [--provider conoha|openstack|proxmox|linode] | down\n' +
+    'usage: npm run lab -- list | up <scenario> [--provider conoha|openstack|proxmox|linode] | down [pid…]\n' +
       '                      | boot <scenario> [--suite bookworm|bullseye|trixie]\n',
   );
   return 2;

@@ -98,7 +98,7 @@ export async function labUp(opts: UpOptions): Promise<number> {
     opts.print('');
     opts.print(`# ${scenario.title}: ${scenario.story}`);
     opts.print(
-      `# ${provider} (simulated on loopback) in front of ${server.address} (lab server ${server.name}). In another terminal:`,
+      `# ${provider} (simulated on loopback) in front of ${server.address} (lab server ${server.name}, lab up pid ${process.pid}). In another terminal:`,
     );
     for (const [name, value] of Object.entries(exports)) opts.print(`export ${name}=${sq(value)}`);
     // vps-rescue from this working tree's sources.
@@ -116,11 +116,19 @@ export async function labUp(opts: UpOptions): Promise<number> {
   }
 }
 
-/** `npm run lab -- down`: asks every running `lab up` to take its server down, and waits for it. */
-export async function labDown(print: (line: string) => void, timeoutMs = 60_000): Promise<number> {
+/**
+ * `npm run lab -- down [pid…]`: asks every running `lab up` (or those named) to take its server down,
+ * and waits for it.
+ */
+export async function labDown(
+  print: (line: string) => void,
+  only: readonly number[] = [],
+  timeoutMs = 60_000,
+): Promise<number> {
   const pids: number[] = [];
   for (const name of safeReaddir(join(LAB_STATE, 'up'))) {
     const pid = Number(name);
+    if (only.length > 0 && !only.includes(pid)) continue;
     try {
       const state = JSON.parse(readFileSync(join(upDir(pid), 'up.json'), 'utf8')) as { server: string };
       process.kill(pid, 'SIGTERM');

@@ -60,9 +60,10 @@ labDescribe('npm run lab -- up', () => {
       const login = await sshLogin(host, { user: 'alice', password: PASSWORDS.alice });
       expect(login.ok, login.stderr).toBe(true);
 
-      const serverName = /\(lab server (\S+)\)/.exec(printed)?.[1];
+      const [, serverName, upPid] = /\(lab server (\S+), lab up pid (\d+)\)/.exec(printed) ?? [];
       expect(existsSync(join(serversDir(), serverName!))).toBe(true);
-      const down = spawnSync('npx', ['tsx', 'lab/cli.ts', 'down'], {
+      // Only this test's own `up`: another one on the machine is left alone.
+      const down = spawnSync('npx', ['tsx', 'lab/cli.ts', 'down', upPid!], {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 120_000,
