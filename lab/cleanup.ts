@@ -37,6 +37,8 @@ export async function cleanupOrphans(log: (line: string) => void = () => {}): Pr
   // Key pairs of test processes that died before their exit handler ran (a worker ended by a
   // signal); a pid taken over by something other than node counts as dead.
   for (const name of await readdir(join(LAB_STATE, 'keys')).catch(() => [] as string[])) {
+    // The one askpass helper all processes once shared (now each has its own in its key directory).
+    if (name === 'askpass.sh') await rm(join(LAB_STATE, 'keys', name), { force: true });
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     if (alive(pid) && (await comm(pid)) === 'node') continue;

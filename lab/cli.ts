@@ -1,18 +1,34 @@
 import { bootScenario, labAvailability, SCENARIOS } from './index.js';
+import { labDown, labUp } from './up.js';
 import type { Suite } from './image.js';
 
-/** `npm run lab -- list | boot <scenario> [--suite S]`: for exploring scenarios by hand. */
+/** `npm run lab -- list | up <scenario> [--provider P] | down [pid…] | boot <scenario> [--suite S]`. */
 async function main(argv: string[]): Promise<number> {
   const [command, id] = argv;
   if (command === 'list') {
     for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(28)} ${s.title}\n`);
     return 0;
   }
+  const suiteAt = argv.indexOf('--suite');
+  const suite = suiteAt >= 0 ? (argv[suiteAt + 1] as Suite) : undefined;
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  if (command === 'up' && id) {
+    const availability = labAvailability();
+    if (!availability.ok) throw new Error(availability.reason);
+    const providerAt = argv.indexOf('--provider');
+    const provider = providerAt >= 0 ? argv[providerAt + 1] : 'conoha';
+    if (!provider) throw new Error('--provider needs a value');
+    return labUp({ scenario: id, provider, suite, print });
+  }
+  if (command === 'down') {
+    const only = argv.slice(1).map(Number);
+    if (only.some((pid) => !Number.isInteger(pid) || pid <= 0))
+      throw new Error('down takes lab up pids only');
+    return labDown(print, only);
+  }
   if (command === 'boot' && id) {
     const availability = labAvailability();
     if (!availability.ok) throw new Error(availability.reason);
-    const suiteAt = argv.indexOf('--suite');
-    const suite = suiteAt >= 0 ? (argv[suiteAt + 1] as Suite) : undefined;
     const { server, key } = await bootScenario(id, { suite, log: (l) => process.stdout.write(`${l}\n`) });
     process.stdout.write(
       `server ${server.name}\n  ssh address ${server.address}\n  console     ${server.consoleSocket}\n  owner key   ${key.privateKeyPath}\nCtrl-C destroys it.\n`,
@@ -21,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
     await server.destroy();
     return 0;
   }
-  process.stderr.write('usage: npm run lab -- list | boot <scenario> [--suite bookworm|bullseye|trixie]\n');
+  process.stderr.write(
+    'usage: npm run lab -- list | up <scenario> [--provider conoha|openstack|proxmox|linode] | down [pid…]\n' +
+      '                      | boot <scenario> [--suite bookworm|bullseye|trixie]\n',
+  );
   return 2;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { main as cli } from '../src/cli/main.js';
 import { langFromEnv, type Lang } from '../src/i18n/index.js';
 import { bootScenario, labAvailability, PASSWORDS } from './index.js';
+import { commandLine } from './command-line.js';
 import { startSimulator } from './simulator/index.js';
 
 /**
@@ -18,6 +19,7 @@ const TEXT = {
     tries: 'The customer tries their key',
     console: "The provider's console still shows a login prompt",
     run: 'The support engineer runs vps-rescue against the ConoHa API (simulated on loopback)',
+    variables: 'with the secrets in the environment',
     after: 'From outside, after the rescue',
     alicePw: 'alice, password',
     rootPw: 'root, password (must stay refused)',
@@ -29,6 +31,7 @@ const TEXT = {
     tries: 'お客様が鍵でログインを試みる',
     console: 'プロバイダーのコンソールにはログインプロンプトが表示されている',
     run: 'サポート担当者が ConoHa API(ループバック上のシミュレーター)に対して vps-rescue を実行',
+    variables: '秘密情報は環境変数で渡す',
     after: '復旧後、外部から確認',
     alicePw: 'alice、パスワード',
     rootPw: 'root、パスワード(拒否されたままであること)',
@@ -65,37 +68,35 @@ async function demo(lang: Lang): Promise<number> {
     step(3, T.console);
     for (const line of server.console.text().trimEnd().split('\n').slice(-2)) out(`    | ${line}`);
 
+    // The secrets go in as environment variables: the printed line is the one that runs, as is.
+    const args = [
+      '--provider',
+      'conoha',
+      '--endpoint',
+      sim.endpoint('conoha'),
+      '--host',
+      server.address,
+      '--user',
+      'alice',
+      '--password-env',
+      'DEMO_CONSOLE_PASSWORD',
+      '--user-password-env',
+      'DEMO_ALICE_PASSWORD',
+      '--out',
+      outDir,
+      '--lang',
+      lang,
+    ];
+    const env = {
+      ...sim.env('conoha'),
+      DEMO_CONSOLE_PASSWORD: PASSWORDS.root,
+      DEMO_ALICE_PASSWORD: PASSWORDS.alice,
+    };
     step(4, `${T.run}:`);
-    out(`    vps-rescue --provider conoha --host ${server.address} --user alice --lang ${lang}`);
+    out(`    ${T.variables}: ${Object.keys(env).join(' ')}`);
+    out(`    ${commandLine('vps-rescue', args)}`);
     out('');
-    const code = await cli(
-      [
-        '--provider',
-        'conoha',
-        '--endpoint',
-        sim.endpoint('conoha'),
-        '--host',
-        server.address,
-        '--user',
-        'alice',
-        '--password-env',
-        'DEMO_CONSOLE_PASSWORD',
-        '--user-password-env',
-        'DEMO_ALICE_PASSWORD',
-        '--out',
-        outDir,
-        '--lang',
-        lang,
-      ],
-      {
-        env: {
-          ...process.env,
-          ...sim.env('conoha'),
-          DEMO_CONSOLE_PASSWORD: PASSWORDS.root,
-          DEMO_ALICE_PASSWORD: PASSWORDS.alice,
-        },
-      },
-    );
+    const code = await cli(args, { env: { ...process.env, ...env } });
 
     step(5, T.after);
     const alice = await server.sshLogin({ user: 'alice', password: PASSWORDS.alice });

@@ -19,14 +19,20 @@ let counter = 0;
 export const keysDir = (pid = process.pid) => join(LAB_STATE, 'keys', String(pid));
 let removeAtExit = false;
 
-/** A fresh key pair made by the real ssh-keygen, as a customer's laptop would have. */
-export async function generateKeyPair(type: KeyType = 'ed25519', comment = 'owner@laptop'): Promise<KeyPair> {
+/** Creates this process's key directory, removed again when the process exits. */
+export async function ensureKeysDir(): Promise<string> {
   const dir = keysDir();
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (!removeAtExit) {
     removeAtExit = true;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
+  return dir;
+}
+
+/** A fresh key pair made by the real ssh-keygen, as a customer's laptop would have. */
+export async function generateKeyPair(type: KeyType = 'ed25519', comment = 'owner@laptop'): Promise<KeyPair> {
+  const dir = await ensureKeysDir();
   const path = join(dir, `id_${type}_${Date.now()}_${counter++}`);
   const bits = type === 'rsa' ? ['-b', '3072'] : [];
   await runChecked('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', comment, '-f', path]);

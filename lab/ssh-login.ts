@@ -1,7 +1,7 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAB_STATE } from './paths.js';
+import { ensureKeysDir } from './keys.js';
 import { run } from './run.js';
 
 export interface SshLoginOptions {
@@ -24,14 +24,21 @@ export interface SshLoginResult {
   refused: boolean;
 }
 
-async function askpassScript(): Promise<string> {
-  const dir = join(LAB_STATE, 'keys');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, 'askpass.sh');
-  // The password comes from the environment of this one ssh process, never from argv.
-  await writeFile(path, '#!/bin/sh\nprintf "%s\\n" "$LAB_SSH_PASSWORD"\n');
-  await chmod(path, 0o700);
-  return path;
+let askpass: Promise<string> | undefined;
+
+/**
+ * The SSH_ASKPASS helper, written once per process into this process's own key directory: one file
+ * shared by concurrent processes was rewritten while another's ssh ran it (ETXTBSY).
+ */
+export function askpassScript(): Promise<string> {
+  askpass ??= (async () => {
+    const path = join(await ensureKeysDir(), 'askpass.sh');
+    // The password comes from the environment of this one ssh process, never from argv.
+    await writeFile(path, '#!/bin/sh\nprintf "%s\\n" "$LAB_SSH_PASSWORD"\n', { mode: 0o700 });
+    await chmod(path, 0o700);
+    return path;
+  })();
+  return askpass;
 }
 
 /** A known_hosts file of these keys only, in a private directory of this login (removed after it). */

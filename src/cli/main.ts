@@ -8,6 +8,7 @@ import type { CliContext } from './context.js';
 import { packageVersion } from '../util/package-root.js';
 import { mask } from '../secrets.js';
 import { fullWidth } from '../i18n/ja-punctuation.js';
+import { conventionOptions, describeOptions, outputFlags } from './conventions.js';
 
 export interface MainIo {
   stdout?: (text: string) => void;
@@ -19,14 +20,14 @@ export interface MainIo {
 function preParse(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-): Pick<CliContext, 'lang' | 'json' | 'debug'> {
+): Pick<CliContext, 'lang' | 'json' | 'debug' | 'quiet' | 'verbose'> {
   let lang: Lang = langFromEnv(env);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = arg.startsWith('--lang=') ? arg.slice(7) : arg === '--lang' ? argv[i + 1] : undefined;
     if (value === 'en' || value === 'ja') lang = value;
   }
-  return { lang, json: argv.includes('--json'), debug: argv.includes('--debug') };
+  return { lang, ...outputFlags(argv), debug: argv.includes('--debug') };
 }
 
 export function formatError(err: unknown, ctx: Pick<CliContext, 'lang' | 'json' | 'debug'>): string {
@@ -51,17 +52,20 @@ export function formatError(err: unknown, ctx: Pick<CliContext, 'lang' | 'json' 
   return ctx.debug && err instanceof Error && err.stack ? `${line}\n${err.stack}` : line;
 }
 
+const commandName = (c: (typeof commands)[number]) =>
+  (typeof c.command === 'string' ? c.command : c.command[0]!).split(' ')[0]!;
+
 /**
  * `vps-rescue --provider X --host Y` means `vps-rescue rescue …`: the rescue is the default command.
  * Only when no command is named and no help or version is asked for.
  */
 function withDefaultCommand(argv: readonly string[]): string[] {
-  const names = commands.map(
-    (c) => (typeof c.command === 'string' ? c.command : c.command[0]!).split(' ')[0],
-  );
+  const names = commands.map(commandName);
   const asksMeta = argv.some((a) => a === '--help' || a === '-h' || a === '--version');
   const namesCommand = argv.some((a) => names.includes(a));
-  return asksMeta || namesCommand || argv.length === 0 ? [...argv] : ['rescue', ...argv];
+  // A bare `vps-rescue` shows the help, as the tools engineers know do.
+  if (argv.length === 0) return ['--help'];
+  return asksMeta || namesCommand ? [...argv] : ['rescue', ...argv];
 }
 
 /** The whole CLI as a function: returns the exit code instead of exiting, so tests can run it in-process. */
@@ -100,8 +104,8 @@ export async function main(rawArgv: readonly string[], io: MainIo = {}): Promise
         describe: t(ctx.lang, 'cli.opt.debug'),
         global: true,
       })
-      .version(packageVersion())
-      .help()
+      .version('version', t(ctx.lang, 'cli.opt.version'), packageVersion());
+    builder = conventionOptions(builder, ctx.lang)
       .strict()
       .demandCommand(1)
       .exitProcess(false)
@@ -112,7 +116,7 @@ export async function main(rawArgv: readonly string[], io: MainIo = {}): Promise
       builder = builder.command(
         cmd.command,
         cmd.describe(ctx),
-        (y) => cmd.builder(y, ctx),
+        (y) => describeOptions(cmd.builder(y, ctx), commandName(cmd), ctx),
         async (args) => {
           exitCode = await cmd.run(args as Record<string, unknown>, ctx);
         },

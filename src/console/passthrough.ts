@@ -5,6 +5,8 @@ export interface PassthroughIo {
   output: NodeJS.WritableStream;
   /** The byte that ends the passthrough (default 0x1d, Ctrl-]). */
   escape?: number;
+  /** Watch only: nothing typed is sent; Ctrl-C ends it as well as the escape key. */
+  readOnly?: boolean;
 }
 
 export type PassthroughEnd = { by: 'escape' } | { by: 'closed'; reason: string };
@@ -29,6 +31,10 @@ export function passthrough(transport: ByteTransport, io: PassthroughIo): Promis
     };
     const onInput = (chunk: Buffer | string) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (io.readOnly) {
+        if (bytes.includes(escape) || bytes.includes(0x03)) finish({ by: 'escape' });
+        return;
+      }
       const at = bytes.indexOf(escape);
       if (at >= 0) {
         if (at > 0) transport.write(bytes.subarray(0, at));

@@ -128,6 +128,10 @@ async function apply(
     ...extra,
   };
   x.changes.push(change);
+  x.o.onEvent?.({
+    kind: 'change',
+    description: `${action} ${tx.id}: ${change.status}, ${change.files.join(', ')}`,
+  });
   if (applied.result.status !== 'ok') {
     throw new RescueError('rescue.rolled-back', { step: applied.result.step ?? action, reason: action });
   }

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
+import { completionCommand } from './completion.js';
 import { consoleCommand } from './console.js';
 import { providersCommand } from './providers.js';
 import { rescueCommand } from './rescue.js';
@@ -16,4 +17,10 @@ export interface CliCommand {
   run: (args: Record<string, unknown>, ctx: CliContext) => Promise<number>;
 }
 
-export const commands: CliCommand[] = [rescueCommand, consoleCommand, providersCommand, windowCommand];
+export const commands: CliCommand[] = [
+  rescueCommand,
+  consoleCommand,
+  providersCommand,
+  windowCommand,
+  completionCommand,
+];

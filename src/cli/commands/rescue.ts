@@ -123,6 +123,7 @@ export const rescueCommand: CliCommand = {
     const progress = (step: string, detail?: string) => {
       if (step === 'find-server' || step === 'way-in')
         early.push({ at: new Date().toISOString(), step, ...(detail ? { detail: mask(detail) } : {}) });
+      if (ctx.quiet) return;
       ctx.stderr(
         mask(
           `[${clock()}] ${stepLabel(ctx.lang, step)}${detail ? `${ctx.lang === 'ja' ? '：' : ': '}${detail}` : ''}`,
@@ -196,7 +197,10 @@ export const rescueCommand: CliCommand = {
         lang: ctx.lang,
         handOverPassword: handOver(ctx, outDir, input.passwordOut),
         providerOffers: way?.offers,
-        onEvent: (e) => (e.kind === 'step' ? progress(e.step, e.detail) : undefined),
+        onEvent: (e) =>
+          e.kind === 'step'
+            ? progress(e.step, e.detail)
+            : ctx.verbose && ctx.stderr(mask(`  + ${e.description}`)),
       };
     };
     let result: RescueResult;
@@ -235,7 +239,7 @@ export const rescueCommand: CliCommand = {
     const files = writeReports(result, view, outDir, base);
     if (ctx.json) ctx.stdout(jsonReport(result, ctx.lang));
     else {
-      ctx.stdout(markdownReport(result, view));
+      if (!ctx.quiet) ctx.stdout(markdownReport(result, view));
       ctx.stdout(
         ctx.lang === 'ja'
           ? `${label(ctx.lang, 'reportWritten')}：${files.join('、')}`
@@ -250,7 +254,7 @@ export const rescueCommand: CliCommand = {
         next: customerTry({
           user: result.user,
           host,
-          port: (args['ssh-port'] as number | undefined) ?? 22,
+          port: input.sshPort ?? 22,
           way: wayOf(result.verification),
         }),
       });

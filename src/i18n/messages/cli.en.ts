@@ -1,4 +1,4 @@
-/** English messages of the rescue command's input checks and account safety. Mirrored in cli.ja.ts. */
+/** English messages of the CLI: input checks, account safety, conventions, every option's description. Mirrored in cli.ja.ts. */
 export const cliEn = {
   'error.usage.bad-window': '--window {value}: give whole minutes from 1 to {max}',
   'error.usage.bad-port': '--ssh-port {value}: give a port number from 1 to 65535',
@@ -67,4 +67,22 @@ export const cliEn = {
   'cli.rescue.opt.password-out': 'write a generated password to this new file (0600)',
   'cli.rescue.opt.out': 'directory for the report and transcript',
   'cli.rescue.opt.tz': 'time zone of the times in the report (default: Asia/Tokyo for ja, UTC for en)',
+
+  'cli.opt.output': 'Output format: text (default) or json (the same as --json)',
+  'cli.opt.quiet': 'Print no progress: only errors and where the report was written',
+  'cli.opt.verbose': 'Also print each change made on the server as it happens',
+  'cli.opt.help': 'Show help',
+  'cli.opt.version': 'Show the version',
+  'cli.usage.quiet-verbose': '--quiet and --verbose cannot be used together',
+  'completion.cmd.describe': 'Print a shell completion script (bash, zsh or fish)',
+  'completion.opt.shell': 'the shell to complete for (default: from $SHELL)',
+  'console.opt.provider': "open this provider's console for --host (serial, else VNC shown as text)",
+  'console.opt.host': 'with --provider: the server address or name',
+  'console.opt.endpoint': 'with --provider: the provider API base URL (private clouds, the lab simulator)',
+  'console.opt.watch': 'watch only: nothing typed reaches the server (Ctrl-] or Ctrl-C quits)',
+  'console.provider-no-console': '{provider} offers no serial or VNC console',
+  'console.need-connect-or-provider': 'give --connect URL, --connect-env VAR, or --provider ID with --host',
+  'console.connect-and-provider': 'give either --connect/--connect-env or --provider, not both',
+  'console.watching':
+    'Watching {endpoint} (read-only: nothing typed reaches the server). Press Ctrl-] or Ctrl-C to quit.',
 } as const;

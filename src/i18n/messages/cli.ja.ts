@@ -69,4 +69,26 @@ export const cliJa: Record<keyof typeof cliEn, string> = {
   'cli.rescue.opt.password-out': '生成したパスワードをこの新しいファイル(0600)に書き出す',
   'cli.rescue.opt.out': 'レポートとコンソール記録を置くフォルダー',
   'cli.rescue.opt.tz': 'レポートの日時のタイムゾーン(既定値：ja は Asia/Tokyo、en は UTC)',
+
+  'cli.opt.output': '出力形式: text(既定)または json(--json と同じ)',
+  'cli.opt.quiet': '進行状況を表示しない: エラーとレポートの保存先だけを表示する',
+  'cli.opt.verbose': 'サーバーに加えた変更も、その都度表示する',
+  'cli.opt.help': 'ヘルプを表示する',
+  'cli.opt.version': 'バージョンを表示する',
+  'cli.usage.quiet-verbose': '--quiet と --verbose は同時に指定できません',
+  'completion.cmd.describe': 'シェル補完スクリプトを出力する(bash、zsh、fish)',
+  'completion.opt.shell': '補完するシェル(既定値は $SHELL から)',
+  'console.opt.provider':
+    '--host のサーバーのコンソールをこのプロバイダーから開く(シリアル、なければ VNC をテキストで表示)',
+  'console.opt.host': '--provider と共に: サーバーのアドレスまたは名前',
+  'console.opt.endpoint':
+    '--provider と共に: プロバイダー API のベース URL(プライベートクラウド、ラボのシミュレーター)',
+  'console.opt.watch': '見るだけ: 入力はサーバーに送られない(Ctrl-] または Ctrl-C で終了)',
+  'console.provider-no-console': '{provider} にはシリアルコンソールも VNC コンソールもありません',
+  'console.need-connect-or-provider':
+    '--connect URL、--connect-env VAR、または --provider ID と --host を指定してください',
+  'console.connect-and-provider':
+    '--connect/--connect-env と --provider はどちらか一方だけを指定してください',
+  'console.watching':
+    '{endpoint} を表示しています(読み取り専用: 入力はサーバーに送られません)。Ctrl-] または Ctrl-C で終了します。',
 };

@@ -1,6 +1,7 @@
 /** English messages of the console area. Every key must exist in console.ja.ts too (enforced by its type). */
 export const consoleEn = {
-  'console.cmd.describe': 'Take over a serial console interactively (Ctrl-] quits)',
+  'console.cmd.describe':
+    "Watch (--watch) or take over a server's console: a URL, or the provider's console for --host (Ctrl-] quits)",
   'console.opt.connect':
     'console URL: ws(s)://…?token=… (nova/ConoHa), termproxy+wss://USER@host:8006/…?vncticket=…, ssh://user@host:port, unix:/path, tcp://127.0.0.1:port, pty:/dev/pts/N',
   'console.opt.connect-file': 'file holding the console URL (for one with a token, ticket or password)',

@@ -2,7 +2,8 @@ import type { consoleEn } from './console.en.js';
 
 /** console の日本語メッセージ。 */
 export const consoleJa: Record<keyof typeof consoleEn, string> = {
-  'console.cmd.describe': 'シリアルコンソールを対話的に操作します（Ctrl-] で終了）',
+  'console.cmd.describe':
+    'サーバーのコンソールを表示(--watch)または操作します。URL、または --host のサーバーのプロバイダーのコンソール（Ctrl-] で終了）',
   'console.opt.connect':
     'コンソール URL: ws(s)://…?token=…（nova/ConoHa）、termproxy+wss://USER@host:8006/…?vncticket=…、ssh://user@host:port、unix:/path、tcp://127.0.0.1:port、pty:/dev/pts/N',
   'console.opt.connect-file':

@@ -115,6 +115,8 @@ describe('confirming a change to accounts', () => {
     lang: 'en',
     json: false,
     debug: false,
+    quiet: false,
+    verbose: false,
     stdout: () => undefined,
     stderr: (s) => lines.push(s),
     env: {},

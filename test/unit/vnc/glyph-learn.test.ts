@@ -1,17 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleFonts } from '../../../src/console/vnc/font-source.js';
+import { consoleFont } from '../../../src/console/vnc/font-tables.js';
 import { GLYPH_PROBE_MARK, GLYPH_PROBE_TEXT, learnGlyphs } from '../../../src/console/vnc/glyph-learn.js';
 import { GlyphTable, UNKNOWN_CHAR } from '../../../src/console/vnc/glyph-table.js';
-import { parsePsf, type PsfFont } from '../../../src/console/vnc/psf.js';
+import type { PsfFont } from '../../../src/console/vnc/psf.js';
 import { ScreenReader } from '../../../src/console/vnc/screen-reader.js';
 import { render } from './render.js';
 
 let font: PsfFont;
-beforeAll(async () => {
-  font = parsePsf(await readFile(join(await ensureConsoleFonts(), 'Uni2-VGA16.psf.gz')));
-}, 180_000);
+beforeAll(() => {
+  font = consoleFont('Uni2-VGA16');
+});
 
 /** The font's table without some characters: a console whose font differs from every table we have. */
 function tableWithout(missing: string): GlyphTable {

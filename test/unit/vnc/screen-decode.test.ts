@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleFonts, listConsoleFonts } from '../../../src/console/vnc/font-source.js';
+import { consoleFonts } from '../../../src/console/vnc/font-tables.js';
 import { GlyphTable, UNKNOWN_CHAR } from '../../../src/console/vnc/glyph-table.js';
-import { parsePsf, type PsfFont } from '../../../src/console/vnc/psf.js';
+import type { PsfFont } from '../../../src/console/vnc/psf.js';
 import { ScreenReader } from '../../../src/console/vnc/screen-reader.js';
 import { render } from './render.js';
 
@@ -15,16 +13,12 @@ const LINES = [
   'Latin-1: café naïve Ñandú',
 ];
 
-let dir: string;
 const fonts = new Map<string, PsfFont>();
-beforeAll(async () => {
-  dir = await ensureConsoleFonts();
-  for (const name of await listConsoleFonts(dir)) {
-    fonts.set(name, parsePsf(await readFile(join(dir, `${name}.psf.gz`))));
-  }
-}, 180_000);
+beforeAll(() => {
+  for (const { name, font } of consoleFonts()) fonts.set(name, font);
+});
 
-describe('PSF fonts from console-setup', () => {
+describe('console-setup fonts shipped in the package', () => {
   it('parses every Lat15/Uni2 font with its unicode table; no two printable ASCII glyphs share a bitmap', () => {
     expect(fonts.size).toBeGreaterThanOrEqual(50);
     for (const [name, font] of fonts) {

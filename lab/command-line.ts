@@ -1,0 +1,9 @@
+/** An argument as a POSIX shell reads it back: bare when safe, else single-quoted. */
+export function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line exactly as it runs; secrets only ever as the names of the variables holding them. */
+export function commandLine(program: string, args: readonly string[]): string {
+  return [program, ...args].map(shellWord).join(' ');
+}
