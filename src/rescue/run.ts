@@ -85,11 +85,24 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
   } catch (err) {
     failure = err;
   }
+  let closeError: unknown;
   const loggedOut = await shell.close().then(
     () => true,
-    () => false,
+    (err: unknown) => {
+      closeError = err;
+      return false;
+    },
   );
   if (failure !== undefined) throw stopped(failure, loggedOut);
+  // A server left in its rescue system is not rescued, whatever the rescue found or changed: the
+  // report says so plainly and the run ends with that error.
+  if (closeError instanceof RescueError && closeError.code === 'rescue.still-in-rescue') {
+    mark('still-in-rescue', t(o.lang, 'error.rescue.still-in-rescue', closeError.params));
+    outcome!.ok = false;
+    outcome!.error = { code: closeError.code, params: closeError.params };
+    FAILED_RESULTS.set(closeError, outcome!);
+    throw closeError;
+  }
   return outcome!;
 
   async function rescueIn(shell: ServerShell): Promise<RescueResult> {

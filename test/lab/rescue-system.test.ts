@@ -124,6 +124,10 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
           const json = JSON.parse(r.report('.json'));
           expect(json.primaryCause).toBe(scenarioById('story-wrong-dir').expectedCauses[0]);
           expect(r.report('.md')).toMatch(/way-in: .*rescue system/);
+          // Nothing to pin a fresh rescue system's host key to: the report says so, with its fingerprint.
+          expect(r.report('.md')).toMatch(
+            /host key not pinned: trusted on first use \(SHA256:[A-Za-z0-9+/]{43}\)/,
+          );
           expect(r.report('.transcript.jsonl')).toContain('connected: rescue system (hetzner)');
 
           const token = r.sim.env('hetzner').HCLOUD_TOKEN!;

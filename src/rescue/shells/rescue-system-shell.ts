@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import { Client, type ConnectConfig } from 'ssh2';
 import { Transcript } from '../../console/transcript.js';
@@ -74,13 +75,26 @@ interface Exec {
   exitCode: number;
 }
 
-function connect(o: RescueSystemShellOptions['ssh'], timeoutMs: number): Promise<Client> {
+/** A host key as OpenSSH prints its fingerprint (SHA256, base64 without padding). */
+function fingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+function connect(
+  o: RescueSystemShellOptions['ssh'],
+  timeoutMs: number,
+  seen: (hostKey: string) => void,
+): Promise<Client> {
   const config: ConnectConfig = {
     host: o.host,
     port: o.port,
     username: o.username,
-    // A rescue system is a fresh boot with fresh host keys every time: there is nothing to pin.
-    hostVerifier: () => true,
+    // A rescue system is a fresh boot with fresh host keys every time, and the vendors hand out none to
+    // pin: the key is trusted on first use, and the report names it with its fingerprint.
+    hostVerifier: (key: Buffer) => {
+      seen(fingerprint(key));
+      return true;
+    },
     readyTimeout: Math.min(timeoutMs, 20_000),
     ...(o.password !== undefined ? { password: o.password } : {}),
     ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
@@ -94,11 +108,11 @@ function connect(o: RescueSystemShellOptions['ssh'], timeoutMs: number): Promise
 }
 
 /** SSH into the rescue system, retried while it boots (refused, reset, timed out). */
-async function connectWhenUp(o: RescueSystemShellOptions): Promise<Client> {
+async function connectWhenUp(o: RescueSystemShellOptions, seen: (hostKey: string) => void): Promise<Client> {
   const deadline = Date.now() + (o.connectTimeoutMs ?? 120_000);
   for (;;) {
     try {
-      return await connect(o.ssh, Math.max(1000, deadline - Date.now()));
+      return await connect(o.ssh, Math.max(1000, deadline - Date.now()), seen);
     } catch (err) {
       const message = (err as Error).message;
       const auth = /authentication/i.test(message);
@@ -151,7 +165,8 @@ export async function rescueSystemShell(o: RescueSystemShellOptions): Promise<Se
   registerSecret(o.ssh.password);
   registerSecret(o.ssh.privateKey);
   const transcript = o.transcript instanceof Transcript ? o.transcript : new Transcript(o.transcript);
-  const client = await connectWhenUp(o);
+  let hostKey: string | undefined;
+  const client = await connectWhenUp(o, (key) => (hostKey = key));
   client.on('error', () => undefined);
   let root: { dir: string; own: boolean; inside: string[] };
   try {
@@ -174,6 +189,7 @@ export async function rescueSystemShell(o: RescueSystemShellOptions): Promise<Se
     throw err;
   }
   transcript.note(`connected: ${o.via}, ${o.ssh.host}; the server's disk at ${root.dir}`);
+  transcript.note(`rescue system host key not pinned: trusted on first use (${hostKey ?? 'unknown'})`);
   const chroot = `chroot ${shQuote(root.dir)} /bin/sh`;
   let commands = 0;
   let bytesTyped = 0;
@@ -205,7 +221,7 @@ export async function rescueSystemShell(o: RescueSystemShellOptions): Promise<Se
   };
 
   return {
-    via: o.via,
+    via: `${o.via}; host key not pinned: trusted on first use (${hostKey ?? 'unknown'})`,
     offline: true,
     get counters() {
       return { bytesTyped, bytesReceived, roundTrips: commands, commands, reconnects: 0 };
