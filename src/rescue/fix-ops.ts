@@ -96,7 +96,7 @@ function copyKeyFile(path: string, o: Owner, n: number): string | undefined {
   const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const name = rel.slice(rel.lastIndexOf('/') + 1);
   return [
-    `hd ${quote(o.name)}&&u ${quote(o.name)} cat "$h"/${quote(rel)} >"$B/k${n}"`,
+    `hd ${quote(o.name)}&&u ${quote(o.name)} cat "$h"/${quote(rel)} >"$B/k${n}"&&`,
     `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} "$B/k${n}"`,
   ].join('\n');
 }

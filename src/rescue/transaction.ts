@@ -224,7 +224,8 @@ export interface TxResult {
  * something on the server printed it (it cannot come from shown files, which go out as hex): rejected.
  */
 export function parseTxResult(output: string, nonce: string): TxResult {
-  const re = new RegExp(`^${RESULT_MARK} ${nonce} (ok|rolled-back|failed)(?: (\\S+))?$`);
+  // A step's name may hold spaces ("chmod /home/alice/.ssh"): the rest of the line is its name.
+  const re = new RegExp(`^${RESULT_MARK} ${nonce} (ok|rolled-back|failed)(?: (.+))?$`);
   const found = lines(output)
     .map((l) => re.exec(l))
     .filter((m): m is RegExpExecArray => m !== null);

@@ -85,7 +85,8 @@ describe('repairs of a user’s files', () => {
     expect(fixes.steps.map((s) => s.name)).toEqual([`write ${KEY_FILE}`]);
     // The collector withholds the content of a file someone else owns: alice copies it with her own rights.
     expect(collection.keyFiles[KEY_FILE]!.withheld).toBeTruthy();
-    expect(fixes.steps[0]!.code).toContain(`u 'alice' cat "$h"/'.ssh/authorized_keys' >"$B/k1"`);
+    // A copy alice cannot make (a file she cannot read) fails the step: nothing is written in its place.
+    expect(fixes.steps[0]!.code).toContain(`u 'alice' cat "$h"/'.ssh/authorized_keys' >"$B/k1"&&\nwk `);
     expect(fixes.steps[0]!.code).toContain(`wk 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
     expect(fixes.steps[0]!.code).not.toMatch(/chown/);
   });

@@ -20,6 +20,11 @@ describe('transaction result line', () => {
     expect(parseTxResult('VR-RESULT ok /x\n', NONCE)).toEqual({ status: 'unknown' });
   });
 
+  it('keeps a step name with spaces whole (a rollback names the step that failed)', () => {
+    const out = `VR-RESULT ${NONCE} rolled-back chmod /home/alice/.ssh\n`;
+    expect(parseTxResult(out, NONCE)).toEqual({ status: 'rolled-back', step: 'chmod /home/alice/.ssh' });
+  });
+
   it('rejects a second result line of the same nonce', () => {
     const out = `VR-RESULT ${NONCE} ok /a\nVR-RESULT ${NONCE} rolled-back write\n`;
     try {
