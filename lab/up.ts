@@ -61,7 +61,7 @@ export async function labUp(opts: UpOptions): Promise<number> {
   });
   const dir = upDir();
   await mkdir(join(dir, 'bin'), { recursive: true, mode: 0o700 });
-  const { server, scenario } = await bootScenario(opts.scenario, { suite: opts.suite, log: opts.print });
+  const { server, scenario, key } = await bootScenario(opts.scenario, { suite: opts.suite, log: opts.print });
   const sim = await startSimulator({ servers: [server] }).catch(async (err: unknown) => {
     await server.destroy();
     throw err;
@@ -105,6 +105,8 @@ export async function labUp(opts: UpOptions): Promise<number> {
     opts.print(`export PATH="${join(dir, 'bin')}:$PATH"`);
     opts.print(command);
     opts.print('');
+    // Without the customer's key the rescue puts a misplaced key right: this is the customer's side of it.
+    opts.print(`# then, as the customer: ssh -i ${key.privateKeyPath} ${user}@${server.address}`);
     opts.print('# Ctrl-C here, or `npm run lab -- down`, takes the server and the simulator down.');
     const signal = await stop;
     opts.print(`lab: ${signal}: taking down ${server.name}`);

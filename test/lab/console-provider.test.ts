@@ -125,9 +125,7 @@ labDescribe('vps-rescue console --provider', () => {
       const verbose = await rescue(['-v']);
       expect(verbose.code, verbose.stderr).toBe(0);
       expect(verbose.stderr).toMatch(/diagnosed: /);
-      expect(verbose.stderr).toMatch(
-        /^ {2}\+ enable-password \S+: ok, .*\/etc\/ssh\/sshd_config\.d\/00-vps-rescue\.conf/m,
-      );
+      expect(verbose.stderr).toMatch(/^ {2}\+ fix \S+: ok, .*\/home\/alice\/\.ssh\/authorized_keys/m);
       expect(verbose.stdout).toContain('# vps-rescue report');
     } finally {
       rmSync(out, { recursive: true, force: true });

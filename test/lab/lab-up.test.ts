@@ -57,8 +57,13 @@ labDescribe('npm run lab -- up', () => {
         ok: boolean;
       };
       expect(report.ok).toBe(true);
-      const login = await sshLogin(host, { user: 'alice', password: PASSWORDS.alice });
+      // The story's key was only in the wrong folder: the rescue put it right, so the customer's own
+      // key (the path the up command printed) logs in, and no password window was opened.
+      const identity = /^# then, as the customer: ssh -i (\S+) alice@/m.exec(printed)?.[1];
+      expect(identity, printed).toBeDefined();
+      const login = await sshLogin(host, { user: 'alice', privateKeyPath: identity! });
       expect(login.ok, login.stderr).toBe(true);
+      expect((await sshLogin(host, { user: 'alice', password: PASSWORDS.alice })).ok).toBe(false);
 
       const [, serverName, upPid] = /\(lab server (\S+), lab up pid (\d+)\)/.exec(printed) ?? [];
       expect(existsSync(join(serversDir(), serverName!))).toBe(true);

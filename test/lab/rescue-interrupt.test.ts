@@ -32,8 +32,8 @@ const POINTS: Point[] = [
   { name: 'collector', typed: '/root/.vps-rescue/c-', state: 'unchanged' },
   // The transaction's command line was just sent: it is uploaded and runs to its end regardless.
   { name: 'transaction', typed: '/root/.vps-rescue/t-', state: 'applied' },
-  // The transaction reported: the outside verification is next.
-  { name: 'verification', received: 'VR-RESULT ok', state: 'applied' },
+  // The transaction reported (its result line, behind the run's nonce): the outside verification is next.
+  { name: 'verification', received: ' ok /var/backups/vps-rescue/', state: 'applied' },
 ];
 
 /** The console as the rescue sees it, with an abort fired (as the CLI's SIGINT handler does) at `point`. */

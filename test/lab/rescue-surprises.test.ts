@@ -177,12 +177,14 @@ labDescribe('no surprises: refused input changes nothing on a real server', () =
       expect(r.stdout).toMatch(/### 2\. enable-password — `[\w-]+`\n\n- only if the user is still refused/);
       expect(r.stdout).toContain('```sh');
       expect(r.stdout).toContain('No change was made to the server.');
-      // diagnose shows what auto would do: without the customer's key, the password window.
+      // diagnose shows what auto would do: without the customer's key, the key the customer put in
+      // ~/ssh copied to where sshd reads it, and the password window only if that is still refused.
       const d = await refused(expect, ['--user', 'alice', '--action', 'diagnose']);
       expect(d.code, d.stderr).toBe(0);
-      expect(d.stdout).toMatch(/### 1\. enable-password — `[\w-]+`\n\n- Files: `\/etc\/vps-rescue`/);
+      expect(d.stdout).toMatch(/### 1\. fix — `[\w-]+`\n\n- Files: `\/home\/alice\/\.ssh`/);
+      expect(d.stdout).toMatch(/### 2\. enable-password — `[\w-]+`\n\n- only if the user is still refused/);
       expect(d.stdout).toContain('Password login window: 60 minutes, closed by a timer on the server');
-      expect(d.stdout).not.toContain('### 2.');
+      expect(d.stdout).not.toContain('### 3.');
       // Without --user (root): diagnose still reports, and says where a real run would stop.
       const root = await refused(expect, ['--action', 'diagnose']);
       expect(root.code, root.stderr).toBe(0);

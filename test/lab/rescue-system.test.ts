@@ -165,10 +165,10 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
       const driver = labRescueSystem(b.server);
       const servers = [withRescueSystem(b, driver)];
       await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
-        // No such account: the rescue fails after it looked at the disk, before it changed anything.
+        // No such account: the rescue stops after it looked at the disk, before it changed anything.
         const run = await r.cli(b.server.name, ['--user', 'bob', '--action', 'fix']);
         const progress = run.stderr;
-        expect(run.code, progress).toBe(ERROR_EXIT['rescue.failed']);
+        expect(run.code, progress).toBe(ERROR_EXIT['usage.unknown-user']);
         expect(progress).toMatch(/no account bob/);
         expect(progress).toMatch(/leaving the rescue system[\s\S]*answers SSH on its own system again/);
         const calls = r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());

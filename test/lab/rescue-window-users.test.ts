@@ -208,7 +208,10 @@ labDescribe('password windows of several users', () => {
           '/etc/ssh/sshd_config.d/00-a-customer.conf',
           'Match User alice\n\tPasswordAuthentication no\n',
         );
-        const again = await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 5 }).catch((e: unknown) => e);
+        const again = await open(b, 'alice', PASSWORDS.alice, {
+          windowMinutes: 5,
+          resetPassword: true,
+        }).catch((e: unknown) => e);
         expect(again).toMatchObject({ code: 'rescue.rolled-back' });
         await b.server.waitFor(
           'systemctl is-active -q vps-rescue-window-alice.timer',
