@@ -12,3 +12,12 @@ export function diagnosedFixture(name: string) {
     clientAddress: '127.0.0.1',
   });
 }
+
+/** How a successful `--action auto` run for alice on the fixture's lab address begins. */
+export const ALICE_AUTO_RUN = {
+  ok: true,
+  host: '127.0.1.9',
+  user: 'alice',
+  action: 'auto',
+  dryRun: false,
+} as const;

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { markdownReport } from '../../../src/report/report.js';
 import { formatTime } from '../../../src/report/time.js';
-import { diagnosedFixture } from '../../support/diagnosed-fixture.js';
+import { ALICE_AUTO_RUN, diagnosedFixture } from '../../support/diagnosed-fixture.js';
 import type { RescueResult } from '../../../src/rescue/types.js';
 
 /** A full rescue result: cause, a repair that was rolled back, a password window, the proof, the log. */
 function result(): RescueResult {
   const diagnosis = diagnosedFixture('ssh-dir-777');
   return {
-    ok: true,
-    host: '127.0.1.9',
-    user: 'alice',
-    action: 'auto',
-    dryRun: false,
+    ...ALICE_AUTO_RUN,
     startedAt: '2026-11-24T15:30:00.000Z',
     finishedAt: '2026-11-24T15:31:02.000Z',
     timeline: [

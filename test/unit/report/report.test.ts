@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsonReport, markdownReport } from '../../../src/report/report.js';
-import { diagnosedFixture } from '../../support/diagnosed-fixture.js';
+import { ALICE_AUTO_RUN, diagnosedFixture } from '../../support/diagnosed-fixture.js';
 import type { RescueResult } from '../../../src/rescue/types.js';
 import { clearSecretsForTest, registerSecret } from '../../../src/secrets.js';
 
@@ -12,11 +12,7 @@ function result(): RescueResult {
   const diagnosis = diagnosedFixture('ssh-dir-777');
   const primary = diagnosis.primary!;
   return {
-    ok: true,
-    host: '127.0.1.9',
-    user: 'alice',
-    action: 'auto',
-    dryRun: false,
+    ...ALICE_AUTO_RUN,
     startedAt: '2026-11-24T00:00:00.000Z',
     finishedAt: '2026-11-24T00:00:01.300Z',
     timeline: [
