@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { main as cli } from '../src/cli/main.js';
 import { langFromEnv, type Lang } from '../src/i18n/index.js';
 import { bootScenario, labAvailability, PASSWORDS } from './index.js';
-import { commandLine } from './command-line.js';
+import { commandLine, simulatedProviderArgs } from './command-line.js';
 import { startSimulator } from './simulator/index.js';
 
 /**
@@ -70,12 +70,7 @@ async function demo(lang: Lang): Promise<number> {
 
     // The secrets go in as environment variables: the printed line is the one that runs, as is.
     const args = [
-      '--provider',
-      'conoha',
-      '--endpoint',
-      sim.endpoint('conoha'),
-      '--host',
-      server.address,
+      ...simulatedProviderArgs(sim, 'conoha', server.address),
       '--user',
       'alice',
       '--password-env',

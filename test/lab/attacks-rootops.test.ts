@@ -44,6 +44,20 @@ async function boot(flavour: (typeof FLAVOURS)[number], spec: ServerSpec): Promi
 }
 
 /** One repair the way the rescue makes it: collect, analyse, plan; `txId` fixed by the test. */
+/** Alice's key where it belongs, but her ~/.ssh chmod 4777 (setuid, world-writable): a repairable lockout. */
+async function bootSetuidSshDir(
+  flavour: (typeof FLAVOURS)[number],
+): Promise<{ key: KeyPair; server: LabServer }> {
+  const key = await generateKeyPair('ed25519', 'owner@laptop');
+  const server = await boot(
+    flavour,
+    hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+      commands: ['chmod 4777 /home/alice/.ssh'],
+    }),
+  );
+  return { key, server };
+}
+
 async function plan(server: LabServer, key: KeyPair, txId: string) {
   const users = ['alice', 'root'];
   const { script, nonce } = buildCollector({ users, clientAddress: CLIENT });
@@ -75,13 +89,7 @@ labDescribe('attacks on root file operations', () => {
   for (const flavour of FLAVOURS) {
     describe(flavour, () => {
       it('a user’s chmod 4777 ~/.ssh is repaired to exactly 700: no setuid kept', async ({ expect }) => {
-        const key = await generateKeyPair('ed25519', 'owner@laptop');
-        const server = await boot(
-          flavour,
-          hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
-            commands: ['chmod 4777 /home/alice/.ssh'],
-          }),
-        );
+        const { key, server } = await bootSetuidSshDir(flavour);
         try {
           expect(await server.execChecked('stat -c %a /home/alice/.ssh')).toBe('4777\n');
           const before = await server.execChecked(GUARDED);
@@ -161,13 +169,7 @@ labDescribe('attacks on root file operations', () => {
       }, 120_000);
 
       it('a rollback after ~/.ssh was swapped for a link restores nothing through it', async ({ expect }) => {
-        const key = await generateKeyPair('ed25519', 'owner@laptop');
-        const server = await boot(
-          flavour,
-          hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
-            commands: ['chmod 4777 /home/alice/.ssh'],
-          }),
-        );
+        const { key, server } = await bootSetuidSshDir(flavour);
         try {
           const before = await server.execChecked(GUARDED);
           const p = await plan(server, key, '20261203T000005-aa06');

@@ -14,6 +14,7 @@ import {
 import { ConsoleSession } from '../../src/console/session.js';
 import { rescue } from '../../src/rescue/run.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { shellsOnConsole } from './console-shells.js';
 import { consoleRescue } from './busybox-support.js';
 
 /** A server locked out by the wrapped key line (repairable with the customer's key), and that key. */
@@ -21,17 +22,6 @@ async function lockedOut() {
   const key = await generateKeyPair();
   const spec = scenarioById('key-line-wrapped').build({ key, rfc4716: await toRfc4716(key) });
   return { key, spec };
-}
-
-/** Processes other than getty/login on the console's terminal: a shell left logged in shows here. */
-async function shellsOnConsole(server: LabServer): Promise<string[]> {
-  const tty = (await server.execChecked("ps -o tty= -C agetty | head -n1 | tr -d ' '")).trim();
-  if (!tty) return ['no agetty on the console'];
-  const out = await server.execChecked(`ps -o user=,comm= -t ${tty}`);
-  return out
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/\b(agetty|login)$/.test(l));
 }
 
 /** Getty's prompt ends what the console shows once everything settled. */

@@ -1,9 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../lab/simulator/index.js';
 import { startBareQemu, type BareQemu } from '../../lab/vm/bare-qemu.js';
-import { consoleIo } from '../../src/cli/commands/console.js';
+import { simulatedProviderArgs } from '../../lab/command-line.js';
 import { main } from '../../src/cli/main.js';
+import { consoleTerminal, vncOnlyServer } from './console-terminal.js';
 
 const ADDRESS = '127.0.1.239';
 
@@ -18,14 +18,7 @@ describe('vps-rescue console --provider with a VNC console', () => {
   beforeAll(async () => {
     qemu = await startBareQemu();
     sim = await startSimulator({
-      servers: [
-        {
-          name: 'vnc-watch',
-          address: ADDRESS,
-          consoleSocket: '/nonexistent/console.sock',
-          vnc: { host: '127.0.0.1', port: qemu.vncPort, password: qemu.password },
-        },
-      ],
+      servers: [vncOnlyServer(qemu, 'vnc-watch', ADDRESS)],
     });
   }, 60_000);
   afterAll(async () => {
@@ -34,32 +27,19 @@ describe('vps-rescue console --provider with a VNC console', () => {
   });
 
   it('hetzner --watch: no serial console, so the VNC screen is shown, read as text; Ctrl-C ends it', async () => {
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let shown = '';
-    output.on('data', (d: Buffer) => (shown += d.toString()));
-    consoleIo.get = () => ({ input, output });
-    const err: string[] = [];
-    const exit = main(
-      [
-        'console',
-        '--provider',
-        'hetzner',
-        '--endpoint',
-        sim.endpoint('hetzner'),
-        '--host',
-        ADDRESS,
-        '--watch',
-      ],
-      { stderr: (t) => err.push(t), stdout: () => {}, env: { ...process.env, ...sim.env('hetzner') } },
-    );
-    await expect.poll(() => shown, { timeout: 30_000 }).toMatch(/SeaBIOS/);
-    await expect.poll(() => shown, { timeout: 30_000 }).toMatch(/No bootable de.ice/);
+    const { input, err, shown } = consoleTerminal();
+    const exit = main(['console', ...simulatedProviderArgs(sim, 'hetzner', ADDRESS), '--watch'], {
+      stderr: (t) => err.push(t),
+      stdout: () => {},
+      env: { ...process.env, ...sim.env('hetzner') },
+    });
+    await expect.poll(shown, { timeout: 30_000 }).toMatch(/SeaBIOS/);
+    await expect.poll(shown, { timeout: 30_000 }).toMatch(/No bootable de.ice/);
     const said = err.join('\n');
     expect(said).toMatch(/serial console skipped|VNC console/);
     expect(said).toContain('read-only');
     input.write('\x03');
     expect(await exit).toBe(0);
-    expect(shown).not.toContain(qemu.password);
+    expect(shown()).not.toContain(qemu.password);
   }, 90_000);
 });

@@ -1,40 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, it } from 'vitest';
 import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { simulatedProviderArgs } from '../../lab/command-line.js';
 import { startSimulator, type Simulator } from '../../lab/simulator/index.js';
-import { consoleIo } from '../../src/cli/commands/console.js';
 import { main } from '../../src/cli/main.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { consoleTerminal } from './console-terminal.js';
 
 let b: BootedScenario;
 let sim: Simulator;
 
 /** `vps-rescue console --provider conoha --host <address> …` in-process, on a terminal of our own. */
 function consoleRun(extra: string[]) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let shown = '';
-  output.on('data', (d: Buffer) => (shown += d.toString()));
-  consoleIo.get = () => ({ input, output });
-  const err: string[] = [];
-  const args = [
-    'console',
-    '--provider',
-    'conoha',
-    '--endpoint',
-    sim.endpoint('conoha'),
-    '--host',
-    b.server.address,
-  ];
+  const { input, err, shown } = consoleTerminal();
+  const args = ['console', ...simulatedProviderArgs(sim, 'conoha', b.server.address)];
   const exit = main([...args, ...extra], {
     stderr: (t) => err.push(t),
     stdout: () => {},
     env: { ...process.env, ...sim.env('conoha') },
   });
-  return { input, exit, err, shown: () => shown };
+  return { input, exit, err, shown };
 }
 
 labDescribe('vps-rescue console --provider', () => {
@@ -88,14 +75,7 @@ labDescribe('vps-rescue console --provider', () => {
       const rescue = async (extra: string[]) => {
         const stdout: string[] = [];
         const stderr: string[] = [];
-        const args = [
-          '--provider',
-          'conoha',
-          '--endpoint',
-          sim.endpoint('conoha'),
-          '--host',
-          b.server.address,
-        ];
+        const args = simulatedProviderArgs(sim, 'conoha', b.server.address);
         const code = await main(
           [
             ...args,

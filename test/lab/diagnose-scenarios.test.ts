@@ -6,27 +6,13 @@ import { analyse } from '../../src/diagnose/analyse.js';
 import { buildCollector } from '../../src/diagnose/collector.js';
 import { parseCollection } from '../../src/diagnose/parser.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { limiter } from './limiter.js';
 import { CASES, dsaKeyPair, type DiagnoseCase } from './diagnose-cases.js';
 
 /** The lab's servers are reached from this host over loopback. */
 const CLIENT = '127.0.0.1';
 const FIXTURES = join(import.meta.dirname, '../fixtures/diagnose');
 
-/** Lab servers are whole systemd machines: a few at a time. */
-function limiter(max: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
 const slot = limiter(3);
 
 async function runCase(c: DiagnoseCase) {

@@ -15,6 +15,7 @@ import { RescueError } from '../../src/errors/rescue-error.js';
 import { InterruptedError } from '../../src/rescue/interruption.js';
 import { rescue } from '../../src/rescue/run.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { shellsOnConsole } from './console-shells.js';
 import { changedPaths, snapshot } from './rescue-snapshot.js';
 
 /** Where the Ctrl-C lands: right after something is typed, or once something has been received. */
@@ -65,17 +66,6 @@ function interruptAt(url: string, point: Point, controller: AbortController): ()
       },
     });
   };
-}
-
-/** Anything but getty and login on the console's terminal (a shell left logged in). */
-async function shellsOnConsole(server: LabServer): Promise<string[]> {
-  const tty = (await server.execChecked("ps -o tty= -C agetty | head -n1 | tr -d ' '")).trim();
-  if (!tty) return ['no agetty on the console'];
-  const out = await server.execChecked(`ps -o user=,comm= -t ${tty}`);
-  return out
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/\b(agetty|login)$/.test(l));
 }
 
 const ACCOUNT_AND_SSH = /^\/etc\/(passwd|shadow|group)$|^\/etc\/ssh\//;

@@ -34,6 +34,12 @@ async function withServer(
   }
 }
 
+/** Alice's key in the wrong folder, and an AllowUsers that leaves her out whatever the rescue does. */
+const aliceNotAllowed = (publicKey: string): ServerSpec =>
+  hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: publicKey }), {
+    commands: [appendSshdConfig(['AllowUsers bob'])],
+  });
+
 const run = (s: LabServer, o: Partial<RescueOptions>): Promise<RescueResult> =>
   rescue(labRescueOptions(s, { userPassword: undefined, ...o }));
 
@@ -58,38 +64,26 @@ labDescribe('a verification that cannot lie', () => {
     it('AllowUsers without alice: the window opens but sshd still refuses her — never "restored"', async ({
       expect,
     }) => {
-      await withServer(
-        (k) =>
-          hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: k }), {
-            commands: [appendSshdConfig(['AllowUsers bob'])],
-          }),
-        async (s) => {
-          const r = await run(s, { action: 'enable-password' });
-          expect(r.ok).toBe(false);
-          expect(r.verification?.proof).not.toBe('proven');
-          expect(r.verification?.login?.via).toBe('password-attempt-logged');
-          expect(r.verification?.login?.detail).toMatch(/not allowed because/);
-          // The truth from outside agrees: the owner's own password is refused.
-          expect((await s.sshLogin({ user: 'alice', password: PASSWORDS.alice })).refused).toBe(true);
-        },
-      );
+      await withServer(aliceNotAllowed, async (s) => {
+        const r = await run(s, { action: 'enable-password' });
+        expect(r.ok).toBe(false);
+        expect(r.verification?.proof).not.toBe('proven');
+        expect(r.verification?.login?.via).toBe('password-attempt-logged');
+        expect(r.verification?.login?.detail).toMatch(/not allowed because/);
+        // The truth from outside agrees: the owner's own password is refused.
+        expect((await s.sshLogin({ user: 'alice', password: PASSWORDS.alice })).refused).toBe(true);
+      });
     });
 
     it('AllowUsers without alice, her password known: the real login fails and says so', async ({
       expect,
     }) => {
-      await withServer(
-        (k) =>
-          hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: k }), {
-            commands: [appendSshdConfig(['AllowUsers bob'])],
-          }),
-        async (s) => {
-          const r = await run(s, { action: 'enable-password', userPassword: PASSWORDS.alice });
-          expect(r.ok).toBe(false);
-          expect(r.verification?.login?.via).toBe('password');
-          expect(r.verification?.proof).toBe('refused');
-        },
-      );
+      await withServer(aliceNotAllowed, async (s) => {
+        const r = await run(s, { action: 'enable-password', userPassword: PASSWORDS.alice });
+        expect(r.ok).toBe(false);
+        expect(r.verification?.login?.via).toBe('password');
+        expect(r.verification?.proof).toBe('refused');
+      });
     });
   });
 });

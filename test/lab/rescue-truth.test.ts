@@ -12,24 +12,10 @@ import { markdownReport } from '../../src/report/report.js';
 import { rescue, resultOfFailure } from '../../src/rescue/run.js';
 import type { RescueResult } from '../../src/rescue/types.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { limiter } from './limiter.js';
 import { changedPaths, explained, snapshot } from './rescue-snapshot.js';
 import { TRUTH_CASES, type TruthCase } from './truth-cases.js';
 
-/** Lab servers are whole systemd machines: a few at a time on a shared host. */
-function limiter(max: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
 const slot = limiter(Number(process.env.VR_LAB_PARALLEL ?? 3));
 
 /** systemd has settled on a stopped sshd (given up restarting it, or never started it). */

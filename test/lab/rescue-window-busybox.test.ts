@@ -2,43 +2,27 @@ import { it } from 'vitest';
 import {
   createServer,
   generateKeyPair,
-  labRescueOptions,
   PASSWORDS,
   scenarioById,
   toRfc4716,
   type LabServer,
 } from '../../lab/index.js';
-import { rescue } from '../../src/rescue/run.js';
-import type { RescueOptions } from '../../src/rescue/types.js';
-import { closeWindow, extendWindow, listWindows, withServerShell } from '../../src/rescue/window-admin.js';
+import { closeWindow, extendWindow, listWindows } from '../../src/rescue/window-admin.js';
 import { labDescribe } from '../support/lab-guard.js';
 import { clientClock } from './window-clock.js';
+import { openWindow, refusedWithin, sleep, staffShell } from './window-support.js';
 
 /*
  * The closer without systemd, on the Alpine-like busybox server (busybox init, no systemd): a detached
  * watcher counts the window on /proc/uptime and re-checks the server's clock. Real console rescues.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BOB = 'Bob-pw-51e0';
 
 async function bootStory(): Promise<LabServer> {
   const key = await generateKeyPair('ed25519', 'owner@laptop');
   const spec = scenarioById('story-wrong-dir').build({ key, rfc4716: await toRfc4716(key) });
   return createServer({ ...spec, flavour: 'busybox' });
-}
-
-function open(server: LabServer, user: string, password: string, o: Partial<RescueOptions> = {}) {
-  return rescue(labRescueOptions(server, { action: 'enable-password', user, userPassword: password, ...o }));
-}
-
-async function refusedWithin(server: LabServer, user: string, password: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if ((await server.sshLogin({ user, password })).refused) return true;
-    await sleep(1000);
-  }
-  return false;
 }
 
 /** The watchers of a user's window still running on the server. */
@@ -48,20 +32,6 @@ async function watchers(server: LabServer, user: string): Promise<number> {
     `for p in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $p 2>/dev/null | grep -q "close-window-${user} [w]atch" && echo $p; done; true`,
   );
   return out.split('\n').filter(Boolean).length;
-}
-
-function staff<T>(server: LabServer, work: Parameters<typeof withServerShell<T>>[1]) {
-  const o = labRescueOptions(server);
-  return withServerShell(
-    {
-      host: o.host,
-      console: o.console,
-      consoleUser: o.consoleUser,
-      consolePassword: o.consolePassword,
-      lang: 'en',
-    },
-    work,
-  );
 }
 
 /** bob, written by hand (this server has no adduser or chpasswd). */
@@ -80,7 +50,7 @@ labDescribe('the password window without systemd (busybox)', () => {
       // The skew is made on vps-rescue's side here: busybox ash runs its own `date` applet before
       // any file on PATH, so a wrapper cannot move the closer's clock (see window-clock.ts).
       for (const serverAhead of [-600, 7200]) {
-        const r = await open(server, 'alice', PASSWORDS.alice, {
+        const r = await openWindow(server, 'alice', PASSWORDS.alice, {
           windowMinutes: 0.15,
           now: clientClock(-serverAhead),
         });
@@ -115,10 +85,10 @@ labDescribe('the password window without systemd (busybox)', () => {
     const server = await bootStory();
     try {
       await addBob(server);
-      await open(server, 'bob', BOB);
-      await open(server, 'alice', PASSWORDS.alice, { windowMinutes: 0.2 });
-      const until = await staff(server, (shell) => extendWindow(shell, 'alice', 1));
-      const listed = await staff(server, (shell) => listWindows(shell));
+      await openWindow(server, 'bob', BOB);
+      await openWindow(server, 'alice', PASSWORDS.alice, { windowMinutes: 0.2 });
+      const until = await staffShell(server, (shell) => extendWindow(shell, 'alice', 1));
+      const listed = await staffShell(server, (shell) => listWindows(shell));
       expect(listed.windows.map((w) => [w.user, w.armed]).sort()).toEqual([
         ['alice', 'armed'],
         ['bob', 'armed'],
@@ -127,13 +97,13 @@ labDescribe('the password window without systemd (busybox)', () => {
       // The first deadline (12 s) passes: the watcher took the new one from the state file.
       await sleep(25_000);
       expect((await server.sshLogin({ user: 'alice', password: PASSWORDS.alice })).ok).toBe(true);
-      await staff(server, (shell) => closeWindow(shell, 'alice'));
+      await staffShell(server, (shell) => closeWindow(shell, 'alice'));
       expect((await server.sshLogin({ user: 'alice', password: PASSWORDS.alice })).refused).toBe(true);
       expect((await server.sshLogin({ user: 'bob', password: BOB })).ok).toBe(true);
       await sleep(6000);
       expect(await watchers(server, 'alice')).toBe(0);
       expect(await watchers(server, 'bob')).toBe(1);
-      await staff(server, (shell) => closeWindow(shell, 'bob'));
+      await staffShell(server, (shell) => closeWindow(shell, 'bob'));
       expect((await server.sshLogin({ user: 'bob', password: BOB })).refused).toBe(true);
     } finally {
       await server.destroy();
@@ -143,7 +113,7 @@ labDescribe('the password window without systemd (busybox)', () => {
   it('sshd -t failing at closing time: password login off, sshd still running', async ({ expect }) => {
     const server = await bootStory();
     try {
-      await open(server, 'alice', PASSWORDS.alice, { windowMinutes: 0.15 });
+      await openWindow(server, 'alice', PASSWORDS.alice, { windowMinutes: 0.15 });
       await server.writeFile('/etc/ssh/sshd_config.d/50-customer.conf', 'PermitRootLogin maybe\n');
       expect((await server.exec('sshd -t')).code).not.toBe(0);
       expect(await refusedWithin(server, 'alice', PASSWORDS.alice, 40_000)).toBe(true);

@@ -5,8 +5,7 @@ import { parseCollection } from '../../src/diagnose/parser.js';
 import { passwordWindow } from '../../src/rescue/password-window.js';
 import { parseTxResult, renderTransactionRun } from '../../src/rescue/transaction.js';
 import { labDescribe } from '../support/lab-guard.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { refusedWithin } from './window-support.js';
 
 /**
  * A server without systemd as its init (Alpine's OpenRC, a container): simulated on a real lab server
@@ -29,15 +28,6 @@ async function openWindowWithoutSystemd(b: BootedScenario, txId: string) {
 
 const password = (b: BootedScenario) => b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
 
-async function refusedWithin(b: BootedScenario, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if ((await password(b)).refused) return true;
-    await sleep(1000);
-  }
-  return false;
-}
-
 labDescribe('the password window without systemd', () => {
   it('opens (sshd reloaded by pid) and closes by itself, in drop-in and inline mode', async ({ expect }) => {
     const b = await bootScenario('story-wrong-dir');
@@ -50,7 +40,7 @@ labDescribe('the password window without systemd', () => {
       expect(
         (await b.server.exec('ls /etc/systemd/system/vps-rescue-window-boot-alice.service')).code,
       ).not.toBe(0);
-      expect(await refusedWithin(b, 30_000)).toBe(true);
+      expect(await refusedWithin(b.server, 'alice', PASSWORDS.alice, 30_000)).toBe(true);
       expect((await b.server.exec('test -e /etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).code).toBe(1);
 
       // Without an Include of sshd_config.d, the block goes into sshd_config itself.
@@ -60,7 +50,7 @@ labDescribe('the password window without systemd', () => {
       expect(inline.plan.mode).toBe('inline');
       expect(inline.result.status).toBe('ok');
       expect((await password(b)).ok).toBe(true);
-      expect(await refusedWithin(b, 30_000)).toBe(true);
+      expect(await refusedWithin(b.server, 'alice', PASSWORDS.alice, 30_000)).toBe(true);
       expect((await b.server.readFile('/etc/ssh/sshd_config')).equals(before)).toBe(true);
       expect((await b.server.exec('systemctl is-active ssh')).stdout.trim()).toBe('active');
     } finally {

@@ -3,6 +3,7 @@ import { bootScenario, labRescueOptions, PASSWORDS, type BootedScenario } from '
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions, RescueResult } from '../../src/rescue/types.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { refusedWithin, sleep } from './window-support.js';
 import { clientClock, serverClockOffset, skewServerDate } from './window-clock.js';
 
 /*
@@ -11,19 +12,9 @@ import { clientClock, serverClockOffset, skewServerDate } from './window-clock.j
  * the report must give the server's times with the skew said.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WINDOW_MINUTES = 0.2;
 
 const password = (b: BootedScenario) => b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
-
-async function refusedWithin(b: BootedScenario, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if ((await password(b)).refused) return true;
-    await sleep(1000);
-  }
-  return false;
-}
 
 function openWindow(b: BootedScenario, o: Partial<RescueOptions>): Promise<RescueResult> {
   return rescue(
@@ -50,7 +41,7 @@ labDescribe('the password window when the clocks differ (systemd)', () => {
         // vps-rescue's clock 2 h behind: the whole server, systemd included, is 2 h ahead of it.
         const r = await openWindow(b, { now: clientClock(-7200) });
         expect(r.ok).toBe(true);
-        expect(await refusedWithin(b, 45_000)).toBe(true);
+        expect(await refusedWithin(b.server, 'alice', PASSWORDS.alice, 45_000)).toBe(true);
         expectServerTimes(expect, r, 0, 7200);
       } finally {
         await b.server.destroy();
@@ -62,7 +53,7 @@ labDescribe('the password window when the clocks differ (systemd)', () => {
       try {
         const r = await openWindow(b, { now: clientClock(600) });
         expect(r.ok).toBe(true);
-        expect(await refusedWithin(b, 45_000)).toBe(true);
+        expect(await refusedWithin(b.server, 'alice', PASSWORDS.alice, 45_000)).toBe(true);
         expectServerTimes(expect, r, 0, -600);
       } finally {
         await b.server.destroy();

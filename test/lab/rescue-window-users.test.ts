@@ -1,35 +1,18 @@
 import { describe, it } from 'vitest';
-import { bootScenario, labRescueOptions, PASSWORDS, type BootedScenario } from '../../lab/index.js';
+import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
 import { main } from '../../src/cli/main.js';
-import { rescue } from '../../src/rescue/run.js';
-import type { RescueOptions } from '../../src/rescue/types.js';
 import { closeWindow, extendWindow, listWindows, withServerShell } from '../../src/rescue/window-admin.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { openWindow, refusedWithin, sleep, staffShell } from './window-support.js';
 
 /*
  * Password windows of several users on one real server, and a closer that finds sshd's configuration
  * broken at closing time. Staff's list/close/extend go through the console, as a rescue does.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BOB = 'Bob-pw-51e0';
 
-function open(b: BootedScenario, user: string, password: string, o: Partial<RescueOptions> = {}) {
-  return rescue(
-    labRescueOptions(b.server, { action: 'enable-password', user, userPassword: password, ...o }),
-  );
-}
-
 const login = (b: BootedScenario, user: string, password: string) => b.server.sshLogin({ user, password });
-
-async function refusedWithin(b: BootedScenario, user: string, password: string, ms: number) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if ((await login(b, user, password)).refused) return true;
-    await sleep(1000);
-  }
-  return false;
-}
 
 /**
  * Each console session ends with a logout, and systemd restarts console-getty for the next one; more
@@ -41,17 +24,7 @@ const pace = () => sleep(2500);
 /** Staff's root shell on the lab server's console, as `vps-rescue window … --console unix:…` gets it. */
 async function staff<T>(b: BootedScenario, work: Parameters<typeof withServerShell<T>>[1]) {
   await pace();
-  const o = labRescueOptions(b.server);
-  return withServerShell(
-    {
-      host: o.host,
-      console: o.console,
-      consoleUser: o.consoleUser,
-      consolePassword: o.consolePassword,
-      lang: 'en',
-    },
-    work,
-  );
+  return staffShell(b.server, work);
 }
 
 /** `vps-rescue window …` as staff type it, through the lab server's console. */
@@ -82,8 +55,8 @@ labDescribe('password windows of several users', () => {
       const b = await withBob();
       try {
         expect((await login(b, 'bob', BOB)).refused).toBe(true);
-        const rb = await open(b, 'bob', BOB);
-        const ra = await open(b, 'alice', PASSWORDS.alice);
+        const rb = await openWindow(b.server, 'bob', BOB);
+        const ra = await openWindow(b.server, 'alice', PASSWORDS.alice);
         expect(rb.ok && ra.ok).toBe(true);
         // Each window is its own drop-in, timer and boot unit.
         const files = await b.server.execChecked(
@@ -151,10 +124,10 @@ labDescribe('password windows of several users', () => {
     it('a short window of alice closes by itself while bob keeps his', async ({ expect }) => {
       const b = await withBob();
       try {
-        await open(b, 'bob', BOB);
-        await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 0.2 });
+        await openWindow(b.server, 'bob', BOB);
+        await openWindow(b.server, 'alice', PASSWORDS.alice, { windowMinutes: 0.2 });
         expect((await login(b, 'alice', PASSWORDS.alice)).ok).toBe(true);
-        expect(await refusedWithin(b, 'alice', PASSWORDS.alice, 40_000)).toBe(true);
+        expect(await refusedWithin(b.server, 'alice', PASSWORDS.alice, 40_000)).toBe(true);
         expect((await login(b, 'bob', BOB)).ok).toBe(true);
         // The closer logs right after its reload: the refusal can come a moment before the line.
         await b.server.waitFor(
@@ -171,7 +144,7 @@ labDescribe('password windows of several users', () => {
     }) => {
       const b = await bootScenario('story-wrong-dir');
       try {
-        await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 0.2 });
+        await openWindow(b.server, 'alice', PASSWORDS.alice, { windowMinutes: 0.2 });
         await staff(b, (shell) => extendWindow(shell, 'alice', 1));
         await sleep(25_000);
         expect((await login(b, 'alice', PASSWORDS.alice)).ok).toBe(true);
@@ -200,7 +173,7 @@ labDescribe('password windows of several users', () => {
     it('of a window opened again puts the earlier one back with its timer armed', async ({ expect }) => {
       const b = await bootScenario('story-wrong-dir');
       try {
-        expect((await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 30 })).ok).toBe(true);
+        expect((await openWindow(b.server, 'alice', PASSWORDS.alice, { windowMinutes: 30 })).ok).toBe(true);
         // alice's password gets locked, so the next run sets one and opens her window again; a
         // drop-in read before ours makes that window ineffective, so the transaction rolls back.
         await b.server.execChecked('passwd -l alice');
@@ -208,7 +181,7 @@ labDescribe('password windows of several users', () => {
           '/etc/ssh/sshd_config.d/00-a-customer.conf',
           'Match User alice\n\tPasswordAuthentication no\n',
         );
-        const again = await open(b, 'alice', PASSWORDS.alice, {
+        const again = await openWindow(b.server, 'alice', PASSWORDS.alice, {
           windowMinutes: 5,
           resetPassword: true,
         }).catch((e: unknown) => e);
@@ -232,13 +205,13 @@ labDescribe('password windows of several users', () => {
     }) => {
       const b = await bootScenario('story-wrong-dir');
       try {
-        const r = await open(b, 'alice', PASSWORDS.alice, { windowMinutes: 0.3 });
+        const r = await openWindow(b.server, 'alice', PASSWORDS.alice, { windowMinutes: 0.3 });
         expect(r.ok).toBe(true);
         // The customer edits sshd's configuration during the window and leaves a typo in it.
         await b.server.writeFile('/etc/ssh/sshd_config.d/50-customer.conf', 'PasswordAuthentcation no\n');
         expect((await b.server.exec('sshd -t')).code).not.toBe(0);
         expect((await login(b, 'alice', PASSWORDS.alice)).ok).toBe(true);
-        expect(await refusedWithin(b, 'alice', PASSWORDS.alice, 45_000)).toBe(true);
+        expect(await refusedWithin(b.server, 'alice', PASSWORDS.alice, 45_000)).toBe(true);
         expect((await b.server.exec('systemctl is-active ssh')).stdout.trim()).toBe('active');
         expect((await b.server.exec('sshd -t')).code).toBe(0);
         expect(await b.server.exec('test -e /etc/ssh/sshd_config.d/50-customer.conf')).toMatchObject({

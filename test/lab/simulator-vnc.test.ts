@@ -17,6 +17,7 @@ import { RfbClient } from '../../src/console/vnc/rfb-client.js';
 import type { VncTransport } from '../../src/console/vnc/vnc-transport.js';
 import { RescueError } from '../../src/errors/rescue-error.js';
 import { rejectsWithCode } from '../support/fixture.js';
+import { vncOnlyServer } from './console-terminal.js';
 
 const ADDRESS = '127.0.1.240';
 const PLAIN = '127.0.1.241';
@@ -52,12 +53,7 @@ describe('provider simulator VNC consoles → real adapters → a diskless QEMU'
     qemu = await startBareQemu();
     sim = await startSimulator({
       servers: [
-        {
-          name: 'vnc-1',
-          address: ADDRESS,
-          consoleSocket: '/nonexistent/console.sock',
-          vnc: { host: '127.0.0.1', port: qemu.vncPort, password: qemu.password },
-        },
+        vncOnlyServer(qemu, 'vnc-1', ADDRESS),
         { name: 'text-only', address: PLAIN, consoleSocket: '/nonexistent/console.sock' },
       ],
       timings: { hetznerConsoleTtlMs: WINDOW_MS, novaTokenTtlMs: WINDOW_MS, termproxyAcceptMs: WINDOW_MS },
@@ -196,14 +192,7 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
       await waitForLoginScreen(probe, 240_000);
       probe.close();
       sim = await startSimulator({
-        servers: [
-          {
-            name: 'vm-1',
-            address: '127.0.1.242',
-            consoleSocket: '/nonexistent/console.sock',
-            vnc: { host: '127.0.0.1', port: vm.vncPort, password: vncPassword },
-          },
-        ],
+        servers: [vncOnlyServer({ vncPort: vm.vncPort, password: vncPassword }, 'vm-1', '127.0.1.242')],
       });
     }, 420_000);
     afterAll(async () => {

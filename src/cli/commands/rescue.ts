@@ -1,7 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsoleEndpoint } from '../../console/endpoint.js';
-import { parseConnectUrl } from '../../console/transport/index.js';
 import { consoleUrl } from '../console-url.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { ACTIONS, type Action } from '../../rescue/plan.js';
@@ -17,6 +15,7 @@ import { fullWidth } from '../../i18n/ja-punctuation.js';
 import { customerTry, wayOf } from '../../rescue/proof.js';
 import { mask } from '../../secrets.js';
 import { readSecret } from '../secret-input.js';
+import { consoleOf, consolePasswordSource } from './console-access.js';
 import { confirmer } from '../confirm.js';
 import { checkRescueInput } from '../validate.js';
 import type { CliContext } from '../context.js';
@@ -132,33 +131,12 @@ export const rescueCommand: CliCommand = {
     };
 
     const transcriptPath = join(outDir, `${base}.transcript.jsonl`);
-    // Only a console login needs the console password (read once, when first needed); a guest agent
-    // runs as root without one.
-    let consolePassword: string | undefined;
-    const readConsolePassword = async () =>
-      (consolePassword ??= (await readSecret(
-        {
-          file: args['password-file'],
-          env: args['password-env'],
-          prompt: 'Console password: ',
-          options: '--password-file or --password-env',
-        },
-        ctx,
-      ))!);
-    // Before a provider's console is opened: the password is read (or asked for) first; with none
-    // given and no terminal to ask on, the console ways are skipped for those that need no login.
-    const beforeConsole = async () => {
-      ensureOut();
-      const given = typeof args['password-file'] === 'string' || typeof args['password-env'] === 'string';
-      if (consolePassword === undefined && !given && !process.stdin.isTTY) return false;
-      await readConsolePassword();
-      return true;
-    };
+    const consolePassword = consolePasswordSource(args, ctx, ensureOut);
     let way = consoleAt
       ? undefined
       : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
           transcriptPath,
-          beforeConsole,
+          beforeConsole: consolePassword.beforeConsole,
           beforeOpen: ensureOut,
           // Looking must not reboot the customer's server.
           mayReboot: args['dry-run'] !== true && args.action !== 'diagnose',
@@ -170,18 +148,14 @@ export const rescueCommand: CliCommand = {
     );
     const optionsFor = async (): Promise<RescueOptions> => {
       ensureOut();
-      const endpoint: ConsoleEndpoint | undefined = !way
-        ? parseConnectUrl(consoleAt!)
-        : way.kind === 'console'
-          ? way.endpoint
-          : undefined;
+      const endpoint = consoleOf(way, consoleAt!);
       return {
         console: endpoint,
         shell: way?.kind === 'shell' ? way.shell : undefined,
         host,
         sshPort: input.sshPort,
         consoleUser: input.consoleUser,
-        consolePassword: endpoint ? await readConsolePassword() : undefined,
+        consolePassword: endpoint ? await consolePassword.read() : undefined,
         user: input.user,
         userPassword,
         action: input.action,

@@ -1,4 +1,3 @@
-import { parseConnectUrl } from '../../console/transport/index.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { t, type Lang } from '../../i18n/index.js';
 import { stepLabel } from '../../report/labels.js';
@@ -15,7 +14,7 @@ import {
 } from '../../rescue/window-admin.js';
 import { assertWindowUser } from '../../rescue/window-closer.js';
 import { mask } from '../../secrets.js';
-import { readSecret } from '../secret-input.js';
+import { consoleOf, consolePasswordSource } from './console-access.js';
 import type { CliCommand } from './index.js';
 import { accessFromProvider, cameNoFurther, type ProviderWay } from './rescue-provider.js';
 
@@ -105,42 +104,22 @@ export const windowCommand: CliCommand = {
     const host = str(args.host)!;
     const progress = (step: string, detail?: string) =>
       ctx.stderr(mask(`${stepLabel(ctx.lang, step)}${detail ? `: ${detail}` : ''}`));
-    let consolePassword: string | undefined;
-    const readConsolePassword = async () =>
-      (consolePassword ??= (await readSecret(
-        {
-          file: args['password-file'],
-          env: args['password-env'],
-          prompt: 'Console password: ',
-          options: '--password-file or --password-env',
-        },
-        ctx,
-      ))!);
-    const beforeConsole = async () => {
-      const given = typeof args['password-file'] === 'string' || typeof args['password-env'] === 'string';
-      if (consolePassword === undefined && !given && !process.stdin.isTTY) return false;
-      await readConsolePassword();
-      return true;
-    };
+    const consolePassword = consolePasswordSource(args, ctx);
     // Listing or closing a window never reboots the server into a rescue system.
     let way: ProviderWay | undefined = str(args.console)
       ? undefined
       : await accessFromProvider(str(args.provider)!, host, ctx, str(args.endpoint), progress, {
-          beforeConsole,
+          beforeConsole: consolePassword.beforeConsole,
           mayReboot: false,
         });
     const access = async (): Promise<WindowAccess> => {
-      const endpoint = !way
-        ? parseConnectUrl(str(args.console)!)
-        : way.kind === 'console'
-          ? way.endpoint
-          : undefined;
+      const endpoint = consoleOf(way, str(args.console)!);
       return {
         host,
         console: endpoint,
         shell: way?.kind === 'shell' ? way.shell : undefined,
         consoleUser: str(args['console-user']) ?? 'root',
-        consolePassword: endpoint ? await readConsolePassword() : undefined,
+        consolePassword: endpoint ? await consolePassword.read() : undefined,
         providerOffers: way?.offers,
         lang: ctx.lang,
         onStep: progress,

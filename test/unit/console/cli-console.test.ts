@@ -7,25 +7,31 @@ import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { consoleIo } from '../../../src/cli/commands/console.js';
 
+/** A unix-socket console that greets with a login prompt, and `console` run against it on a fake terminal. */
+async function consoleOnSocket(extra: string[]) {
+  const path = join(mkdtempSync(join(tmpdir(), 'vr-cli-')), 'console.sock');
+  const received: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.write('web01 login: ');
+    socket.on('data', (d: Buffer) => received.push(d.toString()));
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const shown: string[] = [];
+  output.on('data', (d: Buffer) => shown.push(d.toString()));
+  consoleIo.get = () => ({ input, output });
+  const err: string[] = [];
+  const running = main(['console', '--connect', `unix:${path}`, ...extra], {
+    stderr: (t) => err.push(t),
+    stdout: () => {},
+  });
+  return { server, received, input, shown, err, running };
+}
+
 describe('vps-rescue console --connect', () => {
   it('passes a unix-socket console through to the terminal until Ctrl-]', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'vr-cli-')), 'console.sock');
-    const received: string[] = [];
-    const server = net.createServer((socket) => {
-      socket.write('web01 login: ');
-      socket.on('data', (d: Buffer) => received.push(d.toString()));
-    });
-    await new Promise<void>((resolve) => server.listen(path, resolve));
-    const input = new PassThrough();
-    const output = new PassThrough();
-    const shown: string[] = [];
-    output.on('data', (d: Buffer) => shown.push(d.toString()));
-    consoleIo.get = () => ({ input, output });
-    const err: string[] = [];
-    const running = main(['console', '--connect', `unix:${path}`], {
-      stderr: (t) => err.push(t),
-      stdout: () => {},
-    });
+    const { server, received, input, shown, err, running } = await consoleOnSocket([]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     input.write('root\r\x1d');
     expect(await running).toBe(0);
@@ -44,23 +50,7 @@ describe('vps-rescue console --connect', () => {
 
 describe('vps-rescue console --watch and --provider', () => {
   it('--watch shows the console and sends nothing typed; Ctrl-C ends it', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'vr-cli-')), 'console.sock');
-    const received: string[] = [];
-    const server = net.createServer((socket) => {
-      socket.write('web01 login: ');
-      socket.on('data', (d: Buffer) => received.push(d.toString()));
-    });
-    await new Promise<void>((resolve) => server.listen(path, resolve));
-    const input = new PassThrough();
-    const output = new PassThrough();
-    const shown: string[] = [];
-    output.on('data', (d: Buffer) => shown.push(d.toString()));
-    consoleIo.get = () => ({ input, output });
-    const err: string[] = [];
-    const running = main(['console', '--connect', `unix:${path}`, '--watch'], {
-      stderr: (t) => err.push(t),
-      stdout: () => {},
-    });
+    const { server, received, input, shown, err, running } = await consoleOnSocket(['--watch']);
     await vi.waitFor(() => expect(shown.join('')).toBe('web01 login: '));
     input.write('root\r');
     input.write('x\x03');

@@ -1,26 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyse } from '../../../src/diagnose/analyse.js';
-import { parseCollection } from '../../../src/diagnose/parser.js';
 import { markdownReport } from '../../../src/report/report.js';
 import { formatTime } from '../../../src/report/time.js';
+import { ALICE_AUTO_RUN, diagnosedFixture } from '../../support/diagnosed-fixture.js';
 import type { RescueResult } from '../../../src/rescue/types.js';
 
 /** A full rescue result: cause, a repair that was rolled back, a password window, the proof, the log. */
 function result(): RescueResult {
-  const text = readFileSync(join(import.meta.dirname, '../../fixtures/diagnose/ssh-dir-777.txt'), 'utf8');
-  const diagnosis = analyse({
-    collection: parseCollection(text),
-    users: ['alice', 'root'],
-    clientAddress: '127.0.0.1',
-  });
+  const diagnosis = diagnosedFixture('ssh-dir-777');
   return {
-    ok: true,
-    host: '127.0.1.9',
-    user: 'alice',
-    action: 'auto',
-    dryRun: false,
+    ...ALICE_AUTO_RUN,
     startedAt: '2026-11-24T15:30:00.000Z',
     finishedAt: '2026-11-24T15:31:02.000Z',
     timeline: [

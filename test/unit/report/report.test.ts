@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyse } from '../../../src/diagnose/analyse.js';
-import { parseCollection } from '../../../src/diagnose/parser.js';
 import { jsonReport, markdownReport } from '../../../src/report/report.js';
+import { ALICE_AUTO_RUN, diagnosedFixture } from '../../support/diagnosed-fixture.js';
 import type { RescueResult } from '../../../src/rescue/types.js';
 import { clearSecretsForTest, registerSecret } from '../../../src/secrets.js';
 
@@ -12,19 +9,10 @@ afterEach(() => clearSecretsForTest());
 
 /** A rescue of the ssh-dir-777 fixture (collected on a real lab server) that repaired the directory mode. */
 function result(): RescueResult {
-  const text = readFileSync(join(import.meta.dirname, '../../fixtures/diagnose/ssh-dir-777.txt'), 'utf8');
-  const diagnosis = analyse({
-    collection: parseCollection(text),
-    users: ['alice', 'root'],
-    clientAddress: '127.0.0.1',
-  });
+  const diagnosis = diagnosedFixture('ssh-dir-777');
   const primary = diagnosis.primary!;
   return {
-    ok: true,
-    host: '127.0.1.9',
-    user: 'alice',
-    action: 'auto',
-    dryRun: false,
+    ...ALICE_AUTO_RUN,
     startedAt: '2026-11-24T00:00:00.000Z',
     finishedAt: '2026-11-24T00:00:01.300Z',
     timeline: [
