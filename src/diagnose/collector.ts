@@ -31,7 +31,7 @@ import { RescueError } from '../errors/rescue-error.js';
  *
  * Tags: V version, O os-release, t rc (sshd -t), F hexpath (config), P passwd (name:uid:gid:home:shell),
  * G group (name:gid:members), T user rc (sshd -T), S user (shadow status), H user (shell stat + hex of
- * ~/.ssh names), Y (host public keys), K hexpath (key chain: one stat line `mode uid gid size links
+ * the first 64 ~/.ssh names: a folder stuffed with names must not flood the console), Y (host public keys), K hexpath (key chain: one stat line `mode uid gid size links
  * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
  * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
  * L (listeners), W (firewall), Z (sudo/doas rules), J (log lines).
@@ -63,7 +63,7 @@ for u in $U;do
 o=$(sshd -T -C user=$u,host=$A,addr=$A 2>&1);m T $u $?;printf '%s\n' "$o"|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
 m S $u;awk -F: -v u=$u '$1==u{p=$2;l=p~/^!/?"L":"";sub(/^!+/,"",p);print l (p==""?"E":length(p)>9?"P":"N"),$3,$4,$5,$6,$7,$8}' /etc/shadow
 e=$(grep "^$u:" /etc/passwd);h=$(a 6);i=$(a 3)
-m H $u;s "$(a 7)";ls -A "$h/.ssh"|v
+m H $u;s "$(a 7)";ls -A "$h/.ssh"|head -n 64|v
 for f in $(printf '%s\n' "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
 f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
 find "$h" -maxdepth 3 \( -ipath '*autho*' -o -iname '*.pub' \)|head -9|while IFS= read -r f;do case $f in "$h"/?*)k "$f";;esac;done

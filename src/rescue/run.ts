@@ -132,7 +132,6 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const accounts = assertAccountAsked({ c, user, action: o.action, host: o.host, lang: o.lang });
     if (accounts.createsAccount) mark('create-user', accounts.why);
 
-    const changes: AppliedChange[] = [];
     // The host keys pin the verification logins; the latest collection that read them counts.
     const target = () => {
       const seen = ctx?.lastSeen?.hostKeys.length ? ctx.lastSeen.hostKeys : c.hostKeys;
