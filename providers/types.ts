@@ -149,5 +149,13 @@ export interface ProviderEntry {
   displayName: string;
   capabilities: readonly Capability[];
   credentialHelp: CredentialHelp;
+  /** The provider's own messages (providers/<id>/hints.ts), merged into the catalogue by the registry. */
+  hints: ProviderHints;
   load: () => Promise<AdapterModule>;
+}
+
+/** Message key to text, per language; the folder's types make the Japanese table complete. */
+export interface ProviderHints {
+  en: Readonly<Record<string, string>>;
+  ja: Readonly<Record<string, string>>;
 }

@@ -1,10 +1,11 @@
 import type { ProviderEntry } from '../types.js';
+import { openstackHints } from './hints.js';
 
 /**
  * What this provider is and offers, known without loading its adapter: the registry, the README
  * table, `vps-rescue providers` and the adapter itself all read it from here.
  */
-export const openstack: ProviderEntry = {
+export const openstack = {
   id: 'openstack',
   displayName: 'OpenStack (Nova)',
   capabilities: ['serialConsole', 'vncConsole'],
@@ -24,5 +25,6 @@ export const openstack: ProviderEntry = {
     ],
     endpoint: 'Keystone v3 auth URL (replaces OS_AUTH_URL)',
   },
+  hints: openstackHints,
   load: () => import('./index.js'),
-};
+} satisfies ProviderEntry;

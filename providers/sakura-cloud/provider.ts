@@ -1,10 +1,11 @@
 import type { ProviderEntry } from '../types.js';
+import { sakuraCloudHints } from './hints.js';
 
 /**
  * What this provider is and offers, known without loading its adapter: the registry, the README
  * table, `vps-rescue providers` and the adapter itself all read it from here.
  */
-export const sakuraCloud: ProviderEntry = {
+export const sakuraCloud = {
   id: 'sakura-cloud',
   displayName: 'Sakura Cloud',
   capabilities: ['vncConsole'],
@@ -13,5 +14,6 @@ export const sakuraCloud: ProviderEntry = {
     optional: ['SAKURACLOUD_ZONE'],
     endpoint: 'API base URL up to /zone (default https://secure.sakura.ad.jp/cloud/zone)',
   },
+  hints: sakuraCloudHints,
   load: () => import('./index.js'),
-};
+} satisfies ProviderEntry;
