@@ -53,5 +53,10 @@ export function requireCapability<M extends OptionalMethod>(
 }
 
 export { planAccess, type AccessStep } from './plan.js';
-export { providerTable, providerTableMarkdown, type ProviderRow } from './table.js';
+export {
+  providerFactsIndexMarkdown,
+  providerTable,
+  providerTableMarkdown,
+  type ProviderRow,
+} from './table.js';
 export type * from './types.js';
