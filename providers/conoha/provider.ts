@@ -15,5 +15,6 @@ export const conoha = {
     endpoint: 'identity URL (…/v3 for VPS 3.0, …/v2.0 for VPS 2.0)',
   },
   hints: conohaHints,
+  simulator: { simulated: true },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

@@ -15,5 +15,6 @@ export const hetzner = {
     endpoint: 'API base URL (default https://api.hetzner.cloud/v1)',
   },
   hints: hetznerHints,
+  simulator: { simulated: true },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

@@ -15,5 +15,6 @@ export const linode = {
     endpoint: 'API base URL (default https://api.linode.com/v4)',
   },
   hints: linodeHints,
+  simulator: { simulated: true },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

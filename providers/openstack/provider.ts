@@ -26,5 +26,6 @@ export const openstack = {
     endpoint: 'Keystone v3 auth URL (replaces OS_AUTH_URL)',
   },
   hints: openstackHints,
+  simulator: { simulated: true },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

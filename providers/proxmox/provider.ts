@@ -18,5 +18,6 @@ export const proxmox = {
     endpoint: 'https://<node>:8006 (replaces PROXMOX_VE_ENDPOINT)',
   },
   hints: proxmoxHints,
+  simulator: { simulated: true },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

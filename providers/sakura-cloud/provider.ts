@@ -15,5 +15,12 @@ export const sakuraCloud = {
     endpoint: 'API base URL up to /zone (default https://secure.sakura.ad.jp/cloud/zone)',
   },
   hints: sakuraCloudHints,
+  simulator: {
+    simulated: false,
+    reason:
+      'no serial console API: VNC over plain TCP and the keyboard API, and the password is set by a disk ' +
+      'edit while stopped; the simulator serves VNC over websocket only (Hetzner, Nova, Proxmox), not ' +
+      "Sakura's VNC proxy, and has no disk edit",
+  },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;
