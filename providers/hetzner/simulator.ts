@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hetznerRoutes } from '../../lab/simulator/hetzner.js';
+import { hetznerRoutes } from './simulator/api.js';
 import { json } from '../../lab/simulator/http.js';
 import { refuseUpgrade } from '../../lab/simulator/relay.js';
 import type { SimulatedVendor, VendorInstance } from '../../lab/simulator/vendor.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ed25519KeyPair } from '../../lab/ssh2-keys.js';
 import { json } from '../../lab/simulator/http.js';
-import { linodeRoutes } from '../../lab/simulator/linode.js';
+import { linodeRoutes } from './simulator/api.js';
 import type { SimulatedVendor, VendorInstance } from '../../lab/simulator/vendor.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProxmoxApi } from '../../lab/simulator/proxmox.js';
+import { ProxmoxApi } from './simulator/api.js';
 import type { ConsoleGateways, SimServer } from '../../lab/simulator/servers.js';
 import { pveSchemaErrors, type PveSchema } from '../../test/support/pve-schema.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimReply } from '../../lab/simulator/http.js';
-import { ProxmoxApi } from '../../lab/simulator/proxmox.js';
+import { ProxmoxApi } from './simulator/api.js';
 import type { SimulatedVendor, VendorInstance } from '../../lab/simulator/vendor.js';
 
 const notImplemented = (): SimReply => ({

@@ -1,10 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
-import { AGENT_DOWN, GuestAgentExecs } from './proxmox-agent.js';
-import { refuseUpgrade, relayUpgrade } from './relay.js';
-import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from './servers.js';
+import {
+  header,
+  json,
+  route,
+  sameSecret,
+  type Route,
+  type SimReply,
+  type SimRequest,
+} from '../../../lab/simulator/http.js';
+import { AGENT_DOWN, GuestAgentExecs } from './agent.js';
+import { refuseUpgrade, relayUpgrade } from '../../../lab/simulator/relay.js';
+import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from '../../../lab/simulator/servers.js';
 
 /**
  * Proxmox VE's API as pveproxy answers it: API token or ticket (cookie + CSRF header on writes),

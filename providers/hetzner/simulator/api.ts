@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
-import type { SimServer } from './servers.js';
-import type { VncConsoles } from './vnc-consoles.js';
+import {
+  header,
+  json,
+  route,
+  sameSecret,
+  type Route,
+  type SimReply,
+  type SimRequest,
+} from '../../../lab/simulator/http.js';
+import type { SimServer } from '../../../lab/simulator/servers.js';
+import type { VncConsoles } from '../../../lab/simulator/vnc-consoles.js';
 
 /**
  * Hetzner Cloud API v1 as the adapter uses it: Bearer token, servers by name/label (IPs matched by
