@@ -19,8 +19,8 @@ export const sakuraCloud = {
     simulated: false,
     reason:
       'no serial console API: VNC over plain TCP and the keyboard API, and the password is set by a disk ' +
-      'edit while stopped; the simulator serves VNC over websocket only (Hetzner, Nova, Proxmox), not ' +
-      "Sakura's VNC proxy, and has no disk edit",
+      "edit while stopped; the simulator serves VNC over websocket only, not Sakura's plain-TCP VNC proxy, " +
+      'and has no disk edit',
   },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;
