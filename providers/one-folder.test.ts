@@ -49,14 +49,6 @@ const KNOWN: Record<string, { ids: string[]; why: string }> = {
     ids: ['conoha'],
     why: "the Nova api-ref samples check ConoHa's fixtures too (same protocol)",
   },
-  'providers/contract.test.ts': {
-    ids: ['openstack', 'conoha', 'proxmox', 'linode', 'hetzner', 'sakura-cloud'],
-    why: 'the behavioural contract table: its rows are not yet in the folders',
-  },
-  'providers/registry.test.ts': {
-    ids: ['openstack', 'conoha', 'proxmox', 'linode', 'hetzner', 'sakura-cloud'],
-    why: 'dummy credentials for every adapter, not yet from the folders',
-  },
   'providers/openstack/index.ts': {
     ids: ['conoha'],
     why: 'reads OS_TENANT_ID, OS_PROJECT_ID and OS_USER_ID, which only ConoHa declares (the OpenStack declaration omits them)',
