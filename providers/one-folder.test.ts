@@ -49,10 +49,6 @@ const KNOWN: Record<string, { ids: string[]; why: string }> = {
     ids: ['conoha'],
     why: "the Nova api-ref samples check ConoHa's fixtures too (same protocol)",
   },
-  'providers/openstack/index.ts': {
-    ids: ['conoha'],
-    why: 'reads OS_TENANT_ID, OS_PROJECT_ID and OS_USER_ID, which only ConoHa declares (the OpenStack declaration omits them)',
-  },
 };
 
 function filesUnder(dir: string): string[] {
