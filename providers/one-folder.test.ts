@@ -24,12 +24,7 @@ const REGISTRY = 'providers/registry.ts';
 const KNOWN: Record<string, { ids: string[]; why: string }> = {
   'lab/demo.ts': { ids: ['conoha'], why: 'the demo tells one customer story, on ConoHa' },
   'lab/cli.ts': { ids: ['conoha', 'openstack', 'proxmox', 'linode'], why: 'lab default and usage text' },
-  'lab/simulator/vnc-consoles.ts': {
-    ids: ['hetzner', 'proxmox'],
-    why: 'VNC grants by the console protocol that issued them (like src/console/transport)',
-  },
   'lab/simulator/nova.ts': { ids: ['conoha'], why: 'Nova as ConoHa varies it, shared by two folders' },
-  'lab/simulator/servers.ts': { ids: ['linode'], why: 'the Lish-like SSH gateway names what it serves' },
   'src/i18n/messages/console.en.ts': {
     ids: ['conoha'],
     why: 'console URL help names a protocol by its host',

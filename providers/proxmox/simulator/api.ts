@@ -226,7 +226,16 @@ export class ProxmoxApi {
               .toString(16)
               .toUpperCase();
             const ticket = `PVEVNC:${stamp}::${randomBytes(24).toString('base64')}`;
-            const port = this.consoles.vnc.proxmox(s, ticket);
+            // vncproxy serves one connection within its accept window; the ticket is also the VNC password.
+            const port = this.consoles.vnc.allocatePort();
+            this.consoles.vnc.add(ticket, {
+              issuer: 'proxmox',
+              server: s,
+              password: ticket,
+              ttl: this.consoles.vnc.timings.termproxyAcceptMs ?? 10_000,
+              singleUse: true,
+              port,
+            });
             const upid = `UPID:${PROXMOX_NODE}:0000${s.vmid}:00000000:${stamp}:vncproxy:${s.vmid}:${authid}:`;
             // PVE also hands over the node's certificate (required in its schema); the simulator serves plain
             // HTTP, so this one is a placeholder nobody verifies against.
