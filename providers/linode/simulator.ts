@@ -1,8 +1,5 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ed25519KeyPair } from '../../lab/ssh2-keys.js';
+import { keyFile } from '../../lab/simulator/key-file.js';
 import { json } from '../../lab/simulator/http.js';
 import { linodeRoutes } from './simulator/api.js';
 import type { SimulatedVendor, VendorInstance } from '../../lab/simulator/vendor.js';
@@ -15,16 +12,17 @@ export const simulator: SimulatedVendor = {
   start: async ({ servers, consoles, base }): Promise<VendorInstance> => {
     const account = { token: randomBytes(32).toString('hex'), username: 'lab-support' };
     // The adapter reads the private key from the file LINODE_LISH_KEY_FILE names, so it is a real 0600 file.
-    const keyDir = await mkdtemp(join(tmpdir(), 'vps-rescue-sim-'));
-    const lishKey = ed25519KeyPair();
-    const keyFile = join(keyDir, 'lish_ed25519');
-    await writeFile(keyFile, lishKey.private, { mode: 0o600 });
-    await chmod(keyFile, 0o600);
-    const lish = await consoles.lish({
-      username: account.username,
-      publicKey: lishKey.public,
-      byLabel: (label) => servers().find((s) => s.name === label),
-    });
+    const lishKey = await keyFile('lish_ed25519');
+    const lish = await consoles
+      .lish({
+        username: account.username,
+        publicKey: lishKey.publicKey,
+        byLabel: (label) => servers().find((s) => s.name === label),
+      })
+      .catch(async (err: unknown) => {
+        await lishKey.remove();
+        throw err;
+      });
     return {
       mounts: [
         {
@@ -38,9 +36,9 @@ export const simulator: SimulatedVendor = {
       env: () => ({
         LINODE_TOKEN: account.token,
         LINODE_LISH_HOST: `${lish.host}:${lish.port}`,
-        LINODE_LISH_KEY_FILE: keyFile,
+        LINODE_LISH_KEY_FILE: lishKey.path,
       }),
-      close: () => rm(keyDir, { recursive: true, force: true }),
+      close: lishKey.remove,
     };
   },
 };
