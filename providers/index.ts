@@ -1,17 +1,11 @@
 import { RescueError } from '../src/errors/rescue-error.js';
 import type { ProviderAdapter, ProviderContext, ProviderEntry } from './types.js';
-import { openstack } from './openstack/provider.js';
-import { conoha } from './conoha/provider.js';
-import { proxmox } from './proxmox/provider.js';
-import { linode } from './linode/provider.js';
-import { hetzner } from './hetzner/provider.js';
-import { sakuraCloud } from './sakura-cloud/provider.js';
-
+import { REGISTERED } from './registry.js';
 import { unsupported } from './errors.js';
 
 /**
  * Every provider, with what it can do and which credentials it takes, known without loading its
- * code: the adapter itself is imported only when used. A contract test checks that each adapter
+ * code: the adapter itself is imported only when used. The list itself is providers/registry.ts. A contract test checks that each adapter
  * implements exactly what is declared here and that every folder under providers/ is registered.
  *
  * A capability is declared only when a way in uses it. Vendor calls that no way in uses yet
@@ -19,7 +13,7 @@ import { unsupported } from './errors.js';
  * implemented and tested in their adapters but are not declared, so nothing plans or offers them.
  */
 
-export const PROVIDERS: readonly ProviderEntry[] = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud];
+export const PROVIDERS: readonly ProviderEntry[] = REGISTERED;
 
 export function providerIds(): string[] {
   return PROVIDERS.map((p) => p.id);
@@ -59,5 +53,10 @@ export function requireCapability<M extends OptionalMethod>(
 }
 
 export { planAccess, type AccessStep } from './plan.js';
-export { providerTable, providerTableMarkdown, type ProviderRow } from './table.js';
+export {
+  providerFactsIndexMarkdown,
+  providerTable,
+  providerTableMarkdown,
+  type ProviderRow,
+} from './table.js';
 export type * from './types.js';

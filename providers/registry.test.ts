@@ -14,24 +14,15 @@ import {
   requireCapability,
 } from './index.js';
 import { CAPABILITIES, type Capability, type ProviderAdapter } from './types.js';
+import { contractRows } from './contract-row.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const providerFolders = readdirSync(here).filter((name) => statSync(`${here}/${name}`).isDirectory());
 
-/** Dummy credentials for every vendor: enough for createAdapter, never used on the network. */
-const ENV = {
-  HCLOUD_TOKEN: 'dummy-hcloud',
-  LINODE_TOKEN: 'dummy-linode',
-  OS_AUTH_URL: 'http://127.0.0.1:5000/v3',
-  OS_USERNAME: 'demo',
-  OS_PASSWORD: 'dummy-os',
-  OS_PROJECT_NAME: 'demo',
-  OS_TENANT_ID: '0123456789abcdef',
-  PROXMOX_VE_ENDPOINT: 'https://127.0.0.1:8006',
-  PROXMOX_VE_API_TOKEN: 'root@pam!rescue=00000000-0000-0000-0000-000000000000',
-  SAKURACLOUD_ACCESS_TOKEN: 'dummy-sakura',
-  SAKURACLOUD_ACCESS_TOKEN_SECRET: 'dummy-sakura-secret',
-};
+/** Each vendor's contract credentials, from its folder: enough for createAdapter, never used on the network. */
+const envOf = new Map(
+  (await contractRows(PROVIDERS.map((p) => p.id))).map((row) => [row.id, row.env] as const),
+);
 
 const METHOD: Record<Capability, 'runCommand' | 'resetPassword' | 'rescueBoot' | 'sendKeys' | undefined> = {
   serialConsole: undefined, // through openConsole(server, 'serial')
@@ -50,7 +41,7 @@ describe('provider registry contract', () => {
   for (const entry of PROVIDERS) {
     it(`${entry.id}: the adapter implements exactly the declared capabilities`, async () => {
       clearSecretsForTest();
-      const adapter = await loadProvider(entry.id, { env: ENV, lang: 'en' });
+      const adapter = await loadProvider(entry.id, { env: envOf.get(entry.id)!, lang: 'en' });
       expect(adapter.id).toBe(entry.id);
       expect([...adapter.capabilities].sort()).toEqual([...entry.capabilities].sort());
       expect(typeof adapter.findServer).toBe('function');

@@ -49,3 +49,11 @@ export function providerTableMarkdown(lang: Lang = 'en'): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** The index of docs/provider-facts.md: one link per provider to the facts kept in its folder. */
+export function providerFactsIndexMarkdown(): string {
+  return (
+    PROVIDERS.map((p) => `- [${p.displayName}](../providers/${p.id}/README.md) (\`${p.id}\`)`).join('\n') +
+    '\n'
+  );
+}

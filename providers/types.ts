@@ -149,5 +149,21 @@ export interface ProviderEntry {
   displayName: string;
   capabilities: readonly Capability[];
   credentialHelp: CredentialHelp;
+  /** The provider's own messages (providers/<id>/hints.ts), merged into the catalogue by the registry. */
+  hints: ProviderHints;
+  /** Whether the lab's simulator serves this vendor (from providers/<id>/simulator.ts), or why not. */
+  simulator: ProviderSimulation;
   load: () => Promise<AdapterModule>;
+}
+
+/**
+ * simulated: the folder's simulator.ts (lab only, never built into the package) serves the vendor's
+ * API and consoles in the lab; otherwise the reason it cannot.
+ */
+export type ProviderSimulation = { simulated: true } | { simulated: false; reason: string };
+
+/** Message key to text, per language; the folder's types make the Japanese table complete. */
+export interface ProviderHints {
+  en: Readonly<Record<string, string>>;
+  ja: Readonly<Record<string, string>>;
 }

@@ -1,15 +1,10 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ProviderContext } from '../../providers/types.js';
 import type { Lang } from '../../src/i18n/index.js';
-import { newAccounts, simEndpoint, simEnv, type SimVariant } from './accounts.js';
-import { isSimulated, type SimulatedProvider } from './coverage.js';
+import { SIMULATED_PROVIDERS, isSimulated, type SimulatedProvider } from './coverage.js';
 import { dispatch, json, readBody, send, type SimReply, type SimRequest } from './http.js';
-import { ed25519KeyPair } from '../ssh2-keys.js';
-import { mountRoutes } from './mounts.js';
-import { refuseUpgrade, relayUpgrade } from './relay.js';
+import { refuseUpgrade } from './relay.js';
 import {
   ConsoleGateways,
   toSimServers,
@@ -17,10 +12,17 @@ import {
   type SimRegistration,
   type SimServer,
 } from './servers.js';
+import type { Mount, SimulatedVendor, VendorInstance } from './vendor.js';
 
 export { NOT_SIMULATED, SIMULATED_PROVIDERS, isSimulated, type SimulatedProvider } from './coverage.js';
 export type { SimRegistration, SimServer } from './servers.js';
-export type { SimVariant } from './accounts.js';
+
+/**
+ * Another way the same vendor is used, as its folder's simulator.ts names it: `conoha-v2` (Keystone
+ * v2.0, legacy console actions), `openstack-appcred` (application credentials), `proxmox-password`
+ * (ticket login instead of an API token).
+ */
+export type SimVariant = string;
 
 export interface SimulatorOptions {
   /** Lab servers (or anything with name, address and consoleSocket). */
@@ -58,19 +60,27 @@ export interface Simulator {
 
 const LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
+/** The folder's own simulation: providers/<id>/simulator.ts, found by id. */
+async function loadVendor(id: string): Promise<SimulatedVendor> {
+  // A path built at run time: the module comes from the provider's folder, named by nothing here.
+  const path = ['..', '..', 'providers', id, 'simulator.js'].join('/');
+  const module = (await import(/* @vite-ignore */ path)) as { simulator: SimulatedVendor };
+  return module.simulator;
+}
+
 /**
- * A local vendor API for the lab: OpenStack, ConoHa (3.0 and 2.0), Proxmox VE and Linode answer as
- * the real services do (shapes, auth, errors), and their consoles are gateways in front of the lab
+ * A local vendor API for the lab: every provider whose folder declares itself simulated answers as
+ * the real service does (shapes, auth, errors), and its consoles are gateways in front of the lab
  * servers' console sockets. Credentials are random per simulator; everything listens on loopback.
  */
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   const host = opts.host ?? '127.0.0.1';
   if (!LOOPBACK.test(host)) throw new Error(`simulator host must be a loopback address: ${host}`);
   const servers = toSimServers(opts.servers);
-  const accounts = newAccounts();
   const consoles = new ConsoleGateways(opts.timings);
   let base = '';
-  const { mounts, proxmox } = mountRoutes({ accounts, servers: () => servers, consoles, base: () => base });
+  const mounts: Mount[] = [];
+  const vendors = new Map<string, VendorInstance>();
 
   const log: SimLogEntry[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -102,47 +112,21 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   };
 
   const http = createServer((req, res) => void handle(req, res));
-  // Console websockets: nova-serialproxy and novncproxy at / (?token=), Hetzner's at /?server_id=&token=,
-  // Proxmox vncwebsocket on its API paths.
+  // Console websockets arrive at the simulator's one port: each vendor claims the URLs its consoles
+  // use, and the vendors whose tokens share the root path (Nova) take what is left.
   http.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     socket.on('error', () => undefined);
-    if (url.pathname.startsWith('/api2/json/')) {
-      log.push({ provider: 'proxmox', method: 'UPGRADE', path: url.pathname, status: 0 });
-      proxmox.handleUpgrade(req, socket, head, url.pathname.slice('/api2/json'.length), url.searchParams);
-      return;
+    const routes = [...vendors.values()].flatMap((v) => (v.upgrade ? [v.upgrade] : []));
+    const route =
+      routes.find((r) => !r.fallback && r.matches(url)) ?? routes.find((r) => r.fallback && r.matches(url));
+    const logAs = (front: string) =>
+      log.push({ provider: front, method: 'UPGRADE', path: url.pathname, status: 0 });
+    if (!route) {
+      logAs('-');
+      return refuseUpgrade(socket, 404, 'Not Found');
     }
-    const token = url.searchParams.get('token');
-    // Hetzner's console URL names the server; Nova's noVNC and serial tokens share the root path.
-    if (url.searchParams.has('server_id')) {
-      log.push({ provider: 'hetzner-console', method: 'UPGRADE', path: url.pathname, status: 0 });
-      const serverId = url.searchParams.get('server_id');
-      const grant = token
-        ? consoles.vnc.claim('hetzner', token, (g) => String(g.server.numericId) === serverId)
-        : undefined;
-      if (url.pathname !== '/' || !grant) return refuseUpgrade(socket, 401, 'Unauthorized');
-      if (!consoles.vnc.serve(req, socket, head, grant)) refuseUpgrade(socket, 502, 'Bad Gateway');
-      return;
-    }
-    const novnc = token ? consoles.vnc.claim('nova', token) : undefined;
-    log.push({
-      provider: novnc ? 'nova-novncproxy' : 'nova-serialproxy',
-      method: 'UPGRADE',
-      path: url.pathname,
-      status: 0,
-    });
-    if (url.pathname !== '/' || !token) return refuseUpgrade(socket, 404, 'Not Found');
-    if (novnc) {
-      if (!consoles.vnc.serve(req, socket, head, novnc)) refuseUpgrade(socket, 502, 'Bad Gateway');
-      return;
-    }
-    void consoles.novaTarget(token).then(
-      (target) =>
-        target
-          ? relayUpgrade(req, socket, head, { port: target.port, path: `/?token=${target.token}` })
-          : refuseUpgrade(socket, 401, 'Invalid Token'),
-      () => refuseUpgrade(socket, 502, 'Bad Gateway'),
-    );
+    route.handle({ req, socket, head, url, logAs });
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -150,24 +134,35 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   });
   base = `http://${host}:${(http.address() as { port: number }).port}`;
 
-  // Lish: one SSH gateway for all Linodes, keys only (lish_auth_method keys_only). The adapter reads
-  // the private key from the file LINODE_LISH_KEY_FILE names, so it is a real 0600 file.
-  const keyDir = await mkdtemp(join(tmpdir(), 'vps-rescue-sim-'));
-  const lishKey = ed25519KeyPair();
-  const keyFile = join(keyDir, 'lish_ed25519');
-  await writeFile(keyFile, lishKey.private, { mode: 0o600 });
-  await chmod(keyFile, 0o600);
-  const lish = await consoles.lish({
-    username: accounts.linode.username,
-    publicKey: lishKey.public,
-    byLabel: (label) => servers.find((s) => s.name === label),
-  });
-  const lishAt = { host: lish.host, port: lish.port, keyFile };
+  const close = async () => {
+    await consoles.closeAll();
+    await new Promise<void>((resolve) => {
+      http.closeAllConnections();
+      http.close(() => resolve());
+    });
+    for (const vendor of vendors.values()) await vendor.close?.();
+  };
+  try {
+    for (const id of SIMULATED_PROVIDERS) {
+      const vendor = await (
+        await loadVendor(id)
+      ).start({ servers: () => servers, consoles, base: () => base });
+      vendors.set(id, vendor);
+      mounts.push(...vendor.mounts);
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
 
-  const env = (provider: SimulatedProvider, variant?: SimVariant) =>
-    simEnv(base, accounts, lishAt, provider, variant);
+  const vendorOf = (provider: SimulatedProvider) => {
+    const vendor = vendors.get(provider);
+    if (!vendor) throw new Error(`not simulated: ${String(provider)}`);
+    return vendor;
+  };
+  const env = (provider: SimulatedProvider, variant?: SimVariant) => vendorOf(provider).env(variant);
   const endpoint = (provider: SimulatedProvider, variant?: SimVariant) =>
-    simEndpoint(base, provider, variant);
+    vendorOf(provider).endpoint(variant);
   return {
     url: base,
     servers,
@@ -184,13 +179,6 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         readTextFile: (path) => readFile(path, 'utf8').catch(() => undefined),
       };
     },
-    close: async () => {
-      await consoles.closeAll();
-      await new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      });
-      await rm(keyDir, { recursive: true, force: true });
-    },
+    close,
   };
 }

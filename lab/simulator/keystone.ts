@@ -165,3 +165,6 @@ export class Keystone {
     ];
   }
 }
+
+export const keystone404 = () =>
+  json(404, { error: { code: 404, message: 'The resource could not be found.', title: 'Not Found' } });

@@ -1,7 +1,9 @@
 import { header, json, route, type Route, type SimReply, type SimRequest } from './http.js';
 import type { Keystone } from './keystone.js';
 import { unauthorized } from './keystone.js';
+import { refuseUpgrade, relayUpgrade } from './relay.js';
 import type { ConsoleGateways, SimServer } from './servers.js';
+import type { UpgradeRoute } from './vendor.js';
 
 /**
  * Nova compute as OpenStack and ConoHa answer it: servers/detail with regex filters (ip, name),
@@ -168,4 +170,36 @@ export function novaRoutes(o: NovaOptions): Route[] {
     route('POST', /^\/servers\/([^/]+)\/remote-consoles$/, guarded(remoteConsole)),
     route('POST', /^\/servers\/([^/]+)\/action$/, guarded(action)),
   ];
+}
+
+export const nova404 = () =>
+  json(404, { itemNotFound: { code: 404, message: 'The resource could not be found.' } });
+
+/**
+ * nova-serialproxy and novncproxy: console tokens at the simulator's root path (`/?token=`), shared
+ * by every Nova cloud simulated. A noVNC token leads to the server's VNC backend, any other token to
+ * its serial gateway.
+ */
+export function novaConsoleUpgrade(consoles: ConsoleGateways): UpgradeRoute {
+  return {
+    matches: () => true,
+    fallback: true,
+    handle: ({ req, socket, head, url, logAs }) => {
+      const token = url.searchParams.get('token');
+      const novnc = token ? consoles.vnc.claim('nova', token) : undefined;
+      logAs(novnc ? 'nova-novncproxy' : 'nova-serialproxy');
+      if (url.pathname !== '/' || !token) return refuseUpgrade(socket, 404, 'Not Found');
+      if (novnc) {
+        if (!consoles.vnc.serve(req, socket, head, novnc)) refuseUpgrade(socket, 502, 'Bad Gateway');
+        return;
+      }
+      void consoles.novaTarget(token).then(
+        (target) =>
+          target
+            ? relayUpgrade(req, socket, head, { port: target.port, path: `/?token=${target.token}` })
+            : refuseUpgrade(socket, 401, 'Invalid Token'),
+        () => refuseUpgrade(socket, 502, 'Bad Gateway'),
+      );
+    },
+  };
 }

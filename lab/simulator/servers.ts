@@ -177,7 +177,7 @@ export class ConsoleGateways {
       backend: () => {
         const label = started.gateway?.requests.at(-1) ?? '';
         const server = opts.byLabel(label);
-        if (!server) return Promise.reject(new Error(`no Linode labelled ${label}`));
+        if (!server) return Promise.reject(new Error(`no server labelled ${label}`));
         return unixSocketBackend(server.consoleSocket)();
       },
     });

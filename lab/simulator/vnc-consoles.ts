@@ -4,8 +4,11 @@ import type { Duplex } from 'node:stream';
 import type { GatewayTimings, SimServer } from './servers.js';
 import { VncProxy } from './vnc-proxy.js';
 
-/** Who handed the console out: decides where its websocket may arrive and how long it lasts. */
-export type VncIssuer = 'hetzner' | 'nova' | 'proxmox';
+/**
+ * Who handed the console out (a provider id, or `nova` for the protocol two providers share): a
+ * websocket is claimed only by the issuer its URL belongs to.
+ */
+export type VncIssuer = string;
 
 export interface VncGrant {
   issuer: VncIssuer;
@@ -30,16 +33,7 @@ export class VncConsoles {
   /** vncproxy ports, counted from 5900 (the range Proxmox hands VNC proxies out from). */
   private nextPort = 5900;
 
-  constructor(private readonly timings: GatewayTimings = {}) {}
-
-  /** Hetzner's request_console: a one-minute URL token and a fresh VNC password. */
-  hetzner(server: SimServer): { token: string; password: string } {
-    const token = randomBytes(24).toString('base64url');
-    // VNC auth reads at most 8 characters of a password.
-    const password = randomBytes(6).toString('base64url');
-    this.add(token, { issuer: 'hetzner', server, password, ttl: this.timings.hetznerConsoleTtlMs ?? 60_000 });
-    return { token, password };
-  }
+  constructor(readonly timings: GatewayTimings = {}) {}
 
   /** A Nova console token: many connections until token_ttl, no VNC password (noVNC connects with None). */
   nova(server: SimServer): string {
@@ -48,18 +42,9 @@ export class VncConsoles {
     return token;
   }
 
-  /** Proxmox vncproxy (websocket=1): the ticket is both the websocket's vncticket and the VNC password. */
-  proxmox(server: SimServer, ticket: string): number {
-    const port = this.nextPort++;
-    this.add(ticket, {
-      issuer: 'proxmox',
-      server,
-      password: ticket,
-      ttl: this.timings.termproxyAcceptMs ?? 10_000,
-      singleUse: true,
-      port,
-    });
-    return port;
+  /** The next VNC proxy port, counted from 5900 (the range Proxmox hands VNC proxies out from). */
+  allocatePort(): number {
+    return this.nextPort++;
   }
 
   /** The grant a websocket presents, if it is still good; a single-use grant is spent by this. */
@@ -87,7 +72,8 @@ export class VncConsoles {
     this.proxy.closeAll();
   }
 
-  private add(
+  /** A console handed out under `token`: good until `ttl` ms from now, once if `singleUse`. */
+  add(
     token: string,
     g: {
       issuer: VncIssuer;

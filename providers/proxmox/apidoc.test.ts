@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProxmoxApi } from '../../lab/simulator/proxmox.js';
+import { ProxmoxApi } from './simulator/api.js';
 import type { ConsoleGateways, SimServer } from '../../lab/simulator/servers.js';
 import { pveSchemaErrors, type PveSchema } from '../../test/support/pve-schema.js';
 
@@ -71,7 +71,7 @@ describe('Proxmox fixtures fit the PVE API schema (pve-docs apidata.js 9.1.3)', 
     // The console gateways are not started: their ports are all the answers need.
     const consoles = {
       termproxy: async () => 5900,
-      vnc: { proxmox: () => 5901 },
+      vnc: { allocatePort: () => 5901, add: () => undefined, timings: {} },
     } as unknown as ConsoleGateways;
     const api = new ProxmoxApi(
       { tokenId: TOKEN, tokenSecret: 's', username: 'root@pam', password: 'p' },

@@ -1,10 +1,11 @@
 import type { ProviderEntry } from '../types.js';
+import { sakuraCloudHints } from './hints.js';
 
 /**
  * What this provider is and offers, known without loading its adapter: the registry, the README
  * table, `vps-rescue providers` and the adapter itself all read it from here.
  */
-export const sakuraCloud: ProviderEntry = {
+export const sakuraCloud = {
   id: 'sakura-cloud',
   displayName: 'Sakura Cloud',
   capabilities: ['vncConsole'],
@@ -13,5 +14,13 @@ export const sakuraCloud: ProviderEntry = {
     optional: ['SAKURACLOUD_ZONE'],
     endpoint: 'API base URL up to /zone (default https://secure.sakura.ad.jp/cloud/zone)',
   },
+  hints: sakuraCloudHints,
+  simulator: {
+    simulated: false,
+    reason:
+      'no serial console API: VNC over plain TCP and the keyboard API, and the password is set by a disk ' +
+      "edit while stopped; the simulator serves VNC over websocket only, not Sakura's plain-TCP VNC proxy, " +
+      'and has no disk edit',
+  },
   load: () => import('./index.js'),
-};
+} satisfies ProviderEntry;

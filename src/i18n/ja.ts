@@ -4,6 +4,7 @@ import { consoleJa } from './messages/console.ja.js';
 import { coreJa } from './messages/core.ja.js';
 import { labJa } from './messages/lab.ja.js';
 import { providersJa } from './messages/providers.ja.js';
+import { providerHints } from '../../providers/registry.js';
 import { rescueJa } from './messages/rescue.ja.js';
 import { windowJa } from './messages/window.ja.js';
 
@@ -11,6 +12,7 @@ export const ja: Record<MessageKey, string> = {
   ...coreJa,
   ...consoleJa,
   ...providersJa,
+  ...providerHints('ja'),
   ...rescueJa,
   ...labJa,
   ...windowJa,

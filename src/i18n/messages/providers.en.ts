@@ -48,40 +48,7 @@ export const providersEn = {
   'providers.table.credentials': 'Credentials',
   'providers.table.or': ' or ',
 
-  'providers.hint.openstack-serial':
-    'the cloud has no serial console (nova [serial_console] enabled=false) or the server was booted without it',
-  'providers.hint.linode-password-running':
-    'Linode resets the root password only while the Linode is powered off; shut it down first',
-  'providers.hint.linode-password-disks':
-    'Linode can reset the root password only on a Linode with exactly one non-swap disk (it has {count})',
-  'providers.hint.linode-rescue-running':
-    'the Linode will reboot into Finnix; its disks are attached as {disks}',
-  'providers.hint.linode-lish-disabled':
-    'Lish is disabled in the Linode profile of {user} (Lish authentication method "disabled"); enable it in Cloud Manager',
-  'providers.hint.linode-lish-key':
-    "log in to Lish as {user} with a key from your Linode profile's Lish settings (LINODE_LISH_KEY_FILE or an SSH agent), or with the Cloud Manager password (LINODE_LISH_PASSWORD) unless the profile allows keys only",
-  'providers.hint.hetzner-password-agent':
-    'Hetzner resets the root password through the QEMU guest agent; the server must be running with the agent installed',
-  'providers.hint.hetzner-generated':
-    'Hetzner chose the new root password itself; the requested one was not used',
-  'providers.hint.hetzner-rescue':
-    'the server was reset into the Hetzner rescue system; log in as root over SSH to {host}',
-  'providers.hint.hetzner-no-public-ip':
-    'the server has neither a public IPv4 nor a public IPv6 network, so its rescue system could not be reached over SSH',
   'providers.hint.root-only': '{provider} can only set the password of root, not of {user}',
-  'providers.hint.proxmox-serial':
-    'the VM has no serial port socket; add one with `qm set {vmid} -serial0 socket` and restart it',
-  'providers.hint.proxmox-token-serial':
-    'an API token cannot open the serial console on this node (qemu-server {version}; tokens work from 9.1.7): set PROXMOX_VE_USERNAME and PROXMOX_VE_PASSWORD as well, or use the guest agent or VNC',
-  'providers.hint.proxmox-agent': 'the QEMU guest agent is not enabled or not running in VM {vmid}',
-  'providers.hint.proxmox-lxc': 'this is a container (LXC); only QEMU VMs are supported',
-  'providers.hint.sakura-stopped':
-    'Sakura Cloud edits a disk only while its server is stopped; shut it down first',
-  'providers.hint.sakura-vnc':
-    'the VNC proxy gave no usable host, port and password; use the keyboard API or the control panel console',
-  'providers.hint.sakura-no-disk': 'the server has no disk to edit',
-  'providers.note.sakura-disk-edit':
-    'Sakura Cloud applies a disk edit reliably only to a disk first copied from one of its public images; if the new password does not work after boot, use the control panel console',
   'providers.hint.not-running': 'the server is {status}; it must be running',
   'providers.hint.no-console': '{provider} has no {kind} console',
 } as const;

@@ -51,40 +51,7 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.table.credentials': '認証情報',
   'providers.table.or': ' または ',
 
-  'providers.hint.openstack-serial':
-    'このクラウドにはシリアルコンソールがないか（nova の [serial_console] enabled=false）、サーバーがシリアルコンソールなしで起動されています',
-  'providers.hint.linode-password-running':
-    'Linode の root パスワードは電源オフの間しか再設定できません。先にシャットダウンしてください',
-  'providers.hint.linode-password-disks':
-    'Linode の root パスワード再設定はスワップ以外のディスクが 1 つだけの場合に限られます（このサーバーは {count} 個）',
-  'providers.hint.linode-rescue-running':
-    'Linode は Finnix で再起動します。ディスクは {disks} として接続されます',
-  'providers.hint.linode-lish-disabled':
-    '{user} の Linode プロファイルで Lish が無効です（認証方式 "disabled"）。Cloud Manager で有効にしてください',
-  'providers.hint.linode-lish-key':
-    'Lish には {user} として、プロファイルの Lish 設定に登録した鍵（LINODE_LISH_KEY_FILE か SSH エージェント）、または鍵のみの設定でなければ Cloud Manager のパスワード（LINODE_LISH_PASSWORD）でログインします',
-  'providers.hint.hetzner-password-agent':
-    'Hetzner は QEMU ゲストエージェント経由で root パスワードを再設定します。エージェント入りでサーバーが起動している必要があります',
-  'providers.hint.hetzner-generated':
-    '新しい root パスワードは Hetzner が生成しました。指定したパスワードは使われていません',
-  'providers.hint.hetzner-rescue':
-    'サーバーを Hetzner のレスキューシステムで再起動しました。{host} に root で SSH ログインしてください',
-  'providers.hint.hetzner-no-public-ip':
-    'サーバーに公開 IPv4 も公開 IPv6 ネットワークもないため、レスキューシステムに SSH で接続できません',
   'providers.hint.root-only': '{provider} で設定できるのは root のパスワードだけです（{user} は不可）',
-  'providers.hint.proxmox-serial':
-    'VM にシリアルポートのソケットがありません。`qm set {vmid} -serial0 socket` で追加して再起動してください',
-  'providers.hint.proxmox-token-serial':
-    'このノード（qemu-server {version}）では API トークンでシリアルコンソールを開けません（9.1.7 以降で対応）。PROXMOX_VE_USERNAME と PROXMOX_VE_PASSWORD も設定するか、ゲストエージェントか VNC を使ってください',
-  'providers.hint.proxmox-agent': 'VM {vmid} で QEMU ゲストエージェントが有効でないか、動作していません',
-  'providers.hint.proxmox-lxc': 'これはコンテナ（LXC）です。対応しているのは QEMU の VM だけです',
-  'providers.hint.sakura-stopped':
-    'さくらのクラウドのディスク修正はサーバー停止中にしか行えません。先にシャットダウンしてください',
-  'providers.hint.sakura-vnc':
-    'VNC プロキシから使えるホスト・ポート・パスワードが返りませんでした。キーボード API かコントロールパネルのコンソールを使ってください',
-  'providers.hint.sakura-no-disk': 'このサーバーには修正できるディスクがありません',
-  'providers.note.sakura-disk-edit':
-    'さくらのクラウドのディスク修正機能が確実に反映されるのは、公開アーカイブからコピーしたディスクのみです。起動後に新しいパスワードでログインできない場合は、コントロールパネルのコンソールをご利用ください',
   'providers.hint.not-running': 'サーバーの状態は {status} です。起動している必要があります',
   'providers.hint.no-console': '{provider} には {kind} コンソールがありません',
 };

@@ -1,10 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
-import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
-import { AGENT_DOWN, GuestAgentExecs } from './proxmox-agent.js';
-import { refuseUpgrade, relayUpgrade } from './relay.js';
-import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from './servers.js';
+import {
+  header,
+  json,
+  route,
+  sameSecret,
+  type Route,
+  type SimReply,
+  type SimRequest,
+} from '../../../lab/simulator/http.js';
+import { AGENT_DOWN, GuestAgentExecs } from './agent.js';
+import { refuseUpgrade, relayUpgrade } from '../../../lab/simulator/relay.js';
+import { PROXMOX_NODE, type ConsoleGateways, type SimServer } from '../../../lab/simulator/servers.js';
 
 /**
  * Proxmox VE's API as pveproxy answers it: API token or ticket (cookie + CSRF header on writes),
@@ -218,7 +226,16 @@ export class ProxmoxApi {
               .toString(16)
               .toUpperCase();
             const ticket = `PVEVNC:${stamp}::${randomBytes(24).toString('base64')}`;
-            const port = this.consoles.vnc.proxmox(s, ticket);
+            // vncproxy serves one connection within its accept window; the ticket is also the VNC password.
+            const port = this.consoles.vnc.allocatePort();
+            this.consoles.vnc.add(ticket, {
+              issuer: 'proxmox',
+              server: s,
+              password: ticket,
+              ttl: this.consoles.vnc.timings.termproxyAcceptMs ?? 10_000,
+              singleUse: true,
+              port,
+            });
             const upid = `UPID:${PROXMOX_NODE}:0000${s.vmid}:00000000:${stamp}:vncproxy:${s.vmid}:${authid}:`;
             // PVE also hands over the node's certificate (required in its schema); the simulator serves plain
             // HTTP, so this one is a placeholder nobody verifies against.

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
-import type { SimServer } from './servers.js';
-import type { VncConsoles } from './vnc-consoles.js';
+import {
+  header,
+  json,
+  route,
+  sameSecret,
+  type Route,
+  type SimReply,
+  type SimRequest,
+} from '../../../lab/simulator/http.js';
+import type { SimServer } from '../../../lab/simulator/servers.js';
+import type { VncConsoles } from '../../../lab/simulator/vnc-consoles.js';
 
 /**
  * Hetzner Cloud API v1 as the adapter uses it: Bearer token, servers by name/label (IPs matched by
@@ -220,7 +228,11 @@ export function hetznerRoutes(
       guarded(
         onServer((s) => {
           if (!vnc || !s.vnc) return error(422, 'unsupported_error', 'the lab has no VNC console for it');
-          const { token, password } = vnc.consoles.hetzner(s);
+          // request_console: a one-minute URL token and a fresh VNC password (VNC auth reads at most 8 characters).
+          const token = randomBytes(24).toString('base64url');
+          const password = randomBytes(6).toString('base64url');
+          const ttl = vnc.consoles.timings.hetznerConsoleTtlMs ?? 60_000;
+          vnc.consoles.add(token, { issuer: 'hetzner', server: s, password, ttl });
           // As the API answers: wss://console.hetzner.cloud/?server_id=…&token=…; here plain ws on loopback.
           const wss = `${vnc.base().replace(/^http/, 'ws')}/?server_id=${s.numericId}&token=${token}`;
           return json(201, { action: actionJson(start('request_console', s)), wss_url: wss, password });

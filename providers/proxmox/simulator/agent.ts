@@ -1,6 +1,6 @@
-import { sq } from '../shell.js';
-import { json, route, type Route, type SimReply, type SimRequest } from './http.js';
-import type { SimServer } from './servers.js';
+import { sq } from '../../../lab/shell.js';
+import { json, route, type Route, type SimReply, type SimRequest } from '../../../lab/simulator/http.js';
+import type { SimServer } from '../../../lab/simulator/servers.js';
 
 /**
  * The QEMU guest agent's exec as Proxmox VE exposes it: `POST …/agent/exec {command: [argv], input-data}`

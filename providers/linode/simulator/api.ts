@@ -1,5 +1,13 @@
-import { header, json, route, sameSecret, type Route, type SimReply, type SimRequest } from './http.js';
-import type { SimServer } from './servers.js';
+import {
+  header,
+  json,
+  route,
+  sameSecret,
+  type Route,
+  type SimReply,
+  type SimRequest,
+} from '../../../lab/simulator/http.js';
+import type { SimServer } from '../../../lab/simulator/servers.js';
 
 /**
  * Linode API v4 as the adapter uses it: Bearer token, IP lookup, instances by id or label filter,
