@@ -71,34 +71,43 @@ function base64Lines(text: string): string[] {
   );
 }
 
-/** Replace a user's key file with `lines`, written and renamed in by the user (wk). */
-function writeKeyFile(path: string, lines: string[], o: Owner, n: number): string | undefined {
+/**
+ * Replace a user's key file: `stage` puts the new content in the staged file (its lines come first),
+ * then the user renames it in (wk). Paths outside the user's home are left for a human (undefined).
+ */
+function replaceKeyFile(
+  path: string,
+  o: Owner,
+  n: number,
+  stage: (rel: string, staged: string) => string[],
+): string | undefined {
   const rel = relative(path, o);
   if (rel === undefined || rel === '') return undefined;
   const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const name = rel.slice(rel.lastIndexOf('/') + 1);
+  const staged = `"$B/k${n}"`;
+  return [...stage(rel, staged), `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} ${staged}`].join('\n');
+}
+
+/** The new lines, written by the user from base64 (no line of the file can end the here-document). */
+function writeKeyFile(path: string, lines: string[], o: Owner, n: number): string | undefined {
   const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
-  return [
-    `base64 -d >"$B/k${n}" <<'${B64_TAG}'`,
+  return replaceKeyFile(path, o, n, (_, staged) => [
+    `base64 -d >${staged} <<'${B64_TAG}'`,
     ...base64Lines(text),
     B64_TAG,
-    `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} "$B/k${n}"`,
-  ].join('\n');
+  ]);
 }
 
 /**
- * Replace a user's key file that the collector withheld (someone else's file in the user's folder) with
- * a copy the user makes: read with the user's own rights, so no link or hard link reaches anything more.
+ * A file the collector withheld (someone else's file in the user's folder), copied by its user as it
+ * is: read with the user's own rights, so no link or hard link reaches anything more; a failed read
+ * fails the step before anything is written.
  */
 function copyKeyFile(path: string, o: Owner, n: number): string | undefined {
-  const rel = relative(path, o);
-  if (rel === undefined || rel === '') return undefined;
-  const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
-  const name = rel.slice(rel.lastIndexOf('/') + 1);
-  return [
-    `hd ${quote(o.name)}&&u ${quote(o.name)} cat "$h"/${quote(rel)} >"$B/k${n}"&&`,
-    `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} "$B/k${n}"`,
-  ].join('\n');
+  return replaceKeyFile(path, o, n, (rel, staged) => [
+    `hd ${quote(o.name)}&&u ${quote(o.name)} cat "$h"/${quote(rel)} >${staged}&&`,
+  ]);
 }
 
 type Content = (path: string) => string[] | undefined;
