@@ -68,8 +68,14 @@ export function hetznerServer(s: SimServer, rescueEnabled: boolean) {
     iso: null,
     rescue_enabled: rescueEnabled,
     locked: false,
+    backup_window: null,
+    outgoing_traffic: 0,
+    ingoing_traffic: 0,
+    included_traffic: 21990232555520,
+    protection: { delete: false, rebuild: false },
     labels: {},
     volumes: [],
+    load_balancers: [],
     primary_disk_size: 40,
   };
 }
