@@ -2,7 +2,7 @@ import type { ConsoleEndpoint } from '../../console/endpoint.js';
 import { parseConnectUrl } from '../../console/transport/index.js';
 import type { CliContext } from '../context.js';
 import { readSecret } from '../secret-input.js';
-import type { ProviderWay } from './rescue-provider.js';
+import type { ProviderWay } from '../../rescue/way-in.js';
 
 /**
  * The console password of a command with --password-file / --password-env: read once, when first

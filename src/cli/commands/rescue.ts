@@ -20,7 +20,7 @@ import { confirmer } from '../confirm.js';
 import { checkRescueInput } from '../validate.js';
 import type { CliContext } from '../context.js';
 import type { CliCommand } from './index.js';
-import { accessFromProvider, cameNoFurther } from './rescue-provider.js';
+import { accessFromProvider, cameNoFurther } from '../../rescue/way-in.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 

@@ -16,7 +16,7 @@ import { assertWindowUser } from '../../rescue/window-closer.js';
 import { mask } from '../../secrets.js';
 import { consoleOf, consolePasswordSource } from './console-access.js';
 import type { CliCommand } from './index.js';
-import { accessFromProvider, cameNoFurther, type ProviderWay } from './rescue-provider.js';
+import { accessFromProvider, cameNoFurther, type ProviderWay } from '../../rescue/way-in.js';
 
 const OPS = ['list', 'close', 'extend'] as const;
 type WindowOp = (typeof OPS)[number];

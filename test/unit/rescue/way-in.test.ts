@@ -6,7 +6,7 @@ import type {
   RescueAccess,
   ServerRef,
 } from '../../../providers/types.js';
-import { cameNoFurther, chooseWayIn } from '../../../src/cli/commands/rescue-provider.js';
+import { cameNoFurther, chooseWayIn } from '../../../src/rescue/way-in.js';
 import type { ConsoleEndpoint, ConsoleKind } from '../../../src/console/endpoint.js';
 import { isRescueError, RescueError } from '../../../src/errors/rescue-error.js';
 import { t, type Lang } from '../../../src/i18n/index.js';

@@ -1,10 +1,10 @@
-import type { ProviderAdapter, RescueAccess, ServerRef } from '../../../providers/types.js';
-import { isRescueError, RescueError } from '../../errors/rescue-error.js';
-import { t, type MessageKey } from '../../i18n/index.js';
-import type { ServerShell } from '../../rescue/server-shell.js';
-import { rescueSystemShell, waitForSshBanner } from '../../rescue/shells/rescue-system-shell.js';
-import { mask } from '../../secrets.js';
-import type { ChooseOptions } from './rescue-provider.js';
+import type { ProviderAdapter, RescueAccess, ServerRef } from '../../providers/types.js';
+import { isRescueError, RescueError } from '../errors/rescue-error.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import type { ServerShell } from './server-shell.js';
+import { rescueSystemShell, waitForSshBanner } from './shells/rescue-system-shell.js';
+import { mask } from '../secrets.js';
+import type { ChooseOptions } from './way-in.js';
 
 /** How long the server may take to boot its own system again before the verification is tried anyway. */
 const BACK_TIMEOUT_MS = 180_000;

@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { loadProvider } from '../../../providers/index.js';
-import { planAccess, type AccessPath } from '../../../providers/plan.js';
-import { CAPABILITIES, type ProviderAdapter, type ServerRef } from '../../../providers/types.js';
-import type { ConsoleEndpoint } from '../../console/endpoint.js';
-import { isRescueError, RescueError } from '../../errors/rescue-error.js';
-import { t, type Lang, type MessageKey } from '../../i18n/index.js';
-import type { ServerShell } from '../../rescue/server-shell.js';
-import { runCommandShell } from '../../rescue/shells/run-command-shell.js';
+import { loadProvider } from '../../providers/index.js';
+import { planAccess, type AccessPath } from '../../providers/plan.js';
+import { CAPABILITIES, type ProviderAdapter, type ServerRef } from '../../providers/types.js';
+import type { ConsoleEndpoint } from '../console/endpoint.js';
+import { isRescueError, RescueError } from '../errors/rescue-error.js';
+import { t, type Lang, type MessageKey } from '../i18n/index.js';
+import type { ServerShell } from './server-shell.js';
+import { runCommandShell } from './shells/run-command-shell.js';
 import { rescueSystemWay } from './rescue-system-way.js';
-import { mask } from '../../secrets.js';
-import type { CliContext } from '../context.js';
+import { mask } from '../secrets.js';
 
 /** A way in that was not taken, and why (localized, masked). */
 export interface SkippedWay {
@@ -230,28 +229,28 @@ export type ProviderWay = ProviderAccess & {
 export async function accessFromProvider(
   providerId: string,
   host: string,
-  ctx: CliContext,
+  settings: { env: Readonly<Record<string, string | undefined>>; lang: Lang },
   endpoint: string | undefined,
   progress: (step: string, detail?: string) => void,
   opts: Pick<ChooseOptions, 'transcriptPath' | 'beforeConsole' | 'mayReboot' | 'beforeOpen'> = {},
 ): Promise<ProviderWay> {
   const adapter = await loadProvider(providerId, {
-    env: ctx.env,
+    env: settings.env,
     endpoint,
-    lang: ctx.lang,
+    lang: settings.lang,
     readTextFile: (path) => readFile(path, 'utf8').catch(() => undefined),
   });
   const server = await adapter.findServer(isIP(host) ? { ip: host } : { name: host });
   progress('find-server', `${server.name} (${server.id}, ${server.status})`);
-  const o: ChooseOptions = { ...opts, lang: ctx.lang, progress };
+  const o: ChooseOptions = { ...opts, lang: settings.lang, progress };
   const withNext = (access: ProviderAccess): ProviderWay => ({
     ...access,
     server,
     next: async (failure) => {
-      const reason = failedReason(ctx.lang, failure);
+      const reason = failedReason(settings.lang, failure);
       progress(
         'way-in',
-        t(ctx.lang, 'providers.way-in.skipped', { path: pathName(ctx.lang, access.path), reason }),
+        t(settings.lang, 'providers.way-in.skipped', { path: pathName(settings.lang, access.path), reason }),
       );
       const skipped = [...access.skipped, { path: access.path, reason, error: failure }];
       return withNext(await chooseWayIn(adapter, server, o, { after: access.path, skipped }));
