@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type nock from 'nock';
+import type { ConsoleKind } from '../src/console/endpoint.js';
 
 /**
  * One row of the adapter contract (providers/contract.test.ts): how a vendor answers "get this
@@ -36,6 +37,14 @@ export interface ContractRow {
   ip: string;
   /** Mocks one successful findServer({ip}), the vendor's own way of looking an address up. */
   byIp: () => void;
+  /** One console of the server found by `lookup`. */
+  console: {
+    kind: ConsoleKind;
+    /** Mocks one openConsole whose answer carries `secret` (a token in the URL, a ticket, a password). */
+    answer: (secret: string) => void;
+    /** false where nothing in the console expires (an SSH gateway with the engineer's own key). */
+    expires: boolean;
+  };
 }
 export const twice = <T extends Record<string, unknown>>(
   item: T,

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { rejectsWithCode, useStrictNock } from '../test/support/nock-strict.js';
 import { clearSecretsForTest } from '../src/secrets.js';
+import { describeEndpoint } from '../src/console/endpoint.js';
 import { getProvider, loadProvider, PROVIDERS } from './index.js';
 import type { ProviderAdapter } from './types.js';
 import { contractRows, type ContractRow } from './contract-row.js';
@@ -9,7 +10,8 @@ import { contractRows, type ContractRow } from './contract-row.js';
 /**
  * One behavioural contract for every adapter, from one table: a server found by id, a server that
  * is not there, and the vendor's 401, 403, 429 (with Retry-After) and 5xx mapped to the same error
- * codes everywhere; a console kind the provider does not declare refused without any API call.
+ * codes everywhere; a fresh console asked of the vendor every time (their URLs, tickets and passwords
+ * expire); a console kind the provider does not declare refused without any API call.
  * Each row says only how its vendor answers "get this server" and lives in the provider's folder
  * (providers/<id>/contract.ts); the cases are the same for all.
  */
@@ -86,6 +88,25 @@ describe('the adapter contract, the same cases for every provider', () => {
           retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 },
         });
         expect((await adapter.findServer({ id: row.serverId })).id).toBe(row.serverId);
+      });
+
+      it('asks the vendor again for every console: console URLs, tickets and passwords expire', async () => {
+        row.lookup({ status: 200, body: row.found });
+        const adapter = await adapterFor(row);
+        const server = await adapter.findServer({ id: row.serverId });
+        row.console.answer('CANARY-console-first');
+        row.console.answer('CANARY-console-second');
+        const first = await adapter.openConsole(server, row.console.kind);
+        const second = await adapter.openConsole(server, row.console.kind);
+        expect(nock.pendingMocks()).toEqual([]);
+        if (row.console.expires) {
+          expect(JSON.stringify(first)).toContain('CANARY-console-first');
+          expect(JSON.stringify(second)).toContain('CANARY-console-second');
+        } else {
+          expect(second).toEqual(first);
+        }
+        // Whatever expires in it is a secret: never in a description of the endpoint.
+        expect(describeEndpoint(first)).not.toContain('CANARY');
       });
 
       it('a console kind it does not declare is refused before any API call', async () => {

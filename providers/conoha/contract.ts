@@ -55,4 +55,20 @@ export const contract: ContractRow = {
       .query({ ip: '^203\\.0\\.113\\.40$' })
       .reply(200, fx('servers-detail.json'));
   },
+  // ConoHa is Nova: a console token serves one connection and expires.
+  console: {
+    kind: 'vnc',
+    expires: true,
+    answer: (secret) => {
+      nock('https://compute.c3j1.conoha.io', { reqheaders: { 'x-auth-token': C3_TOKEN } })
+        .post('/v2.1/servers/6d5f2c4e-0000-4000-8000-000000000001/remote-consoles')
+        .reply(200, {
+          remote_console: {
+            protocol: 'vnc',
+            type: 'novnc',
+            url: `https://console.c3j1.conoha.io/vnc_auto.html?path=%3Ftoken%3D${secret}`,
+          },
+        });
+    },
+  },
 };

@@ -44,4 +44,18 @@ export const contract: ContractRow = {
         meta: { pagination: { next_page: null } },
       });
   },
+  // Hetzner's wss_url is valid for one minute.
+  console: {
+    kind: 'vnc',
+    expires: true,
+    answer: (secret) => {
+      nock('https://api.hetzner.cloud')
+        .post('/v1/servers/42/actions/request_console')
+        .reply(201, {
+          ...fx('request-console.json'),
+          wss_url: `wss://console.hetzner.cloud/?server_id=42&token=${secret}`,
+          password: `${secret}-pw`,
+        });
+    },
+  },
 };

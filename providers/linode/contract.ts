@@ -6,7 +6,7 @@ const fx = fixtureOf(import.meta.url);
 /** How linode answers the shared adapter contract (providers/contract.test.ts). Test support only. */
 export const contract: ContractRow = {
   id: 'linode',
-  env: { LINODE_TOKEN: 'CANARY-contract-linode' },
+  env: { LINODE_TOKEN: 'CANARY-contract-linode', SSH_AUTH_SOCK: '/nonexistent/agent.sock' },
   serverId: '123',
   lookup: (...replies) => {
     answer(() => nock('https://api.linode.com').get('/v4/linode/instances/123'), replies);
@@ -30,5 +30,14 @@ export const contract: ContractRow = {
   byIp: () => {
     nock('https://api.linode.com').get('/v4/networking/ips/203.0.113.20').reply(200, fx('ip.json'));
     nock('https://api.linode.com').get('/v4/linode/instances/123').reply(200, fx('instance.json'));
+  },
+  // Lish is an SSH gateway logged into with the engineer's own key: nothing in it expires, but the
+  // profile's Lish setting is read again each time (it may have been switched off meanwhile).
+  console: {
+    kind: 'serial',
+    expires: false,
+    answer: () => {
+      nock('https://api.linode.com').get('/v4/profile').reply(200, fx('profile.json'));
+    },
   },
 };

@@ -53,4 +53,20 @@ export const contract: ContractRow = {
       .query({ ip: '^203\\.0\\.113\\.30$' })
       .reply(200, { servers: [fx('server.json').server] });
   },
+  // A nova console token lasts console_token_ttl (600 s by default) and serves one connection.
+  console: {
+    kind: 'vnc',
+    expires: true,
+    answer: (secret) => {
+      nock('https://compute.example.test:8774', { reqheaders: { 'x-auth-token': OS_TOKEN } })
+        .post('/v2.1/servers/9168b536-cd40-4630-b43f-b259807c6e87/remote-consoles')
+        .reply(200, {
+          remote_console: {
+            protocol: 'vnc',
+            type: 'novnc',
+            url: `http://compute.example.test:6080/vnc_auto.html?path=%3Ftoken%3D${secret}`,
+          },
+        });
+    },
+  },
 };

@@ -42,4 +42,16 @@ export const contract: ContractRow = {
       .get('/api2/json/nodes/pve2/qemu/101/agent/network-get-interfaces')
       .reply(500, fx('agent-not-running.json'));
   },
+  // A VNC ticket is checked when the websocket opens and lasts two hours at most; the proxy itself
+  // waits for one connection only.
+  console: {
+    kind: 'vnc',
+    expires: true,
+    answer: (secret) => {
+      const answer = fx('vncproxy.json') as { data: Record<string, unknown> };
+      nock('https://pve.example.test:8006')
+        .post('/api2/json/nodes/pve1/qemu/100/vncproxy')
+        .reply(200, { data: { ...answer.data, ticket: `PVEVNC:6631F2A1::${secret}` } });
+    },
+  },
 };

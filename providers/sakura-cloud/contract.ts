@@ -48,4 +48,14 @@ export const contract: ContractRow = {
         is_ok: true,
       });
   },
+  // The VNC proxy's password is for one connection.
+  console: {
+    kind: 'vnc',
+    expires: true,
+    answer: (secret) => {
+      nock('https://secure.sakura.ad.jp')
+        .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy')
+        .reply(200, { ...fx('vnc-proxy.json'), Password: secret });
+    },
+  },
 };
