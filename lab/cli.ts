@@ -1,6 +1,6 @@
 import { bootScenario, labAvailability, SCENARIOS } from './index.js';
-import { labDown, labUp } from './up.js';
-import type { Suite } from './image.js';
+import { labDown, labUp, upProviders } from './up.js';
+import { SUITES, type Suite } from './image.js';
 
 /** `npm run lab -- list | up <scenario> [--provider P] | down [pid…] | boot <scenario> [--suite S]`. */
 async function main(argv: string[]): Promise<number> {
@@ -16,7 +16,8 @@ async function main(argv: string[]): Promise<number> {
     const availability = labAvailability();
     if (!availability.ok) throw new Error(availability.reason);
     const providerAt = argv.indexOf('--provider');
-    const provider = providerAt >= 0 ? argv[providerAt + 1] : 'conoha';
+    // Without --provider: the first simulated provider a lab server can stand behind.
+    const provider = providerAt >= 0 ? argv[providerAt + 1] : upProviders()[0];
     if (!provider) throw new Error('--provider needs a value');
     return labUp({ scenario: id, provider, suite, print });
   }
@@ -38,8 +39,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: npm run lab -- list | up <scenario> [--provider conoha|openstack|proxmox|linode] | down [pid…]\n' +
-      '                      | boot <scenario> [--suite bookworm|bullseye|trixie]\n',
+    `usage: npm run lab -- list | up <scenario> [--provider ${upProviders().join('|')}] | down [pid…]\n` +
+      `                      | boot <scenario> [--suite ${SUITES.join('|')}]\n`,
   );
   return 2;
 }

@@ -23,7 +23,6 @@ const REGISTRY = 'providers/registry.ts';
  */
 const KNOWN: Record<string, { ids: string[]; why: string }> = {
   'lab/demo.ts': { ids: ['conoha'], why: 'the demo tells one customer story, on ConoHa' },
-  'lab/cli.ts': { ids: ['conoha', 'openstack', 'proxmox', 'linode'], why: 'lab default and usage text' },
   'lab/simulator/nova.ts': { ids: ['conoha'], why: 'Nova as ConoHa varies it, shared by two folders' },
   'src/i18n/messages/console.en.ts': {
     ids: ['conoha'],
