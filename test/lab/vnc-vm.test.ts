@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,10 @@ import { sshLogin } from '../../lab/ssh-login.js';
 import { rescue } from '../../src/rescue/run.js';
 import { LabVm, type VmOptions } from '../../lab/vm/vm.js';
 import { waitForLoginScreen } from '../../lab/vm/wait.js';
+import { simulatedProviderArgs } from '../../lab/command-line.js';
+import { startSimulator, type Simulator } from '../../lab/simulator/index.js';
+import { main } from '../../src/cli/main.js';
+import { consoleTerminal, vncOnlyServer } from './console-terminal.js';
 
 const PASSWORD = 'Alice-pass.2024';
 /** Characters that sit on different keys on JIS and US keyboards, and shell metacharacters. */
@@ -23,7 +28,7 @@ const SYMBOLS = `a|b@c:^~_"{}[]\\\`+=*&%$#!?<>`;
 /** A lab VM booted as far as its login screen on the VNC console. */
 async function bootVm(opts: VmOptions): Promise<LabVm> {
   const vm = await LabVm.create(opts);
-  const probe = await RfbClient.connect({ url: vm.websocketUrl });
+  const probe = await RfbClient.connect({ url: vm.websocketUrl, password: opts.vncPassword });
   await waitForLoginScreen(probe, 240_000);
   probe.close();
   return vm;
@@ -258,6 +263,49 @@ if (process.env.VPS_RESCUE_LAB_VM === '1') {
         rmSync(dir, { recursive: true, force: true });
       }
     }, 600_000);
+  });
+
+  describe('vps-rescue console --provider hetzner takes the VNC console over (no --watch)', () => {
+    const ADDRESS = '127.0.1.238';
+    const VNC_PASSWORD = randomBytes(6).toString('base64url');
+    let vm: LabVm;
+    let sim: Simulator;
+    beforeAll(async () => {
+      vm = await bootVm({
+        keymap: 'us',
+        vncPassword: VNC_PASSWORD,
+        users: [{ name: 'alice', password: PASSWORD, groups: ['sudo'] }],
+      });
+      sim = await startSimulator({
+        servers: [vncOnlyServer({ vncPort: vm.vncPort, password: VNC_PASSWORD }, 'vnc-takeover', ADDRESS)],
+      });
+    }, 420_000);
+    afterAll(async () => {
+      await sim?.close();
+      await vm?.destroy();
+    });
+
+    it('what the engineer types reaches the VM as keys, and its answer is shown as text', async () => {
+      const { input, err, shown } = consoleTerminal();
+      const exit = main(['console', ...simulatedProviderArgs(sim, 'hetzner', ADDRESS)], {
+        stderr: (t) => err.push(t),
+        stdout: () => {},
+        env: { ...process.env, ...sim.env('hetzner') },
+      });
+      await expect.poll(() => err.join('\n'), { timeout: 60_000 }).toContain('Ctrl-]');
+      await expect.poll(shown, { timeout: 60_000 }).toMatch(/login: *$/m);
+      input.write('alice\r');
+      await expect.poll(shown, { timeout: 60_000 }).toMatch(/Password: *$/m);
+      input.write(`${PASSWORD}\r`);
+      await expect.poll(shown, { timeout: 60_000 }).toMatch(/\$ *$/m);
+      // The answer is computed on the VM: seen only if the keys really arrived there.
+      input.write('echo vr-$((6*7))-$(id -un)\r');
+      await expect.poll(shown, { timeout: 60_000 }).toContain('vr-42-alice');
+      input.write('exit\r\x1d');
+      expect(await exit).toBe(0);
+      expect(shown()).not.toContain(PASSWORD);
+      expect(shown()).not.toContain(VNC_PASSWORD);
+    }, 300_000);
   });
 }
 
