@@ -3,7 +3,7 @@ import type { KeyFileReport, StatEntry } from './collection.js';
 import { eff, effAll, passwdOf, type Ctx } from './context.js';
 import { finding, type Finding } from './findings.js';
 import { analyseKeyLines, holds, type FileLines } from './key-lines.js';
-import { misplacedKey } from './misplaced-keys.js';
+import { misplacedKey, otherAccountKey } from './misplaced-keys.js';
 
 const MISNAMED = /^(authori[sz]ed[-_ ]?keys?2?(\.txt|\.pub)?|authorized_key|id_[a-z0-9]+\.pub)$/i;
 
@@ -48,16 +48,26 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
     path,
     params: { user: name, path: file.path } as Record<string, string | number>,
   };
+  const home = pw.home.replace(/\/+$/, '');
+  const insideHome = file.path.startsWith(`${home}/`);
   const blockedDir = chain.slice(1).find((d) => d.exists && !canAccess(d, pw.uid, gids, 1));
   if (blockedDir || (file.type === 'file' && !canAccess(file, pw.uid, gids, 4))) {
     const target = blockedDir ?? file;
-    const fix = blockedDir
-      ? { op: 'chmod' as const, path: blockedDir.path, mode: searchableMode(blockedDir, pw.uid, gids) }
-      : file.uid === pw.uid
-        ? { op: 'chmod' as const, path: file.path, mode: '600' }
-        : { op: 'chown' as const, path: file.path, owner: name, group: groupName(ctx, pw.gid) };
+    // A folder below the user's own home that root or another user took (`sudo mkdir ~/.ssh`) goes
+    // back to the user; opening its mode to everybody would be the wrong repair.
+    const takenInHome = blockedDir && blockedDir.uid !== pw.uid && blockedDir.path.startsWith(`${home}/`);
+    const fix = takenInHome
+      ? { op: 'chown' as const, path: blockedDir.path, owner: name, group: groupName(ctx, pw.gid) }
+      : blockedDir
+        ? { op: 'chmod' as const, path: blockedDir.path, mode: searchableMode(blockedDir, pw.uid, gids) }
+        : file.uid === pw.uid
+          ? { op: 'chmod' as const, path: file.path, mode: '600' }
+          : { op: 'chown' as const, path: file.path, owner: name, group: groupName(ctx, pw.gid) };
     return [
-      finding('keys.unreadable', 'error', fix, { ...base, params: { ...base.params, blocked: target.path } }),
+      finding('keys.unreadable', 'error', fix, {
+        ...base,
+        params: { ...base.params, blocked: target.path, owner: ownerName(ctx, target.uid) },
+      }),
     ];
   }
   if (file.type !== 'file') return [finding('keys.not-regular', 'error', { op: 'manual' }, base)];
@@ -70,7 +80,7 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
         'keys.owner',
         'error',
         { op: 'chown', path: file.path, owner: name, group: groupName(ctx, pw.gid) },
-        base,
+        { ...base, params: { ...base.params, owner: ownerName(ctx, file.uid) } },
       ),
     );
   } else if (fileIssue === 'mode') {
@@ -84,19 +94,22 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
       ),
     );
   }
-  const home = pw.home.replace(/\/+$/, '');
-  const insideHome = file.path.startsWith(`${home}/`);
   for (const dir of chain.slice(1)) {
     if (!dir.exists) continue;
     if (insideHome && !(dir.path === home || dir.path.startsWith(`${home}/`))) break;
     const issue = insecure(ctx, dir, pw.uid);
     if (issue === 'owner') {
+      // Outside the home (AuthorizedKeysFile /etc/ssh/keys/%u) a folder goes to root, not to the user:
+      // the user could otherwise change the keys of everybody whose file lies below it.
+      const owner = insideHome
+        ? { owner: name, group: groupName(ctx, pw.gid) }
+        : { owner: 'root', group: 'root' };
       out.push(
         finding(
           'keys.owner',
           'error',
-          { op: 'chown', path: dir.path, owner: name, group: groupName(ctx, pw.gid) },
-          { ...base, params: { ...base.params, path: dir.path } },
+          { op: 'chown', path: dir.path, ...owner },
+          { ...base, params: { ...base.params, path: dir.path, owner: ownerName(ctx, dir.uid) } },
         ),
       );
     } else if (issue === 'mode') {
@@ -133,6 +146,10 @@ function searchableMode(dir: StatEntry, uid: number, gids: number[]): string {
 
 function octal(mode: number | undefined): string {
   return (mode ?? 0).toString(8).padStart(3, '0');
+}
+
+function ownerName(ctx: Ctx, uid: number | undefined): string {
+  return ctx.c.passwd.find((p) => p.uid === uid)?.name ?? `uid ${uid ?? '?'}`;
 }
 
 function groupName(ctx: Ctx, gid: number): string {
@@ -288,7 +305,8 @@ function missingFile(ctx: Ctx, name: string, target: string, addKey: Finding['fi
       ),
     ];
   }
-  const elsewhere = misplacedKey(ctx, name, target) ?? wrongHome(ctx, name, target);
+  const elsewhere =
+    misplacedKey(ctx, name, target) ?? wrongHome(ctx, name, target) ?? otherAccountKey(ctx, name, target);
   if (elsewhere) return [elsewhere];
   return [
     finding('keys.file-missing', 'error', addKey, {
