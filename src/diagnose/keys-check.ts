@@ -53,9 +53,15 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
   const blockedDir = chain.slice(1).find((d) => d.exists && !canAccess(d, pw.uid, gids, 1));
   if (blockedDir || (file.type === 'file' && !canAccess(file, pw.uid, gids, 4))) {
     const target = blockedDir ?? file;
-    // A folder below the user's own home that root or another user took (`sudo mkdir ~/.ssh`) goes
-    // back to the user; opening its mode to everybody would be the wrong repair.
-    const takenInHome = blockedDir && blockedDir.uid !== pw.uid && blockedDir.path.startsWith(`${home}/`);
+    // A folder below the user's own home that another user took goes back to the user (opening its
+    // mode to everybody would be the wrong repair). A root-owned one (`sudo mkdir ~/.ssh`) is never
+    // handed to the user: the user may have renamed one of root's folders to that name; it gets the
+    // one search bit the user needs (sshd accepts root as owner).
+    const takenInHome =
+      blockedDir &&
+      blockedDir.uid !== pw.uid &&
+      blockedDir.uid !== 0 &&
+      blockedDir.path.startsWith(`${home}/`);
     const fix = takenInHome
       ? { op: 'chown' as const, path: blockedDir.path, owner: name, group: groupName(ctx, pw.gid) }
       : blockedDir

@@ -7,6 +7,7 @@ import type { Collection, KeyFileReport, StatEntry } from '../../../src/diagnose
 import { describeFinding } from '../../../src/diagnose/describe.js';
 import { parseCollection } from '../../../src/diagnose/parser.js';
 import { compileFixes } from '../../../src/rescue/fix-ops.js';
+import { nextSteps } from '../../../src/report/labels.js';
 import { listeningElsewhere } from '../../../src/rescue/proof.js';
 
 /**
@@ -255,7 +256,7 @@ describe('~/.ssh owned by root or another user', () => {
     expect(code).toBe(`ro 'alice' '.ssh' "$(id -u 'alice')" "$(id -g 'alice')" 700`);
   });
 
-  it('a root-owned 700 .ssh (sudo mkdir) goes back to alice rather than being opened to everybody', () => {
+  it('a root-owned 700 .ssh (sudo mkdir) is named with its owner and gets the search bit alice needs, never handed to her', () => {
     const c = load('x-ssh-dir-owned-by-other');
     const path = '/home/alice/.ssh/authorized_keys';
     const rootDir = withFile(c, path, (r) =>
@@ -264,6 +265,14 @@ describe('~/.ssh owned by root or another user', () => {
     expect(run(rootDir).primary).toMatchObject({
       cause: 'keys.unreadable',
       params: { blocked: '/home/alice/.ssh', owner: 'root' },
+      // alice may have renamed one of root's folders to .ssh: root's folder stays root's.
+      fix: { op: 'chmod', path: '/home/alice/.ssh', mode: '701' },
+    });
+    // Another user's 700 .ssh goes back to alice.
+    const bobDir = withFile(c, path, (r) => setChain(r, '/home/alice/.ssh', { mode: 0o700 }));
+    expect(run(bobDir).primary).toMatchObject({
+      cause: 'keys.unreadable',
+      params: { blocked: '/home/alice/.ssh', owner: 'bob' },
       fix: { op: 'chown', path: '/home/alice/.ssh', owner: 'alice' },
     });
     // Root-owned and 755 is fine for sshd: nothing to say.
@@ -285,6 +294,14 @@ describe('sshd listening elsewhere than the customer connects', () => {
       'It listens on port 2222 (127.0.1.149) instead: connect there with `ssh -p 2222`.',
     );
     expect(listeningElsewhere(d)).toBe(2222);
+    // The customer's next step goes to that port too.
+    for (const lang of ['en', 'ja'] as const)
+      expect(nextSteps(lang, { user: 'alice', host: 'vps', port: 2222, keyWorks: true })[0]).toContain(
+        '`ssh -p 2222 alice@vps`',
+      );
+    expect(nextSteps('en', { user: 'alice', host: 'vps', port: 22, keyWorks: true })[0]).toContain(
+      '`ssh alice@vps`',
+    );
     // Only on loopback, seen from outside: nowhere to verify, nowhere to send the customer.
     const loopback = ['LISTEN 0 128 127.0.0.1:2222 0.0.0.0:* users:(("sshd",pid=36,fd=3))'];
     const far = analyse({
