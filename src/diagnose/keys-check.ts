@@ -242,13 +242,16 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
         ),
       );
     } else if (f.r.content && f.lines.valid.length === 0 && f.lines.problems.length === 0) {
+      // An empty file of the user's own, the key pasted into another account's file instead.
+      const pasted = customerOk ? undefined : otherAccountKey(ctx, name, f.r.path);
       out.push(
-        finding('keys.empty', customerOk ? 'warning' : 'error', addKey, {
-          user: name,
-          path: f.r.path,
-          blocking: !customerOk,
-          params: { path: f.r.path },
-        }),
+        pasted ??
+          finding('keys.empty', customerOk ? 'warning' : 'error', addKey, {
+            user: name,
+            path: f.r.path,
+            blocking: !customerOk,
+            params: { path: f.r.path },
+          }),
       );
     }
     for (const p of f.lines.problems) {
@@ -329,9 +332,12 @@ function wrongHome(ctx: Ctx, name: string, target: string): Finding | undefined 
   for (const r of Object.values(ctx.c.keyFiles)) {
     if (user?.keyFiles.includes(r.path) || !r.content) continue;
     const lines = analyseKeyLines(r.path, r.content, ctx.clientAddress);
+    // Without the customer's key, only a file at /home/<user> that the user (or root) owns: a file
+    // another account holds there proves nothing about whose key it is.
+    const owner = r.chain[0]?.uid;
     const hit = ctx.key
       ? lines.valid.find((v) => holds(ctx.key, v.key))
-      : r.path === `/home/${name}/.ssh/authorized_keys`
+      : r.path === `/home/${name}/.ssh/authorized_keys` && (owner === 0 || owner === passwdOf(ctx, name)?.uid)
         ? lines.valid[0]
         : undefined;
     if (hit) {

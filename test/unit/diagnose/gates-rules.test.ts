@@ -89,6 +89,36 @@ describe("a key pasted into another account's file", () => {
     expect(run(two).primary?.cause).toBe('keys.file-missing');
   });
 
+  it("an empty file of alice's own, the key in root's file: the key is named, not the empty file", () => {
+    const c = load('x-key-in-root-file');
+    const own = '/home/alice/.ssh/authorized_keys';
+    const emptyOwn = withFile(c, own, (r) => ({
+      ...r,
+      content: [],
+      chain: r.chain.map((e, i) =>
+        i === 0
+          ? {
+              ...e,
+              exists: true,
+              type: 'file' as const,
+              mode: 0o600,
+              uid: 1000,
+              gid: 1000,
+              links: 1,
+              size: 0,
+            }
+          : i === 1
+            ? { ...e, exists: true, type: 'directory' as const, mode: 0o700, uid: 1000, gid: 1000, links: 2 }
+            : e,
+      ),
+    }));
+    expect(emptyOwn.passwd.find((p) => p.name === 'alice')?.uid).toBe(1000);
+    expect(run(emptyOwn).primary).toMatchObject({
+      cause: 'keys.other-account',
+      fix: { op: 'move-key', from: ROOT_FILE, to: own },
+    });
+  });
+
   it('never copies out of a file someone other than root could have written (reported, the window is the way)', () => {
     const c = load('x-key-in-root-file');
     const groupWritable = withFile(c, ROOT_FILE, (r) => setChain(r, '/root/.ssh', { mode: 0o770 }));
