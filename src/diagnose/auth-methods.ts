@@ -6,8 +6,8 @@ import { finding, type FixOp, type Finding } from './findings.js';
  * AuthenticationMethods naming a method that is switched off: no list can ever be satisfied.
  * OpenSSH checks this for the global value when it starts (`sshd -t` fails with "AuthenticationMethods
  * cannot be satisfied by enabled authentication methods" and sshd stays down); inside a Match block it
- * starts, and only the users the block matches are refused (by every method, nothing logged but the
- * closed connection). The smallest change takes the switched-off methods out of the lists: what is
+ * starts, and only the users the block matches are refused, by every method (the log says `Authentication
+ * methods list "…" contains disabled method, skipping`; 9.2 in the lab). The smallest change takes the switched-off methods out of the lists: what is
  * left is only methods already on, so nothing the owner switched off is switched on again.
  */
 
