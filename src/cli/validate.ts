@@ -26,6 +26,8 @@ export interface RescueInput {
   action: Action;
   host: string;
   sshPort: number;
+  /** --ssh-port was given: the customer's port, not the default (sshd elsewhere is then not proven) */
+  sshPortNamed: boolean;
   user?: string;
   consoleUser: string;
   windowMinutes: number;
@@ -270,6 +272,7 @@ export function checkRescueInput(
     action: action as Action,
     host,
     sshPort,
+    sshPortNamed: a['ssh-port'] !== undefined,
     user,
     consoleUser,
     windowMinutes,

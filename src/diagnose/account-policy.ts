@@ -1,3 +1,4 @@
+import { checkUserAuthMethods } from './auth-methods.js';
 import { gateFix } from './gate-fix.js';
 import { wildcardMatch } from '../keys/from-pattern.js';
 import { matchLineSetting, winningLine } from './config-check.js';
@@ -171,7 +172,9 @@ export function checkPolicy(ctx: Ctx, name: string): Finding[] {
     );
   }
   const methods = eff(user, 'authenticationmethods') ?? 'any';
-  if (
+  const unsatisfiable = checkUserAuthMethods(ctx, name);
+  if (unsatisfiable) out.push(unsatisfiable);
+  else if (
     methods !== 'any' &&
     !methods.split(/\s+/).some((list) => list.split(',').every((m) => m === 'publickey'))
   ) {

@@ -2,6 +2,7 @@ import type { PublicKey } from '../keys/authorized-keys.js';
 import { normalizePublicKey, type KeyProblem } from '../keys/normalize.js';
 import { checkAccount, checkPolicy } from './account-policy.js';
 import type { Collection } from './collection.js';
+import { checkGlobalAuthMethods } from './auth-methods.js';
 import { checkConfig, expandConfig } from './config-check.js';
 import { eff, isDebianLike, type Ctx } from './context.js';
 import { checkDaemon } from './daemon-check.js';
@@ -76,7 +77,11 @@ export function analyse(input: AnalyseInput): Diagnosis {
     ...(key ? { key } : {}),
   };
   const login = input.users[0] ?? 'root';
-  const findings: Finding[] = [...checkDaemon(ctx, login), ...checkConfig(c.configFiles, config)];
+  const findings: Finding[] = [
+    ...checkDaemon(ctx, login),
+    ...checkConfig(c.configFiles, config),
+    ...checkGlobalAuthMethods(ctx),
+  ];
   for (const name of input.users) {
     // Only the login user needs to log in with the customer's key; other users are checked for
     // their own state (root's policy, accounts) without it.

@@ -1,3 +1,4 @@
+import { UNSATISFIABLE } from './auth-methods.js';
 import { eff, type Ctx } from './context.js';
 import { downReason, syntaxFailsOnlyOnRuntimeDir } from './daemon-down.js';
 import { finding, type Finding } from './findings.js';
@@ -42,7 +43,9 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
     );
   }
   // sshd -t also fails when only /run/sshd is missing: that is no error in the configuration.
-  if (c.syntax.rc !== 0 && !syntaxFailsOnlyOnRuntimeDir(c)) {
+  // Unsatisfiable AuthenticationMethods is no syntax error: it has its own finding (auth-methods.ts).
+  const unsatisfiable = UNSATISFIABLE.test(c.syntax.output.join('\n'));
+  if (c.syntax.rc !== 0 && !syntaxFailsOnlyOnRuntimeDir(c) && !unsatisfiable) {
     const detail = c.syntax.output.join(' ').slice(0, 300);
     const m = /(\/[^\s:]+):? line (\d+)/.exec(detail);
     out.push(
@@ -75,11 +78,26 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
   const port = ctx.sshPort ?? Number(eff(user, 'port') ?? '22');
   if (running) {
     const listening = listenAddresses(c.listeners);
-    const onPort = listening.filter((l) => l.port === port || socketUnit !== undefined);
-    const reachable = onPort.some((l) => !LOOPBACK.test(l.address) || LOOPBACK.test(ctx.clientAddress));
+    const open = listening.filter((l) => !LOOPBACK.test(l.address) || LOOPBACK.test(ctx.clientAddress));
+    const reachable = open.some((l) => l.port === port || socketUnit !== undefined);
     if (!reachable) {
       const where = listening.map((l) => `${l.address}:${l.port}`).join(' ') || '-';
-      out.push(finding('daemon.listen', 'error', { op: 'manual' }, { params: { port, where } }));
+      // Where a client can reach sshd instead (a Port moved in a drop-in): the verification goes there.
+      const elsewhere = open.find((l) => l.port !== port);
+      out.push(
+        finding(
+          'daemon.listen',
+          'error',
+          { op: 'manual' },
+          {
+            params: {
+              port,
+              where,
+              ...(elsewhere ? { listenPort: elsewhere.port, address: elsewhere.address } : {}),
+            },
+          },
+        ),
+      );
     }
   }
   const fw = firewallBlocks(c.firewall, port);

@@ -10,6 +10,9 @@ export function describeFinding(f: Finding, lang: Lang): { sentence: string; fix
   // A stopped daemon's sentence names why it is down, in the reader's language.
   if (f.cause === 'daemon.down' && typeof f.params.reason === 'string')
     params.why = t(lang, `diagnose.down.${f.params.reason}` as MessageKey, params);
+  // sshd reachable on another port: where the customer should connect (and where it was verified).
+  if (f.cause === 'daemon.listen')
+    params.elsewhere = f.params.listenPort === undefined ? '' : t(lang, 'diagnose.listen.elsewhere', params);
   return {
     sentence: t(lang, `diagnose.cause.${f.cause}` as MessageKey, params),
     fix: t(lang, `diagnose.fix.${f.cause}` as MessageKey, params),

@@ -5,6 +5,8 @@
  */
 export const CAUSE_CODES = [
   'config.syntax',
+  // h11 (gates): AuthenticationMethods naming a switched-off method (sshd may not even start).
+  'policy.authmethods-disabled',
   'daemon.down',
   'daemon.listen',
   'daemon.socket-activation',
@@ -19,6 +21,8 @@ export const CAUSE_CODES = [
   'keys.file-missing',
   'keys.misnamed',
   'keys.wrong-home',
+  // h11 (gates): the key pasted into another account's file, found without the customer's key.
+  'keys.other-account',
   'keys.wrong-dir',
   'keys.in-home',
   'keys.unreadable',

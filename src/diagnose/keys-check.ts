@@ -3,7 +3,7 @@ import type { KeyFileReport, StatEntry } from './collection.js';
 import { eff, effAll, passwdOf, type Ctx } from './context.js';
 import { finding, type Finding } from './findings.js';
 import { analyseKeyLines, holds, type FileLines } from './key-lines.js';
-import { misplacedKey } from './misplaced-keys.js';
+import { misplacedKey, otherAccountKey } from './misplaced-keys.js';
 
 const MISNAMED = /^(authori[sz]ed[-_ ]?keys?2?(\.txt|\.pub)?|authorized_key|id_[a-z0-9]+\.pub)$/i;
 
@@ -48,16 +48,32 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
     path,
     params: { user: name, path: file.path } as Record<string, string | number>,
   };
+  const home = pw.home.replace(/\/+$/, '');
+  const insideHome = file.path.startsWith(`${home}/`);
   const blockedDir = chain.slice(1).find((d) => d.exists && !canAccess(d, pw.uid, gids, 1));
   if (blockedDir || (file.type === 'file' && !canAccess(file, pw.uid, gids, 4))) {
     const target = blockedDir ?? file;
-    const fix = blockedDir
-      ? { op: 'chmod' as const, path: blockedDir.path, mode: searchableMode(blockedDir, pw.uid, gids) }
-      : file.uid === pw.uid
-        ? { op: 'chmod' as const, path: file.path, mode: '600' }
-        : { op: 'chown' as const, path: file.path, owner: name, group: groupName(ctx, pw.gid) };
+    // A folder below the user's own home that another user took goes back to the user (opening its
+    // mode to everybody would be the wrong repair). A root-owned one (`sudo mkdir ~/.ssh`) is never
+    // handed to the user: the user may have renamed one of root's folders to that name; it gets the
+    // one search bit the user needs (sshd accepts root as owner).
+    const takenInHome =
+      blockedDir &&
+      blockedDir.uid !== pw.uid &&
+      blockedDir.uid !== 0 &&
+      blockedDir.path.startsWith(`${home}/`);
+    const fix = takenInHome
+      ? { op: 'chown' as const, path: blockedDir.path, owner: name, group: groupName(ctx, pw.gid) }
+      : blockedDir
+        ? { op: 'chmod' as const, path: blockedDir.path, mode: searchableMode(blockedDir, pw.uid, gids) }
+        : file.uid === pw.uid
+          ? { op: 'chmod' as const, path: file.path, mode: '600' }
+          : { op: 'chown' as const, path: file.path, owner: name, group: groupName(ctx, pw.gid) };
     return [
-      finding('keys.unreadable', 'error', fix, { ...base, params: { ...base.params, blocked: target.path } }),
+      finding('keys.unreadable', 'error', fix, {
+        ...base,
+        params: { ...base.params, blocked: target.path, owner: ownerName(ctx, target.uid) },
+      }),
     ];
   }
   if (file.type !== 'file') return [finding('keys.not-regular', 'error', { op: 'manual' }, base)];
@@ -70,7 +86,7 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
         'keys.owner',
         'error',
         { op: 'chown', path: file.path, owner: name, group: groupName(ctx, pw.gid) },
-        base,
+        { ...base, params: { ...base.params, owner: ownerName(ctx, file.uid) } },
       ),
     );
   } else if (fileIssue === 'mode') {
@@ -84,19 +100,22 @@ function fileFindings(ctx: Ctx, name: string, report: KeyFileReport): Finding[] 
       ),
     );
   }
-  const home = pw.home.replace(/\/+$/, '');
-  const insideHome = file.path.startsWith(`${home}/`);
   for (const dir of chain.slice(1)) {
     if (!dir.exists) continue;
     if (insideHome && !(dir.path === home || dir.path.startsWith(`${home}/`))) break;
     const issue = insecure(ctx, dir, pw.uid);
     if (issue === 'owner') {
+      // Outside the home (AuthorizedKeysFile /etc/ssh/keys/%u) a folder goes to root, not to the user:
+      // the user could otherwise change the keys of everybody whose file lies below it.
+      const owner = insideHome
+        ? { owner: name, group: groupName(ctx, pw.gid) }
+        : { owner: 'root', group: 'root' };
       out.push(
         finding(
           'keys.owner',
           'error',
-          { op: 'chown', path: dir.path, owner: name, group: groupName(ctx, pw.gid) },
-          { ...base, params: { ...base.params, path: dir.path } },
+          { op: 'chown', path: dir.path, ...owner },
+          { ...base, params: { ...base.params, path: dir.path, owner: ownerName(ctx, dir.uid) } },
         ),
       );
     } else if (issue === 'mode') {
@@ -133,6 +152,10 @@ function searchableMode(dir: StatEntry, uid: number, gids: number[]): string {
 
 function octal(mode: number | undefined): string {
   return (mode ?? 0).toString(8).padStart(3, '0');
+}
+
+function ownerName(ctx: Ctx, uid: number | undefined): string {
+  return ctx.c.passwd.find((p) => p.uid === uid)?.name ?? `uid ${uid ?? '?'}`;
 }
 
 function groupName(ctx: Ctx, gid: number): string {
@@ -219,13 +242,16 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
         ),
       );
     } else if (f.r.content && f.lines.valid.length === 0 && f.lines.problems.length === 0) {
+      // An empty file of the user's own, the key pasted into another account's file instead.
+      const pasted = customerOk ? undefined : otherAccountKey(ctx, name, f.r.path);
       out.push(
-        finding('keys.empty', customerOk ? 'warning' : 'error', addKey, {
-          user: name,
-          path: f.r.path,
-          blocking: !customerOk,
-          params: { path: f.r.path },
-        }),
+        pasted ??
+          finding('keys.empty', customerOk ? 'warning' : 'error', addKey, {
+            user: name,
+            path: f.r.path,
+            blocking: !customerOk,
+            params: { path: f.r.path },
+          }),
       );
     }
     for (const p of f.lines.problems) {
@@ -288,7 +314,8 @@ function missingFile(ctx: Ctx, name: string, target: string, addKey: Finding['fi
       ),
     ];
   }
-  const elsewhere = misplacedKey(ctx, name, target) ?? wrongHome(ctx, name, target);
+  const elsewhere =
+    misplacedKey(ctx, name, target) ?? wrongHome(ctx, name, target) ?? otherAccountKey(ctx, name, target);
   if (elsewhere) return [elsewhere];
   return [
     finding('keys.file-missing', 'error', addKey, {
@@ -305,9 +332,12 @@ function wrongHome(ctx: Ctx, name: string, target: string): Finding | undefined 
   for (const r of Object.values(ctx.c.keyFiles)) {
     if (user?.keyFiles.includes(r.path) || !r.content) continue;
     const lines = analyseKeyLines(r.path, r.content, ctx.clientAddress);
+    // Without the customer's key, only a file at /home/<user> that the user (or root) owns: a file
+    // another account holds there proves nothing about whose key it is.
+    const owner = r.chain[0]?.uid;
     const hit = ctx.key
       ? lines.valid.find((v) => holds(ctx.key, v.key))
-      : r.path === `/home/${name}/.ssh/authorized_keys`
+      : r.path === `/home/${name}/.ssh/authorized_keys` && (owner === 0 || owner === passwdOf(ctx, name)?.uid)
         ? lines.valid[0]
         : undefined;
     if (hit) {

@@ -135,15 +135,24 @@ export function stepLabel(lang: Lang, step: string): string {
 /** What the customer does next to finish key-only hardening without locking themselves out again. */
 export function nextSteps(
   lang: Lang,
-  o: { user: string; host: string; windowUntil?: string; keyWorks: boolean; tryCommand?: string },
+  o: {
+    user: string;
+    host: string;
+    port?: number;
+    windowUntil?: string;
+    keyWorks: boolean;
+    tryCommand?: string;
+  },
 ): string[] {
+  // sshd verified on another port than 22 (it listens there): the customer connects there too.
+  const to = `${o.port !== undefined && o.port !== 22 ? `-p ${o.port} ` : ''}${o.user}@${o.host}`;
   if (lang === 'ja') {
     return [
       o.tryCommand
         ? `ログインできることはまだ確認できていません。次を実行し、表示された内容をお知らせください: \`${o.tryCommand}\``
         : o.keyWorks
-          ? `鍵でログインできることを確認してください: \`ssh ${o.user}@${o.host}\``
-          : `パスワードで一度ログインし(\`ssh ${o.user}@${o.host}\`)、公開鍵を \`~/.ssh/authorized_keys\` に 1 行で登録してください(\`ssh-copy-id\` が確実です)。`,
+          ? `鍵でログインできることを確認してください: \`ssh ${to}\``
+          : `パスワードで一度ログインし(\`ssh ${to}\`)、公開鍵を \`~/.ssh/authorized_keys\` に 1 行で登録してください(\`ssh-copy-id\` が確実です)。`,
       '設定を変更する前に、今ログインしているセッションを 1 つ開いたままにしてください。',
       '別のターミナルから新しく鍵でログインできることを確認してから、そのセッションを閉じてください。',
       o.windowUntil
@@ -156,8 +165,8 @@ export function nextSteps(
     o.tryCommand
       ? `Login is not proven yet. Run this and send us what it prints: \`${o.tryCommand}\``
       : o.keyWorks
-        ? `Check that key login works: \`ssh ${o.user}@${o.host}\``
-        : `Log in once with the password (\`ssh ${o.user}@${o.host}\`) and add your public key to \`~/.ssh/authorized_keys\` as one line (\`ssh-copy-id\` does it right).`,
+        ? `Check that key login works: \`ssh ${to}\``
+        : `Log in once with the password (\`ssh ${to}\`) and add your public key to \`~/.ssh/authorized_keys\` as one line (\`ssh-copy-id\` does it right).`,
     'Before changing sshd settings again, keep one logged-in session open.',
     'Test a new key login from a second terminal; only then close the first session.',
     o.windowUntil

@@ -227,6 +227,7 @@ export function markdownReport(r: RescueResult, viewOrLang: ReportView | Lang): 
     ...nextSteps(lang, {
       user: r.user,
       host: r.host,
+      port: r.sshPort,
       windowUntil: until === undefined ? undefined : at(until),
       keyWorks: proven === 'key',
       tryCommand,

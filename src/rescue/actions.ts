@@ -89,7 +89,10 @@ export async function runAction(action: Action, x: ActionContext, check: Check):
   // through the public-key query); the password window only when no usable key is there or the proof
   // fails.
   const repairs = repairable(x.diagnosis, x.user);
-  if (x.customerKey || x.o.privateKey || repairs.length > 0 || !x.diagnosis.primary) {
+  // Only the port is wrong (sshd listens elsewhere): the check there comes first, as with no cause.
+  const primary = x.diagnosis.primary;
+  const portOnly = primary?.cause === 'daemon.listen' && primary.params.listenPort !== undefined;
+  if (x.customerKey || x.o.privateKey || repairs.length > 0 || !primary || portOnly) {
     try {
       if (repairs.length > 0 || x.customerKey) await applyFixes(x, false);
       if (await check()) return;
@@ -99,6 +102,12 @@ export async function runAction(action: Action, x: ActionContext, check: Check):
       if (!(err instanceof RescueError && err.code === 'rescue.rolled-back')) throw err;
       x.mark('fix', `rolled back (${err.params.step}); opening the password window instead`);
     }
+  }
+  // The customer's own port is not where sshd listens: no change the rescue may make moves sshd there,
+  // and a password window would not be reached on that port either.
+  if (portOnly && x.o.sshPort !== undefined) {
+    x.mark('enable-password', `not opened: sshd does not listen on port ${x.o.sshPort}`);
+    return;
   }
   await openWindow(x, check);
 }

@@ -32,6 +32,15 @@ export function remainingBlockers(
   );
 }
 
+/**
+ * The port sshd really listens on, reachable from outside, when it is not the one the customer
+ * connects to (daemon.listen): the verification goes there, and the report tells the customer.
+ */
+export function listeningElsewhere(d: Diagnosis): number | undefined {
+  const port = d.findings.find((f) => f.cause === 'daemon.listen')?.params.listenPort;
+  return typeof port === 'number' ? port : undefined;
+}
+
 /** The way a verification proved (or tried): a key login or query, else a password. */
 export function wayOf(v: Verification): Way {
   return v.login?.via === 'key' || v.login?.via === 'key-query' ? 'key' : 'password';

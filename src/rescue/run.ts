@@ -17,7 +17,7 @@ import {
   InterruptedError,
 } from './interruption.js';
 import { BACKUP_ROOT } from './transaction.js';
-import { remainingBlockers, shellLogReader, wayOf, withBlockers } from './proof.js';
+import { listeningElsewhere, remainingBlockers, shellLogReader, wayOf, withBlockers } from './proof.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
 import { keysOnServer } from './server-keys.js';
 import type { ServerShell } from './server-shell.js';
@@ -128,6 +128,12 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     });
     diagnosisSoFar = diagnosis;
     mark('diagnose', diagnosis.primary?.cause ?? 'no blocking cause');
+    // sshd listens on another port than the customer's (a Port moved in a drop-in): the proof is taken
+    // where sshd really is. Unless the customer named their port, that port is the way in (the report
+    // says so); a named port that sshd does not listen on stays a blocker: "not proven" there.
+    const moved = listeningElsewhere(diagnosis);
+    const verifyPort = moved ?? port;
+    if (moved !== undefined) mark('listen', `sshd listens on port ${moved}, not ${port}: verified there`);
     // Before anything changes: the account named must be the one meant (see accounts.ts).
     const accounts = assertAccountAsked({ c, user, action: o.action, host: o.host, lang: o.lang });
     if (accounts.createsAccount) mark('create-user', accounts.why);
@@ -135,7 +141,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     // The host keys pin the verification logins; the latest collection that read them counts.
     const target = () => {
       const seen = ctx?.lastSeen?.hostKeys.length ? ctx.lastSeen.hostKeys : c.hostKeys;
-      return { host: o.host, port, hostKeys: seen };
+      return { host: o.host, port: verifyPort, hostKeys: seen };
     };
     let verification: Verification | undefined;
     const ctx: ActionContext = {
@@ -190,7 +196,10 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
       const view = seen
         ? diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
         : diagnosis;
-      const intended = o.expirePassword ? (['account.password-expired'] as const) : [];
+      const intended = [
+        ...(o.expirePassword ? (['account.password-expired'] as const) : []),
+        ...(moved !== undefined && o.sshPort === undefined ? (['daemon.listen'] as const) : []),
+      ];
       verification = withBlockers(outside, remainingBlockers(view, user, wayOf(outside), intended));
       mark(
         'verify',
@@ -241,7 +250,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const result: RescueResult = {
       ok: !failure && (o.action === 'diagnose' || o.dryRun === true || verification?.passed === true),
       host: o.host,
-      sshPort: port,
+      sshPort: verifyPort,
       user,
       action: o.action,
       dryRun: o.dryRun === true,

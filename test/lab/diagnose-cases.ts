@@ -160,6 +160,65 @@ const EXTRA: DiagnoseCase[] = (
       expectedCauses: ['keys.not-regular'],
     },
     {
+      // Pasted as root into root's own file (root login is off): the comment names alice.
+      id: 'x-key-in-root-file',
+      build: (c) => hardenedAlice(keyFiles({ user: 'root', home: '/root', content: namedFor(c, 'alice') })),
+      expectedCauses: ['keys.wrong-home'],
+    },
+    {
+      // In the file of another account (alice2, a second account of the same person or not).
+      id: 'x-key-in-other-account',
+      build: (c) =>
+        hardenedAlice(keyFiles({ user: 'alice2', content: namedFor(c, 'alice') }), {
+          users: [ALICE, { name: 'alice2' }],
+        }),
+      expectedCauses: ['keys.wrong-home'],
+    },
+    {
+      id: 'x-keyfile-outside-home-777',
+      build: (c) =>
+        hardenedAlice(
+          [
+            { path: '/etc/ssh/keys', mode: 0o777 },
+            { path: '/etc/ssh/keys/alice', content: `${c.key.publicKey}\n`, mode: 0o644 },
+          ],
+          { files: [dropIn('10-keys.conf', ['AuthorizedKeysFile /etc/ssh/keys/%u'])] },
+        ),
+      expectedCauses: ['keys.dir-mode'],
+    },
+    {
+      // Allowed globally, sshd refuses to start: no method list can be satisfied (PasswordAuthentication no).
+      id: 'x-authmethods-disabled',
+      build: (c) =>
+        alice(c, c.key.publicKey, {
+          files: [dropIn('20-mfa.conf', ['AuthenticationMethods publickey,password'])],
+        }),
+      sshd: 'down',
+      expectedCauses: ['policy.authmethods-disabled'],
+    },
+    {
+      // Inside Match, sshd starts; alice alone is refused (Debian's KbdInteractiveAuthentication no).
+      id: 'x-authmethods-kbdint-match',
+      build: (c) =>
+        alice(c, c.key.publicKey, {
+          files: [
+            dropIn('20-mfa.conf', ['Match User alice', '    AuthenticationMethods keyboard-interactive']),
+          ],
+        }),
+      expectedCauses: ['policy.authmethods-disabled'],
+    },
+    {
+      id: 'x-ssh-dir-owned-by-other',
+      build: (c) =>
+        hardenedAlice(
+          keyFiles({ user: 'alice', content: c.key.publicKey, dirOwner: 'bob:bob', dirMode: 0o755 }),
+          {
+            users: [ALICE, { name: 'bob' }],
+          },
+        ),
+      expectedCauses: ['keys.owner'],
+    },
+    {
       id: 'x-dsa-key',
       keyType: 'dsa',
       build: (c) => alice(c, c.key.publicKey),
@@ -181,6 +240,11 @@ export const CASES: DiagnoseCase[] = [
   })),
   ...EXTRA,
 ];
+
+/** The owner's public key with a comment naming an account, as `ssh-keygen` writes it on that account's laptop. */
+export function namedFor(c: ScenarioContext, user: string): string {
+  return `${c.key.publicKey.split(' ').slice(0, 2).join(' ')} ${user}@laptop`;
+}
 
 /** A DSA pair from the system ssh-keygen (the lab's generator makes only current key types). */
 export function dsaKeyPair(): KeyPair {

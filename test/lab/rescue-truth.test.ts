@@ -68,7 +68,12 @@ async function runTruthCase(c: TruthCase, suite: string): Promise<Outcome> {
     let error: unknown;
     try {
       // As in a real ticket: neither the customer's key nor their password is known here.
-      result = await rescue(labRescueOptions(server, { userPassword: undefined }));
+      result = await rescue(
+        labRescueOptions(server, {
+          userPassword: undefined,
+          ...(c.sshPort !== undefined ? { sshPort: c.sshPort } : {}),
+        }),
+      );
     } catch (err) {
       error = err;
       result = resultOfFailure(err);
@@ -79,8 +84,12 @@ async function runTruthCase(c: TruthCase, suite: string): Promise<Outcome> {
       result,
       error,
       changed,
-      keyLogin: await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath }),
-      passwordLogin: await server.sshLogin({ user: 'alice', password: PASSWORDS.alice }),
+      keyLogin: await server.sshLogin({
+        user: 'alice',
+        privateKeyPath: key.privateKeyPath,
+        port: c.loginPort,
+      }),
+      passwordLogin: await server.sshLogin({ user: 'alice', password: PASSWORDS.alice, port: c.loginPort }),
       report: result ? markdownReport(result, 'en') : undefined,
       afterText,
     };
@@ -114,6 +123,7 @@ labDescribe('rescue without the customer key: right cause, honest proof', () => 
           if (c.path) expect(o.report).toContain(c.path);
           expect(o.changed.filter((p) => !explained(p, r!.changes))).toEqual([]);
           if (c.after) expect(o.afterText).toContain(c.after.contains);
+          if (c.reportSays) expect(o.report).toContain(c.reportSays);
           if (c.outcome === 'failed') {
             expect(r!.ok).toBe(false);
             expect(r!.verification?.proof ?? 'none').not.toBe('proven');

@@ -1,5 +1,6 @@
 import type { ServerSpec } from '../../lab/index.js';
 import {
+  ALICE,
   appendSshdConfig,
   dropIn,
   hardenedAlice,
@@ -30,9 +31,18 @@ export interface TruthCase {
   after?: { file: string; contains: string };
   /** one case of each kind runs in every lab run; the rest with `npm run lab:truth` */
   inCi?: boolean;
+  /** the port the customer names (--ssh-port); default: none named */
+  sshPort?: number;
+  /** the port the owner's own login is tried on afterwards (where sshd really listens) */
+  loginPort?: number;
+  /** text the report must hold (where to connect, what was not done) */
+  reportSays?: string;
 }
 
 const A = '/home/alice';
+/** The owner's public key with the comment ssh-keygen writes on alice's laptop. */
+const aliceLaptop = (publicKey: string) => `${publicKey.split(' ').slice(0, 2).join(' ')} alice@laptop`;
+const OUTSIDE = dropIn('10-keys.conf', ['AuthorizedKeysFile /etc/ssh/keys/%u']);
 const own = 'alice:alice';
 const dir = (path: string, mode = 0o700, owner = own) => ({ path, mode, owner });
 const file = (path: string, content: string, mode = 0o600, owner = own) => ({
@@ -318,16 +328,160 @@ export const TRUTH_CASES: TruthCase[] = [
   },
   {
     id: 't-port-moved-in-dropin',
-    // The customer connects to 22 as always; a drop-in moved sshd to 2222. Changing the customer's
-    // chosen port is not the rescue's call: the report says where sshd listens, and it is not proven.
+    // The customer connects to 22 as always; a drop-in moved sshd to 2222. Changing the port is not
+    // the rescue's call: it verifies where sshd listens and tells the customer to connect there.
     build: ({ key }) =>
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         files: [dropIn('10-port.conf', ['Port 2222'])],
       }),
     cause: 'daemon.listen',
-    params: { port: 22 },
+    params: { port: 22, listenPort: 2222 },
+    outcome: 'key',
+    sshd: 'elsewhere',
+    loginPort: 2222,
+    reportSays: 'ssh -p 2222',
+  },
+  {
+    id: 't-port-moved-port-named',
+    // The same, but the customer said they connect to 22 (--ssh-port 22): sshd lets alice in on 2222
+    // only, so it is not proven where the customer connects, and no password window is opened.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [dropIn('10-port.conf', ['Port 2222'])],
+      }),
+    cause: 'daemon.listen',
+    params: { port: 22, listenPort: 2222 },
     outcome: 'failed',
     sshd: 'elsewhere',
+    sshPort: 22,
+    reportSays: 'ssh -p 2222',
+  },
+  // The key pasted into another account's file, found without the customer's key.
+  {
+    id: 't-key-in-root-file',
+    // Working as root, the owner appended the key (made on alice's laptop) to root's file.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'root', home: '/root', content: aliceLaptop(key.publicKey) })),
+    cause: 'keys.other-account',
+    path: '/root/.ssh/authorized_keys',
+    params: { account: 'root' },
+    outcome: 'key',
+  },
+  {
+    id: 't-key-in-other-account',
+    // In the file of another account (alice2): that account may have planted it, so it is reported,
+    // not copied; the password window is the way, and alice's own password gets in.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice2', content: aliceLaptop(key.publicKey) }), {
+        users: [ALICE, { name: 'alice2' }],
+      }),
+    cause: 'keys.other-account',
+    path: '/home/alice2/.ssh/authorized_keys',
+    params: { account: 'alice2' },
+    outcome: 'password',
+  },
+  // A key file outside the home: StrictModes checks it all the way up to /.
+  {
+    id: 't-keyfile-outside-home-777',
+    build: ({ key }) =>
+      hardenedAlice(
+        [
+          { path: '/etc/ssh/keys', mode: 0o777 },
+          { path: '/etc/ssh/keys/alice', content: `${key.publicKey}\n`, mode: 0o644 },
+        ],
+        { files: [OUTSIDE] },
+      ),
+    cause: 'keys.dir-mode',
+    path: '/etc/ssh/keys/alice',
+    params: { path: '/etc/ssh/keys' },
+    outcome: 'key',
+  },
+  {
+    id: 't-keyfile-outside-home-dir-owner',
+    build: ({ key }) =>
+      hardenedAlice(
+        [
+          { path: '/etc/ssh/keys', mode: 0o755, owner: 'bob:bob' },
+          { path: '/etc/ssh/keys/alice', content: `${key.publicKey}\n`, mode: 0o644 },
+        ],
+        { files: [OUTSIDE], users: [ALICE, { name: 'bob' }] },
+      ),
+    cause: 'keys.owner',
+    path: '/etc/ssh/keys/alice',
+    params: { path: '/etc/ssh/keys', owner: 'bob' },
+    outcome: 'key',
+  },
+  {
+    id: 't-keyfile-outside-home-file-666',
+    build: ({ key }) =>
+      hardenedAlice(
+        [
+          dir('/etc/ssh/keys', 0o755, 'root:root'),
+          file('/etc/ssh/keys/alice', key.publicKey, 0o666, 'root:root'),
+        ],
+        {
+          files: [OUTSIDE],
+        },
+      ),
+    cause: 'keys.mode',
+    path: '/etc/ssh/keys/alice',
+    outcome: 'key',
+  },
+  // .ssh taken by another user inside alice's own home.
+  {
+    id: 't-ssh-dir-owned-by-other',
+    build: ({ key }) =>
+      hardenedAlice(
+        keyFiles({ user: 'alice', content: key.publicKey, dirOwner: 'bob:bob', dirMode: 0o755 }),
+        {
+          users: [ALICE, { name: 'bob' }],
+        },
+      ),
+    cause: 'keys.owner',
+    path: `${A}/.ssh/authorized_keys`,
+    params: { path: `${A}/.ssh`, owner: 'bob' },
+    outcome: 'key',
+  },
+  {
+    id: 't-ssh-dir-700-owned-by-other',
+    // Not even searchable by alice: given back to her (owner only, without following a link).
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey, dirOwner: 'bob:bob' }), {
+        users: [ALICE, { name: 'bob' }],
+      }),
+    cause: 'keys.unreadable',
+    path: `${A}/.ssh/authorized_keys`,
+    params: { blocked: `${A}/.ssh`, owner: 'bob' },
+    outcome: 'key',
+  },
+  // AuthenticationMethods naming a method that is switched off.
+  {
+    id: 't-authmethods-disabled',
+    inCi: true,
+    // Globally, with PasswordAuthentication no: sshd -t refuses, sshd stays down after a restart.
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [dropIn('20-mfa.conf', ['AuthenticationMethods publickey,password'])],
+      }),
+    cause: 'policy.authmethods-disabled',
+    path: '/etc/ssh/sshd_config.d/20-mfa.conf',
+    outcome: 'key',
+    sshd: 'down',
+    after: { file: '/etc/ssh/sshd_config.d/20-mfa.conf', contains: 'AuthenticationMethods publickey\n' },
+  },
+  {
+    id: 't-authmethods-kbdint-match',
+    // Inside Match: sshd runs, alice alone is refused (Debian ships KbdInteractiveAuthentication no).
+    build: ({ key }) =>
+      hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+        files: [
+          dropIn('20-mfa.conf', ['Match User alice', '    AuthenticationMethods keyboard-interactive']),
+        ],
+      }),
+    cause: 'policy.authmethods-disabled',
+    path: '/etc/ssh/sshd_config.d/20-mfa.conf',
+    outcome: 'key',
+    after: { file: '/etc/ssh/sshd_config.d/20-mfa.conf', contains: '# vps-rescue: ' },
   },
   {
     id: 't-config-typo',

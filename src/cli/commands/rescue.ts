@@ -153,7 +153,7 @@ export const rescueCommand: CliCommand = {
         console: endpoint,
         shell: way?.kind === 'shell' ? way.shell : undefined,
         host,
-        sshPort: input.sshPort,
+        sshPort: input.sshPortNamed ? input.sshPort : undefined,
         consoleUser: input.consoleUser,
         consolePassword: endpoint ? await consolePassword.read() : undefined,
         user: input.user,
@@ -228,7 +228,7 @@ export const rescueCommand: CliCommand = {
         next: customerTry({
           user: result.user,
           host,
-          port: input.sshPort ?? 22,
+          port: result.sshPort ?? input.sshPort,
           way: wayOf(result.verification),
         }),
       });

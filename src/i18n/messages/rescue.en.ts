@@ -15,7 +15,9 @@ export const rescueEn = {
   'diagnose.down.stopped': 'it was stopped (or never started) and nothing restarted it ({evidence}).',
   'diagnose.fix.daemon.down': 'Check the configuration with `sshd -t`, then start {unit}.',
   'diagnose.cause.daemon.listen':
-    'sshd is running but does not listen where the client connects (port {port}; listening: {where}).',
+    'sshd is running but does not listen where the client connects (port {port}; listening: {where}).{elsewhere}',
+  'diagnose.listen.elsewhere':
+    ' It listens on port {listenPort} ({address}) instead: connect there with `ssh -p {listenPort}`.',
   'diagnose.fix.daemon.listen':
     'Set Port/ListenAddress (or ssh.socket) so sshd listens on port {port} of a reachable address.',
   'diagnose.cause.daemon.socket-activation':
@@ -61,7 +63,8 @@ export const rescueEn = {
   'diagnose.cause.keys.in-home':
     'The key for {user} is in {path}, directly in the home directory: sshd reads only {expected}.',
   'diagnose.fix.keys.in-home': 'Copy the key to {expected} (directory 700, file 600, owned by {user}).',
-  'diagnose.cause.keys.unreadable': 'sshd cannot read {path} as {user}: access stops at {blocked}.',
+  'diagnose.cause.keys.unreadable':
+    'sshd cannot read {path} as {user}: access stops at {blocked} (owner {owner}).',
   'diagnose.fix.keys.unreadable':
     'Give {user} read access: {user} must own {path} with mode 600, and every directory must be searchable.',
   'diagnose.cause.keys.not-regular': '{path} is not a regular file, so sshd ignores it for {user}.',
@@ -70,8 +73,9 @@ export const rescueEn = {
     '{path} was not read: it has {links} hard links or belongs to uid {uid}, neither {user} nor root, so it may be another file (such as /etc/shadow) under this name.',
   'diagnose.fix.keys.withheld':
     'Look at {path} by hand: replace it with a file of its own (one link) owned by {user}, holding only the keys of {user}.',
-  'diagnose.cause.keys.owner': '{path} belongs to another user; sshd requires {user} or root as owner.',
-  'diagnose.fix.keys.owner': 'Give {path} back to {user} (chown).',
+  'diagnose.cause.keys.owner': '{path} belongs to {owner}; sshd requires {user} or root as owner.',
+  'diagnose.fix.keys.owner':
+    'Give {path} back to {user} (chown, on the folder itself, never through a link; a folder outside the home goes to root).',
   'diagnose.cause.keys.mode': '{path} can be written by others (mode {mode}), so sshd ignores it for {user}.',
   'diagnose.fix.keys.mode': 'chmod 600 {path} (key file of {user}).',
   'diagnose.cause.keys.dir-mode':
@@ -134,4 +138,13 @@ export const rescueEn = {
   'diagnose.cause.account.no-sudo':
     '{user} has no sudo rights: after logging in, {user} cannot administer the server.',
   'diagnose.fix.account.no-sudo': 'Add {user} to the sudo (Debian/Ubuntu) or wheel (RHEL, Alpine) group.',
+  // h11 (gates)
+  'diagnose.cause.policy.authmethods-disabled':
+    'AuthenticationMethods {value} ({where}) needs {disabled}, which is switched off ({off}): no method list can ever be satisfied, so sshd lets nobody it applies to in.',
+  'diagnose.fix.policy.authmethods-disabled':
+    'Take the switched-off methods out of that line ({fixed}; commented out when nothing is left): only methods already on remain, nothing switched off is switched on. Then `sshd -t` and reload.',
+  'diagnose.cause.keys.other-account':
+    'A key for {user} is in {path}, the key file of {account}: it was pasted into the wrong account, and sshd never reads it for {user}.',
+  'diagnose.fix.keys.other-account':
+    "Copy that key alone (type, key, comment) to {expected}, owned by {user}, mode 600. vps-rescue does this itself only when {path} can be written by root alone and the key is clearly for {user} (comment {comment}, or the only key there); otherwise it opens the password window: a key in another account's file is no proof that it belongs to {user}.",
 } as const;

@@ -17,7 +17,9 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.down.stopped': '停止された(または起動されなかった)まま、再起動されていません({evidence})。',
   'diagnose.fix.daemon.down': '`sshd -t` で設定を確認してから {unit} を起動してください。',
   'diagnose.cause.daemon.listen':
-    'sshd は動いていますが、接続先で待ち受けていません(ポート {port}、待ち受け中: {where})。',
+    'sshd は動いていますが、接続先で待ち受けていません(ポート {port}、待ち受け中: {where})。{elsewhere}',
+  'diagnose.listen.elsewhere':
+    '代わりにポート {listenPort}({address})で待ち受けています。`ssh -p {listenPort}` で接続してください。',
   'diagnose.fix.daemon.listen':
     '到達できるアドレスのポート {port} で待ち受けるよう Port/ListenAddress(または ssh.socket)を設定してください。',
   'diagnose.cause.daemon.socket-activation':
@@ -68,7 +70,7 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.fix.keys.in-home':
     '鍵を {expected} にコピーしてください(ディレクトリ 700、ファイル 600、所有者 {user})。',
   'diagnose.cause.keys.unreadable':
-    'sshd は {user} として {path} を読めません。{blocked} でアクセスが止まります。',
+    'sshd は {user} として {path} を読めません。{blocked}(所有者 {owner})でアクセスが止まります。',
   'diagnose.fix.keys.unreadable':
     '{user} が読めるようにしてください: {path} の所有者を {user}・モード 600 にし、途中のディレクトリを検索可能にします。',
   'diagnose.cause.keys.not-regular':
@@ -79,8 +81,9 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
   'diagnose.fix.keys.withheld':
     '{path} を手で確認してください。リンクが 1 個だけの {user} 所有のファイルに置き換え、{user} の鍵だけを書いてください。',
   'diagnose.cause.keys.owner':
-    '{path} の所有者が別のユーザーです。sshd は所有者が {user} か root であることを要求します。',
-  'diagnose.fix.keys.owner': '{path} の所有者を {user} に戻してください(chown)。',
+    '{path} の所有者が {owner} です。sshd は所有者が {user} か root であることを要求します。',
+  'diagnose.fix.keys.owner':
+    '{path} の所有者を {user} に戻してください(chown。リンクをたどらずそのもの自体に。ホーム外のディレクトリは root に)。',
   'diagnose.cause.keys.mode':
     '{path} が他者から書き込み可能(モード {mode})なので、sshd は {user} について無視します。',
   'diagnose.fix.keys.mode': 'chmod 600 {path} を実行してください({user} の鍵ファイル)。',
@@ -150,4 +153,13 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
     '{user} には sudo 権限がありません。ログインしても {user} はサーバーを管理できません。',
   'diagnose.fix.account.no-sudo':
     '{user} を sudo グループ(Debian/Ubuntu)か wheel グループ(RHEL、Alpine)に追加してください。',
+  // h11 (gates)
+  'diagnose.cause.policy.authmethods-disabled':
+    'AuthenticationMethods {value}({where})は {disabled} を必要としますが、それは無効です({off})。どの方式の組も満たせないため、この設定が適用される人は誰もログインできません。',
+  'diagnose.fix.policy.authmethods-disabled':
+    'その行から無効な方式を取り除いてください({fixed}。何も残らなければ行をコメントアウト)。残るのは有効な方式だけで、無効にされた方式が有効になることはありません。その後 `sshd -t` と reload。',
+  'diagnose.cause.keys.other-account':
+    '{user} の鍵が {account} の鍵ファイル {path} にあります。別のアカウントに貼り付けられたため、sshd は {user} のためにそれを読みません。',
+  'diagnose.fix.keys.other-account':
+    'その鍵だけ(種類・鍵・コメント)を {expected} にコピーしてください(所有者 {user}、モード 600)。vps-rescue が自動で行うのは、{path} を root だけが書き込めて、鍵が明らかに {user} のもの(コメント {comment}、またはそこにある唯一の鍵)である場合だけです。それ以外はパスワード窓口を開きます。他のアカウントのファイルにある鍵は、{user} のものである証拠にならないためです。',
 };

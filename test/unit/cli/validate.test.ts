@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { EXIT_CODES } from '../../../src/errors/codes.js';
-import { parseWindow } from '../../../src/cli/validate.js';
+import { checkRescueInput, parseWindow } from '../../../src/cli/validate.js';
 import { errorCodeOf } from '../../support/error-code.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5dGVz customer@pc';
@@ -207,5 +207,21 @@ describe('--help in Japanese', () => {
     expect(text).toContain('パスワードログインを許可する時間');
     expect(text).toContain('何も変更せず、診断結果と実行計画を報告する');
     expect(text).not.toContain('minutes the password login stays open');
+  });
+});
+
+describe('--ssh-port', () => {
+  it('is told apart from the default: only a named port is the customer’s own', () => {
+    const base = {
+      host: 'vps.example',
+      action: 'diagnose',
+      console: consoleUrl,
+      out: join(dir, 'named-port'),
+    };
+    expect(checkRescueInput(base, {})).toMatchObject({ sshPort: 22, sshPortNamed: false });
+    expect(checkRescueInput({ ...base, 'ssh-port': '22' }, {})).toMatchObject({
+      sshPort: 22,
+      sshPortNamed: true,
+    });
   });
 });

@@ -91,7 +91,7 @@ describe('repairs of a user’s files', () => {
     expect(fixes.steps[0]!.code).not.toMatch(/chown/);
   });
 
-  it('a path outside the user’s home is left for a human', () => {
+  it('a path outside the user’s home that no collected chain shows is left for a human', () => {
     const { collection } = load('ssh-dir-777');
     const f: Finding = {
       cause: 'keys.dir-mode',
