@@ -100,6 +100,8 @@ export interface RescueAccess {
 export interface ProviderAdapter {
   readonly id: string;
   readonly capabilities: readonly Capability[];
+  /** The most output one runCommand returns (Azure keeps the last 4,096 bytes); longer output is paged. */
+  readonly runCommandOutputBytes?: number;
   findServer(query: FindQuery): Promise<ServerRef>;
   openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint>;
   runCommand?(server: ServerRef, argv: string[], options?: RunCommandOptions): Promise<CommandResult>;

@@ -4,10 +4,11 @@ import { Transcript } from '../../console/transcript.js';
 import { RescueError } from '../../errors/rescue-error.js';
 import { registerSecret } from '../../secrets.js';
 import type { ScriptRun, ServerShell, ShellResult } from '../server-shell.js';
+import { pagedExec } from './run-command-pages.js';
 
 export interface RunCommandShellOptions {
-  /** An adapter that has runCommand (Proxmox guest agent exec, …). */
-  adapter: Pick<ProviderAdapter, 'id' | 'runCommand'>;
+  /** An adapter that has runCommand (Proxmox guest agent exec, …); its output limit, if any, turns paging on. */
+  adapter: Pick<ProviderAdapter, 'id' | 'runCommand' | 'runCommandOutputBytes'>;
   server: ServerRef;
   /** For the report, e.g. "guest agent (proxmox)". */
   via: string;
@@ -147,7 +148,7 @@ export function runCommandShell(o: RunCommandShellOptions): ServerShell {
   let bytesTyped = 0;
   let bytesReceived = 0;
 
-  const exec = async (program: string, timeoutMs?: number) => {
+  const send = async (program: string, timeoutMs?: number) => {
     commands++;
     bytesTyped += Buffer.byteLength(program);
     const r = await runCommand(o.server, ['/bin/sh'], {
@@ -159,6 +160,8 @@ export function runCommandShell(o: RunCommandShellOptions): ServerShell {
     bytesReceived += Buffer.byteLength(out);
     return { out, exitCode: r.exitCode };
   };
+  const limit = o.adapter.runCommandOutputBytes;
+  const exec: StdinExec = limit ? (program, timeoutMs) => pagedExec(send, limit, program, timeoutMs) : send;
 
   return {
     via: o.via,
