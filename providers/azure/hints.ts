@@ -11,12 +11,14 @@ export const azureHintsEn = {
     'the serial console needs boot diagnostics: `az vm boot-diagnostics enable -g {group} -n {vm}`',
   'providers.hint.azure-console-disabled':
     'the serial console is disabled for this subscription: `az serial-console enable`',
-  'providers.hint.azure-password-user':
-    'the serial console asks for a password: the guest needs a user with a password (this VM was created with password login off); give it with --password-env, or the rescue goes in through Run Command',
   'providers.hint.azure-not-running': 'the VM is not running ({status}): `az vm start -g {group} -n {vm}`',
   'providers.hint.azure-agent':
     'the Azure VM agent (waagent) in the VM is not ready ({status}); Run Command needs it running',
   'providers.hint.azure-windows': 'this is a Windows VM; only Linux VMs are supported',
+  'providers.hint.azure-met-serial':
+    'Azure prerequisites met: VM running, boot diagnostics on, serial console enabled for the subscription (the login needs a password user in the guest)',
+  'providers.hint.azure-met-run-command':
+    'Azure prerequisites met: VM running, VM agent Ready; Run Command runs as root, output paged past its 4,096-byte limit',
 } as const;
 
 export const azureHintsJa: Record<keyof typeof azureHintsEn, string> = {
@@ -28,12 +30,14 @@ export const azureHintsJa: Record<keyof typeof azureHintsEn, string> = {
     'シリアルコンソールにはブート診断が必要です: `az vm boot-diagnostics enable -g {group} -n {vm}`',
   'providers.hint.azure-console-disabled':
     'このサブスクリプションではシリアルコンソールが無効です: `az serial-console enable`',
-  'providers.hint.azure-password-user':
-    'シリアルコンソールはパスワードを求めます。ゲストにパスワードを持つユーザーが必要です（この VM はパスワードログイン無効で作成されています）。--password-env で渡すか、Run Command 経由で救出します',
   'providers.hint.azure-not-running': 'VM が起動していません（{status}）: `az vm start -g {group} -n {vm}`',
   'providers.hint.azure-agent':
     'VM 内の Azure VM エージェント（waagent）が準備できていません（{status}）。Run Command にはエージェントの動作が必要です',
   'providers.hint.azure-windows': 'これは Windows VM です。対応しているのは Linux VM だけです',
+  'providers.hint.azure-met-serial':
+    'Azure の前提条件を確認済み: VM 起動中、ブート診断有効、サブスクリプションでシリアルコンソール有効（ログインにはゲスト内のパスワード付きユーザーが必要）',
+  'providers.hint.azure-met-run-command':
+    'Azure の前提条件を確認済み: VM 起動中、VM エージェント Ready。Run Command は root で実行し、4,096 バイトの出力上限を超える分はページ分割で取得',
 };
 
 export const azureHints = { en: azureHintsEn, ja: azureHintsJa };

@@ -146,6 +146,13 @@ export class AzureAdapter implements ProviderAdapter {
     });
   }
 
+  prerequisitesMet(_server: ServerRef, capability: Capability): string | undefined {
+    // Called only for a way that opened: openConsole and the probe through runCommand checked each.
+    if (capability === 'serialConsole') return t(this.ctx.lang, 'providers.hint.azure-met-serial');
+    if (capability === 'runCommand') return t(this.ctx.lang, 'providers.hint.azure-met-run-command');
+    return undefined;
+  }
+
   async runCommand(
     server: ServerRef,
     argv: string[],

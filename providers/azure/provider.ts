@@ -17,7 +17,8 @@ export const azure = {
       ['AZURE_SUBSCRIPTION_ID'],
     ],
     optional: ['AZURE_AUTHORITY_HOST', 'REQUESTS_CA_BUNDLE'],
-    endpoint: 'Azure Resource Manager URL (default https://management.azure.com)',
+    endpoint:
+      'Azure Resource Manager URL (default https://management.azure.com); with AZURE_SUBSCRIPTION_ID alone the token comes from `az login` or a managed identity',
   },
   hints: azureHints,
   simulator: { simulated: true },
