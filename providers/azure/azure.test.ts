@@ -146,6 +146,13 @@ describe('azure: finding the VM', () => {
     expect(mask(`${err.hints.join(' ')} ${JSON.stringify(err.params)}`)).not.toContain('CANARY');
   });
 
+  it('an ARM that does not answer in time is provider.timeout', async () => {
+    mockLogin();
+    vmGet().delay(600).reply(200, fx('vm-web-1.json'));
+    const a = await adapter({ timeoutMs: 150 });
+    await rejectsWithCode(a.findServer({ id: VM_ID }), 'provider.timeout');
+  });
+
   it('without AZURE_SUBSCRIPTION_ID nothing is called: config.missing-credentials', async () => {
     const { AZURE_SUBSCRIPTION_ID: _, ...env } = ENV;
     await rejectsWithCode(loadProvider('azure', { env, lang: 'en' }), 'config.missing-credentials');

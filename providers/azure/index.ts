@@ -55,8 +55,16 @@ export class AzureAdapter implements ProviderAdapter {
     }
   }
 
+  /** Each API call (a listing with all its pages) ends after ctx.timeoutMs, default 60 s. */
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.ctx.timeoutMs ?? 60_000);
+  }
+
   private get(c: AzureConnection, group: string, name: string): Promise<VirtualMachine> {
-    return c.compute.virtualMachines.get(group, name, { expand: 'instanceView' });
+    return c.compute.virtualMachines.get(group, name, {
+      expand: 'instanceView',
+      abortSignal: this.deadline(),
+    });
   }
 
   async findServer(query: FindQuery): Promise<ServerRef> {
@@ -68,7 +76,7 @@ export class AzureAdapter implements ProviderAdapter {
     if ('name' in query) {
       const matches = await this.call('list VMs', async (c) => {
         const found: VirtualMachine[] = [];
-        for await (const vm of c.compute.virtualMachines.listAll()) {
+        for await (const vm of c.compute.virtualMachines.listAll({ abortSignal: this.deadline() })) {
           if (vm.name?.toLowerCase() === query.name.toLowerCase()) found.push(vm);
         }
         return found;
@@ -77,7 +85,7 @@ export class AzureAdapter implements ProviderAdapter {
       const where = parseVmId(one.id)!;
       return this.call('get VM', async (c) => toRef(await this.get(c, where.group, where.name)), query);
     }
-    const hit = await this.call('find VM by address', (c) => findByIp(c, query.ip));
+    const hit = await this.call('find VM by address', (c) => findByIp(c, query.ip, this.deadline()));
     if (hit.length !== 1)
       return pickOne(
         ID,

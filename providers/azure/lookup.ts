@@ -63,31 +63,29 @@ const family = (ip: string): keyof ServerAddresses => (ip.includes(':') ? 'ipv6'
  * configurations. Two subscription-wide listings (NICs, public IPs), then a match; the VM is the
  * NIC's `virtualMachine`. Every address of the matching VM's NICs comes back with it.
  */
-export async function findByIp(c: AzureConnection, ip: string): Promise<AddressHit[]> {
+export async function findByIp(
+  c: AzureConnection,
+  ip: string,
+  abortSignal: AbortSignal,
+): Promise<AddressHit[]> {
   const publicByConfig = new Map<string, string>();
-  for await (const pip of c.network.publicIPAddresses.listAll()) {
+  for await (const pip of c.network.publicIPAddresses.listAll({ abortSignal })) {
     const config = pip.ipConfiguration?.id;
     if (config && pip.ipAddress) publicByConfig.set(config.toLowerCase(), pip.ipAddress);
   }
-  const byVm = new Map<string, ServerAddresses>();
-  for await (const nic of c.network.networkInterfaces.listAll()) {
+  const byVm = new Map<string, AddressHit>();
+  for await (const nic of c.network.networkInterfaces.listAll({ abortSignal })) {
     const vmId = nic.virtualMachine?.id;
     if (!vmId) continue;
-    const addresses = byVm.get(vmId.toLowerCase()) ?? { ipv4: [], ipv6: [] };
+    const hit = byVm.get(vmId.toLowerCase()) ?? { vmId, addresses: { ipv4: [], ipv6: [] } };
     for (const config of nic.ipConfigurations ?? []) {
       const own = [
         config.privateIPAddress,
         config.id ? publicByConfig.get(config.id.toLowerCase()) : undefined,
       ];
-      for (const address of own) if (address) addresses[family(address)].push(address);
+      for (const address of own) if (address) hit.addresses[family(address)].push(address);
     }
-    byVm.set(vmId.toLowerCase(), addresses);
-    (addresses as ServerAddresses & { vmId?: string }).vmId ??= vmId;
+    byVm.set(vmId.toLowerCase(), hit);
   }
-  return [...byVm.values()]
-    .filter((a) => [...a.ipv4, ...a.ipv6].includes(ip))
-    .map((a) => {
-      const { vmId, ...addresses } = a as ServerAddresses & { vmId: string };
-      return { vmId, addresses };
-    });
+  return [...byVm.values()].filter((h) => [...h.addresses.ipv4, ...h.addresses.ipv6].includes(ip));
 }
