@@ -32,8 +32,19 @@ export class NovaWsTransport extends BaseTransport {
       handshakeTimeout: timeoutMs,
       perMessageDeflate: false,
     });
-    await waitOpen(ws, describeEndpoint(endpoint));
-    return new NovaWsTransport(ws, endpoint);
+    // A gateway may speak the moment it opens (Azure's sends its first message at once): keep what
+    // arrives before the transport exists, instead of dropping it.
+    const early: Buffer[] = [];
+    const keep = (data: WebSocket.RawData) => early.push(rawToBuffer(data));
+    ws.on('message', keep);
+    try {
+      await waitOpen(ws, describeEndpoint(endpoint));
+    } finally {
+      ws.off('message', keep);
+    }
+    const transport = new NovaWsTransport(ws, endpoint);
+    for (const chunk of early) transport.emitData(chunk);
+    return transport;
   }
 
   write(data: Uint8Array | string): void {
