@@ -5,7 +5,18 @@ import { clearSecretsForTest, mask } from '../../src/secrets.js';
 import { isRescueError, type RescueError } from '../../src/errors/rescue-error.js';
 import { loadProvider } from '../index.js';
 import type { ProviderAdapter, ProviderContext, ServerRef } from '../types.js';
-import { ARM, COMPUTE_API, ENV, fx, mockLogin, SUBSCRIPTION, VM_ID, vmGet, vmListAll } from './mocks.js';
+import {
+  ARM,
+  COMPUTE_API,
+  ENV,
+  fx,
+  mockAddressLookup,
+  mockLogin,
+  SUBSCRIPTION,
+  VM_ID,
+  vmGet,
+  vmListAll,
+} from './mocks.js';
 import { SERIAL_CONSOLE_API } from './index.js';
 
 /**
@@ -81,6 +92,15 @@ describe('azure: finding the VM', () => {
       .reply(200, { value: [all[0]] });
     vmGet().reply(200, fx('vm-web-1.json'));
     expect((await (await adapter()).findServer({ name: 'web-1' })).id).toBe(VM_ID);
+  });
+
+  it('a NIC’s private address finds its VM too, with the public IP on the same IP configuration', async () => {
+    mockLogin();
+    mockAddressLookup();
+    vmGet().reply(200, fx('vm-web-1.json'));
+    const server = await (await adapter()).findServer({ ip: '10.0.0.4' });
+    expect(server.id).toBe(VM_ID);
+    expect(server.addresses).toEqual({ ipv4: ['10.0.0.4', '203.0.113.60'], ipv6: [] });
   });
 
   it('an address no NIC holds is provider.not-found', async () => {
