@@ -35,9 +35,7 @@ export interface AzureConnection {
  * Microsoft's public one (AZURE_AUTHORITY_HOST: a sovereign cloud, Azure Stack, the lab) is used as
  * given, without asking login.microsoftonline.com to vouch for it.
  */
-export async function connectAzure(ctx: ProviderContext): Promise<AzureConnection> {
-  const subscriptionId = envValue(ctx.env, 'AZURE_SUBSCRIPTION_ID');
-  if (!subscriptionId) throw missingCredentials(ID, azure.credentialHelp);
+export async function connectAzure(ctx: ProviderContext, subscriptionId: string): Promise<AzureConnection> {
   const caFile = envValue(ctx.env, 'REQUESTS_CA_BUNDLE');
   const ca = caFile ? await ctx.readTextFile?.(caFile) : undefined;
   if (caFile && !ca) {
@@ -92,6 +90,30 @@ export async function connectAzure(ctx: ProviderContext): Promise<AzureConnectio
     scope,
     ...(ca ? { ca } : {}),
   };
+}
+
+/**
+ * The subscription: AZURE_SUBSCRIPTION_ID, or the one `az account set` made the default (the
+ * Azure CLI keeps it in azureProfile.json under AZURE_CONFIG_DIR, default ~/.azure).
+ */
+export async function subscriptionOf(ctx: ProviderContext): Promise<string> {
+  const fromEnv = envValue(ctx.env, 'AZURE_SUBSCRIPTION_ID');
+  if (fromEnv) return fromEnv;
+  const dir = envValue(ctx.env, 'AZURE_CONFIG_DIR') ?? (ctx.env.HOME ? `${ctx.env.HOME}/.azure` : undefined);
+  const text = dir ? await ctx.readTextFile?.(`${dir}/azureProfile.json`) : undefined;
+  if (text) {
+    try {
+      // The CLI writes the file with a byte order mark.
+      const profile = JSON.parse(text.replace(/^\uFEFF/, '')) as {
+        subscriptions?: { id?: string; isDefault?: boolean }[];
+      };
+      const chosen = profile.subscriptions?.find((s) => s.isDefault)?.id;
+      if (chosen) return chosen;
+    } catch {
+      // An unreadable profile is the same as none: the variable is asked for below.
+    }
+  }
+  throw missingCredentials(ID, azure.credentialHelp);
 }
 
 interface RestErrorLike {

@@ -173,6 +173,37 @@ describe('azure: finding the VM', () => {
     await rejectsWithCode(a.findServer({ id: VM_ID }), 'provider.timeout');
   });
 
+  it('without AZURE_SUBSCRIPTION_ID the Azure CLI’s default subscription is used (azureProfile.json)', async () => {
+    const { AZURE_SUBSCRIPTION_ID: _, ...env } = ENV;
+    // As `az account set` leaves it: a byte order mark, several subscriptions, one default.
+    const profile = `\uFEFF${JSON.stringify({
+      installationId: 'a2c4e6f8-0000-4000-8000-000000000001',
+      subscriptions: [
+        {
+          id: '11111111-1111-1111-1111-111111111111',
+          name: 'other',
+          isDefault: false,
+          tenantId: ENV.AZURE_TENANT_ID,
+        },
+        { id: ENV.AZURE_SUBSCRIPTION_ID, name: 'rescue', isDefault: true, tenantId: ENV.AZURE_TENANT_ID },
+      ],
+    })}`;
+    const read: string[] = [];
+    const a = await loadProvider('azure', {
+      env: { ...env, HOME: '/home/support' },
+      lang: 'en',
+      retry: { retries: 0 },
+      readTextFile: (path) => {
+        read.push(path);
+        return Promise.resolve(path === '/home/support/.azure/azureProfile.json' ? profile : undefined);
+      },
+    });
+    expect(read).toEqual(['/home/support/.azure/azureProfile.json']);
+    mockLogin();
+    vmGet().reply(200, fx('vm-web-1.json'));
+    expect((await a.findServer({ id: VM_ID })).id).toBe(VM_ID);
+  });
+
   it('without AZURE_SUBSCRIPTION_ID nothing is called: config.missing-credentials', async () => {
     const { AZURE_SUBSCRIPTION_ID: _, ...env } = ENV;
     await rejectsWithCode(loadProvider('azure', { env, lang: 'en' }), 'config.missing-credentials');

@@ -3,15 +3,7 @@ import type { VirtualMachine } from '@azure/arm-compute';
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
 import { t } from '../../src/i18n/index.js';
 import { registerSecret } from '../../src/secrets.js';
-import { envValue } from '../credentials.js';
-import {
-  consoleUnavailable,
-  missingCredentials,
-  notFound,
-  pickOne,
-  precondition,
-  unsupported,
-} from '../errors.js';
+import { consoleUnavailable, notFound, pickOne, precondition, unsupported } from '../errors.js';
 import type {
   Capability,
   CommandResult,
@@ -21,7 +13,7 @@ import type {
   RunCommandOptions,
   ServerRef,
 } from '../types.js';
-import { azureError, connectAzure, ID, type AzureConnection } from './auth.js';
+import { azureError, connectAzure, ID, subscriptionOf, type AzureConnection } from './auth.js';
 import { findByIp, parseVmId, toRef } from './lookup.js';
 import { azure } from './provider.js';
 import { RUN_COMMAND_OUTPUT_BYTES, runCommandScript, runCommandStreams, splitStatus } from './run-command.js';
@@ -35,11 +27,14 @@ export class AzureAdapter implements ProviderAdapter {
   readonly runCommandOutputBytes = RUN_COMMAND_OUTPUT_BYTES;
   private conn?: Promise<AzureConnection>;
 
-  constructor(private readonly ctx: ProviderContext) {}
+  constructor(
+    private readonly ctx: ProviderContext,
+    private readonly subscriptionId: string,
+  ) {}
 
   /** The SDK clients, made on first use so that creating the adapter touches nothing. */
   private connection(): Promise<AzureConnection> {
-    this.conn ??= connectAzure(this.ctx).catch((err: unknown) => {
+    this.conn ??= connectAzure(this.ctx, this.subscriptionId).catch((err: unknown) => {
       this.conn = undefined;
       throw err;
     });
@@ -233,8 +228,7 @@ function restFailure(status: string, headers: Record<string, string>, body: unkn
   });
 }
 
-export function createAdapter(ctx: ProviderContext): ProviderAdapter {
-  // The subscription is the one thing no credential source supplies: refuse early without it.
-  if (!envValue(ctx.env, 'AZURE_SUBSCRIPTION_ID')) throw missingCredentials(ID, azure.credentialHelp);
-  return new AzureAdapter(ctx);
+export async function createAdapter(ctx: ProviderContext): Promise<ProviderAdapter> {
+  // The subscription is the one thing no token names: without it nothing can be looked up.
+  return new AzureAdapter(ctx, await subscriptionOf(ctx));
 }

@@ -16,9 +16,9 @@ export const azure = {
       ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET'],
       ['AZURE_SUBSCRIPTION_ID'],
     ],
-    optional: ['AZURE_AUTHORITY_HOST', 'REQUESTS_CA_BUNDLE'],
+    optional: ['AZURE_AUTHORITY_HOST', 'REQUESTS_CA_BUNDLE', 'AZURE_CONFIG_DIR'],
     endpoint:
-      'Azure Resource Manager URL (default https://management.azure.com); with AZURE_SUBSCRIPTION_ID alone the token comes from `az login` or a managed identity',
+      'Azure Resource Manager URL (default https://management.azure.com); with AZURE_SUBSCRIPTION_ID alone (or the `az account set` default) the token comes from `az login` or a managed identity',
   },
   hints: azureHints,
   simulator: { simulated: true },
