@@ -1,6 +1,7 @@
 import { describe, it, type ExpectStatic } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById, type BootedScenario } from '../../lab/index.js';
 import { loadProvider } from '../../providers/index.js';
+import { ERROR_EXIT } from '../../src/errors/codes.js';
 import { openTransport } from '../../src/console/transport/index.js';
 import { runCommandShell } from '../../src/rescue/shells/run-command-shell.js';
 import { labDescribe } from '../support/lab-guard.js';
@@ -82,6 +83,33 @@ async function adapterChecks(r: ProviderRun, b: BootedScenario, expect: ExpectSt
 
 labDescribe('rescue through Azure (simulator)', () => {
   describe.concurrent('azure', () => {
+    it('boot diagnostics off and the VM agent not ready: rescue.no-way-in says what to enable', async ({
+      expect,
+    }) => {
+      // No lab server needed: nothing gets as far as the guest.
+      const servers = [
+        {
+          name: 'web-9',
+          address: '127.0.1.250',
+          consoleSocket: '/nonexistent',
+          serialPort: false,
+          guestAgent: false,
+        },
+      ];
+      await withProviderRun(undefined, 'azure', { servers }, async (r) => {
+        const run = await r.cli('web-9', ['--password-env', 'VR_CONSOLE_PW'], {
+          VR_CONSOLE_PW: PASSWORDS.root,
+        });
+        expect(run.code).toBe(ERROR_EXIT['rescue.no-way-in']);
+        expect(run.stderr).toMatch(/serial console: .*az vm boot-diagnostics enable -g rg-lab -n web-9/);
+        expect(run.stderr).toMatch(
+          /guest agent commands: .*VM agent \(waagent\) in the VM is not ready \(Not Ready\)/,
+        );
+        // Both were refused from the VM's own facts: neither connect nor Run Command was called.
+        expect(r.sim.log.some((e) => /serialPorts|runCommand/.test(e.path))).toBe(false);
+      });
+    });
+
     for (const c of CASES) {
       const extra =
         c.id === 'story-wrong-dir' && c.way === 'run-command' ? ' (and the adapter on its own)' : '';
