@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pageBytes, pagedExec } from '../../../src/rescue/shells/run-command-pages.js';
-import type { StdinExec } from '../../../src/rescue/shells/run-command-shell.js';
+import { pageBytes, pagedExec, type StdinExec } from '../../../src/rescue/shells/run-command-shell.js';
 
 /**
  * Paging against a real /bin/sh behind a channel that, like Azure's Run Command, keeps only the
