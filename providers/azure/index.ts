@@ -119,7 +119,7 @@ export class AzureAdapter implements ProviderAdapter {
       const query = { 'api-version': SERIAL_CONSOLE_API };
       const status = await rest
         .path(`/subscriptions/${c.subscriptionId}/providers/Microsoft.SerialConsole/consoleServices/default`)
-        .get({ queryParameters: query });
+        .get({ queryParameters: query, abortSignal: this.deadline() });
       // 404: the subscription never switched the console off (the service record is made on first change).
       if (status.status !== '200' && status.status !== '404')
         throw restFailure(status.status, status.headers, status.body);
@@ -131,7 +131,7 @@ export class AzureAdapter implements ProviderAdapter {
       }
       const res = await rest
         .path(`${server.id}/providers/Microsoft.SerialConsole/serialPorts/0/connect`)
-        .post({ queryParameters: query });
+        .post({ queryParameters: query, abortSignal: this.deadline() });
       if (res.status !== '200') throw restFailure(res.status, res.headers, res.body);
       const connectionString = (res.body as { connectionString?: string }).connectionString;
       if (!connectionString) throw new Error('the serial console answered no connectionString');
