@@ -100,6 +100,13 @@ export interface RescueAccess {
 export interface ProviderAdapter {
   readonly id: string;
   readonly capabilities: readonly Capability[];
+  /**
+   * The vendor's prerequisites for a way in that opened, as met (localized, for the progress lines
+   * and the report), e.g. "boot diagnostics on, serial console enabled for the subscription".
+   */
+  prerequisitesMet?(server: ServerRef, capability: Capability): string | undefined;
+  /** The most output one runCommand returns (Azure keeps the last 4,096 bytes); longer output is paged. */
+  readonly runCommandOutputBytes?: number;
   findServer(query: FindQuery): Promise<ServerRef>;
   openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint>;
   runCommand?(server: ServerRef, argv: string[], options?: RunCommandOptions): Promise<CommandResult>;

@@ -14,6 +14,12 @@ export interface NovaSerialEndpoint {
   /** ws:// or wss:// URL as the API returned it; its token is secret. */
   url: string;
   headers?: Record<string, string>;
+  /** Subprotocols to offer; default ['binary'] (websockify). Azure's serial console gateway takes none. */
+  protocols?: string[];
+  /** Send text frames instead of binary ones (Azure's gateway, as its own CLI talks to it). */
+  textFrames?: boolean;
+  /** PEM text of the CAs to trust instead of the system's (a private cloud, the lab). */
+  ca?: string;
 }
 
 /** Proxmox termproxy over vncwebsocket. */

@@ -115,6 +115,8 @@ export async function chooseWayIn(
         'way-in',
         t(o.lang, 'providers.way-in.chosen', { path: pathName(o.lang, step.path), reason }),
       );
+      const met = adapter.prerequisitesMet?.(server, step.capability);
+      if (met) o.progress('way-in', mask(met));
       return { path: step.path, reason, skipped, offers };
     };
     try {

@@ -11,11 +11,14 @@ import { BaseTransport, toBuffer } from './types.js';
 export class NovaWsTransport extends BaseTransport {
   readonly description: string;
 
+  private readonly binary: boolean;
+
   private constructor(
     private readonly ws: WebSocket,
     endpoint: NovaSerialEndpoint,
   ) {
     super();
+    this.binary = endpoint.textFrames !== true;
     this.description = describeEndpoint(endpoint);
     ws.on('message', (data: WebSocket.RawData) => this.emitData(rawToBuffer(data)));
     ws.on('close', (code, reason) => this.emitClose(`websocket closed ${code} ${reason.toString()}`.trim()));
@@ -23,17 +26,30 @@ export class NovaWsTransport extends BaseTransport {
   }
 
   static async open(endpoint: NovaSerialEndpoint, timeoutMs = 15_000): Promise<NovaWsTransport> {
-    const ws = new WebSocket(endpoint.url, ['binary'], {
+    const ws = new WebSocket(endpoint.url, endpoint.protocols ?? ['binary'], {
       headers: endpoint.headers,
+      ...(endpoint.ca ? { ca: endpoint.ca } : {}),
       handshakeTimeout: timeoutMs,
       perMessageDeflate: false,
     });
-    await waitOpen(ws, describeEndpoint(endpoint));
-    return new NovaWsTransport(ws, endpoint);
+    // A gateway may speak the moment it opens (Azure's sends its first message at once): keep what
+    // arrives before the transport exists, instead of dropping it.
+    const early: Buffer[] = [];
+    const keep = (data: WebSocket.RawData) => early.push(rawToBuffer(data));
+    ws.on('message', keep);
+    try {
+      await waitOpen(ws, describeEndpoint(endpoint));
+    } finally {
+      ws.off('message', keep);
+    }
+    const transport = new NovaWsTransport(ws, endpoint);
+    for (const chunk of early) transport.emitData(chunk);
+    return transport;
   }
 
   write(data: Uint8Array | string): void {
-    if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(toBuffer(data), { binary: true });
+    if (!this.closed && this.ws.readyState === WebSocket.OPEN)
+      this.ws.send(toBuffer(data), { binary: this.binary });
   }
 
   async close(): Promise<void> {
