@@ -1,5 +1,17 @@
+import nock from 'nock';
 import { answer, type ContractRow } from '../contract-row.js';
-import { ENV, fx, mockAddressLookup, mockLogin, VM_ID, vmGet, vmListAll } from './mocks.js';
+import { SERIAL_CONSOLE_API } from './index.js';
+import {
+  ARM,
+  ENV,
+  fx,
+  mockAddressLookup,
+  mockLogin,
+  SUBSCRIPTION,
+  VM_ID,
+  vmGet,
+  vmListAll,
+} from './mocks.js';
 
 /** How azure answers the shared adapter contract (providers/contract.test.ts). Test support only. */
 export const contract: ContractRow = {
@@ -30,5 +42,23 @@ export const contract: ContractRow = {
     mockLogin();
     mockAddressLookup();
     vmGet().reply(200, fx('vm-web-1.json'));
+  },
+  // Each connect answers a new session URL at the regional gateway; the ARM token rides in its query.
+  console: {
+    kind: 'serial',
+    expires: true,
+    answer: (secret) => {
+      const query = { 'api-version': SERIAL_CONSOLE_API };
+      nock(ARM)
+        .get(`/subscriptions/${SUBSCRIPTION}/providers/Microsoft.SerialConsole/consoleServices/default`)
+        .query(query)
+        .reply(200, fx('console-status-enabled.json'));
+      nock(ARM)
+        .post(`${VM_ID}/providers/Microsoft.SerialConsole/serialPorts/0/connect`)
+        .query(query)
+        .reply(200, {
+          connectionString: `wss://japaneast.gateway.serialconsole.azure.com/n/connector/c0ffee/sessions/${secret}/client`,
+        });
+    },
   },
 };

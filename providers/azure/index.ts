@@ -139,6 +139,8 @@ export class AzureAdapter implements ProviderAdapter {
       const token = await c.credential.getToken(c.scope, { enableCae: true });
       if (!token) throw new Error('no access token for the serial console');
       registerSecret(token.token);
+      // The session URL is the console itself for whoever holds a token of the tenant: kept out of logs too.
+      registerSecret(connectionString);
       return {
         kind: 'serial-ws',
         url: `${connectionString}?authorization=${encodeURIComponent(token.token)}`,
