@@ -1,4 +1,5 @@
 import { RescueError } from '../errors/rescue-error.js';
+import type { GzipChain } from './gzip-chain.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
 import { nonce, SHELL_PROMPT } from './prompts.js';
 import { escapeRegex, findIgnoringWhitespace } from './text.js';
@@ -44,6 +45,8 @@ export class CommandRunner {
   private ready = false;
   /** Screen-only consoles: the paging functions exist in the current shell. */
   private pagingReady = false;
+  /** The gzip stream the scripts typed into this shell continue (see gzip-chain.ts). */
+  gzipChain: GzipChain | undefined;
   /** Pages read back on screen-only consoles, and how many of them were read again. */
   readonly paging: FetchStats = { pages: 0, rereads: 0 };
 
