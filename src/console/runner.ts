@@ -89,9 +89,10 @@ export class CommandRunner {
     const first = `unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`;
     const second = `unset PROMPT_COMMAND;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`;
     if (!this.screenRows) {
-      // Our prompt is set by this very line: run() waits for it after the marker.
-      this.ready = true;
+      // Our prompt is set by this very line: run() waits for it after the marker. Until the line has
+      // run, a retyped echo is cancelled back to the shell's own prompt, as before our setup.
       const r = await this.run([first, second, opts.query ?? ':'].join(';'), opts);
+      this.ready = true;
       if (r.exitCode !== 0)
         throw new RescueError('console.command-failed', { step: 'setup', exitCode: r.exitCode });
       return r.stdout;
