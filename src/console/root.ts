@@ -13,8 +13,18 @@ export interface ShellInfo {
   shell: string;
 }
 
-export async function shellInfo(runner: CommandRunner): Promise<ShellInfo> {
-  const out = await runner.check('id -u;id -un 2>/dev/null||echo;echo "$0"', 'id');
+/** Who the shell runs as, and which shell it is: its output is read by parseShellInfo. */
+export const SHELL_INFO_QUERY = 'id -u;id -un 2>/dev/null||echo;echo "$0"';
+
+/** A shell set up with setup() and asked SHELL_INFO_QUERY in the same exchange. */
+export async function setUpShell(
+  runner: CommandRunner,
+  opts: { timeoutMs?: number; signal?: AbortSignal },
+): Promise<ShellInfo> {
+  return parseShellInfo(await runner.setup({ ...opts, query: SHELL_INFO_QUERY }));
+}
+
+function parseShellInfo(out: string): ShellInfo {
   const [uid, user, shell] = out
     .trim()
     .split('\n')
@@ -80,8 +90,7 @@ export async function becomeRoot(
       case 'ours':
         throw fail('sudo failed');
       case 'shell': {
-        await runner.setup(opts);
-        const info = await shellInfo(runner);
+        const info = await setUpShell(runner, opts);
         if (info.uid !== 0) throw fail(`sudo gave uid ${info.uid}`);
         return info;
       }

@@ -1,4 +1,5 @@
 import { RescueError } from '../errors/rescue-error.js';
+import type { GzipChain } from './gzip-chain.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
 import { nonce, SHELL_PROMPT } from './prompts.js';
 import { escapeRegex, findIgnoringWhitespace } from './text.js';
@@ -44,6 +45,8 @@ export class CommandRunner {
   private ready = false;
   /** Screen-only consoles: the paging functions exist in the current shell. */
   private pagingReady = false;
+  /** The gzip stream the scripts typed into this shell continue (see gzip-chain.ts). */
+  gzipChain: GzipChain | undefined;
   /** Pages read back on screen-only consoles, and how many of them were read again. */
   readonly paging: FetchStats = { pages: 0, rereads: 0 };
 
@@ -66,33 +69,42 @@ export class CommandRunner {
   }
 
   /**
-   * Makes the shell predictable in two short lines. First no history (bash stops recording; no shell
-   * writes a history file on exit; busybox ash keeps recording, which is why no secret is ever part
-   * of a typed line), a wide terminal (and SIGWINCH, so readline
-   * learns it now: wrapped echoes are the typing check's enemy) with our prompt, kept short so it does
-   * not wrap at 80 columns itself; then no pagers, C locale, and an idle timeout:
-   * a console abandoned by a cut connection or a killed vps-rescue logs itself out of root after
-   * 15 minutes (bash, ksh, zsh; dash has no TMOUT). The prompt is typed split by quotes, so its echo
-   * cannot look like the prompt.
+   * Makes the shell predictable: first no history (bash stops recording; no shell writes a history
+   * file on exit; busybox ash keeps recording, which is why no secret is ever part of a typed line),
+   * a wide terminal (and SIGWINCH, so readline learns it now: wrapped echoes are the typing check's
+   * enemy) with our prompt, kept short so it does not wrap at 80 columns itself; then no pagers, C
+   * locale, and an idle timeout: a console abandoned by a cut connection or a killed vps-rescue logs
+   * itself out of root after 15 minutes (bash, ksh, zsh; dash has no TMOUT). The prompt is typed split
+   * by quotes, so its echo cannot look like the prompt.
+   *
+   * `query` (one line of sh) runs right after, and its output is returned: on a console that streams
+   * its output all of it is one typed line and one exchange. A screen-only console (VNC) takes the
+   * settings in two lines and the query as a paged command, as its paging needs our prompt first.
    */
-  async setup(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async setup(opts: { timeoutMs?: number; signal?: AbortSignal; query?: string } = {}): Promise<string> {
     const head = this.prompt.slice(0, 3);
     const tail = this.prompt.slice(3);
     this.pagingReady = false;
     // History off before anything else this session types (bash: not even kept in memory).
-    await this.typeLine(
-      `unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`,
-      opts,
-    );
+    const first = `unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`;
+    const second = `unset PROMPT_COMMAND;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`;
+    if (!this.screenRows) {
+      // Our prompt is set by this very line: run() waits for it after the marker. Until the line has
+      // run, a retyped echo is cancelled back to the shell's own prompt, as before our setup.
+      const r = await this.run([first, second, opts.query ?? ':'].join(';'), opts);
+      this.ready = true;
+      if (r.exitCode !== 0)
+        throw new RescueError('console.command-failed', { step: 'setup', exitCode: r.exitCode });
+      return r.stdout;
+    }
+    await this.typeLine(first, opts);
     this.ch.type('\r');
     await this.waitForPrompt(opts);
     this.ready = true;
-    await this.typeLine(
-      `unset PROMPT_COMMAND;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`,
-      opts,
-    );
+    await this.typeLine(second, opts);
     this.ch.type('\r');
     await this.waitForPrompt(opts);
+    return opts.query === undefined ? '' : this.check(opts.query, 'setup', opts);
   }
 
   /** Re-find our prompt after a reconnect (or anything that left the line in doubt). */

@@ -2,7 +2,7 @@ import { registerSecret } from '../secrets.js';
 import type { ConsoleEndpoint } from './endpoint.js';
 import { ConsoleChannel, type ConsoleCounters } from './expect.js';
 import { loginOnConsole, type LoginResult } from './login.js';
-import { becomeRoot, shellInfo, type ShellInfo } from './root.js';
+import { becomeRoot, setUpShell, type ShellInfo } from './root.js';
 import { leaveShells } from './shell-exit.js';
 import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
 import { RescueError } from '../errors/rescue-error.js';
@@ -123,8 +123,7 @@ export class ConsoleSession {
     // From here on a shell of ours is on the console: whatever fails, close({ logout }) ends it.
     this.shell = { uid: -1, shell: '' };
     this.depth = 1;
-    await this.runner.setup({ signal: opts.signal });
-    let info = await shellInfo(this.runner);
+    let info = await setUpShell(this.runner, { signal: opts.signal });
     this.shell = info;
     if (info.uid !== 0 && opts.root !== false) {
       // root's own login never needs sudo: a root login that gave another uid is refused, so root's

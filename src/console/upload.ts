@@ -3,7 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { RescueError } from '../errors/rescue-error.js';
 import { registerSecret } from '../secrets.js';
 import { nonce } from './prompts.js';
-import type { CommandRunner } from './runner.js';
+import { MAX_TYPED_LINE, type CommandRunner } from './runner.js';
+import { chainUpload } from './gzip-chain.js';
 import type { ConsoleChannel } from './expect.js';
 import { fetchPacked, packedFrom, packedMarker } from './vnc/screen-pages.js';
 
@@ -127,47 +128,67 @@ export async function runScriptThroughConsole(
     if (!/^[A-Z_][A-Z0-9_]*$/.test(name)) throw new RescueError('internal', { message: `bad name ${name}` });
     await readSecret(ch, runner, name, req.env![name]!, req);
   }
-  const first = await typeScript(ch, runner, req, true);
-  if (first.upload === 0) return first;
-  ch.note(`script ${req.path}: compressed transfer failed (status ${first.upload}), sending it plain`);
-  const plain = await typeScript(ch, runner, req, false);
-  if (plain.upload === 0) return plain;
+  // Continuing this shell's gzip stream first (the smallest), then a stream of its own, then plain.
+  const tries: Transfer[] = runner.gzipChain ? ['continued', 'compressed', 'plain'] : ['compressed', 'plain'];
+  for (const how of tries) {
+    const r = await typeScript(ch, runner, req, how);
+    if (r.upload === 0) return r;
+    ch.note(`script ${req.path}: ${how} transfer failed (status ${r.upload}), trying the next way`);
+  }
   throw new RescueError('console.upload-failed', { name: req.path.split('/').pop() ?? req.path });
 }
+
+/** continued: part of the shell's gzip stream (gzip-chain.ts); compressed: a stream of its own. */
+type Transfer = 'continued' | 'compressed' | 'plain';
 
 async function typeScript(
   ch: ConsoleChannel,
   runner: CommandRunner,
   req: ConsoleScriptRun,
-  compress: boolean,
+  how: Transfer,
 ): Promise<{ stdout: string; exitCode: number; upload: number }> {
-  const p = shellQuote(req.path);
+  const p = req.path;
+  if (!/^[\w./-]+$/.test(p)) throw new RescueError('internal', { message: `not a plain script path: ${p}` });
   const end = `E${nonce(5)}`;
   const mark = nonce(8);
-  const b64 = (compress ? gzipSync(req.data, { level: 9 }) : req.data).toString('base64');
+  const chained =
+    how === 'plain'
+      ? undefined
+      : chainUpload(how === 'continued' ? runner.gzipChain : undefined, p, req.data);
+  const b64 = (chained?.sent ?? req.data).toString('base64');
   const digest = createHash('sha256').update(req.data).digest('hex');
-  const decode = compress
-    ? `base64 -d<<'${end}'|gzip -dc>${p};u=$?`
-    : `base64 -d<<'${end}'>${p};[ "$(sha256sum<${p}|cut -c1-64)" = ${digest} ];u=$?`;
+  // The path typed once, in $p (a variable of our root shell, like u and r).
+  const decode = `p=${p};${chained ? chained.decode(end) : `base64 -d<<'${end}'>$p;[ "$(sha256sum<$p|cut -c1-64)" = ${digest} ];u=$?`}`;
   const names = Object.keys(req.env ?? {});
   const env = names.map((n) => `${n}="$${n}" `).join('');
-  const run = `[ $u = 0 ]&&${env}sh ${p};r=$?${names.length > 0 ? `;unset ${names.join(' ')}` : ''}`;
+  const run = `[ $u = 0 ]&&${env}sh $p;r=$?${names.length > 0 ? `;unset ${names.join(' ')}` : ''}`;
   // A screen-only console (VNC) keeps the output in a file and reads it back in pages.
   const paged = runner.screenRows !== undefined;
   if (paged) await runner.preparePaging(req);
-  const line = (
-    paged
+  const lineWith = (before: string | undefined) =>
+    (paged
       ? [
-          req.before,
+          // What `before` prints is output too, as on a streaming console.
+          `{ ${before ?? ':'};}>$VRO 2>&1`,
           decode,
-          `{ ${[run, req.after].filter(Boolean).join(';')};}>$VRO 2>&1`,
+          `{ ${[run, req.after].filter(Boolean).join(';')};}>>$VRO 2>&1`,
           `vf ${mark}-$u-$r`,
         ]
-      : [req.before, decode, run, req.after, `printf "\\n${mark}-$u-$r-\\n"`]
-  )
-    .filter(Boolean)
-    .join(';');
-  ch.note(`script ${req.path}: ${req.data.length} bytes${compress ? ', compressed' : ''}`);
+      : [before, decode, run, req.after, `printf "\\n${mark}-$u-$r-\\n"`]
+    )
+      .filter(Boolean)
+      .join(';');
+  let line = lineWith(req.before);
+  let prefix = '';
+  if (line.length > MAX_TYPED_LINE && req.before) {
+    // Too long for one typed line (a plain transfer's checksum): `before` goes first, on its own.
+    const first = await runner.run(req.before, req);
+    prefix = `${first.stdout}\n`;
+    line = lineWith(undefined);
+  }
+  ch.note(
+    `script ${req.path}: ${req.data.length} bytes${chained ? `, ${how} (${chained.sent.length} gzip bytes)` : ''}`,
+  );
   await runner.typeLine(line, req);
   ch.type('\r');
   const body: string[] = [];
@@ -200,12 +221,16 @@ async function typeScript(
       signal: req.signal,
       stats: runner.paging,
     });
-    return { stdout: data.toString('utf8'), upload: Number(done.match[1]), exitCode: Number(done.match[2]) };
+    const upload = Number(done.match[1]);
+    if (upload === 0 && chained) runner.gzipChain = chained.next;
+    return { stdout: prefix + data.toString('utf8'), upload, exitCode: Number(done.match[2]) };
   }
   let stdout = done.before;
   if (stdout.startsWith('\n')) stdout = stdout.slice(1);
   if (stdout.endsWith('\n')) stdout = stdout.slice(0, -1);
-  return { stdout, upload: Number(done.match[1]), exitCode: Number(done.match[2]) };
+  const upload = Number(done.match[1]);
+  if (upload === 0 && chained) runner.gzipChain = chained.next;
+  return { stdout: prefix + stdout, upload, exitCode: Number(done.match[2]) };
 }
 
 /**

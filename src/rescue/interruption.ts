@@ -114,14 +114,19 @@ const STATE_LINE = /^(\S+)\/state:([\w-]+)$/;
 
 /**
  * Transactions of an earlier run that never finished: their state file still says `applying` and no
- * transaction script of ours runs now (the backup directory is root's, made with umask 077).
+ * transaction script of ours runs now (the backup directory is root's, made with umask 077). The
+ * query can run ahead of another command (the collector's): parseUnfinished reads its lines.
  */
+export const UNFINISHED_QUERY = `for f in ${BACKUP_ROOT}/*/state;do [ -f "$f" ]&&[ ! -L "$f" ]&&echo "$f:$(head -c 20 "$f")";done;grep -ls 'vps-rescue/[t]-' /proc/[0-9]*/cmdline|head -n1`;
+
 export async function unfinishedTransactions(shell: ServerShell): Promise<string[]> {
-  const r = await shell.run(
-    `for f in ${BACKUP_ROOT}/*/state;do [ -f "$f" ]&&[ ! -L "$f" ]&&printf '%s:%s\\n' "$f" "$(head -c 20 "$f")";done;grep -l 'vps-rescue/[t]-' /proc/[0-9]*/cmdline 2>/dev/null|head -n1`,
-  );
+  const r = await shell.run(UNFINISHED_QUERY);
   if (r.exitCode !== 0 && r.stdout.trim() === '') return [];
-  const lines = r.stdout.split('\n').map((l) => l.trim());
+  return parseUnfinished(r.stdout);
+}
+
+export function parseUnfinished(stdout: string): string[] {
+  const lines = stdout.split('\n').map((l) => l.trim());
   // A transaction script running right now (another vps-rescue): its state is not "unfinished".
   if (lines.some((l) => /^\/proc\/\d+\/cmdline$/.test(l))) return [];
   return lines

@@ -11,8 +11,9 @@ import { analyseOffline } from './offline.js';
 import {
   interruptibleShell,
   signalName,
+  parseUnfinished,
   TransactionLedger,
-  unfinishedTransactions,
+  UNFINISHED_QUERY,
   untilAborted,
   InterruptedError,
 } from './interruption.js';
@@ -111,14 +112,15 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const diagnose = offline ? analyseOffline : analyse;
     const clientAddress = o.clientAddress ?? (await localAddressTo(o.host, port));
     const user = o.user ?? 'root';
-    for (const tx of await unfinishedTransactions(shell)) {
+    // Unfinished transactions of an earlier run are looked for in the collector's own command.
+    const {
+      collection: c,
+      collector,
+      queried,
+    } = await collect(shell, user === 'root' ? ['root'] : [user, 'root'], clientAddress, UNFINISHED_QUERY);
+    for (const tx of parseUnfinished(queried)) {
       mark('previous', t(o.lang, 'rescue.previous-unfinished', { tx, backup: `${BACKUP_ROOT}/${tx}` }));
     }
-    const { collection: c, collector } = await collect(
-      shell,
-      user === 'root' ? ['root'] : [user, 'root'],
-      clientAddress,
-    );
     const diagnosis = diagnose({
       collection: c,
       users: [user, 'root'],

@@ -53,22 +53,32 @@ export interface CollectorOnServer {
   users: string[];
 }
 
-/** Uploads and runs the collector in one command (creating the work directory first); parses its output. */
+/**
+ * Uploads and runs the collector in one command (creating the work directory first); parses its
+ * output. `query` (one line of sh, read-only) runs ahead of it in the same command: its output is
+ * what comes before the collector's BEGIN line (`queried`).
+ */
 export async function collect(
   shell: ServerShell,
   users: string[],
   clientAddress: string,
-): Promise<{ collection: Collection; collector: CollectorOnServer }> {
+  query?: string,
+): Promise<{ collection: Collection; collector: CollectorOnServer; queried: string }> {
   const built = buildCollector({ users, clientAddress });
   // The file name is seen by every user in `ps`; the nonce inside it must not be.
   const collector = { path: `${WORK_DIR}/c-${randomBytes(4).toString('hex')}.sh`, nonce: built.nonce, users };
   const r = await shell.runScript({
     path: collector.path,
     script: built.script,
-    before: `mkdir -p -m 700 ${WORK_DIR}`,
+    before: [`mkdir -p -m 700 ${WORK_DIR}`, query].filter(Boolean).join(';'),
     timeoutMs: 60_000,
   });
-  return { collection: parseCollection(r.stdout, built.nonce, users), collector };
+  const begin = r.stdout.search(new RegExp(`^@@VR ${built.nonce} BEGIN\\r?$`, 'm'));
+  return {
+    collection: parseCollection(r.stdout, built.nonce, users),
+    collector,
+    queried: begin < 0 ? '' : r.stdout.slice(0, begin),
+  };
 }
 
 /** The local address a TCP connection to host:port leaves from: the address sshd will see (from= checks). */

@@ -7,7 +7,7 @@ export interface ScriptRun {
   script: string;
   /** Values the script reads from its environment; secrets go here, never into the script text. */
   env?: Record<string, string>;
-  /** One line of sh run first (e.g. creating the work directory). */
+  /** One line of sh run first (e.g. creating the work directory); its output comes first in stdout. */
   before?: string;
   /** One line of sh run after the script, whatever its result (its output follows the script's). */
   after?: string;

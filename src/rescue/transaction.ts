@@ -117,16 +117,29 @@ t=$(mktemp .vps-rescue-XXXXXX)&&cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$
 echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
   bn: `bn(){ [ -e "$2" ]&&echo "M $(stat -c '%a %u %g' "$2") $1 $2">>$B/m;}`,
   fe: `fe(){ V=$4 awk -F: -v OFS=: -v u="$2" -v f=$3 '$1==u{$f=ENVIRON["V"];c=1}1;END{exit !c}' $1>$B/e&&cat $B/e>$1&&rm $B/e;}`,
-  rb: `rb(){ echo "restoring after $1">>$B/log;ud
-while read k a b c v p;do case $k in
-f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;
-m)chown -h $b:$c "$p";chmod $a "$p";;
-F)case $b in 0)u "$v" rm -rf "$p";;1)u "$v" sh -c 'umask 077;t="$1.vps-rescue-$$";cat>"$t"&&chmod "$2" "$t"&&mv -f "$t" "$1"' sh "$p" "$c" <$B/f$a;;esac;;
-M)(hd "$v"&&r=\${p#"$h"}&&case $r in ""|/*)true;;*)false;;esac&&r=\${r#/}&&
-if [ "$b" = "$(id -u "$v")" ];then u "$v" chmod "$a" "$p";else ro "$v" "$r" "$b" "$c" "$a";fi);;
-esac;done<$B/m 2>>$B/log
-rl;echo rolled-back>$B/state;echo "${RESULT_LINE} rolled-back $1";exit 1;}`,
 };
+
+/**
+ * The rollback. The branches for a user's own files (F, M) only where the transaction has any: a
+ * backup list without them never holds such a line, and they need u, hd and ro.
+ */
+function rollback(owned: boolean): string {
+  return [
+    `rb(){ echo "restoring after $1">>$B/log;ud`,
+    'while read k a b c v p;do case $k in',
+    'f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;',
+    'm)chown -h $b:$c "$p";chmod $a "$p";;',
+    ...(owned
+      ? [
+          `F)case $b in 0)u "$v" rm -rf "$p";;1)u "$v" sh -c 'umask 077;t="$1.vps-rescue-$$";cat>"$t"&&chmod "$2" "$t"&&mv -f "$t" "$1"' sh "$p" "$c" <$B/f$a;;esac;;`,
+          'M)(hd "$v"&&r=${p#"$h"}&&case $r in ""|/*)true;;*)false;;esac&&r=${r#/}&&',
+          'if [ "$b" = "$(id -u "$v")" ];then u "$v" chmod "$a" "$p";else ro "$v" "$r" "$b" "$c" "$a";fi);;',
+        ]
+      : []),
+    'esac;done<$B/m 2>>$B/log',
+    `rl;echo rolled-back>$B/state;echo "${RESULT_LINE} rolled-back $1";exit 1;}`,
+  ].join('\n');
+}
 
 /** The functions each function calls. */
 const NEEDS: Record<string, string[]> = {
@@ -135,7 +148,6 @@ const NEEDS: Record<string, string[]> = {
   ro: ['cdp', 'hd'],
   wk: ['u', 'hd', 'cdp'],
   bu: ['u'],
-  rb: [],
 };
 
 /** Only the functions this transaction calls: every byte crosses the console. */
@@ -144,18 +156,22 @@ function library(tx: Transaction): string[] {
     .concat(tx.checks)
     .map((s) => s.code)
     .join('\n');
-  const uses = (name: string) => new RegExp(`(^|[\\s;&|({])${name} `, 'm').test(code);
+  // A call, not a loop variable of the same name (`for g in …`).
+  const uses = (name: string) => new RegExp(`(^|[\\s;&|({])(?<!for )${name} `, 'm').test(code);
   const owned = Object.keys(tx.owners ?? {});
-  const wanted = new Set(tx.offline ? ['rb'] : ['rl', 'up', 'rb']);
+  const wanted = new Set(tx.offline ? [] : ['rl', 'up']);
   for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wk']) if (uses(name)) wanted.add(name);
   if (tx.backupFiles.some((p) => !owned.includes(p))) wanted.add('bf');
   if (tx.backupModes.some((p) => !owned.includes(p))) wanted.add('bm');
   // A rollback restores a user's files as that user, or through ro.
   if (owned.length > 0) for (const name of ['bu', 'bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
   for (const name of [...wanted]) for (const dep of NEEDS[name] ?? []) wanted.add(dep);
-  return Object.keys(LIB)
-    .filter((name) => wanted.has(name))
-    .map((name) => LIB[name]!);
+  return [
+    ...Object.keys(LIB)
+      .filter((name) => wanted.has(name))
+      .map((name) => LIB[name]!),
+    rollback(owned.length > 0),
+  ];
 }
 
 /** `bf PATH`, or `bu USER PATH` for a path in a user's home. */

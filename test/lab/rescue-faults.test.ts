@@ -17,8 +17,8 @@ import { changedPaths, snapshot } from './rescue-snapshot.js';
 /** Where a run is cut: after so many bytes typed, or so many bytes into the transaction's command line. */
 type Cut = number | { intoTx: number };
 
-/** The transaction is typed as one command line naming its script (the collector's is `c-`). */
-const TX_SCRIPT = "'/root/.vps-rescue/t-";
+/** The transaction is typed as one command line that puts its script's path in $p (the collector's is `c-`). */
+const TX_SCRIPT = 'p=/root/.vps-rescue/t-';
 
 /**
  * The console connection drops at `cut` — as when the link dies or vps-rescue is killed. A cut

@@ -85,7 +85,7 @@ describe('runScript: a script written and run in one command', () => {
     expect(r.exitCode).toBe(7);
     expect(readFileSync(`${dir}/ran`, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
     expect(session.transcript.text()).toMatch(/did not echo back; its checksum decides/);
-    expect(session.transcript.text()).toMatch(/compressed transfer failed \(status 1\), sending it plain/);
+    expect(session.transcript.text()).toMatch(/compressed transfer failed \(status 1\), trying the next way/);
   });
 
   it('without gzip on the server the plain form is checked with sha256 and runs', async () => {
@@ -101,5 +101,49 @@ describe('runScript: a script written and run in one command', () => {
     expect(r).toMatchObject({ exitCode: 0 });
     expect(r.stdout).toContain('plain-ok');
     expect(session.transcript.text()).toMatch(/compressed transfer failed \(status 127\)/);
+  });
+
+  it("a second script continues the first script's gzip stream: shared text is not typed again", async () => {
+    const session = await open();
+    const dir = `/tmp/vr-script-chain-${process.pid}`;
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const shared = randomBytes(1200).toString('hex');
+    const script = (n: number) => `# ${shared}\necho script-${n}\n`;
+    const first = await session.runScript({
+      path: `${dir}/a.sh`,
+      data: script(1),
+      before: `mkdir -p ${dir}`,
+    });
+    expect(first.stdout).toContain('script-1');
+    const typed = session.counters.bytesTyped;
+    const second = await session.runScript({ path: `${dir}/b.sh`, data: script(2) });
+    expect(second).toMatchObject({ exitCode: 0 });
+    expect(second.stdout).toContain('script-2');
+    expect(readFileSync(`${dir}/b.sh`, 'utf8')).toBe(script(2));
+    // The 2400 shared characters (about 1600 base64 characters compressed on their own) are not sent again.
+    expect(session.counters.bytesTyped - typed).toBeLessThan(500);
+    expect(session.transcript.text()).toMatch(/b\.sh: \d+ bytes, continued/);
+  });
+
+  it('a stored part of the stream that changed on the server fails the CRC: the script goes whole, runs once', async () => {
+    const session = await open();
+    const dir = `/tmp/vr-script-chain-bad-${process.pid}`;
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const shared = randomBytes(600).toString('hex');
+    await session.runScript({
+      path: `${dir}/a.sh`,
+      data: `# ${shared}\necho one\n`,
+      before: `mkdir -p ${dir}`,
+    });
+    // One byte inside the first script's compressed blocks flipped.
+    await session.run(`printf '\\377' | dd of=${dir}/a.sh.z bs=1 seek=200 conv=notrunc 2>/dev/null`);
+    const r = await session.runScript({
+      path: `${dir}/b.sh`,
+      data: `# ${shared}\necho two >> ${dir}/ran\n`,
+    });
+    expect(r).toMatchObject({ exitCode: 0 });
+    expect(readFileSync(`${dir}/ran`, 'utf8')).toBe('two\n');
+    expect(session.transcript.text()).toMatch(/continued transfer failed \(status 1\), trying the next way/);
+    expect(readFileSync(`${dir}/b.sh`, 'utf8')).toBe(`# ${shared}\necho two >> ${dir}/ran\n`);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TransactionLedger, unfinishedTransactions } from '../../../src/rescue/interruption.js';
+import {
+  parseUnfinished,
+  TransactionLedger,
+  unfinishedTransactions,
+} from '../../../src/rescue/interruption.js';
 import type { ServerShell } from '../../../src/rescue/server-shell.js';
 import type { AppliedChange } from '../../../src/rescue/types.js';
 
@@ -56,5 +60,15 @@ describe('transactions an earlier run left half-way', () => {
   it('says nothing while a transaction script of ours is running right now', async () => {
     const out = '/var/backups/vps-rescue/vr-1/state:applying\n/proc/4242/cmdline';
     expect(await unfinishedTransactions(shellAnswering(out))).toEqual([]);
+  });
+
+  it('reads the query ahead of the collector: echoed script lines around it are not state lines', () => {
+    const out = [
+      '> H4sIAAAAAAACA31W/state',
+      '> EQNjy2',
+      '/var/backups/vps-rescue/vr-2/state:applying',
+      '/var/backups/vps-rescue/vr-3/state:done',
+    ].join('\r\n');
+    expect(parseUnfinished(out)).toEqual(['vr-2']);
   });
 });

@@ -60,6 +60,23 @@ describe('generated server scripts', () => {
     expect(guarded).toMatch(/^g\(\)/m);
     expect(guarded).toMatch(/^bf\(\)/m);
     expect(() => dashAccepts(guarded)).not.toThrow();
+    // A loop variable named like a function (`for g in`) does not bring the function along, and a
+    // rollback without a user's own files has no branch that restores them as the user.
+    const window = renderTransaction(
+      passwordWindow(withDropIns, { txId: 'T3-ab', user: 'alice', windowMinutes: 60 }).tx,
+    );
+    expect(window).toMatch(/for g in/);
+    expect(window).not.toMatch(/^g\(\)|^u\(\)|^F\)|^M\)/m);
+    expect(window).toMatch(/^rb\(\)/m);
+    const owned = renderTransaction({
+      ...base,
+      backupFiles: ['/home/alice/.ssh/authorized_keys'],
+      owners: { '/home/alice/.ssh/authorized_keys': 'alice' },
+    });
+    expect(owned).toMatch(/^F\)case/m);
+    expect(owned).toMatch(/^M\)\(hd/m);
+    expect(owned).toMatch(/^u\(\)/m);
+    expect(() => dashAccepts(owned)).not.toThrow();
   });
 
   it('shown files come back as they were before and after, final newline and all', () => {
