@@ -1,9 +1,33 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readSource, sourceFiles } from '../support/source-scan.js';
 
 // The CLI runs on the engineer's own machine (macOS, Windows, any Linux, no root): the product code
 // starts no system tool and writes only where the user said (or under the directory they run it in).
-const PRODUCT = () => sourceFiles('src', 'providers').filter((file) => !/\.test\.ts$/.test(file));
+/** What the package is built from: tsconfig.build.json's excludes (tests, simulators, test support) left out. */
+const BUILD = JSON.parse(readFileSync(new URL('../../tsconfig.build.json', import.meta.url), 'utf8')) as {
+  exclude: string[];
+};
+// tsconfig's globs: a double star and slash for any folders, a trailing double star for all below, a star within one name.
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split(/(\*\*\/|\/\*\*$|\*)/)
+      .map((part) =>
+        part === '**/'
+          ? '(?:.*/)?'
+          : part === '/**'
+            ? '/.*'
+            : part === '*'
+              ? '[^/]*'
+              : part.replace(/[.+^${}()|[\]\\?]/g, '\\$&'),
+      )
+      .join('')}$`,
+  );
+const NOT_BUILT = BUILD.exclude.map(globToRegExp);
+
+const PRODUCT = () =>
+  sourceFiles('src', 'providers').filter((file) => !NOT_BUILT.some((re) => re.test(file)));
 
 const FS_WRITES = [
   'writeFile',
