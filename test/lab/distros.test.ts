@@ -1,0 +1,203 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import {
+  createServer,
+  generateKeyPair,
+  scenarioById,
+  toRfc4716,
+  type KeyPair,
+  type LabServer,
+} from '../../lab/index.js';
+import { CRYPTO_BACKEND, cryptoPolicyFile } from '../../lab/flavour-rhel.js';
+import type { FlavourName } from '../../lab/flavour-names.js';
+import { analyse } from '../../src/diagnose/analyse.js';
+import { buildCollector } from '../../src/diagnose/collector.js';
+import { parseCollection } from '../../src/diagnose/parser.js';
+import { labDescribe } from '../support/lab-guard.js';
+import { consoleRescue } from './busybox-support.js';
+
+/**
+ * The RHEL-layout and OpenRC flavours: one server each, booted once with the story's lockout and then
+ * broken again by hand for the next scenario (what an owner would do: rename the file, chmod the
+ * folder), each time rescued through the console and proven by a real key login.
+ */
+
+interface Booted {
+  server: LabServer;
+  key: KeyPair;
+}
+
+async function boot(flavour: FlavourName): Promise<Booted> {
+  const key = await generateKeyPair('ed25519', 'owner@laptop');
+  const spec = scenarioById('story-wrong-dir').build({ key, rfc4716: await toRfc4716(key) });
+  return { server: await createServer({ ...spec, flavour }), key };
+}
+
+async function diagnose({ server, key }: Booted) {
+  const users = ['alice', 'root'];
+  const { script, nonce } = buildCollector({ users, clientAddress: '127.0.0.1' });
+  const collection = parseCollection(await server.execChecked('sh -s', { input: script }), nonce);
+  return {
+    collection,
+    d: analyse({ collection, users, customerKey: key.publicKey, clientAddress: '127.0.0.1' }),
+  };
+}
+
+/** Breaks the server as `breakIt` says, rescues it (--action auto with the key) and logs in. */
+async function rescueCase(b: Booted, expect: ExpectStatic, cause: string, breakIt?: string) {
+  if (breakIt) await b.server.execChecked(breakIt);
+  expect((await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath })).refused).toBe(
+    true,
+  );
+  const result = await consoleRescue(b.server, {
+    action: 'auto',
+    customerKey: b.key.publicKey,
+    privateKey: await readFile(b.key.privateKeyPath, 'utf8'),
+  });
+  expect(result.diagnosis?.primary?.cause).toBe(cause);
+  expect(result.ok, JSON.stringify(result.verification)).toBe(true);
+  for (const ch of result.changes) expect(ch.status).toBe('ok');
+  const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+  expect(login.ok, login.stderr).toBe(true);
+}
+
+/** A key login once sshd, just reloaded (SIGHUP, re-exec), answers again: accepted or refused. */
+async function settledLogin(b: Booted) {
+  for (let i = 0; ; i++) {
+    await b.server.waitForSshd(10_000);
+    const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+    if (login.ok || login.refused || i === 20) return login;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const AFTER_STORY = [
+  { cause: 'keys.misnamed', breakIt: 'mv /home/alice/.ssh/authorized_keys /home/alice/.ssh/authorized_key' },
+  { cause: 'keys.dir-mode', breakIt: 'chmod 777 /home/alice/.ssh' },
+];
+
+labDescribe('the RHEL family and OpenRC arrangements', () => {
+  const servers: Partial<Record<'rhel' | 'openrc', Booted>> = {};
+  // Both booted at once, each used by one block of tests in turn.
+  beforeAll(async () => {
+    const [rhel, openrc] = await Promise.allSettled([boot('rhel'), boot('openrc')]);
+    for (const [name, r] of [
+      ['rhel', rhel],
+      ['openrc', openrc],
+    ] as const)
+      if (r.status === 'fulfilled') servers[name] = r.value;
+    for (const r of [rhel, openrc]) if (r.status === 'rejected') throw r.reason;
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(Object.values(servers).map((s) => s.server.destroy()));
+  });
+
+  describe('RHEL layout (sshd.service, 50-redhat.conf, crypto policy, wheel, /var/log/secure)', () => {
+    let b: Booted;
+    beforeAll(() => {
+      b = servers.rhel!;
+    });
+
+    it('is laid out as the RHEL family lays it out', async ({ expect }) => {
+      const { server } = b;
+      expect((await server.exec('systemctl is-active sshd.service')).stdout.trim()).toBe('active');
+      expect((await server.exec('systemctl cat ssh.service')).code).not.toBe(0);
+      expect((await server.exec('getent group sudo')).code).toBe(2);
+      expect((await server.execChecked('id -nG alice')).split(/\s+/)).toContain('wheel');
+      expect(await server.execChecked('grep -c "^%wheel" /etc/sudoers')).toBe('1\n');
+      expect(await server.execChecked('sshd -T | grep -E "^(permitrootlogin|syslogfacility) "')).toBe(
+        'permitrootlogin no\nsyslogfacility AUTHPRIV\n',
+      );
+      // The owner's hardening said no; RHEL 9's own default is OpenSSH's, prohibit-password.
+      expect(await server.execChecked('grep -i "^#PermitRootLogin" /etc/ssh/sshd_config')).toBe(
+        '#PermitRootLogin prohibit-password\n',
+      );
+      expect((await server.sshdLog()).join('\n')).toMatch(/sshd\[\d+\]: Server listening on /);
+    });
+
+    it('the collector follows the crypto-policy include and reads sshd.service and /var/log/secure', async ({
+      expect,
+    }) => {
+      const { collection, d } = await diagnose(b);
+      expect(collection.os.id).toBe('almalinux');
+      expect(collection.configFiles.map((f) => f.path)).toEqual([
+        '/etc/ssh/sshd_config',
+        '/etc/ssh/sshd_config.d/50-redhat.conf',
+        CRYPTO_BACKEND,
+      ]);
+      expect(collection.units.sshd).toBe('active');
+      expect(collection.units.ssh).not.toBe('active');
+      expect(d.primary?.cause).toBe('keys.wrong-dir');
+    });
+
+    it('story, then misnamed file, then 777 .ssh: each rescued, reloaded through sshd.service', async ({
+      expect,
+    }) => {
+      await rescueCase(b, expect, 'keys.wrong-dir');
+      for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
+      const journal = await b.server.execChecked(
+        'journalctl -q --no-pager -u sshd.service | grep -c Reloading || true',
+      );
+      expect(Number(journal.trim())).toBeGreaterThan(0);
+      // Every login the verification made went to /var/log/secure (facility AUTHPRIV).
+      expect((await b.server.sshdLog()).join('\n')).toMatch(/Accepted publickey for alice/);
+    }, 240_000);
+
+    it('FIPS crypto policy without Ed25519 → policy.crypto-policy names the back-end file', async ({
+      expect,
+    }) => {
+      // The key in its right place (as the rescues above leave it), then the policy switched the way
+      // update-crypto-policies --set FIPS switches it.
+      await b.server.execChecked('install -d -m 700 -o alice -g alice /home/alice/.ssh');
+      await b.server.writeFile('/home/alice/.ssh/authorized_keys', `${b.key.publicKey}\n`, {
+        mode: 0o600,
+        owner: 'alice:alice',
+      });
+      expect((await settledLogin(b)).ok).toBe(true);
+      await b.server.execChecked(
+        `ln -sfn ${cryptoPolicyFile('FIPS')} ${CRYPTO_BACKEND} && systemctl reload sshd.service`,
+      );
+      try {
+        expect((await settledLogin(b)).refused).toBe(true);
+        const { d } = await diagnose(b);
+        expect(d.primary?.cause).toBe('policy.crypto-policy');
+        expect(d.primary?.path).toBe(CRYPTO_BACKEND);
+        expect(d.primary?.params.type).toBe('ssh-ed25519');
+      } finally {
+        await b.server.execChecked(
+          `ln -sfn ${cryptoPolicyFile('DEFAULT')} ${CRYPTO_BACKEND} && systemctl reload sshd.service`,
+        );
+      }
+    });
+  });
+
+  describe('OpenRC (sysvinit + OpenRC, rc-service sshd reload, doas)', () => {
+    let b: Booted;
+    beforeAll(() => {
+      b = servers.openrc!;
+    });
+
+    it('runs OpenRC under sysvinit, no systemd, doas for wheel', async ({ expect }) => {
+      const { server } = b;
+      expect((await server.execChecked('cat /proc/1/comm')).trim()).toBe('init');
+      expect((await server.exec('test -e /run/systemd/system')).code).toBe(1);
+      expect(await server.execChecked('rc-service sshd status')).toMatch(/started/);
+      expect(await server.execChecked('cat /etc/doas.conf')).toBe('permit persist :wheel\n');
+      expect((await server.exec('command -v sudo')).code).not.toBe(0);
+      const { collection } = await diagnose(b);
+      expect(collection.sudoRules).toEqual(['permit persist :wheel']);
+    });
+
+    it('story, then misnamed file, then 777 .ssh: each rescued, reloaded with rc-service', async ({
+      expect,
+    }) => {
+      const pid = (await b.server.readFile('/run/sshd.pid')).toString().trim();
+      await rescueCase(b, expect, 'keys.wrong-dir');
+      for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
+      // Reloaded in place by OpenRC's reload (SIGHUP), never restarted: the same daemon process.
+      expect((await b.server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
+      expect((await b.server.sshdLog()).join('\n')).toMatch(/Received SIGHUP; restarting/);
+      expect(await b.server.execChecked('rc-service sshd status')).toMatch(/started/);
+    }, 240_000);
+  });
+});
