@@ -7,6 +7,7 @@ import { eff, isDebianLike, type Ctx } from './context.js';
 import { checkDaemon } from './daemon-check.js';
 import { causeRank, sortFindings, type Finding } from './findings.js';
 import { checkKeys } from './keys-check.js';
+import { checkSelinuxContexts, checkSelinuxPorts } from './selinux.js';
 
 export interface AnalyseInput {
   collection: Collection;
@@ -76,7 +77,11 @@ export function analyse(input: AnalyseInput): Diagnosis {
     ...(key ? { key } : {}),
   };
   const login = input.users[0] ?? 'root';
-  const findings: Finding[] = [...checkDaemon(ctx, login), ...checkConfig(c.configFiles, config)];
+  const findings: Finding[] = [
+    ...checkDaemon(ctx, login),
+    ...checkSelinuxPorts(ctx, login),
+    ...checkConfig(c.configFiles, config),
+  ];
   for (const name of input.users) {
     // Only the login user needs to log in with the customer's key; other users are checked for
     // their own state (root's policy, accounts) without it.
@@ -87,7 +92,10 @@ export function analyse(input: AnalyseInput): Diagnosis {
     // Without sshd's effective settings (sshd -T failed: broken config, no /run/sshd) nobody knows
     // which key files sshd reads: no key finding is better than a wrong one (and a wrong repair).
     const known = c.users[name]?.effective.rc === 0;
-    findings.push(...checkPolicy(userCtx, name), ...(known ? checkKeys(userCtx, name) : []));
+    findings.push(
+      ...checkPolicy(userCtx, name),
+      ...(known ? [...checkKeys(userCtx, name), ...checkSelinuxContexts(userCtx, name)] : []),
+    );
   }
   const sorted = sortFindings(findings);
   const primary = [...sorted]
