@@ -3,15 +3,19 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import {
   createServer,
   generateKeyPair,
+  PASSWORDS,
+  SCENARIOS,
   scenarioById,
   toRfc4716,
   type KeyPair,
   type LabServer,
+  type Scenario,
 } from '../../lab/index.js';
 import { CRYPTO_BACKEND, cryptoPolicyFile } from '../../lab/flavour-rhel.js';
 import type { FlavourName } from '../../lab/flavour-names.js';
 import { analyse } from '../../src/diagnose/analyse.js';
 import { buildCollector } from '../../src/diagnose/collector.js';
+import { describeFinding } from '../../src/diagnose/describe.js';
 import { parseCollection } from '../../src/diagnose/parser.js';
 import { labDescribe } from '../support/lab-guard.js';
 import { consoleRescue } from './busybox-support.js';
@@ -115,7 +119,7 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       expect((await server.sshdLog()).join('\n')).toMatch(/sshd\[\d+\]: Server listening on /);
     });
 
-    it('the collector follows the crypto-policy include and reads sshd.service and /var/log/secure', async ({
+    it('the collector follows the crypto-policy include and reads sshd.service and its log', async ({
       expect,
     }) => {
       const { collection, d } = await diagnose(b);
@@ -127,6 +131,7 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       ]);
       expect(collection.units.sshd).toBe('active');
       expect(collection.units.ssh).not.toBe('active');
+      expect(collection.log.join('\n')).toMatch(/sshd\[\d+\]: Server listening on /);
       expect(d.primary?.cause).toBe('keys.wrong-dir');
     });
 
@@ -163,6 +168,11 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
         expect(d.primary?.cause).toBe('policy.crypto-policy');
         expect(d.primary?.path).toBe(CRYPTO_BACKEND);
         expect(d.primary?.params.type).toBe('ssh-ed25519');
+        for (const lang of ['en', 'ja'] as const) {
+          const text = describeFinding(d.primary!, lang);
+          expect(text.sentence).toContain(CRYPTO_BACKEND);
+          expect(`${text.sentence} ${text.fix}`).not.toMatch(/\{\w+\}/);
+        }
       } finally {
         await b.server.execChecked(
           `ln -sfn ${cryptoPolicyFile('DEFAULT')} ${CRYPTO_BACKEND} && systemctl reload sshd.service`,
@@ -201,3 +211,77 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
     }, 240_000);
   });
 });
+
+/**
+ * `npm run lab:distros`: every lab scenario diagnosed on a fresh server of each flavour (the owner's
+ * real key login decides accepted/refused, the log line is read where the flavour writes it), and the
+ * password window opened and closed by itself on each. Results: docs/distros.md.
+ */
+const MATRIX = process.env.VR_DISTRO_MATRIX === '1';
+const FLAVOURS = ['rhel', 'openrc'] as const;
+
+async function diagnoseScenario(flavour: FlavourName, sc: Scenario) {
+  const key = await generateKeyPair('ed25519', 'owner@laptop');
+  const spec = sc.build({ key, rfc4716: await toRfc4716(key) });
+  const server = await createServer({ ...spec, flavour, waitForSshd: sc.expect.sshd === 'up' });
+  try {
+    const users = [...new Set([sc.loginUser, 'root'])];
+    const { script, nonce } = buildCollector({ users, clientAddress: '127.0.0.1' });
+    const collection = parseCollection((await server.exec('sh -s', { input: script })).stdout, nonce);
+    const d = analyse({ collection, users, customerKey: key.publicKey, clientAddress: '127.0.0.1' });
+    const login = await server.sshLogin({ user: sc.loginUser, privateKeyPath: key.privateKeyPath });
+    return { d, login, log: (await server.sshdLog()).join('\n') };
+  } finally {
+    await server.destroy();
+  }
+}
+
+if (MATRIX)
+  labDescribe('matrix: every scenario and the password window on the RHEL-layout and OpenRC flavours', () => {
+    for (const flavour of FLAVOURS) {
+      describe.concurrent(flavour, () => {
+        for (const sc of SCENARIOS) {
+          it(
+            sc.id,
+            async ({ expect }) => {
+              const { d, login, log } = await diagnoseScenario(flavour, sc);
+              const causes = d.findings.map((f) => f.cause);
+              expect(login.ok ? 'accepted' : 'refused').toBe(sc.expect.keyLogin);
+              const primary = sc.expect.keyLogin === 'accepted' ? null : (sc.expectedCauses[0] ?? null);
+              expect(d.primary?.cause ?? null, causes.join(' ')).toBe(primary);
+              for (const cause of sc.expectedCauses) expect(causes, cause).toContain(cause);
+              if (sc.expect.sshdLog) expect(log).toMatch(sc.expect.sshdLog);
+            },
+            180_000,
+          );
+        }
+
+        it('password window (--window 1): opened, proven, closed by itself on the server', async ({
+          expect,
+        }) => {
+          const b = await boot(flavour);
+          try {
+            const password = () => b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+            expect((await password()).refused).toBe(true);
+            const result = await consoleRescue(b.server, { action: 'enable-password', windowMinutes: 1 });
+            const opened = Date.now();
+            expect(result.ok, JSON.stringify(result.verification)).toBe(true);
+            expect(result.changes.find((c) => c.action === 'enable-password')?.status).toBe('ok');
+            expect((await password()).ok).toBe(true);
+            let refused = false;
+            while (!refused && Date.now() - opened < 150_000) {
+              await new Promise((resolve) => setTimeout(resolve, 2000));
+              refused = (await password()).refused;
+            }
+            expect(refused, 'the window did not close within 150 s').toBe(true);
+            expect(Date.now() - opened).toBeGreaterThan(50_000);
+            expect(
+              (await b.server.exec('ls /etc/ssh/sshd_config.d/ | grep -c vps-rescue')).stdout.trim(),
+            ).toBe('0');
+          } finally {
+            await b.server.destroy();
+          }
+        }, 300_000);
+      });
+    }
+  });

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../../../src/diagnose/analyse.js';
 import type { Collection } from '../../../src/diagnose/collection.js';
 import { parseCollection } from '../../../src/diagnose/parser.js';
+import { describeFinding } from '../../../src/diagnose/describe.js';
+import type { Finding } from '../../../src/diagnose/findings.js';
 import { parseSelinux } from '../../../src/diagnose/selinux.js';
 import { compileFixes } from '../../../src/rescue/fix-ops.js';
 import { renderTransaction } from '../../../src/rescue/transaction.js';
@@ -42,6 +44,16 @@ function diagnose(lines: string[], port?: string[], sshPort?: number) {
     ...(sshPort ? { sshPort } : {}),
   });
   return { collection, d };
+}
+
+/** Both languages fill every placeholder of the finding's sentence and fix. */
+function expectDescribed(f: Finding | undefined) {
+  expect(f).toBeDefined();
+  for (const lang of ['en', 'ja'] as const) {
+    const text = describeFinding(f!, lang);
+    expect(`${text.sentence} ${text.fix}`, `${f!.cause} ${lang}`).not.toMatch(/\{\w+\}/);
+    expect(text.sentence.length).toBeGreaterThan(20);
+  }
 }
 
 describe('SELinux as the collector reports it', () => {
@@ -97,6 +109,7 @@ describe('keys.selinux-context', () => {
     expect(d.primary?.path).toBe(KEY_FILE);
     expect(d.primary?.params).toMatchObject({ current: 'user_tmp_t', expected: 'ssh_home_t', count: 1 });
     expect(d.primary?.fix).toEqual({ op: 'restorecon', user: 'alice', paths: [KEY_FILE] });
+    expectDescribed(d.primary);
   });
 
   it('permissive: only a warning (sshd is not denied), nothing blocks', () => {
@@ -132,6 +145,7 @@ describe('daemon.selinux-port', () => {
     );
     expect(d.primary?.cause).toBe('daemon.selinux-port');
     expect(d.primary?.fix).toEqual({ op: 'selinux-port', port: 2222 });
+    expectDescribed(d.primary);
   });
 
   it('Port 2222 labelled (semanage port -a done): no finding', () => {
