@@ -202,12 +202,20 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       expect,
     }) => {
       const pid = (await b.server.readFile('/run/sshd.pid')).toString().trim();
+      // The lab's own witness (root's PATH finds /usr/local/sbin first): each rc-service call logged.
+      await b.server.writeFile(
+        '/usr/local/sbin/rc-service',
+        '#!/bin/sh\necho "$*" >> /run/rc-service.calls\nexec /sbin/rc-service "$@"\n',
+        { mode: 0o755 },
+      );
       await rescueCase(b, expect, 'keys.wrong-dir');
       for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
       // Reloaded in place by OpenRC's reload (SIGHUP), never restarted: the same daemon process.
       expect((await b.server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
       expect((await b.server.sshdLog()).join('\n')).toMatch(/Received SIGHUP; restarting/);
-      expect(await b.server.execChecked('rc-service sshd status')).toMatch(/started/);
+      expect(await b.server.execChecked('/sbin/rc-service sshd status')).toMatch(/started/);
+      // One reload per rescue, through OpenRC.
+      expect(await b.server.execChecked('cat /run/rc-service.calls')).toBe('sshd reload\n'.repeat(3));
     }, 240_000);
   });
 });
