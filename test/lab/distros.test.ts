@@ -173,6 +173,17 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
           expect(text.sentence).toContain(CRYPTO_BACKEND);
           expect(`${text.sentence} ${text.fix}`).not.toMatch(/\{\w+\}/);
         }
+        // --action fix: the policy is a security choice, never weakened; nothing claimed restored.
+        const result = await consoleRescue(b.server, {
+          action: 'fix',
+          customerKey: b.key.publicKey,
+          privateKey: await readFile(b.key.privateKeyPath, 'utf8'),
+        });
+        expect(result.ok).toBe(false);
+        expect(result.notFixed.map((f) => f.cause)).toContain('policy.crypto-policy');
+        expect((await b.server.execChecked(`readlink ${CRYPTO_BACKEND}`)).trim()).toBe(
+          cryptoPolicyFile('FIPS'),
+        );
       } finally {
         await b.server.execChecked(
           `ln -sfn ${cryptoPolicyFile('DEFAULT')} ${CRYPTO_BACKEND} && systemctl reload sshd.service`,
