@@ -50,9 +50,9 @@ async function diagnose({ server, key }: Booted) {
 /** Breaks the server as `breakIt` says, rescues it (--action auto with the key) and logs in. */
 async function rescueCase(b: Booted, expect: ExpectStatic, cause: string, breakIt?: string) {
   if (breakIt) await b.server.execChecked(breakIt);
-  expect((await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath })).refused).toBe(
-    true,
-  );
+  const before = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+  // A stopped sshd refuses the connection itself, not the key.
+  expect(cause === 'daemon.down' ? !before.ok : before.refused).toBe(true);
   const result = await consoleRescue(b.server, {
     action: 'auto',
     customerKey: b.key.publicKey,
@@ -79,6 +79,44 @@ const AFTER_STORY = [
   { cause: 'keys.misnamed', breakIt: 'mv /home/alice/.ssh/authorized_keys /home/alice/.ssh/authorized_key' },
   { cause: 'keys.dir-mode', breakIt: 'chmod 777 /home/alice/.ssh' },
 ];
+
+/** Story, misnamed file, 777 .ssh, then a stopped sshd: rescued and reloaded/started through sshd.service. */
+async function rhelRescues(b: Booted, expect: ExpectStatic): Promise<void> {
+  await rescueCase(b, expect, 'keys.wrong-dir');
+  for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
+  const journal = await b.server.execChecked(
+    'journalctl -q --no-pager -u sshd.service | grep -c Reloading || true',
+  );
+  expect(Number(journal.trim())).toBeGreaterThan(0);
+  // Every login the verification made went to /var/log/secure (facility AUTHPRIV).
+  expect((await b.server.sshdLog()).join('\n')).toMatch(/Accepted publickey for alice/);
+  // Stopped: started again through sshd.service (there is no ssh.service to try).
+  await rescueCase(b, expect, 'daemon.down', 'systemctl stop sshd.service');
+  expect((await b.server.exec('systemctl is-active sshd.service')).stdout.trim()).toBe('active');
+}
+
+/** The same on OpenRC: reloaded with `rc-service sshd reload` (same process), started with `rc-service sshd start`. */
+async function openrcRescues(b: Booted, expect: ExpectStatic): Promise<void> {
+  const pid = (await b.server.readFile('/run/sshd.pid')).toString().trim();
+  // The lab's own witness (root's PATH finds /usr/local/sbin first): each rc-service call logged.
+  await b.server.writeFile(
+    '/usr/local/sbin/rc-service',
+    '#!/bin/sh\necho "$*" >> /run/rc-service.calls\nexec /sbin/rc-service "$@"\n',
+    { mode: 0o755 },
+  );
+  await rescueCase(b, expect, 'keys.wrong-dir');
+  for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
+  // Reloaded in place by OpenRC's reload (SIGHUP), never restarted: the same daemon process.
+  expect((await b.server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
+  expect((await b.server.sshdLog()).join('\n')).toMatch(/Received SIGHUP; restarting/);
+  expect(await b.server.execChecked('/sbin/rc-service sshd status')).toMatch(/started/);
+  // One reload per rescue, through OpenRC.
+  expect(await b.server.execChecked('cat /run/rc-service.calls')).toBe('sshd reload\n'.repeat(3));
+  // Stopped: OpenRC refuses to reload a stopped service, so the rescue starts it through OpenRC.
+  await rescueCase(b, expect, 'daemon.down', '/sbin/rc-service sshd stop');
+  expect(await b.server.execChecked('tail -n2 /run/rc-service.calls')).toBe('sshd reload\nsshd start\n');
+  expect(await b.server.execChecked('/sbin/rc-service sshd status')).toMatch(/started/);
+}
 
 labDescribe('the RHEL family and OpenRC arrangements', () => {
   const servers: Partial<Record<'rhel' | 'openrc', Booted>> = {};
@@ -134,19 +172,37 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       expect(collection.log.join('\n')).toMatch(/sshd\[\d+\]: Server listening on /);
       expect(d.primary?.cause).toBe('keys.wrong-dir');
     });
+  });
 
-    it('story, then misnamed file, then 777 .ssh: each rescued, reloaded through sshd.service', async ({
-      expect,
-    }) => {
-      await rescueCase(b, expect, 'keys.wrong-dir');
-      for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
-      const journal = await b.server.execChecked(
-        'journalctl -q --no-pager -u sshd.service | grep -c Reloading || true',
-      );
-      expect(Number(journal.trim())).toBeGreaterThan(0);
-      // Every login the verification made went to /var/log/secure (facility AUTHPRIV).
-      expect((await b.server.sshdLog()).join('\n')).toMatch(/Accepted publickey for alice/);
-    }, 240_000);
+  describe('OpenRC (sysvinit + OpenRC, rc-service sshd reload, doas)', () => {
+    let b: Booted;
+    beforeAll(() => {
+      b = servers.openrc!;
+    });
+
+    it('runs OpenRC under sysvinit, no systemd, doas for wheel', async ({ expect }) => {
+      const { server } = b;
+      expect((await server.execChecked('cat /proc/1/comm')).trim()).toBe('init');
+      expect((await server.exec('test -e /run/systemd/system')).code).toBe(1);
+      expect(await server.execChecked('rc-service sshd status')).toMatch(/started/);
+      expect(await server.execChecked('cat /etc/doas.conf')).toBe('permit persist :wheel\n');
+      expect((await server.exec('command -v sudo')).code).not.toBe(0);
+      const { collection } = await diagnose(b);
+      expect(collection.sudoRules).toEqual(['permit persist :wheel']);
+    });
+  });
+
+  it('story, misnamed file, 777 .ssh, stopped sshd: rescued on both at once, each its own way', async ({
+    expect,
+  }) => {
+    await Promise.all([rhelRescues(servers.rhel!, expect), openrcRescues(servers.openrc!, expect)]);
+  }, 240_000);
+
+  describe('RHEL crypto policy', () => {
+    let b: Booted;
+    beforeAll(() => {
+      b = servers.rhel!;
+    });
 
     it('FIPS crypto policy without Ed25519 → policy.crypto-policy names the back-end file', async ({
       expect,
@@ -190,44 +246,6 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
         );
       }
     });
-  });
-
-  describe('OpenRC (sysvinit + OpenRC, rc-service sshd reload, doas)', () => {
-    let b: Booted;
-    beforeAll(() => {
-      b = servers.openrc!;
-    });
-
-    it('runs OpenRC under sysvinit, no systemd, doas for wheel', async ({ expect }) => {
-      const { server } = b;
-      expect((await server.execChecked('cat /proc/1/comm')).trim()).toBe('init');
-      expect((await server.exec('test -e /run/systemd/system')).code).toBe(1);
-      expect(await server.execChecked('rc-service sshd status')).toMatch(/started/);
-      expect(await server.execChecked('cat /etc/doas.conf')).toBe('permit persist :wheel\n');
-      expect((await server.exec('command -v sudo')).code).not.toBe(0);
-      const { collection } = await diagnose(b);
-      expect(collection.sudoRules).toEqual(['permit persist :wheel']);
-    });
-
-    it('story, then misnamed file, then 777 .ssh: each rescued, reloaded with rc-service', async ({
-      expect,
-    }) => {
-      const pid = (await b.server.readFile('/run/sshd.pid')).toString().trim();
-      // The lab's own witness (root's PATH finds /usr/local/sbin first): each rc-service call logged.
-      await b.server.writeFile(
-        '/usr/local/sbin/rc-service',
-        '#!/bin/sh\necho "$*" >> /run/rc-service.calls\nexec /sbin/rc-service "$@"\n',
-        { mode: 0o755 },
-      );
-      await rescueCase(b, expect, 'keys.wrong-dir');
-      for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
-      // Reloaded in place by OpenRC's reload (SIGHUP), never restarted: the same daemon process.
-      expect((await b.server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
-      expect((await b.server.sshdLog()).join('\n')).toMatch(/Received SIGHUP; restarting/);
-      expect(await b.server.execChecked('/sbin/rc-service sshd status')).toMatch(/started/);
-      // One reload per rescue, through OpenRC.
-      expect(await b.server.execChecked('cat /run/rc-service.calls')).toBe('sshd reload\n'.repeat(3));
-    }, 240_000);
   });
 });
 
