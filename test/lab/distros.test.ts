@@ -224,6 +224,8 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
         expect(d.primary?.cause).toBe('policy.crypto-policy');
         expect(d.primary?.path).toBe(CRYPTO_BACKEND);
         expect(d.primary?.params.type).toBe('ssh-ed25519');
+        // sshd's own word for it, in /var/log/secure.
+        expect((await b.server.sshdLog()).join('\n')).toMatch(/ssh-ed25519 not in PubkeyAcceptedAlgorithms/);
         for (const lang of ['en', 'ja'] as const) {
           const text = describeFinding(d.primary!, lang);
           expect(text.sentence).toContain(CRYPTO_BACKEND);
