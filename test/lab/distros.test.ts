@@ -75,6 +75,25 @@ async function settledLogin(b: Booted) {
   }
 }
 
+/**
+ * The lab's restorecon stand-in: logs each call (cwd and arguments) and, for the paths given (with
+ * -R, what lies below them), prints libselinux's -v lines from /run/se-labels (`path type` lines);
+ * without -n it removes them, as a relabel would.
+ */
+const RESTORECON_STAND_IN = `#!/bin/sh
+echo "$(pwd -P) $*" >> /run/restorecon.calls
+n=0; r=0; paths=
+for a; do case $a in -*) case $a in *n*) n=1;; esac; case $a in *R*) r=1;; esac;; *) paths="$paths $(readlink -f "$a")";; esac; done
+touch /run/se-labels
+for p in $paths; do
+  while read -r f t; do
+    case $f in "$p") ;; "$p"/*) [ $r = 1 ] || continue;; *) continue;; esac
+    if [ $n = 1 ]; then verb='Would relabel'; else verb=Relabeled; grep -v "^$f " /run/se-labels > /run/se-labels.new; cat /run/se-labels.new > /run/se-labels; fi
+    echo "$verb $f from unconfined_u:object_r:$t:s0 to unconfined_u:object_r:ssh_home_t:s0"
+  done < /run/se-labels
+done
+`;
+
 const AFTER_STORY = [
   { cause: 'keys.misnamed', breakIt: 'mv /home/alice/.ssh/authorized_keys /home/alice/.ssh/authorized_key' },
   { cause: 'keys.dir-mode', breakIt: 'chmod 777 /home/alice/.ssh' },
@@ -198,7 +217,7 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
     await Promise.all([rhelRescues(servers.rhel!, expect), openrcRescues(servers.openrc!, expect)]);
   }, 240_000);
 
-  describe('RHEL crypto policy', () => {
+  describe('RHEL crypto policy and SELinux', () => {
     let b: Booted;
     beforeAll(() => {
       b = servers.rhel!;
@@ -245,6 +264,47 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       } finally {
         await b.server.execChecked(
           `ln -sfn ${cryptoPolicyFile('DEFAULT')} ${CRYPTO_BACKEND} && systemctl reload sshd.service`,
+        );
+      }
+    });
+
+    it('SELinux on stand-in tools: a user_tmp_t authorized_keys is named and relabelled through the real transaction', async ({
+      expect,
+    }) => {
+      // No SELinux kernel here: getenforce, restorecon and semanage are the lab's stand-ins (first on
+      // root's PATH), printing the tools' formats from a table of wrong labels. sshd is not really
+      // denied, so this proves the collector line, the parser, the rule and the repair's shell on a
+      // real server and console — not SELinux itself (test/unit/diagnose/selinux.test.ts has the rules).
+      await b.server.writeFile('/usr/local/sbin/getenforce', '#!/bin/sh\necho Enforcing\n', { mode: 0o755 });
+      await b.server.writeFile(
+        '/usr/local/sbin/semanage',
+        `#!/bin/sh\nprintf '%-30s %-8s %s\\n\\n' 'SELinux Port Type' Proto 'Port Number' ssh_port_t tcp 22\n`,
+        { mode: 0o755 },
+      );
+      await b.server.writeFile('/usr/local/sbin/restorecon', RESTORECON_STAND_IN, { mode: 0o755 });
+      await b.server.execChecked('echo "/home/alice/.ssh/authorized_keys user_tmp_t" > /run/se-labels');
+      try {
+        const result = await consoleRescue(b.server, {
+          action: 'auto',
+          customerKey: b.key.publicKey,
+          privateKey: await readFile(b.key.privateKeyPath, 'utf8'),
+        });
+        expect(result.diagnosis?.primary?.cause).toBe('keys.selinux-context');
+        expect(result.diagnosis?.primary?.params).toMatchObject({
+          current: 'user_tmp_t',
+          expected: 'ssh_home_t',
+        });
+        expect(result.ok, JSON.stringify(result.verification)).toBe(true);
+        expect(result.after?.findings.map((f) => f.cause)).not.toContain('keys.selinux-context');
+        expect(await b.server.execChecked('cat /run/se-labels')).toBe('');
+        // Relabelled by name inside the held ~/.ssh, then checked with -n.
+        const calls = await b.server.execChecked('cat /run/restorecon.calls');
+        expect(calls).toContain(
+          '/home/alice/.ssh -v ./authorized_keys\n/home/alice/.ssh -nv ./authorized_keys\n',
+        );
+      } finally {
+        await b.server.execChecked(
+          'rm -f /usr/local/sbin/getenforce /usr/local/sbin/semanage /usr/local/sbin/restorecon',
         );
       }
     });
