@@ -1,6 +1,7 @@
 import type { Collection, StatEntry } from '../diagnose/collection.js';
 import type { Finding, FixOp } from '../diagnose/findings.js';
 import { formatKey, parseAuthorizedKeysLine } from '../keys/authorized-keys.js';
+import { restoreconCode, selinuxPortCode } from './fix-selinux.js';
 import { quote, type TxStep } from './transaction.js';
 
 /**
@@ -364,13 +365,18 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
       const code = `if command -v chage>/dev/null;then chage -E -1 ${u};else fe /etc/shadow ${u} 8 '';fi`;
       return { step: { name: `expiry ${op.user}`, code }, files: ['/etc/shadow'], modes: [], inHome: false };
     }
-    case 'restorecon':
-      return o ? restoreconStep(c, op.paths, o) : undefined;
+    case 'restorecon': {
+      const targets = o && op.paths.map((p) => ({ rel: relative(p, o), type: statOf(c, p)?.type }));
+      const code = o && targets && restoreconCode(o.name, targets);
+      return code
+        ? { step: { name: `restorecon ${o.home}`, code }, files: [], modes: [], inHome: true }
+        : undefined;
+    }
     case 'selinux-port': {
-      if (!Number.isInteger(op.port) || op.port < 1 || op.port > 65535) return undefined;
-      // -a adds the label; -m when another type already holds the port (semanage refuses a second -a).
-      const code = `semanage port -a -t ssh_port_t -p tcp ${op.port}||semanage port -m -t ssh_port_t -p tcp ${op.port}`;
-      return { step: { name: `label port ${op.port}`, code }, files: [], modes: [], inHome: false };
+      const code = selinuxPortCode(op.port);
+      return code
+        ? { step: { name: `label port ${op.port}`, code }, files: [], modes: [], inHome: false }
+        : undefined;
     }
     case 'service-start':
       // The transaction's reload starts sshd when it is not running.
@@ -378,41 +384,4 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
     default:
       return undefined;
   }
-}
-
-/**
- * restorecon on a user's key chain, by root but only through directories cdp holds (entered one
- * component at a time, no link, physical path checked), never by a path the user could swap for a
- * link: the home itself alone, a directory (~/.ssh) recursively — restorecon never follows links —
- * a file by its name in its held parent. Each is checked afterwards with -n (nothing left to change).
- * A rollback does not undo it: the labels become the policy's own defaults, the state it prescribes.
- */
-function restoreconStep(c: Collection, paths: string[], o: Owner): Simple | undefined {
-  const user = quote(o.name);
-  const lines: string[] = [];
-  for (const path of [...new Set(paths)].sort()) {
-    const rel = relative(path, o);
-    if (rel === undefined) return undefined;
-    const st = statOf(c, path);
-    if (rel === '')
-      lines.push(`(cdp ${user} ''||exit 3;restorecon -v .&&[ -z "$(restorecon -nv .)" ])||exit 3`);
-    else if (st?.type === 'directory')
-      lines.push(
-        `(cdp ${user} ${quote(rel)}||exit 3;restorecon -R -v .&&[ -z "$(restorecon -R -nv .)" ])||exit 3`,
-      );
-    else if (st?.type === 'file') {
-      const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
-      const name = quote(`./${rel.slice(rel.lastIndexOf('/') + 1)}`);
-      lines.push(
-        `(cdp ${user} ${quote(dir)}||exit 3;[ -f ${name} ]&&[ ! -L ${name} ]||exit 3;restorecon -v ${name}&&[ -z "$(restorecon -nv ${name})" ])||exit 3`,
-      );
-    } else return undefined;
-  }
-  if (lines.length === 0) return undefined;
-  return {
-    step: { name: `restorecon ${o.home}`, code: lines.join('\n') },
-    files: [],
-    modes: [],
-    inHome: true,
-  };
 }
