@@ -190,6 +190,8 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       expect(collection.units.ssh).not.toBe('active');
       expect(collection.log.join('\n')).toMatch(/sshd\[\d+\]: Server listening on /);
       expect(d.primary?.cause).toBe('keys.wrong-dir');
+      expect(collection.sudoRules).toContain('%wheel\tALL=(ALL)\tALL');
+      expect(d.findings.map((f) => f.cause)).not.toContain('account.no-sudo');
     });
   });
 
@@ -206,8 +208,12 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       expect(await server.execChecked('rc-service sshd status')).toMatch(/started/);
       expect(await server.execChecked('cat /etc/doas.conf')).toBe('permit persist :wheel\n');
       expect((await server.exec('command -v sudo')).code).not.toBe(0);
-      const { collection } = await diagnose(b);
+      const { collection, d } = await diagnose(b);
       expect(collection.sudoRules).toEqual(['permit persist :wheel']);
+      // alice administers through doas as a member of wheel; sshd is seen running without systemd.
+      expect(d.findings.map((f) => f.cause)).not.toContain('account.no-sudo');
+      expect(collection.units).toEqual({});
+      expect(collection.sshdProcesses).toBeGreaterThan(0);
     });
   });
 
