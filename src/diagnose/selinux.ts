@@ -28,7 +28,9 @@ export function parseSelinux(lines: string[]): SelinuxState | undefined {
   const state: SelinuxState = { mode: mode.toLowerCase() as SelinuxState['mode'], relabel: [] };
   for (const line of lines) {
     const r = RELABEL.exec(line);
-    if (r) state.relabel.push({ path: r[1]!, current: r[2]!, expected: r[3]! });
+    // A folder holding two key files (authorized_keys, authorized_keys2) is asked about twice.
+    if (r && !state.relabel.some((x) => x.path === r[1]))
+      state.relabel.push({ path: r[1]!, current: r[2]!, expected: r[3]! });
     const p = PORT_LINE.exec(line.trim());
     if (p) {
       state.sshPorts = p[1]!.split(',').map((part) => {

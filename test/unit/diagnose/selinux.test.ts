@@ -83,6 +83,8 @@ describe('SELinux as the collector reports it', () => {
         [22, 22],
       ],
     });
+    const twice = out('restorecon-nv-ssh-dir-user-home.txt').slice(0, 1);
+    expect(parseSelinux(['Enforcing', ...twice, ...twice])?.relabel).toHaveLength(1);
     expect(parseSelinux(['ssh_port_t                     tcp      22, 8022-8024'])).toBeUndefined();
     expect(
       parseSelinux(['Permissive', 'ssh_port_t                     tcp      22, 8022-8024'])?.sshPorts,
