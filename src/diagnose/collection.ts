@@ -1,4 +1,5 @@
 import type { SelinuxState } from './selinux.js';
+
 /** What the collector saw on the server, parsed; the analyser's only input about the server. */
 export interface Collection {
   nonce: string;
