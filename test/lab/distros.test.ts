@@ -94,6 +94,17 @@ for p in $paths; do
 done
 `;
 
+/** The lab's semanage stand-in: `port -l` in seobject's format from /run/se-ports; `port -a` adds first. */
+const SEMANAGE_STAND_IN = `#!/bin/sh
+echo "$*" >> /run/semanage.calls
+case "$1 $2" in
+'port -l') printf '%-30s %-8s %s\\n\\n' 'SELinux Port Type' Proto 'Port Number'
+  printf '%-30s %-8s %s\\n' ssh_port_t tcp "$(paste -sd, /run/se-ports | sed 's/,/, /g')";;
+'port -a') for p; do :; done; { echo "$p"; cat /run/se-ports; } > /run/se-ports.new; cat /run/se-ports.new > /run/se-ports;;
+*) exit 1;;
+esac
+`;
+
 const AFTER_STORY = [
   { cause: 'keys.misnamed', breakIt: 'mv /home/alice/.ssh/authorized_keys /home/alice/.ssh/authorized_key' },
   { cause: 'keys.dir-mode', breakIt: 'chmod 777 /home/alice/.ssh' },
@@ -311,6 +322,36 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       } finally {
         await b.server.execChecked(
           'rm -f /usr/local/sbin/getenforce /usr/local/sbin/semanage /usr/local/sbin/restorecon',
+        );
+      }
+    });
+
+    it('SELinux on stand-in tools: sshd moved to 2222, not labelled ssh_port_t → semanage port -a, verified on 2222', async ({
+      expect,
+    }) => {
+      await b.server.writeFile('/usr/local/sbin/getenforce', '#!/bin/sh\necho Enforcing\n', { mode: 0o755 });
+      await b.server.writeFile('/usr/local/sbin/semanage', SEMANAGE_STAND_IN, { mode: 0o755 });
+      await b.server.execChecked('echo 22 > /run/se-ports');
+      await b.server.writeFile('/etc/ssh/sshd_config.d/10-port.conf', 'Port 2222\n', { mode: 0o600 });
+      await b.server.execChecked('systemctl reload sshd.service');
+      try {
+        const result = await consoleRescue(b.server, {
+          action: 'auto',
+          sshPort: 2222,
+          customerKey: b.key.publicKey,
+          privateKey: await readFile(b.key.privateKeyPath, 'utf8'),
+        });
+        expect(result.diagnosis?.primary?.cause).toBe('daemon.selinux-port');
+        expect(result.diagnosis?.primary?.fix).toEqual({ op: 'selinux-port', port: 2222 });
+        expect(result.ok, JSON.stringify(result.verification)).toBe(true);
+        expect(result.after?.findings.map((f) => f.cause)).not.toContain('daemon.selinux-port');
+        expect(await b.server.execChecked('cat /run/semanage.calls')).toContain(
+          'port -a -t ssh_port_t -p tcp 2222\n',
+        );
+        expect(await b.server.execChecked('cat /run/se-ports')).toBe('2222\n22\n');
+      } finally {
+        await b.server.execChecked(
+          'rm -f /usr/local/sbin/getenforce /usr/local/sbin/semanage /etc/ssh/sshd_config.d/10-port.conf && systemctl reload sshd.service',
         );
       }
     });
