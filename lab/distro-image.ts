@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { ensureImage } from './image.js';
+import { basename, dirname, join } from 'node:path';
+import { ensureImage, imagePath } from './image.js';
 import { withLock } from './lock.js';
 import { imagesDir } from './paths.js';
 import { runChecked } from './run.js';
@@ -24,8 +24,12 @@ export interface DerivedImage {
   version: number;
 }
 
+/** The base image's own name (its recipe hash) is part of it: a new bookworm image makes a new flavour image. */
 function recipeHash(recipe: DerivedImage): string {
-  return createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 10);
+  return createHash('sha256')
+    .update(JSON.stringify({ recipe, base: basename(imagePath('bookworm')) }))
+    .digest('hex')
+    .slice(0, 10);
 }
 
 export function derivedImagePath(recipe: DerivedImage): string {
