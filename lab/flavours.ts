@@ -15,6 +15,8 @@ export interface Flavour {
   /** prints sshd's log lines */
   sshdLog: string;
   reboot: string;
+  /** systemd is PID 1 (boot is over when systemd says so); default: no systemd */
+  systemd?: boolean;
 }
 
 /** Alpine-like: busybox init, syslogd to /var/log/messages, sshd started by an init script. */

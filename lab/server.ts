@@ -6,7 +6,8 @@ import { childrenOf, comm, killMachine } from './processes.js';
 import { raiseHostLimits } from './host-limits.js';
 import { ConsoleStream } from './console-stream.js';
 import { DEFAULT_SUITE, ensureImage, type Suite } from './image.js';
-import { BUSYBOX, type Flavour } from './flavours.js';
+import { type Flavour } from './flavours.js';
+import { flavourByName, type FlavourName } from './flavour-names.js';
 import { serversDir } from './paths.js';
 import { run, type RunResult } from './run.js';
 import { buildSetup, SETUP_DIR } from './setup-script.js';
@@ -33,8 +34,8 @@ export interface CreateOptions extends ServerSpec {
    * rescue system sees the server's disk: the same overlay layers the server boots from.
    */
   disk?: { layers: OverlayLayers; at: string };
-  /** 'busybox': an Alpine-like server (busybox init, getty, login; no systemd, no PAM); default Debian. */
-  flavour?: 'debian' | 'busybox';
+  /** A server kind other than stock Debian (lab/flavour-names.ts); default Debian. */
+  flavour?: FlavourName;
 }
 
 /** The layers of a lab server's root filesystem: the cached image and the server's own changes. */
@@ -83,7 +84,7 @@ export class LabServer {
 
   static async create(opts: CreateOptions = {}): Promise<LabServer> {
     const suite = opts.suite ?? DEFAULT_SUITE;
-    const flavour = opts.flavour === 'busybox' ? BUSYBOX : undefined;
+    const flavour = flavourByName(opts.flavour);
     const image = flavour ? await flavour.image(opts.log) : await ensureImage(suite, opts.log);
     await raiseHostLimits();
     const lease: Lease = opts.address
@@ -174,7 +175,7 @@ export class LabServer {
       throw new Error('the server process exited during boot');
     });
     await Promise.race([this.console.waitFor(/login: $/m, 90_000, since), failed]);
-    if (this.flavour) {
+    if (this.flavour && !this.flavour.systemd) {
       // No systemd to ask: the boot is over when getty prompts and the init script's sshd listens.
       if (waitForSshd) await Promise.race([this.waitForSshd(20_000), failed]);
       return;

@@ -14,7 +14,15 @@ export interface SetupPlan {
  * The lab's own listen-address override is written last so nothing in a scenario can move sshd off
  * its loopback address.
  */
-export function buildSetup(spec: ServerSpec, opts: { hostname: string; address: string }): SetupPlan {
+export function buildSetup(
+  spec: ServerSpec,
+  opts: {
+    hostname: string;
+    address: string;
+    /** sh lines that make sshd listen on the address (default: ssh.service's drop-in) */
+    listen?: (address: string) => string[];
+  },
+): SetupPlan {
   const lines: string[] = ['set -e', `export PATH=/usr/sbin:/usr/bin:/sbin:/bin`];
   const payloads: Buffer[] = [];
   const passwords: string[] = [];
@@ -47,15 +55,19 @@ export function buildSetup(spec: ServerSpec, opts: { hostname: string; address: 
 
   lines.push(...(spec.commands ?? []));
 
-  lines.push(
+  lines.push(...(opts.listen?.(opts.address) ?? sshServiceListen(opts.address)));
+  return { script: `${lines.join('\n')}\n`, payloads };
+}
+
+function sshServiceListen(address: string): string[] {
+  return [
     'mkdir -p /etc/systemd/system/ssh.service.d',
     `cat > /etc/systemd/system/ssh.service.d/lab-listen.conf <<'EOF'`,
     '[Service]',
     'ExecStart=',
-    `ExecStart=/usr/sbin/sshd -D -o ListenAddress=${opts.address} $SSHD_OPTS`,
+    `ExecStart=/usr/sbin/sshd -D -o ListenAddress=${address} $SSHD_OPTS`,
     'EOF',
-  );
-  return { script: `${lines.join('\n')}\n`, payloads };
+  ];
 }
 
 /**

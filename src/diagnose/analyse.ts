@@ -8,6 +8,7 @@ import { eff, isDebianLike, type Ctx } from './context.js';
 import { checkDaemon } from './daemon-check.js';
 import { causeRank, sortFindings, type Finding } from './findings.js';
 import { checkKeys } from './keys-check.js';
+import { checkSelinuxContexts, checkSelinuxPorts } from './selinux.js';
 
 export interface AnalyseInput {
   collection: Collection;
@@ -79,6 +80,7 @@ export function analyse(input: AnalyseInput): Diagnosis {
   const login = input.users[0] ?? 'root';
   const findings: Finding[] = [
     ...checkDaemon(ctx, login),
+    ...checkSelinuxPorts(ctx, login),
     ...checkConfig(c.configFiles, config),
     ...checkGlobalAuthMethods(ctx),
   ];
@@ -92,7 +94,10 @@ export function analyse(input: AnalyseInput): Diagnosis {
     // Without sshd's effective settings (sshd -T failed: broken config, no /run/sshd) nobody knows
     // which key files sshd reads: no key finding is better than a wrong one (and a wrong repair).
     const known = c.users[name]?.effective.rc === 0;
-    findings.push(...checkPolicy(userCtx, name), ...(known ? checkKeys(userCtx, name) : []));
+    findings.push(
+      ...checkPolicy(userCtx, name),
+      ...(known ? [...checkKeys(userCtx, name), ...checkSelinuxContexts(userCtx, name)] : []),
+    );
   }
   const sorted = sortFindings(findings);
   const primary = [...sorted]

@@ -1,3 +1,5 @@
+import type { SelinuxState } from './selinux.js';
+
 /** What the collector saw on the server, parsed; the analyser's only input about the server. */
 export interface Collection {
   nonce: string;
@@ -22,6 +24,8 @@ export interface Collection {
   firewall: string[];
   sudoRules: string[];
   log: string[];
+  /** SELinux mode, key chain labels and ssh_port_t ports, where the server has SELinux */
+  selinux?: SelinuxState;
 }
 
 export interface ConfigFile {

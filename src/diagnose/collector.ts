@@ -34,7 +34,9 @@ import { RescueError } from '../errors/rescue-error.js';
  * the first 64 ~/.ssh names: a folder stuffed with names must not flood the console), Y (host public keys), K hexpath (key chain: one stat line `mode uid gid size links
  * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
  * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
- * L (listeners), W (firewall), Z (sudo/doas rules), J (log lines).
+ * L (listeners), W (firewall), M (SELinux: getenforce, `restorecon -nv` of the key files and their folders — no -R, so
+ * only paths chosen here appear — and the ssh_port_t line of `semanage port -l`), Z (sudo/doas rules),
+ * J (log lines).
  *
  * Each user's home is also searched (3 levels, 9 hits) for key files put where sshd never looks
  * (~/ssh, ~/.ssh/.ssh, authorized_keys.txt, ~/authorized_keys): they come out as K sections inside
@@ -65,7 +67,7 @@ m S $u;awk -F: -v u=$u '$1==u{p=$2;l=p~/^!/?"L":"";sub(/^!+/,"",p);print l (p=="
 e=$(grep "^$u:" /etc/passwd);h=$(a 6);i=$(a 3)
 m H $u;s "$(a 7)";ls -A "$h/.ssh"|head -n 64|v
 for f in $(printf '%s\n' "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
-f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";done
+f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";Z="$Z $f ${'$'}{f%/*}";done
 find "$h" -maxdepth 3 \( -ipath '*autho*' -o -iname '*.pub' \)|head -9|while IFS= read -r f;do case $f in "$h"/?*)k "$f";;esac;done
 done
 m Y;for f in $(printf '%s\n' "$o"|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
@@ -74,6 +76,7 @@ m D;grep ^sshd /proc/[0-9]*/comm|head
 m U;systemctl is-active ssh sshd ssh.socket sshd.socket
 m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
+m M;getenforce&&restorecon -nv $Z;semanage port -l|grep ^ssh
 m Z;grep -hE '^[^#]*(ALL|permit)' /etc/sudoers /etc/sudoers.d/* /etc/doas.conf /etc/doas.d/*
 m J;{ journalctl -qn40 -u 'ssh*'||tail -n60 /var/log/auth.log /var/log/secure /var/log/messages;}|grep -i ssh|tail -n40
 }|awk -v P="@@""VR $N" 'function f(){if(h)print h,c b;b="";c=0}BEGIN{print P,"BEGIN"}

@@ -5,8 +5,10 @@
  */
 export const CAUSE_CODES = [
   'config.syntax',
-  // h11 (gates): AuthenticationMethods naming a switched-off method (sshd may not even start).
+  // AuthenticationMethods naming a switched-off method (sshd may not even start).
   'policy.authmethods-disabled',
+  // SELinux (RHEL family): sshd may not bind a port that is not labelled ssh_port_t (down, or elsewhere).
+  'daemon.selinux-port',
   'daemon.down',
   'daemon.listen',
   'daemon.socket-activation',
@@ -26,6 +28,8 @@ export const CAUSE_CODES = [
   'keys.wrong-dir',
   'keys.in-home',
   'keys.unreadable',
+  // SELinux: a key chain path whose type sshd_t may not read (user_tmp_t after a mv from /tmp).
+  'keys.selinux-context',
   'keys.not-regular',
   'keys.withheld',
   'keys.owner',
@@ -41,6 +45,8 @@ export const CAUSE_CODES = [
   'keys.from-mismatch',
   'keys.not-authorized',
   'policy.algorithm',
+  // RHEL family: the key type excluded by the system-wide crypto policy's back-end file.
+  'policy.crypto-policy',
   'account.expired',
   'account.password-expired',
   'account.nologin',
@@ -89,6 +95,10 @@ export type FixOp =
   | { op: 'unlock'; user: string }
   | { op: 'clear-expiry'; user: string }
   | { op: 'firewall-allow'; port: number }
+  /** restorecon on these paths of the user's key chain (directories recursively), through held directories */
+  | { op: 'restorecon'; user: string; paths: string[] }
+  /** label a TCP port ssh_port_t (semanage port -a) */
+  | { op: 'selinux-port'; port: number }
   | { op: 'manual' };
 
 export interface Finding {

@@ -1,5 +1,6 @@
 import { formatKey, type PublicKey } from '../keys/authorized-keys.js';
 import type { KeyFileReport, StatEntry } from './collection.js';
+import { winningLine, type ConfigLine } from './config-check.js';
 import { eff, effAll, passwdOf, type Ctx } from './context.js';
 import { finding, type Finding } from './findings.js';
 import { analyseKeyLines, holds, type FileLines } from './key-lines.js';
@@ -271,14 +272,29 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
     for (const v of f.lines.valid) {
       if (algoOk(v.key) || (key && !holds(key, v.key))) continue;
       const blocks = !customerOk;
+      const policy = cryptoPolicyLine(ctx);
       out.push(
-        finding('policy.algorithm', blocks ? 'error' : 'warning', addKey, {
-          user: name,
-          path: f.r.path,
-          line: v.line,
-          blocking: blocks,
-          params: { user: name, type: v.key.type },
-        }),
+        policy
+          ? // The system-wide policy decides: a security choice (FIPS, FUTURE) the rescue does not undo.
+            finding(
+              'policy.crypto-policy',
+              blocks ? 'error' : 'warning',
+              { op: 'manual' },
+              {
+                user: name,
+                path: policy.path,
+                line: policy.line,
+                blocking: blocks,
+                params: { user: name, type: v.key.type, path: policy.path, keyFile: f.r.path },
+              },
+            )
+          : finding('policy.algorithm', blocks ? 'error' : 'warning', addKey, {
+              user: name,
+              path: f.r.path,
+              line: v.line,
+              blocking: blocks,
+              params: { user: name, type: v.key.type },
+            }),
       );
     }
   }
@@ -297,6 +313,13 @@ export function checkKeys(ctx: Ctx, name: string): Finding[] {
     );
   }
   return out;
+}
+
+/** The line that sets the accepted key algorithms, when it comes from the crypto-policies back-end. */
+function cryptoPolicyLine(ctx: Ctx): ConfigLine | undefined {
+  const line =
+    winningLine(ctx.config, 'pubkeyacceptedalgorithms') ?? winningLine(ctx.config, 'pubkeyacceptedkeytypes');
+  return line?.path.startsWith('/etc/crypto-policies/') ? line : undefined;
 }
 
 function missingFile(ctx: Ctx, name: string, target: string, addKey: Finding['fix']): Finding[] {

@@ -9,6 +9,7 @@ import type {
 } from './collection.js';
 import { decodeHexDump, dirname, hexDumpText, hexToken, reject, unframe, type Section } from './framing.js';
 import { decodeSedL } from './sed-l.js';
+import { parseSelinux } from './selinux.js';
 
 export { decodeHexDump } from './framing.js';
 
@@ -26,7 +27,7 @@ export function parseCollection(text: string, nonce?: string, users?: string[]):
 }
 
 /** Sections that appear once per run. */
-const ONCE = new Set(['V', 't', 'P', 'G', 'Y', 'E', 'D', 'U', 'L', 'W', 'Z', 'J']);
+const ONCE = new Set(['V', 't', 'P', 'G', 'Y', 'E', 'D', 'U', 'L', 'W', 'Z', 'J', 'M']);
 /** Sections that belong to the key file section before them. */
 const OF_KEY_FILE = new Set(['K', 'R', 'C', 'X', 'Q', 'x']);
 const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
@@ -125,6 +126,11 @@ function serverSection(c: Collection, s: Section): boolean {
     case 'J':
       c.log = s.lines.filter((l) => l.trim() !== '');
       return true;
+    case 'M': {
+      const selinux = parseSelinux(s.lines);
+      if (selinux) c.selinux = selinux;
+      return true;
+    }
     default:
       return false;
   }

@@ -6,6 +6,7 @@ import { providersEn } from './messages/providers.en.js';
 import { providerHints } from '../../providers/registry.js';
 import { rescueEn } from './messages/rescue.en.js';
 import { windowEn } from './messages/window.en.js';
+import { distrosEn } from './messages/distros.en.js';
 
 /**
  * All English messages; one file per area keeps parallel work from colliding, and each provider's
@@ -19,6 +20,7 @@ export const en = {
   ...rescueEn,
   ...labEn,
   ...windowEn,
+  ...distrosEn,
   ...cliEn,
 };
 export type MessageKey = keyof typeof en;

@@ -7,6 +7,7 @@ import { providersJa } from './messages/providers.ja.js';
 import { providerHints } from '../../providers/registry.js';
 import { rescueJa } from './messages/rescue.ja.js';
 import { windowJa } from './messages/window.ja.js';
+import { distrosJa } from './messages/distros.ja.js';
 
 export const ja: Record<MessageKey, string> = {
   ...coreJa,
@@ -16,5 +17,6 @@ export const ja: Record<MessageKey, string> = {
   ...rescueJa,
   ...labJa,
   ...windowJa,
+  ...distrosJa,
   ...cliJa,
 };

@@ -1,6 +1,7 @@
 import type { Collection, StatEntry } from '../diagnose/collection.js';
 import type { Finding, FixOp } from '../diagnose/findings.js';
 import { formatKey, parseAuthorizedKeysLine } from '../keys/authorized-keys.js';
+import { restoreconCode, selinuxPortCode } from './fix-selinux.js';
 import { quote, type TxStep } from './transaction.js';
 
 /**
@@ -365,6 +366,19 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
       // chage -E -1 empties the account expiry date, field 8.
       const code = `if command -v chage>/dev/null;then chage -E -1 ${u};else fe /etc/shadow ${u} 8 '';fi`;
       return { step: { name: `expiry ${op.user}`, code }, files: ['/etc/shadow'], modes: [], inHome: false };
+    }
+    case 'restorecon': {
+      const targets = o && op.paths.map((p) => ({ rel: relative(p, o), type: statOf(c, p)?.type }));
+      const code = o && targets && restoreconCode(o.name, targets);
+      return code
+        ? { step: { name: `restorecon ${o.home}`, code }, files: [], modes: [], inHome: true }
+        : undefined;
+    }
+    case 'selinux-port': {
+      const code = selinuxPortCode(op.port);
+      return code
+        ? { step: { name: `label port ${op.port}`, code }, files: [], modes: [], inHome: false }
+        : undefined;
     }
     case 'service-start':
       // The transaction's reload starts sshd when it is not running.
