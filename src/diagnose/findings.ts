@@ -23,7 +23,7 @@ export const CAUSE_CODES = [
   'keys.file-missing',
   'keys.misnamed',
   'keys.wrong-home',
-  // h11 (gates): the key pasted into another account's file, found without the customer's key.
+  // The key pasted into another account's file, found without the customer's key.
   'keys.other-account',
   'keys.wrong-dir',
   'keys.in-home',

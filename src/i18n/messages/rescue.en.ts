@@ -138,7 +138,7 @@ export const rescueEn = {
   'diagnose.cause.account.no-sudo':
     '{user} has no sudo rights: after logging in, {user} cannot administer the server.',
   'diagnose.fix.account.no-sudo': 'Add {user} to the sudo (Debian/Ubuntu) or wheel (RHEL, Alpine) group.',
-  // h11 (gates)
+  // Gates, listeners and keys in the wrong account
   'diagnose.cause.policy.authmethods-disabled':
     'AuthenticationMethods {value} ({where}) needs {disabled}, which is switched off ({off}): no method list can ever be satisfied, so sshd lets nobody it applies to in.',
   'diagnose.fix.policy.authmethods-disabled':

@@ -153,7 +153,7 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
     '{user} には sudo 権限がありません。ログインしても {user} はサーバーを管理できません。',
   'diagnose.fix.account.no-sudo':
     '{user} を sudo グループ(Debian/Ubuntu)か wheel グループ(RHEL、Alpine)に追加してください。',
-  // h11 (gates)
+  // Gates, listeners and keys in the wrong account
   'diagnose.cause.policy.authmethods-disabled':
     'AuthenticationMethods {value}({where})は {disabled} を必要としますが、それは無効です({off})。どの方式の組も満たせないため、この設定が適用される人は誰もログインできません。',
   'diagnose.fix.policy.authmethods-disabled':
