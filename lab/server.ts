@@ -7,6 +7,7 @@ import { raiseHostLimits } from './host-limits.js';
 import { ConsoleStream } from './console-stream.js';
 import { DEFAULT_SUITE, ensureImage, type Suite } from './image.js';
 import { BUSYBOX, type Flavour } from './flavours.js';
+import { SOCKET_ACTIVATED } from './flavour-socket.js';
 import { serversDir } from './paths.js';
 import { run, type RunResult } from './run.js';
 import { buildSetup, SETUP_DIR } from './setup-script.js';
@@ -33,8 +34,11 @@ export interface CreateOptions extends ServerSpec {
    * rescue system sees the server's disk: the same overlay layers the server boots from.
    */
   disk?: { layers: OverlayLayers; at: string };
-  /** 'busybox': an Alpine-like server (busybox init, getty, login; no systemd, no PAM); default Debian. */
-  flavour?: 'debian' | 'busybox';
+  /**
+   * 'busybox': an Alpine-like server (busybox init, getty, login; no systemd, no PAM); 'socket': trixie
+   * with sshd socket-activated as on Ubuntu 22.10+ (lab/flavour-socket.ts); default Debian.
+   */
+  flavour?: 'debian' | 'busybox' | 'socket';
 }
 
 /** The layers of a lab server's root filesystem: the cached image and the server's own changes. */
@@ -82,8 +86,9 @@ export class LabServer {
   }
 
   static async create(opts: CreateOptions = {}): Promise<LabServer> {
-    const suite = opts.suite ?? DEFAULT_SUITE;
-    const flavour = opts.flavour === 'busybox' ? BUSYBOX : undefined;
+    const flavour =
+      opts.flavour === 'busybox' ? BUSYBOX : opts.flavour === 'socket' ? SOCKET_ACTIVATED : undefined;
+    const suite = flavour?.suite ?? opts.suite ?? DEFAULT_SUITE;
     const image = flavour ? await flavour.image(opts.log) : await ensureImage(suite, opts.log);
     await raiseHostLimits();
     const lease: Lease = opts.address
@@ -174,7 +179,7 @@ export class LabServer {
       throw new Error('the server process exited during boot');
     });
     await Promise.race([this.console.waitFor(/login: $/m, 90_000, since), failed]);
-    if (this.flavour) {
+    if (this.flavour && !this.flavour.systemd) {
       // No systemd to ask: the boot is over when getty prompts and the init script's sshd listens.
       if (waitForSshd) await Promise.race([this.waitForSshd(20_000), failed]);
       return;

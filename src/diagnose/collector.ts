@@ -33,7 +33,8 @@ import { RescueError } from '../errors/rescue-error.js';
  * G group (name:gid:members), T user rc (sshd -T), S user (shadow status), H user (shell stat + hex of
  * the first 64 ~/.ssh names: a folder stuffed with names must not flood the console), Y (host public keys), K hexpath (key chain: one stat line `mode uid gid size links
  * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
- * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
+ * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units, then
+ * where ssh.socket/sshd.socket listen and their drop-ins),
  * L (listeners), W (firewall), Z (sudo/doas rules), J (log lines).
  *
  * Each user's home is also searched (3 levels, 9 hits) for key files put where sshd never looks
@@ -71,7 +72,7 @@ done
 m Y;for f in $(printf '%s\n' "$o"|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
 m E;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do h=${'$'}{f%/.ssh/*};i=$(stat -c %u "$h");[ -e "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
-m U;systemctl is-active ssh sshd ssh.socket sshd.socket
+m U;systemctl is-active ssh sshd ssh.socket sshd.socket;systemctl show -pId,Listen,DropInPaths ssh.socket sshd.socket
 m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
 m Z;grep -hE '^[^#]*(ALL|permit)' /etc/sudoers /etc/sudoers.d/* /etc/doas.conf /etc/doas.d/*

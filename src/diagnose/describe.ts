@@ -10,6 +10,12 @@ export function describeFinding(f: Finding, lang: Lang): { sentence: string; fix
   // A stopped daemon's sentence names why it is down, in the reader's language.
   if (f.cause === 'daemon.down' && typeof f.params.reason === 'string')
     params.why = t(lang, `diagnose.down.${f.params.reason}` as MessageKey, params);
+  // A socket unit's sentence says what it does against where the client connects.
+  if (f.cause === 'daemon.socket-activation') {
+    const kind = typeof f.params.kind === 'string' ? f.params.kind : 'unknown';
+    params.state = t(lang, `diagnose.socket.${kind}` as MessageKey, params);
+    params.todo = t(lang, `diagnose.socketfix.${kind}` as MessageKey, params);
+  }
   return {
     sentence: t(lang, `diagnose.cause.${f.cause}` as MessageKey, params),
     fix: t(lang, `diagnose.fix.${f.cause}` as MessageKey, params),
