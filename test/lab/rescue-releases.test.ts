@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import {
+  appendSshdConfig,
   generateKeyPair,
   hardenedAlice,
   keyFiles,
   LabServer,
   labRescueOptions,
+  labSuites,
   PASSWORDS,
   type KeyPair,
 } from '../../lab/index.js';
@@ -14,9 +16,11 @@ import type { RescueOptions, RescueResult } from '../../src/rescue/types.js';
 import { labDescribe } from '../support/lab-guard.js';
 
 /**
- * Ubuntu 22.10+'s socket-activated sshd (the `socket` flavour: trixie's OpenSSH 10.0 started by
- * ssh.socket, sshd_config's ports turned into the socket's ListenStream by a generator at boot and at
- * `daemon-reload`). One server, booted once; each case leaves it as the next one expects.
+ * What differs between the releases a customer runs. Ubuntu 22.10+'s socket-activated sshd (the
+ * `socket` flavour: trixie's OpenSSH 10.0 started by ssh.socket, sshd_config's ports turned into the
+ * socket's ListenStream by a generator at boot and at `daemon-reload`): one server, booted once, each
+ * case leaving it as the next one expects. With VR_TRUTH_MATRIX=1 (`npm run lab:truth`) also a
+ * password window with no sshd running, and the Match-block check per OpenSSH release.
  */
 const MATRIX = process.env.VR_TRUTH_MATRIX === '1';
 
@@ -132,3 +136,39 @@ labDescribe('socket-activated sshd (Ubuntu 22.10+ arrangement, trixie OpenSSH 10
       });
   });
 });
+
+/**
+ * What each OpenSSH release does with a user filter inside a Match block (8.4, 9.2, 10.0): a global
+ * `AllowUsers bob` and `AllowUsers alice` in `Match User alice`. The config must pass `sshd -t`, the
+ * effective list for alice must be the block's (it replaces the global one, it is not appended to it),
+ * and alice's real key login must get in while the global list still applies to everyone else.
+ * The rescue itself never relies on this (it edits the global line); this is the record of why that
+ * is safe on every release. Part of `npm run lab:truth` (one server per suite).
+ */
+if (MATRIX)
+  labDescribe('AllowUsers inside a Match block, per OpenSSH release', () => {
+    describe.concurrent('releases', () => {
+      for (const suite of labSuites()) {
+        it(`${suite}: accepted, replaces the global list for the matched user`, async ({ expect }) => {
+          const key = await generateKeyPair('ed25519', 'owner@laptop');
+          const server = await LabServer.create({
+            ...hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
+              commands: [appendSshdConfig(['AllowUsers bob', 'Match User alice', '\tAllowUsers alice'])],
+            }),
+            suite,
+          });
+          try {
+            expect((await server.exec('sshd -t')).code).toBe(0);
+            const effective = (c: string) =>
+              server.execChecked(`sshd -T -C ${c} | grep -i '^allowusers'`).then((s) => s.trim());
+            expect(await effective('user=alice,host=h,addr=127.0.0.1')).toBe('allowusers alice');
+            expect(await effective('user=carol,host=h,addr=127.0.0.1')).toBe('allowusers bob');
+            const login = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
+            expect(login.ok, login.stderr).toBe(true);
+          } finally {
+            await server.destroy();
+          }
+        });
+      }
+    });
+  });
