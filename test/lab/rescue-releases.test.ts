@@ -14,6 +14,7 @@ import { markdownReport } from '../../src/report/report.js';
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions, RescueResult } from '../../src/rescue/types.js';
 import { labDescribe } from '../support/lab-guard.js';
+import { refusedWithin } from './window-support.js';
 
 /**
  * What differs between the releases a customer runs. Ubuntu 22.10+'s socket-activated sshd (the
@@ -108,32 +109,35 @@ labDescribe('socket-activated sshd (Ubuntu 22.10+ arrangement, trixie OpenSSH 10
       expect(after.ok, after.stderr).toBe(true);
     });
 
-    it('a config fix reaches the sshd the socket started (reload of the running ssh.service)', async ({
-      expect,
-    }) => {
-      // The customer's change, made effective by a restart (a SIGHUP would end this sshd: see rl).
-      await server.execChecked(
-        "printf 'PubkeyAuthentication no\\n' > /etc/ssh/sshd_config.d/10-nokeys.conf && systemctl restart ssh.service",
-      );
-      expect((await server.execChecked('systemctl is-active ssh.service')).trim()).toBe('active');
-      expect((await keyLogin(22)).ok).toBe(false);
-      const r = await run({});
-      expect(r.diagnosis?.primary?.cause).toBe('policy.pubkey-disabled');
-      expect(r.ok, JSON.stringify(r.timeline)).toBe(true);
-      const after = await keyLogin(22);
-      expect(after.ok, after.stderr).toBe(true);
-      expect((await server.exec('systemctl is-failed -q ssh.service')).code).not.toBe(0);
-    });
-
     if (MATRIX)
-      it('a password window while ssh.service is not running: nothing to reload, the next connection reads it', async ({
+      it('a config fix reaches the sshd the socket started (reload of the running ssh.service)', async ({
         expect,
       }) => {
-        await server.execChecked('rm -f /home/alice/.ssh/authorized_keys && systemctl stop ssh.service');
-        const r = await run({ action: 'enable-password', userPassword: PASSWORDS.alice });
+        // The customer's change, made effective by a restart (a SIGHUP would end this sshd: see rl).
+        await server.execChecked(
+          "printf 'PubkeyAuthentication no\\n' > /etc/ssh/sshd_config.d/10-nokeys.conf && systemctl restart ssh.service",
+        );
+        expect((await server.execChecked('systemctl is-active ssh.service')).trim()).toBe('active');
+        expect((await keyLogin(22)).ok).toBe(false);
+        const r = await run({});
+        expect(r.diagnosis?.primary?.cause).toBe('policy.pubkey-disabled');
         expect(r.ok, JSON.stringify(r.timeline)).toBe(true);
-        expect((await server.sshLogin({ user: 'alice', password: PASSWORDS.alice })).ok).toBe(true);
+        const after = await keyLogin(22);
+        expect(after.ok, after.stderr).toBe(true);
+        expect((await server.exec('systemctl is-failed -q ssh.service')).code).not.toBe(0);
       });
+
+    it('a password window opened with no sshd running, closed by itself with one running', async ({
+      expect,
+    }) => {
+      await server.execChecked('rm -f /home/alice/.ssh/authorized_keys && systemctl stop ssh.service');
+      const r = await run({ action: 'enable-password', userPassword: PASSWORDS.alice, windowMinutes: 0.25 });
+      expect(r.ok, JSON.stringify(r.timeline)).toBe(true);
+      // Nothing was reloaded (nothing ran): the verification's connection started sshd with the window.
+      expect((await server.execChecked('systemctl is-active ssh.service')).trim()).toBe('active');
+      // At the deadline the closer must reach that running sshd, or the password would stay on.
+      expect(await refusedWithin(server, 'alice', PASSWORDS.alice, 45_000)).toBe(true);
+    });
   });
 });
 
