@@ -122,6 +122,11 @@ labDescribe('socket-activated sshd (Ubuntu 22.10+ arrangement, trixie OpenSSH 10
         const r = await run({});
         expect(r.diagnosis?.primary?.cause).toBe('policy.pubkey-disabled');
         expect(r.ok, JSON.stringify(r.timeline)).toBe(true);
+        // The fix itself was proven: no password window was needed.
+        expect(
+          r.changes.map((c) => c.action),
+          JSON.stringify(r.timeline),
+        ).not.toContain('enable-password');
         const after = await keyLogin(22);
         expect(after.ok, after.stderr).toBe(true);
         expect((await server.exec('systemctl is-failed -q ssh.service')).code).not.toBe(0);
@@ -136,7 +141,11 @@ labDescribe('socket-activated sshd (Ubuntu 22.10+ arrangement, trixie OpenSSH 10
       // Nothing was reloaded (nothing ran): the verification's connection started sshd with the window.
       expect((await server.execChecked('systemctl is-active ssh.service')).trim()).toBe('active');
       // At the deadline the closer must reach that running sshd, or the password would stay on.
-      expect(await refusedWithin(server, 'alice', PASSWORDS.alice, 45_000)).toBe(true);
+      const closed = await refusedWithin(server, 'alice', PASSWORDS.alice, 45_000);
+      const closer = await server.exec(
+        'journalctl -q --no-pager -t vps-rescue | tail -n5; systemctl list-timers --no-pager "vps-rescue*"',
+      );
+      expect(closed, closer.stdout).toBe(true);
     });
   });
 });
