@@ -15,10 +15,10 @@ export const SOCKET_GENERATOR = '/etc/systemd/system-generators/sshd-socket-gene
  * host keys). The one difference from Ubuntu's: the address is pinned to the server's own loopback
  * address, as the lab pins sshd's, so lab servers never listen on the host's other addresses.
  */
-function generator(address: string): string {
+export function socketGenerator(address: string, sshd = '/usr/sbin/sshd'): string {
   return `#!/bin/sh
 d="\${1:-/run/systemd/generator}"
-p=$(/usr/sbin/sshd -G 2>/dev/null | awk '$1=="port"{print $2}' | sort -un)
+p=$(${sshd} -G 2>/dev/null | awk '$1=="port"{print $2}' | sort -un)
 [ -n "$p" ] && [ "$p" != 22 ] || exit 0
 mkdir -p "$d/ssh.socket.d"
 { printf '[Socket]\\nListenStream=\\n'; for n in $p; do printf 'ListenStream=%s:%s\\n' ${sq(address)} "$n"; done; } > "$d/ssh.socket.d/addresses.conf"
@@ -42,7 +42,7 @@ export const SOCKET_ACTIVATED: Flavour = {
       `printf '[Socket]\\nListenStream=\\nListenStream=%s:22\\n' ${sq(opts.address)} > /usr/lib/systemd/system/ssh.socket.d/00-lab-address.conf`,
       `mkdir -p ${sq(SOCKET_GENERATOR.slice(0, SOCKET_GENERATOR.lastIndexOf('/')))}`,
       `cat > ${sq(SOCKET_GENERATOR)} <<'LAB_GENERATOR'`,
-      generator(opts.address).trimEnd(),
+      socketGenerator(opts.address).trimEnd(),
       'LAB_GENERATOR',
       `chmod 755 ${sq(SOCKET_GENERATOR)}`,
     ];
