@@ -1,17 +1,20 @@
 import { OPENRC } from './flavour-openrc.js';
 import { RHEL } from './flavour-rhel.js';
 import { BUSYBOX, type Flavour } from './flavours.js';
+import { SOCKET_ACTIVATED } from './flavour-socket.js';
 
 /**
  * The lab's server kinds besides stock Debian: 'busybox' (Alpine-like: busybox init, no systemd, no
- * PAM), 'rhel' (the RHEL family's sshd layout under systemd), 'openrc' (sysvinit + OpenRC, doas).
+ * PAM), 'rhel' (the RHEL family's sshd layout under systemd), 'openrc' (sysvinit + OpenRC, doas),
+ * 'socket' (trixie with sshd socket-activated, as on Ubuntu 22.10+).
  */
-export type FlavourName = 'debian' | 'busybox' | 'rhel' | 'openrc';
+export type FlavourName = 'debian' | 'busybox' | 'rhel' | 'openrc' | 'socket';
 
 const FLAVOURS: Record<Exclude<FlavourName, 'debian'>, Flavour> = {
   busybox: BUSYBOX,
   rhel: RHEL,
   openrc: OPENRC,
+  socket: SOCKET_ACTIVATED,
 };
 
 export function flavourByName(name: FlavourName | undefined): Flavour | undefined {

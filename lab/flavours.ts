@@ -1,5 +1,6 @@
 import { ensureBusyboxImage } from './busybox-image.js';
 import { buildBusyboxSetup } from './busybox-setup.js';
+import type { Suite } from './image.js';
 import type { SetupPlan } from './setup-script.js';
 import { sq } from './shell.js';
 import type { ServerSpec } from './spec.js';
@@ -10,13 +11,15 @@ export interface Flavour {
   setup: (spec: ServerSpec, opts: { hostname: string; address: string }) => SetupPlan;
   /** comm of the container's PID 1 */
   init: string;
+  /** a systemd machine: its boot is over when systemd says so (default: getty and sshd are enough) */
+  systemd?: boolean;
+  /** the Debian suite it is built on, when it is one */
+  suite?: Suite;
   /** shell condition: sshd listens on the address */
   sshdListening: (address: string) => string;
   /** prints sshd's log lines */
   sshdLog: string;
   reboot: string;
-  /** systemd is PID 1 (boot is over when systemd says so); default: no systemd */
-  systemd?: boolean;
 }
 
 /** Alpine-like: busybox init, syslogd to /var/log/messages, sshd started by an init script. */

@@ -83,8 +83,8 @@ export class LabServer {
   }
 
   static async create(opts: CreateOptions = {}): Promise<LabServer> {
-    const suite = opts.suite ?? DEFAULT_SUITE;
     const flavour = flavourByName(opts.flavour);
+    const suite = flavour?.suite ?? opts.suite ?? DEFAULT_SUITE;
     const image = flavour ? await flavour.image(opts.log) : await ensureImage(suite, opts.log);
     await raiseHostLimits();
     const lease: Lease = opts.address

@@ -20,12 +20,23 @@ export interface Collection {
   sshdProcesses: number;
   /** systemd unit states: ssh, sshd, ssh.socket, sshd.socket → active/inactive/failed/... */
   units: Record<string, string>;
+  /**
+   * systemd socket units (ssh.socket, sshd.socket) as `systemctl show` sees them: where systemd
+   * listens, and the drop-ins that decide it (a generator's under /run/systemd/generator).
+   */
+  sockets?: Record<string, SocketUnitReport>;
   listeners: string[];
   firewall: string[];
   sudoRules: string[];
   log: string[];
   /** SELinux mode, key chain labels and ssh_port_t ports, where the server has SELinux */
   selinux?: SelinuxState;
+}
+
+export interface SocketUnitReport {
+  /** `127.0.0.1:22`, `[::]:2222`, `2222`: one per ListenStream */
+  listen: string[];
+  dropIns: string[];
 }
 
 export interface ConfigFile {

@@ -17,6 +17,8 @@ import { RescueError } from '../errors/rescue-error.js';
  * prints nothing for `l`, so there files go out as `od` hex after an `x` section), directory listings
  * and private key headers as `od` hex. passwd and group go out without their user-editable fields
  * (password, GECOS). Nothing user-controlled passes through `echo` (dash expands backslashes).
+ * `sshd -T` needs /run/sshd, which an idle socket-activated sshd does not have: then `sshd -GT`
+ * (OpenSSH 10: the same effective config, without that check) is tried after it.
  * Config comment lines go out empty (line numbers stay right), and `sshd -T` without the long
  * algorithm and Kerberos/GSSAPI lines no check reads: on a 115200-baud console every KB costs 90 ms.
  *
@@ -33,7 +35,8 @@ import { RescueError } from '../errors/rescue-error.js';
  * G group (name:gid:members), T user rc (sshd -T), S user (shadow status), H user (shell stat + hex of
  * the first 64 ~/.ssh names: a folder stuffed with names must not flood the console), Y (host public keys), K hexpath (key chain: one stat line `mode uid gid size links
  * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
- * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units),
+ * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units, then
+ * where ssh.socket listens and its drop-ins),
  * L (listeners), W (firewall), M (SELinux: getenforce, `restorecon -nv` of the key files and their folders — no -R, so
  * only paths chosen here appear — and the ssh_port_t line of `semanage port -l`), Z (sudo/doas rules),
  * J (log lines).
@@ -62,7 +65,7 @@ o=$(sshd -t 2>&1);m t $?;printf '%s\n' "$o"
 n=0;cd /etc/ssh&&c sshd_config;cd /
 m P;cut -d: -f1,3,4,6,7 /etc/passwd;m G;cut -d: -f1,3,4 /etc/group
 for u in $U;do
-o=$(sshd -T -C user=$u,host=$A,addr=$A 2>&1);m T $u $?;printf '%s\n' "$o"|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
+y=user=$u,host=$A,addr=$A;o=$(sshd -T -C $y 2>&1||sshd -GT -C $y 2>&1);m T $u $?;printf '%s\n' "$o"|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
 m S $u;awk -F: -v u=$u '$1==u{p=$2;l=p~/^!/?"L":"";sub(/^!+/,"",p);print l (p==""?"E":length(p)>9?"P":"N"),$3,$4,$5,$6,$7,$8}' /etc/shadow
 e=$(grep "^$u:" /etc/passwd);h=$(a 6);i=$(a 3)
 m H $u;s "$(a 7)";ls -A "$h/.ssh"|head -n 64|v
@@ -73,7 +76,7 @@ done
 m Y;for f in $(printf '%s\n' "$o"|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
 m E;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do h=${'$'}{f%/.ssh/*};i=$(stat -c %u "$h");[ -e "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
-m U;systemctl is-active ssh sshd ssh.socket sshd.socket
+m U;systemctl is-active ssh sshd ssh.socket sshd.socket;systemctl show -pId,Listen,DropInPaths ssh.socket
 m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
 m M;getenforce&&restorecon -nv $Z;semanage port -l|grep ^ssh

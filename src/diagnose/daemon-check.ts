@@ -1,6 +1,7 @@
 import { UNSATISFIABLE } from './auth-methods.js';
 import { eff, type Ctx } from './context.js';
 import { downReason, syntaxFailsOnlyOnRuntimeDir } from './daemon-down.js';
+import { checkSocket } from './daemon-socket.js';
 import { finding, type Finding } from './findings.js';
 
 const LOOPBACK = /^(127\.|::1$|\[::1\])/;
@@ -63,20 +64,24 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
       ),
     );
   }
-  if (socketUnit) {
+  const user = c.users[loginUser];
+  // Where the customer connects decides, not where sshd was told to listen (a Port moved in a drop-in).
+  const port = ctx.sshPort ?? Number(eff(user, 'port') ?? '22');
+  const socket = socketUnit ? c.sockets?.[socketUnit] : undefined;
+  if (socketUnit && socket) {
+    // systemd holds the port: where it listens decides (sshd's own Port is only what it would ask for).
+    out.push(checkSocket(ctx, socketUnit, socket, port, loginUser));
+  } else if (socketUnit) {
     out.push(
       finding(
         'daemon.socket-activation',
         'info',
         { op: 'manual' },
-        { blocking: false, params: { unit: socketUnit } },
+        { blocking: false, params: { unit: socketUnit, kind: 'unknown' } },
       ),
     );
   }
-  const user = c.users[loginUser];
-  // Where the customer connects decides, not where sshd was told to listen (a Port moved in a drop-in).
-  const port = ctx.sshPort ?? Number(eff(user, 'port') ?? '22');
-  if (running) {
+  if (running && !socket) {
     const listening = listenAddresses(c.listeners);
     const open = listening.filter((l) => !LOOPBACK.test(l.address) || LOOPBACK.test(ctx.clientAddress));
     const reachable = open.some((l) => l.port === port || socketUnit !== undefined);

@@ -13,6 +13,12 @@ export function describeFinding(f: Finding, lang: Lang): { sentence: string; fix
   // sshd reachable on another port: where the customer should connect (and where it was verified).
   if (f.cause === 'daemon.listen')
     params.elsewhere = f.params.listenPort === undefined ? '' : t(lang, 'diagnose.listen.elsewhere', params);
+  // A socket unit's sentence says what it does against where the client connects.
+  if (f.cause === 'daemon.socket-activation') {
+    const kind = typeof f.params.kind === 'string' ? f.params.kind : 'unknown';
+    params.state = t(lang, `diagnose.socket.${kind}` as MessageKey, params);
+    params.todo = t(lang, `diagnose.socketfix.${kind}` as MessageKey, params);
+  }
   return {
     sentence: t(lang, `diagnose.cause.${f.cause}` as MessageKey, params),
     fix: t(lang, `diagnose.fix.${f.cause}` as MessageKey, params),

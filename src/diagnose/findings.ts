@@ -91,6 +91,9 @@ export type FixOp =
   /** move a line that sits inside a Match block to before the first Match of its file */
   | { op: 'config-move-before-match'; path: string; line: number }
   | { op: 'service-start'; unit: string }
+  /** `systemctl daemon-reload` (the socket generator rereads sshd_config), then the socket unit restarted
+   * with its service stopped first; done when systemd listens on `port` */
+  | { op: 'socket-restart'; unit: string; port: number }
   | { op: 'set-shell'; user: string; shell: string }
   | { op: 'unlock'; user: string }
   | { op: 'clear-expiry'; user: string }

@@ -4,6 +4,7 @@ import type {
   KeyFileReport,
   PasswdEntry,
   ShadowStatus,
+  SocketUnitReport,
   StatEntry,
   UserReport,
 } from './collection.js';
@@ -109,10 +110,7 @@ function serverSection(c: Collection, s: Section): boolean {
       c.sshdProcesses = s.lines.filter((l) => /comm:sshd$/.test(l)).length;
       return true;
     case 'U':
-      ['ssh', 'sshd', 'ssh.socket', 'sshd.socket'].forEach((unit, i) => {
-        const state = s.lines[i]?.trim();
-        if (state) c.units[unit] = state;
-      });
+      parseUnits(c, s.lines);
       return true;
     case 'L':
       c.listeners = s.lines.filter((l) => l.trim() !== '');
@@ -348,4 +346,42 @@ function parseShadow(line: string | undefined): ShadowStatus | undefined {
 /** The collector blanks comment lines where sed can (line numbers kept); the hex path sends them whole. */
 function withoutComments(lines: string[]): string[] {
   return lines.map((l) => (/^\s*#/.test(l) ? '' : l));
+}
+
+/**
+ * `systemctl is-active` (one state per unit, in the collector's order), then `systemctl show` of the
+ * socket units: per unit a block of `Key=value` lines in systemd's own order (`Id=` need not come
+ * first), blocks separated by an empty line; one `Listen=ADDR:PORT (Stream)` per listener,
+ * `DropInPaths=` space-separated.
+ */
+function parseUnits(c: Collection, lines: string[]): void {
+  const order = ['ssh', 'sshd', 'ssh.socket', 'sshd.socket'];
+  let state = 0;
+  let id = '';
+  let block: SocketUnitReport = { listen: [], dropIns: [] };
+  const commit = () => {
+    if (/^[\w@.-]+\.socket$/.test(id)) c.sockets = { ...c.sockets, [id]: block };
+    id = '';
+    block = { listen: [], dropIns: [] };
+  };
+  for (const raw of lines) {
+    const line = raw.trim();
+    const eq = line.indexOf('=');
+    if (line === '') {
+      commit();
+    } else if (eq < 0) {
+      const unit = order[state++];
+      if (unit) c.units[unit] = line;
+    } else {
+      const key = line.slice(0, eq);
+      const value = line.slice(eq + 1);
+      if (key === 'Id') id = value;
+      if (key === 'Listen') {
+        const m = /^(\S+) \(Stream\)$/.exec(value);
+        if (m?.[1]) block.listen.push(m[1]);
+      }
+      if (key === 'DropInPaths') block.dropIns.push(...value.split(' ').filter((p) => p.startsWith('/')));
+    }
+  }
+  commit();
 }

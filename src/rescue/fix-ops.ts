@@ -383,6 +383,10 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
     case 'service-start':
       // The transaction's reload starts sshd when it is not running.
       return { step: { name: `start ${op.unit}`, code: 'true' }, files: [], modes: [], inHome: false };
+    case 'socket-restart': {
+      if (!/^[\w@.-]+\.socket$/.test(op.unit) || !Number.isInteger(op.port)) return undefined;
+      return { step: socketRestartStep(op.unit, op.port), files: [], modes: [], inHome: false };
+    }
     default:
       return undefined;
   }
@@ -421,4 +425,23 @@ function outsideHome(c: Collection, op: Extract<FixOp, { op: 'chmod' | 'chown' }
     `${change}${special}chmod ${mode} ${n}&&[ "$(stat -c %a ${n})" = ${mode} ])`,
   ].join('\n');
   return { step: { name: `${op.op} ${op.path}`, code }, files: [], modes: [op.path], inHome: false };
+}
+
+/**
+ * A socket unit brought to listen where sshd_config already says (no file changes): the config is
+ * checked first; `daemon-reload` reruns the generator that turns Port lines into the socket's
+ * ListenStream; the service the socket started is stopped first, because systemd refuses to start a
+ * socket whose service still runs, and that service would keep the old port open on the descriptors it
+ * inherited (KillMode=process: open sessions stay). Done only when systemd listens on the port.
+ */
+function socketRestartStep(unit: string, port: number): TxStep {
+  const service = `${unit.replace(/\.socket$/, '')}.service`;
+  return {
+    name: `restart ${unit} on port ${port}`,
+    code: [
+      '[ -d /run/sshd ]||mkdir -m 755 /run/sshd',
+      `sshd -t&&systemctl daemon-reload&&systemctl stop ${service}&&systemctl restart ${unit}||exit 1`,
+      `systemctl show -p Listen ${unit}|grep -qE '[=:]${port} [(]Stream'`,
+    ].join('\n'),
+  };
 }

@@ -62,7 +62,11 @@ export function quote(value: string): string {
 
 /**
  * Functions shared by every transaction; kept short because every byte crosses the console.
- * rl: reload (or start) sshd the system's way; up: is it running; g PATH HOME: refuse symlinks,
+ * rl: reload (or start) sshd the system's way — socket-activated, the sshd the socket started is
+ * stopped instead: systemd keeps the port, the next connection starts sshd with the new config, and a
+ * SIGHUP would make that sshd (Debian's build) try to bind the socket's port itself and die; open
+ * sessions stay (KillMode=process), and /run/sshd, which the stop removes, is made again for the
+ * checks that follow (`sshd -t`/`-T` need it); up: is it running; g PATH HOME: refuse symlinks,
  * multiply-linked files and paths resolving outside HOME (an empty HOME refuses everything);
  * fe FILE NAME FIELD VALUE: set a field of NAME's line in a colon file (passwd, shadow, group) where
  * shadow-utils is missing (busybox) — VALUE through the environment, never argv; rewritten in place
@@ -88,7 +92,7 @@ const LIB: Record<string, string> = {
   rl: `rl(){
 if [ -d /run/systemd/system ];then
 for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
-systemctl is-active -q $u.socket&&return 0
+systemctl is-active -q $u.socket&&{ systemctl stop $u;[ -d /run/sshd ]||mkdir -m 755 /run/sshd;return 0;}
 if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1
 elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
 else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`,

@@ -5,12 +5,14 @@ import {
   hardenedAlice,
   keyFiles,
   LabServer,
+  labSuites,
   PASSWORDS,
   labRescueOptions,
   type ServerSpec,
 } from '../../lab/index.js';
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions, RescueResult } from '../../src/rescue/types.js';
+import type { Suite } from '../../lab/image.js';
 import { labDescribe } from '../support/lab-guard.js';
 
 /**
@@ -19,11 +21,12 @@ import { labDescribe } from '../support/lab-guard.js';
  * that very connection; a user sshd still refuses (AllowUsers) is never reported as restored.
  */
 async function withServer(
+  suite: Suite,
   build: (publicKey: string) => ServerSpec,
   body: (s: LabServer, key: { privateKeyPath: string }) => Promise<void>,
 ): Promise<void> {
   const key = await generateKeyPair('ed25519', 'owner@laptop');
-  const server = await LabServer.create({ ...build(key.publicKey) });
+  const server = await LabServer.create({ ...build(key.publicKey), suite });
   try {
     // The lockout is real before the rescue: the owner's key is refused.
     const before = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
@@ -44,46 +47,48 @@ const run = (s: LabServer, o: Partial<RescueOptions>): Promise<RescueResult> =>
   rescue(labRescueOptions(s, { userPassword: undefined, ...o }));
 
 labDescribe('a verification that cannot lie', () => {
-  describe.concurrent('password window, password only the customer knows', () => {
-    it('is proven by sshd’s own "Failed password for alice" line, and the owner’s password works', async ({
-      expect,
-    }) => {
-      await withServer(
-        (k) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: k })),
-        async (s) => {
-          // The window is what is proven here (auto would put the misplaced key right instead).
+  for (const suite of labSuites())
+    describe.concurrent(`password window, password only the customer knows (${suite})`, () => {
+      it('is proven by sshd’s own "Failed password for alice" line, and the owner’s password works', async ({
+        expect,
+      }) => {
+        await withServer(
+          suite,
+          (k) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: k })),
+          async (s) => {
+            // The window is what is proven here (auto would put the misplaced key right instead).
+            const r = await run(s, { action: 'enable-password' });
+            expect(r.verification?.login?.via).toBe('password-attempt-logged');
+            expect(r.verification?.proof).toBe('proven');
+            expect(r.ok).toBe(true);
+            expect((await s.sshLogin({ user: 'alice', password: PASSWORDS.alice })).ok).toBe(true);
+          },
+        );
+      });
+
+      it('AllowUsers without alice: the window opens but sshd still refuses her — never "restored"', async ({
+        expect,
+      }) => {
+        await withServer(suite, aliceNotAllowed, async (s) => {
           const r = await run(s, { action: 'enable-password' });
+          expect(r.ok).toBe(false);
+          expect(r.verification?.proof).not.toBe('proven');
           expect(r.verification?.login?.via).toBe('password-attempt-logged');
-          expect(r.verification?.proof).toBe('proven');
-          expect(r.ok).toBe(true);
-          expect((await s.sshLogin({ user: 'alice', password: PASSWORDS.alice })).ok).toBe(true);
-        },
-      );
-    });
+          expect(r.verification?.login?.detail).toMatch(/not allowed because/);
+          // The truth from outside agrees: the owner's own password is refused.
+          expect((await s.sshLogin({ user: 'alice', password: PASSWORDS.alice })).refused).toBe(true);
+        });
+      });
 
-    it('AllowUsers without alice: the window opens but sshd still refuses her — never "restored"', async ({
-      expect,
-    }) => {
-      await withServer(aliceNotAllowed, async (s) => {
-        const r = await run(s, { action: 'enable-password' });
-        expect(r.ok).toBe(false);
-        expect(r.verification?.proof).not.toBe('proven');
-        expect(r.verification?.login?.via).toBe('password-attempt-logged');
-        expect(r.verification?.login?.detail).toMatch(/not allowed because/);
-        // The truth from outside agrees: the owner's own password is refused.
-        expect((await s.sshLogin({ user: 'alice', password: PASSWORDS.alice })).refused).toBe(true);
+      it('AllowUsers without alice, her password known: the real login fails and says so', async ({
+        expect,
+      }) => {
+        await withServer(suite, aliceNotAllowed, async (s) => {
+          const r = await run(s, { action: 'enable-password', userPassword: PASSWORDS.alice });
+          expect(r.ok).toBe(false);
+          expect(r.verification?.login?.via).toBe('password');
+          expect(r.verification?.proof).toBe('refused');
+        });
       });
     });
-
-    it('AllowUsers without alice, her password known: the real login fails and says so', async ({
-      expect,
-    }) => {
-      await withServer(aliceNotAllowed, async (s) => {
-        const r = await run(s, { action: 'enable-password', userPassword: PASSWORDS.alice });
-        expect(r.ok).toBe(false);
-        expect(r.verification?.login?.via).toBe('password');
-        expect(r.verification?.proof).toBe('refused');
-      });
-    });
-  });
 });

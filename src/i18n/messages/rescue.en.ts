@@ -20,9 +20,28 @@ export const rescueEn = {
     ' It listens on port {listenPort} ({address}) instead: connect there with `ssh -p {listenPort}`.',
   'diagnose.fix.daemon.listen':
     'Set Port/ListenAddress (or ssh.socket) so sshd listens on port {port} of a reachable address.',
-  'diagnose.cause.daemon.socket-activation':
-    'SSH is socket-activated by {unit}: Port and ListenAddress in sshd_config are not what decides the port.',
-  'diagnose.fix.daemon.socket-activation': 'Change the port in {unit} (systemctl edit), not in sshd_config.',
+  'diagnose.cause.daemon.socket-activation': 'SSH is socket-activated by {unit}: {state}',
+  'diagnose.fix.daemon.socket-activation': '{todo} (socket unit: {unit})',
+  // daemon.socket-activation: what the socket does against where the client connects ({kind}).
+  'diagnose.socket.listening':
+    'it listens on {listening}, where the client connects. A Port change in sshd_config takes effect only after `systemctl daemon-reload` and a restart of {unit}.',
+  'diagnose.socket.stale':
+    'sshd_config asks for port {configured}, but {unit} still listens on {listening}, so port {port}, where the client connects, is closed (the change was never applied with `systemctl daemon-reload` and a restart of {unit}).',
+  'diagnose.socket.pinned':
+    'it listens on {listening} as the drop-in {path} sets it, not on port {port} where the client connects.',
+  'diagnose.socket.elsewhere':
+    'it listens on {listening} and sshd_config asks for port {configured}, but the client connects to port {port}.',
+  'diagnose.socket.unknown': 'Port and ListenAddress in sshd_config alone do not decide the port.',
+  'diagnose.socketfix.listening':
+    'To change the port: edit sshd_config, then `systemctl daemon-reload` and `systemctl restart {unit}`.',
+  'diagnose.socketfix.stale':
+    'Run `systemctl daemon-reload`, stop ssh.service, then `systemctl restart {unit}`: systemd then listens on port {configured}.',
+  'diagnose.socketfix.pinned':
+    'Set ListenStream= to port {port} in {path} (or remove that drop-in), then `systemctl daemon-reload` and `systemctl restart {unit}`.',
+  'diagnose.socketfix.elsewhere':
+    'Connect to the port {unit} listens on, or set Port {port} in sshd_config, then `systemctl daemon-reload` and `systemctl restart {unit}`.',
+  'diagnose.socketfix.unknown':
+    'Change the port where {unit} takes it from (systemctl cat {unit}), then restart {unit}.',
   'diagnose.cause.net.firewall': 'The server firewall blocks port {port}: {rule}',
   'diagnose.fix.net.firewall': 'Allow incoming TCP port {port} in the firewall.',
   'diagnose.cause.account.missing': 'The account {user} does not exist on this server.',

@@ -22,10 +22,27 @@ export const rescueJa: Record<keyof typeof rescueEn, string> = {
     '代わりにポート {listenPort}({address})で待ち受けています。`ssh -p {listenPort}` で接続してください。',
   'diagnose.fix.daemon.listen':
     '到達できるアドレスのポート {port} で待ち受けるよう Port/ListenAddress(または ssh.socket)を設定してください。',
-  'diagnose.cause.daemon.socket-activation':
-    'SSH は {unit} によるソケット起動です。ポートを決めるのは sshd_config の Port/ListenAddress ではありません。',
-  'diagnose.fix.daemon.socket-activation':
-    'ポートは sshd_config ではなく {unit} で変更してください(systemctl edit)。',
+  'diagnose.cause.daemon.socket-activation': 'SSH は {unit} によるソケット起動です。{state}',
+  'diagnose.fix.daemon.socket-activation': '{todo}(ソケットユニット: {unit})',
+  'diagnose.socket.listening':
+    '接続先の {listening} で待ち受けています。sshd_config の Port の変更は、`systemctl daemon-reload` と {unit} の再起動のあとで初めて反映されます。',
+  'diagnose.socket.stale':
+    'sshd_config はポート {configured} を指定していますが、{unit} はまだ {listening} で待ち受けているため、接続先のポート {port} は閉じています(変更が `systemctl daemon-reload` と {unit} の再起動で反映されていません)。',
+  'diagnose.socket.pinned':
+    'ドロップイン {path} の設定どおり {listening} で待ち受けており、接続先のポート {port} では待ち受けていません。',
+  'diagnose.socket.elsewhere':
+    '{listening} で待ち受け、sshd_config はポート {configured} を指定していますが、接続先はポート {port} です。',
+  'diagnose.socket.unknown': 'ポートを決めるのは sshd_config の Port/ListenAddress だけではありません。',
+  'diagnose.socketfix.listening':
+    'ポートを変えるには sshd_config を編集し、`systemctl daemon-reload` と `systemctl restart {unit}` を実行してください。',
+  'diagnose.socketfix.stale':
+    '`systemctl daemon-reload` を実行し、ssh.service を停止してから `systemctl restart {unit}` を実行してください。systemd がポート {configured} で待ち受けます。',
+  'diagnose.socketfix.pinned':
+    '{path} の ListenStream= をポート {port} にする(またはそのドロップインを削除する)と、`systemctl daemon-reload` と `systemctl restart {unit}` のあとで反映されます。',
+  'diagnose.socketfix.elsewhere':
+    '{unit} が待ち受けているポートに接続するか、sshd_config に Port {port} を設定して `systemctl daemon-reload` と `systemctl restart {unit}` を実行してください。',
+  'diagnose.socketfix.unknown':
+    '{unit} がポートを取る設定(systemctl cat {unit})を変更してから {unit} を再起動してください。',
   'diagnose.cause.net.firewall': 'サーバーのファイアウォールがポート {port} を遮断しています: {rule}',
   'diagnose.fix.net.firewall': 'ファイアウォールで TCP ポート {port} の受信を許可してください。',
   'diagnose.cause.account.missing': 'アカウント {user} はこのサーバーに存在しません。',
