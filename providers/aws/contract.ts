@@ -60,11 +60,15 @@ export function amzJson(
   host: string,
   target: string,
   check: (body: Record<string, unknown>) => boolean = () => true,
-) {
+): nock.Interceptor {
   return nock(host, { reqheaders: { 'x-amz-target': target } })
-    .post('/', (body: Record<string, unknown>) => check(body))
+    .post('/', (body: unknown) => check(jsonOf(body)))
     .matchHeader('authorization', /^AWS4-HMAC-SHA256 Credential=AKIACONTRACTEXAMPLE\//);
 }
+
+/** The JSON a request carried, whatever shape nock hands it in. */
+export const jsonOf = (body: unknown): Record<string, unknown> =>
+  (typeof body === 'string' ? JSON.parse(body || '{}') : body) as Record<string, unknown>;
 
 export const replyJson = (interceptor: nock.Interceptor, status: number, body: unknown): void => {
   interceptor.reply(status, JSON.stringify(body), AMZ_JSON);

@@ -102,8 +102,8 @@ export async function findInstance(clients: AwsClients, query: FindQuery, lang: 
         // A terminated instance keeps its tag for an hour but can never be rescued.
         if (ref.vendorStatus !== 'terminated') matches.set(`${region}/${ref.id}`, ref);
       }
-      // The public address answered: the private lookup (another call) is not needed.
-      if (matches.size > 0 && 'ip' in query) break;
+      // The public address or name answered: the private lookup (another call) is not needed.
+      if (matches.size > 0) break;
     }
     if (matches.size > 0 && ('id' in query || INSTANCE_ID.test('name' in query ? query.name : ''))) break;
   }
