@@ -22,6 +22,7 @@ export const awsHintsEn = {
   'providers.hint.aws-ssm-offline':
     'the SSM agent of {instance} is {ping} (last seen {lastPing}); the serial console then needs a password user in the guest',
   'providers.hint.aws-ssm-failed': 'the command did not run: SSM says {status} ({detail})',
+  'providers.via.aws.run-command': 'SSM Run Command, AWS-RunShellScript as root ({provider})',
 } as const;
 
 export const awsHintsJa: Record<keyof typeof awsHintsEn, string> = {
@@ -44,6 +45,7 @@ export const awsHintsJa: Record<keyof typeof awsHintsEn, string> = {
   'providers.hint.aws-ssm-offline':
     '{instance} の SSM エージェントは {ping} です（最終確認 {lastPing}）。この場合シリアルコンソールにはゲスト内のパスワードを持つユーザーが必要です',
   'providers.hint.aws-ssm-failed': 'コマンドは実行されませんでした。SSM の状態は {status} です（{detail}）',
+  'providers.via.aws.run-command': 'SSM Run Command（AWS-RunShellScript を root で実行、{provider}）',
 };
 
 export const awsHints = { en: awsHintsEn, ja: awsHintsJa };

@@ -78,6 +78,9 @@ labDescribe('rescue through Amazon EC2 (simulator)', () => {
             expect(progress).toMatch(/going in through the serial console/);
             expect(state.api.log).toContain('SendSerialConsoleSSHPublicKey');
             expect(state.api.log).not.toContain('SendCommand');
+            expect(report).toMatch(/way-in: .*serial console/);
+            // The transcript names the console it went through: the instance's port 0 at the gateway.
+            expect(transcript).toMatch(/i-0[0-9a-f]{16}\.port0@127\.0\.0\.1/);
           } else {
             expect(progress).toMatch(
               c.way === 'ssm-serial-off'
@@ -88,7 +91,10 @@ labDescribe('rescue through Amazon EC2 (simulator)', () => {
             expect(state.api.log).toContain('SendCommand');
             expect(state.api.log).not.toContain('SendSerialConsoleSSHPublicKey');
             expect(report).toMatch(/way-in: .*guest agent/);
-            expect(transcript).toContain('connected: guest agent (aws)');
+            expect(transcript).toContain('connected: SSM Run Command, AWS-RunShellScript as root (aws)');
+            expect(JSON.parse(r.report('.json')).via).toBe(
+              'SSM Run Command, AWS-RunShellScript as root (aws)',
+            );
           }
 
           // Without --key too: the key was on the server (misplaced), so it is put right and logs in.
