@@ -5,7 +5,9 @@ import nock from 'nock';
 import ssh2 from 'ssh2';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
-import { clearSecretsForTest, mask } from '../../src/secrets.js';
+import { clearSecretsForTest, mask, registerSecret } from '../../src/secrets.js';
+import { createDecipheriv, generateKeyPairSync, pbkdf2Sync, privateDecrypt, constants } from 'node:crypto';
+import { PBKDF2_ITERATIONS } from './sealed.js';
 import { loadProvider } from '../index.js';
 import type { ProviderContext, ServerRef } from '../types.js';
 import {
@@ -457,6 +459,69 @@ describe('SSM Run Command', () => {
       json('error-unrecognized-client.json'),
     );
     await rejectsWithCode((await adapter()).runCommand!(SERVER, ['/bin/sh'], {}), 'auth.failed');
+  });
+
+  it('a program holding a secret goes sealed to a key pair the instance made; the command history never holds it', async () => {
+    info('describe-instance-information-online.json');
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const secret = 'Canary-window-pw-41c9';
+    registerSecret(secret);
+    const input = `VRPW='${secret}' sh /root/.vps-rescue/t.sh\n`;
+    const sent: string[] = [];
+    const send = () =>
+      amzJson(SSM, 'AmazonSSM.SendCommand', (b) => {
+        sent.push((b.Parameters as { commands: string[] }).commands[0]!);
+        return true;
+      });
+    const done = (stdout: string, code = 0) => ({
+      ...json('invocation-failed.json'),
+      Status: 'Success',
+      ResponseCode: code,
+      StandardOutputContent: stdout,
+      StandardErrorContent: '',
+    });
+    replyJson(send(), 200, json('send-command.json'));
+    replyJson(amzJson(SSM, 'AmazonSSM.GetCommandInvocation'), 200, done(pem));
+    replyJson(send(), 200, json('send-command.json'));
+    replyJson(amzJson(SSM, 'AmazonSSM.GetCommandInvocation'), 200, done('changed\n'));
+    const r = await (await adapter()).runCommand!(SERVER, ['/bin/sh'], { input });
+    expect(r.stdout).toBe('changed\n');
+    expect(sent[0]).toMatch(/openssl genpkey -algorithm RSA/);
+    for (const text of sent) expect(text).not.toContain(secret);
+    // What travelled opens, with the instance's private key only, to exactly the program.
+    const b64 = (name: string) =>
+      new RegExp(`<<'${name}'\\n([\\s\\S]*?)\\n${name}\\n`).exec(sent[1]!)![1]!.replace(/\n/g, '');
+    const pass = privateDecrypt(
+      { key: pair.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING },
+      Buffer.from(b64('VR_SEALED_KEY'), 'base64'),
+    );
+    const body = Buffer.from(b64('VR_SEALED_BODY'), 'base64');
+    const km = pbkdf2Sync(pass, body.subarray(8, 16), PBKDF2_ITERATIONS, 48, 'sha256');
+    const decipher = createDecipheriv('aes-256-cbc', km.subarray(0, 32), km.subarray(32));
+    expect(Buffer.concat([decipher.update(body.subarray(16)), decipher.final()]).toString()).toBe(input);
+  });
+
+  it('no openssl on the instance: the secret is not sent at all (provider.precondition)', async () => {
+    info('describe-instance-information-online.json');
+    registerSecret('Canary-window-pw-77aa');
+    replyJson(
+      amzJson(SSM, 'AmazonSSM.SendCommand', (b) => !JSON.stringify(b).includes('Canary')),
+      200,
+      json('send-command.json'),
+    );
+    replyJson(amzJson(SSM, 'AmazonSSM.GetCommandInvocation'), 200, {
+      ...json('invocation-failed.json'),
+      Status: 'Failed',
+      ResponseCode: 127,
+      StandardOutputContent: '',
+      StandardErrorContent: '',
+    });
+    const err = await rejectsWithCode(
+      (await adapter()).runCommand!(SERVER, ['/bin/sh'], { input: "VRPW='Canary-window-pw-77aa' sh t\n" }),
+      'provider.precondition',
+    );
+    expect(err.params.reason).toMatch(/keeps every command in its history.*openssl missing\? exit 127/);
   });
 
   it("the agent's own failure line leaves stderr; anything before it stays", () => {

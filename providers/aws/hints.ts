@@ -22,6 +22,8 @@ export const awsHintsEn = {
   'providers.hint.aws-ssm-offline':
     'the SSM agent of {instance} is {ping} (last seen {lastPing}); the serial console then needs a password user in the guest',
   'providers.hint.aws-ssm-failed': 'the command did not run: SSM says {status} ({detail})',
+  'providers.hint.aws-ssm-no-openssl':
+    'a password would have to travel through SSM, which keeps every command in its history: it goes only sealed to a key made on the instance, and {instance} could not make one (openssl missing? exit {code}); use the serial console for this',
   'providers.via.aws.run-command': 'SSM Run Command, AWS-RunShellScript as root ({provider})',
 } as const;
 
@@ -45,6 +47,8 @@ export const awsHintsJa: Record<keyof typeof awsHintsEn, string> = {
   'providers.hint.aws-ssm-offline':
     '{instance} の SSM エージェントは {ping} です（最終確認 {lastPing}）。この場合シリアルコンソールにはゲスト内のパスワードを持つユーザーが必要です',
   'providers.hint.aws-ssm-failed': 'コマンドは実行されませんでした。SSM の状態は {status} です（{detail}）',
+  'providers.hint.aws-ssm-no-openssl':
+    'パスワードを SSM で送ることになりますが、SSM はすべてのコマンドを履歴に残します。そのためインスタンスで作った鍵で封じたときだけ送ります。{instance} では鍵を作れませんでした（openssl がない？ 終了コード {code}）。この操作にはシリアルコンソールを使ってください',
   'providers.via.aws.run-command': 'SSM Run Command（AWS-RunShellScript を root で実行、{provider}）',
 };
 

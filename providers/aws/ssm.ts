@@ -9,6 +9,8 @@ import { RescueError } from '../../src/errors/rescue-error.js';
 import { t, type Lang } from '../../src/i18n/index.js';
 import { sleep } from '../credentials.js';
 import { precondition } from '../errors.js';
+import { mask } from '../../src/secrets.js';
+import { keyPairScript, openSealed, seal, type SealedInput } from './sealed.js';
 import type { CommandResult, RunCommandOptions, ServerRef } from '../types.js';
 import type { RegionClients } from './clients.js';
 import { aws } from './provider.js';
@@ -45,17 +47,29 @@ function delimiterFor(text: string): string {
  * 0700 directory under /tmp whose random name fails to create if anything is already there. Small
  * output is printed and the directory removed; otherwise one marker line says how much there is.
  */
-export function runScript(argv: string[], input: string | undefined, nonce: string): string {
+export function runScript(
+  argv: string[],
+  input: string | undefined,
+  nonce: string,
+  sealed?: { keyDir: string; input: SealedInput },
+): string {
   const dir = `/tmp/.vr-ssm-${nonce}`;
-  const stdin = input === undefined ? ' </dev/null' : ` <<'${delimiterFor(input)}'`;
-  const body =
-    input === undefined ? '' : `\n${input.endsWith('\n') ? input : `${input}\n`}${stdin.slice(4, -1)}`;
+  const command = `${argv.map(shq).join(' ')} >"$d/o" 2>"$d/e"`;
+  let run: string[];
+  if (sealed) {
+    // The program, opened from its ciphertext in the key directory, and that directory gone at once.
+    run = [`k=${sealed.keyDir}`, ...openSealed(sealed.input), `${command} <"$k/in"`, 'r=$?', 'rm -rf "$k"'];
+  } else if (input === undefined) {
+    run = [`${command} </dev/null`, 'r=$?'];
+  } else {
+    const end = delimiterFor(input);
+    run = [`${command} <<'${end}'`, `${input.endsWith('\n') ? input : `${input}\n`}${end}`, 'r=$?'];
+  }
   return [
     `d=${dir}`,
     'umask 077',
     'mkdir -m 700 "$d" || exit 125',
-    `${argv.map(shq).join(' ')} >"$d/o" 2>"$d/e"${stdin}${body}`,
-    'r=$?',
+    ...run,
     'o=$(wc -c <"$d/o"); e=$(wc -c <"$d/e")',
     `if [ "$o" -le ${DIRECT_STDOUT} ] && [ "$e" -le ${DIRECT_STDERR} ]; then cat "$d/o"; cat "$d/e" >&2; rm -rf "$d"; exit $r; fi`,
     `echo "VR_PAGED_${nonce} $r $o $e"`,
@@ -124,7 +138,13 @@ export class SsmRunner {
     await this.assertManaged(clients, server);
     const nonce = randomBytes(12).toString('hex');
     const timeoutMs = options.timeoutMs ?? 60_000;
-    const first = await this.invoke(clients, server, runScript(argv, options.input, nonce), timeoutMs);
+    const sealed = await this.sealIfSecret(clients, server, options.input, nonce);
+    const first = await this.invoke(
+      clients,
+      server,
+      runScript(argv, options.input, nonce, sealed),
+      timeoutMs,
+    );
     const paged = new RegExp(`^VR_PAGED_${nonce} (\\d+) (\\d+) (\\d+)\\n?$`).exec(
       first.StandardOutputContent ?? '',
     );
@@ -156,6 +176,35 @@ export class SsmRunner {
     } finally {
       await this.invoke(clients, server, `rm -rf ${dir}`, 30_000).catch(() => undefined);
     }
+  }
+
+  /**
+   * A program that holds a registered secret is sent sealed to a key pair the instance makes first
+   * (sealed.ts); any other goes as it is. Without openssl on the instance the secret is not sent.
+   */
+  private async sealIfSecret(
+    clients: RegionClients,
+    server: ServerRef,
+    input: string | undefined,
+    nonce: string,
+  ): Promise<{ keyDir: string; input: SealedInput } | undefined> {
+    if (input === undefined || mask(input) === input) return undefined;
+    const keyDir = `/tmp/.vr-ssm-${nonce}.k`;
+    const made = await this.invoke(clients, server, keyPairScript(keyDir), 60_000);
+    const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(
+      made.StandardOutputContent ?? '',
+    )?.[0];
+    if (made.ResponseCode !== 0 || !pem) {
+      throw precondition(
+        aws.id,
+        'run commands',
+        t(this.lang, 'providers.hint.aws-ssm-no-openssl', {
+          instance: server.id,
+          code: made.ResponseCode ?? -1,
+        }),
+      );
+    }
+    return { keyDir, input: seal(pem, input) };
   }
 
   /** One SendCommand and its invocation polled until it ends. */

@@ -50,7 +50,8 @@ export class AwsApi {
   readonly keys: PushedKey[] = [];
   /** Instances whose serial console has a session open (one at a time, as at AWS). */
   readonly serialSessions = new Set<string>();
-  private readonly ssm: SsmCommands;
+  /** The Run Command side: its `scripts` are every command text the agent ran (SSM keeps them in its history). */
+  readonly ssm: SsmCommands;
 
   constructor(
     private readonly accounts: SimAccount[],
