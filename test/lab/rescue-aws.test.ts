@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
 import { loadProvider } from '../../providers/index.js';
@@ -19,11 +20,13 @@ interface Case {
   way: Way;
   withKey: boolean;
   inCi?: boolean;
+  /** Afterwards, open a password window with a new password through the same way in. */
+  window?: boolean;
 }
 
 const CASES: Case[] = [
   { id: 'story-wrong-dir', way: 'serial', withKey: false, inCi: true },
-  { id: 'ssh-dir-777', way: 'ssm-no-password', withKey: true, inCi: true },
+  { id: 'ssh-dir-777', way: 'ssm-no-password', withKey: true, inCi: true, window: true },
   { id: 'story-wrong-dir', way: 'ssm-serial-off', withKey: false },
   { id: 'shell-missing', way: 'serial', withKey: true },
   { id: 'allowusers-typo', way: 'ssm-no-password', withKey: true },
@@ -110,6 +113,39 @@ labDescribe('rescue through Amazon EC2 (simulator)', () => {
           // SSM keeps every command's parameters in its history: no secret may travel in them either.
           for (const text of [...outputs, ...state.api.ssm.scripts])
             for (const secret of secrets) expect(text.includes(secret), secret).toBe(false);
+
+          if (c.window) {
+            // A new password through SSM: sealed to a key the instance makes with openssl (the lab
+            // image has none; this machine's, same Debian release, is copied in), never in clear.
+            await b.server.writeFile('/usr/bin/openssl', readFileSync('/usr/bin/openssl'), { mode: 0o755 });
+            const before = state.api.ssm.scripts.length;
+            const opened = await r.cli(b.server.address, [
+              '--action',
+              'enable-password',
+              '--user',
+              'alice',
+              '--reset-password',
+              '--yes',
+              '--window',
+              '10',
+            ]);
+            expect(opened.code, opened.stderr).toBe(0);
+            const viaSsm = state.api.ssm.scripts.slice(before);
+            expect(viaSsm.some((script) => script.includes('VR_SEALED_BODY'))).toBe(true);
+            // --reset-password hands the new password over in a file only.
+            const files = [...r.written().entries()];
+            const handed = files.find(([name]) => /^password-alice-/.test(name))?.[1].trim() ?? '';
+            expect(handed.length).toBeGreaterThanOrEqual(12);
+            const elsewhere = files
+              .filter(([name]) => !/^password-alice-/.test(name))
+              .map(([, text]) => text);
+            for (const text of [...viaSsm, opened.stdout, opened.stderr, ...elsewhere])
+              expect(text.includes(handed)).toBe(false);
+            const byPassword = await b.server.sshLogin({ user: 'alice', password: handed });
+            expect(byPassword.ok, byPassword.stderr).toBe(true);
+            // Nothing of the key pair or the opened program stays on the server.
+            expect((await b.server.execChecked('ls -a /tmp | grep -c vr-ssm || true')).trim()).toBe('0');
+          }
         });
       });
     }
