@@ -55,6 +55,11 @@ describe('the AWS simulator, read by the AWS SDK', () => {
     await rejectsWithCode(a.findServer({ id: 'i-0ffffffffffffffff' }), 'provider.not-found');
   });
 
+  it('a wrong secret access key with the right key id is refused: the simulator checks the signature itself', async () => {
+    const a = await adapter(undefined, { AWS_SECRET_ACCESS_KEY: 'wrong-secret-for-the-right-key-id' });
+    await rejectsWithCode(a.findServer({ name: 'web-1' }), 'auth.failed');
+  });
+
   it('a key id the account does not have is auth.failed (EC2 AuthFailure, SSM UnrecognizedClientException)', async () => {
     const a = await adapter(undefined, { AWS_ACCESS_KEY_ID: 'AKIANOTTHEACCOUNT00' });
     await rejectsWithCode(a.findServer({ name: 'web-1' }), 'auth.failed');

@@ -47,7 +47,14 @@ export const simulator: SimulatedVendor = {
     const gateway = await startSerialGateway(api);
     const http = createServer((req, res) => {
       void readAll(req)
-        .then((body) => api.handle(req.headers, body))
+        .then((body) =>
+          api.handle({
+            method: req.method ?? 'POST',
+            path: new URL(req.url ?? '/', 'http://sim').pathname,
+            headers: req.headers,
+            body,
+          }),
+        )
         .then(
           (reply) => {
             res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'x-amzn-RequestId': 'sim' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimServer } from '../../../lab/simulator/servers.js';
 import { ec2Error, ec2Response, FILTERS, instanceOf, instanceXml, type SimInstance } from './model.js';
+import { claimedKeyId, validSignature, type SignedRequest } from './sigv4.js';
 import { SsmCommands } from './ssm.js';
 
 /**
@@ -64,14 +65,17 @@ export class AwsApi {
     return this.servers().map(instanceOf);
   }
 
-  private accountOf(authorization: string | undefined): SimAccount | undefined {
-    const key = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
-    return this.accounts.find((a) => a.accessKeyId === key);
+  /** The account whose key signed the request, checked by signing it again with that account's secret. */
+  private async accountOf(req: SignedRequest): Promise<SimAccount | undefined> {
+    const key = claimedKeyId(String(req.headers.authorization ?? ''));
+    const account = this.accounts.find((a) => a.accessKeyId === key);
+    return account && (await validSignature(req, account.secretAccessKey)) ? account : undefined;
   }
 
-  async handle(headers: Record<string, string | string[] | undefined>, body: string): Promise<AwsReply> {
+  async handle(req: SignedRequest): Promise<AwsReply> {
+    const { headers, body } = req;
     const target = String(headers['x-amz-target'] ?? '');
-    const account = this.accountOf(String(headers.authorization ?? ''));
+    const account = await this.accountOf(req);
     if (target) {
       const [service, operation] = target.split('.');
       this.log.push(operation ?? target);
