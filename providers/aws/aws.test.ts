@@ -130,6 +130,14 @@ describe('credentials and region, as the AWS CLI finds them', () => {
     expect(err?.hints.join(' ')).toMatch(/AWS_REGION/);
   });
 
+  it('a region that is no region is refused as a setting, before any call', async () => {
+    await rejectsWithCode(adapter({ AWS_REGION: 'us east 1' }), 'config.bad-value');
+    await rejectsWithCode(
+      adapter({ VPS_RESCUE_AWS_REGIONS: 'eu-west-1,https://evil.example' }),
+      'config.bad-value',
+    );
+  });
+
   it('a malformed pinned host key is refused as a setting', async () => {
     await rejectsWithCode(adapter({ VPS_RESCUE_AWS_SERIAL_HOST_KEY: 'md5:aa:bb' }), 'config.bad-value');
   });

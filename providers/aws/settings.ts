@@ -79,6 +79,8 @@ function credentialsOf(ctx: ProviderContext, profile: string | undefined) {
   };
 }
 
+/** us-east-1, us-gov-west-1, ap-southeast-7, cn-north-1 … */
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d{1,2}$/;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 
 export async function awsSettings(ctx: ProviderContext): Promise<AwsSettings> {
@@ -91,6 +93,15 @@ export async function awsSettings(ctx: ProviderContext): Promise<AwsSettings> {
   const extra = (envValue(ctx.env, 'VPS_RESCUE_AWS_REGIONS') ?? '')
     .split(/[\s,]+/)
     .filter((r) => r && r !== region);
+  // A typo here would reach the SDK as a host name; one clear line now instead.
+  for (const [name, value] of [['AWS_REGION', region], ...extra.map((r) => ['VPS_RESCUE_AWS_REGIONS', r])]) {
+    if (!REGION.test(value!)) {
+      throw new RescueError('config.bad-value', {
+        name: `${name} (${value!.slice(0, 40)})`,
+        expected: 'a region such as us-east-1',
+      });
+    }
+  }
   const override = envValue(ctx.env, 'VPS_RESCUE_AWS_SERIAL_ENDPOINT');
   const pinned = envValue(ctx.env, 'VPS_RESCUE_AWS_SERIAL_HOST_KEY');
   if (pinned && !FINGERPRINT.test(pinned)) {
