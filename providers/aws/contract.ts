@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { fixtureOf, type ContractRow, type Reply } from '../contract-row.js';
+import { loadProvider } from '../index.js';
+import type { ProviderContext, ServerRef } from '../types.js';
 
 /**
  * How aws answers the shared adapter contract (providers/contract.test.ts), and the mocks the
@@ -110,4 +112,27 @@ export const contract: ContractRow = {
       },
     );
   },
+};
+
+/** The adapter as the folder's tests create it: the contract's keys, no retries, no pauses. */
+export const awsAdapter = (env: Record<string, string> = {}, more: Partial<ProviderContext> = {}) =>
+  loadProvider('aws', {
+    env: { ...contract.env, ...env },
+    lang: 'en',
+    timeoutMs: 2000,
+    pollIntervalMs: 0,
+    retry: { retries: 0 },
+    ...more,
+  });
+
+/** The instance of describe-instances.xml, as findServer returns it. */
+export const SERVER: ServerRef = {
+  provider: 'aws',
+  id: INSTANCE,
+  name: 'web-1',
+  status: 'running',
+  vendorStatus: 'running',
+  addresses: { ipv4: ['203.0.113.25'], ipv6: [] },
+  location: REGION,
+  vendor: { region: REGION, instanceType: 't3.micro' },
 };
