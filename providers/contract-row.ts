@@ -44,6 +44,11 @@ export interface ContractRow {
     answer: (secret: string) => void;
     /** false where nothing in the console expires (an SSH gateway with the engineer's own key). */
     expires: boolean;
+    /**
+     * Where what expires comes from: the vendor's answer (default), or a one-time key the adapter makes
+     * and pushes to the vendor for each console (EC2 Instance Connect).
+     */
+    freshFrom?: 'answer' | 'client';
   };
 }
 export const twice = <T extends Record<string, unknown>>(

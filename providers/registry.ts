@@ -5,6 +5,7 @@ import { linode } from './linode/provider.js';
 import { hetzner } from './hetzner/provider.js';
 import { sakuraCloud } from './sakura-cloud/provider.js';
 import { azure } from './azure/provider.js';
+import { aws } from './aws/provider.js';
 
 /**
  * The registry: one line per provider, in the order `vps-rescue providers` and the README list
@@ -12,7 +13,7 @@ import { azure } from './azure/provider.js';
  * wiring) is declared in its folder. This module imports only the folders' declarations, which
  * import nothing at run time, so the message catalogue can read it without an import cycle.
  */
-export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud, azure] as const;
+export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud, azure, aws] as const;
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
 

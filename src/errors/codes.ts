@@ -82,6 +82,8 @@ export const ERROR_EXIT: Record<string, number> = {
   'verify.not-proven': EXIT_CODES.notProven,
   'lab.unavailable': EXIT_CODES.lab,
   'lab.failed': EXIT_CODES.lab,
+  // Provider settings (the aws folder's serial console host key)
+  'config.bad-value': EXIT_CODES.usage,
   internal: EXIT_CODES.internal,
 };
 

@@ -5,7 +5,7 @@ import { planAccess, type AccessPath } from '../../providers/plan.js';
 import { CAPABILITIES, type ProviderAdapter, type ServerRef } from '../../providers/types.js';
 import type { ConsoleEndpoint } from '../console/endpoint.js';
 import { isRescueError, RescueError } from '../errors/rescue-error.js';
-import { t, type Lang, type MessageKey } from '../i18n/index.js';
+import { hasMessage, t, type Lang, type MessageKey } from '../i18n/index.js';
 import type { ServerShell } from './server-shell.js';
 import { runCommandShell } from './shells/run-command-shell.js';
 import { rescueSystemWay } from './rescue-system-way.js';
@@ -172,10 +172,12 @@ async function probedShell(
   server: ServerRef,
   o: ChooseOptions,
 ): Promise<ServerShell> {
+  // A folder may name its command channel (e.g. the vendor's product name); else the generic one.
+  const own = `providers.via.${adapter.id}.run-command`;
   const shell = runCommandShell({
     adapter,
     server,
-    via: t(o.lang, 'providers.way-in.via-agent', { provider: adapter.id }),
+    via: t(o.lang, hasMessage(own) ? own : 'providers.way-in.via-agent', { provider: adapter.id }),
     transcript: o.transcriptPath,
     timeoutMs: o.timeoutMs,
   });

@@ -69,4 +69,6 @@ export const coreEn = {
   'error.lab.unavailable': 'the lab cannot run here: {reason}',
   'error.lab.failed': 'lab step failed: {step}: {reason}',
   'error.internal': 'internal error: {message}',
+  // Provider settings (the aws folder's serial console host key)
+  'error.config.bad-value': '{name} is not valid: expected {expected}',
 } as const;

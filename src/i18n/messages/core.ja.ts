@@ -77,4 +77,6 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.lab.unavailable': 'ここではラボを実行できません: {reason}',
   'error.lab.failed': 'ラボの手順が失敗しました: {step}: {reason}',
   'error.internal': '内部エラー: {message}',
+  // Provider settings (the aws folder's serial console host key)
+  'error.config.bad-value': '{name} が正しくありません。{expected} の形式にしてください',
 };
