@@ -4,6 +4,7 @@ import { proxmox } from './proxmox/provider.js';
 import { linode } from './linode/provider.js';
 import { hetzner } from './hetzner/provider.js';
 import { sakuraCloud } from './sakura-cloud/provider.js';
+import { gcp } from './gcp/provider.js';
 
 /**
  * The registry: one line per provider, in the order `vps-rescue providers` and the README list
@@ -11,7 +12,7 @@ import { sakuraCloud } from './sakura-cloud/provider.js';
  * wiring) is declared in its folder. This module imports only the folders' declarations, which
  * import nothing at run time, so the message catalogue can read it without an import cycle.
  */
-export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud] as const;
+export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud, gcp] as const;
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
 
