@@ -84,6 +84,14 @@ export async function loadAuth(ctx: ProviderContext): Promise<GcpAuth> {
   const fromFile = [json.project_id, json.quota_project_id].find((v): v is string => typeof v === 'string');
   const project = envValue(ctx.env, 'CLOUDSDK_CORE_PROJECT', 'GOOGLE_CLOUD_PROJECT') ?? fromFile;
   if (!project) throw precondition(gcp.id, 'find the project', t(ctx.lang, 'providers.hint.gcp-no-project'));
-  const auth = new GoogleAuth({ credentials: json as never, scopes: SCOPES, projectId: project });
+  // Behind --endpoint the token exchange of a user's credentials (authorized_user) goes there too;
+  // a service account's JWT grant always goes to Google (the auth library fixes that URL).
+  const origin = ctx.endpoint ? apiOrigin(ctx, '').origin : undefined;
+  const auth = new GoogleAuth({
+    credentials: json as never,
+    scopes: SCOPES,
+    projectId: project,
+    ...(origin ? { clientOptions: { endpoints: { oauth2TokenUrl: `${origin}/token` } } } : {}),
+  });
   return { auth, project, source: path };
 }

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ export let lastProject: SimProject | undefined;
 
 /**
  * The lab simulator's Google Compute Engine: the compute v1 REST API at /compute/v1 (what the SDK
- * calls), the service account's token endpoint at /gcp/oauth2/token, Resource Manager's effective
+ * calls), the OAuth token endpoint at /token (a user's ADC refresh token), Resource Manager's effective
  * org policy at /v1/projects, and the interactive serial port gateway (SSH, loopback) in front of
  * the lab servers' consoles. A reset runs the startup-script as root in the lab server. Lab only.
  */
@@ -32,8 +32,11 @@ export const simulator: SimulatedVendor = {
     };
     const project = new SimProject(account, servers);
     lastProject = project;
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const email = `vps-rescue@${LAB_PROJECT}.iam.gserviceaccount.com`;
+    const user = {
+      clientId: `${randomBytes(6).toString('hex')}.apps.googleusercontent.com`,
+      clientSecret: randomBytes(18).toString('base64url'),
+      refreshToken: `1//lab-${randomBytes(32).toString('base64url')}`,
+    };
     const credentials = join(dir, 'service-account.json');
     const keyFile = join(dir, 'google_compute_engine');
     const write = async (path: string, text: string) => {
@@ -43,13 +46,13 @@ export const simulator: SimulatedVendor = {
     await write(keyFile, serialKey.private);
     await write(
       credentials,
+      // gcloud's ADC after `gcloud auth application-default login`: a user's refresh token.
       JSON.stringify({
-        type: 'service_account',
-        project_id: LAB_PROJECT,
-        private_key_id: 'lab',
-        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        client_email: email,
-        token_uri: `${base()}/gcp/oauth2/token`,
+        type: 'authorized_user',
+        client_id: user.clientId,
+        client_secret: user.clientSecret,
+        refresh_token: user.refreshToken,
+        quota_project_id: LAB_PROJECT,
       }),
     );
     const gateway = await startSerialGateway(project).catch(async (err: unknown) => {
@@ -60,12 +63,7 @@ export const simulator: SimulatedVendor = {
     return {
       mounts: [
         { provider: 'gcp', prefix: '/compute/v1', routes: computeRoutes(project), notFound },
-        {
-          provider: 'gcp',
-          prefix: '/gcp/oauth2',
-          routes: tokenRoutes(project, { email, publicKey }),
-          notFound,
-        },
+        { provider: 'gcp', prefix: '/token', routes: tokenRoutes(project, user), notFound },
         { provider: 'gcp', prefix: '/v1/projects', routes: orgPolicyRoutes(project), notFound },
       ],
       endpoint: () => base(),

@@ -1,4 +1,4 @@
-import { createPublicKey, createVerify, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   header,
   json,
@@ -247,42 +247,29 @@ export function orgPolicyRoutes(project: SimProject): Route[] {
 }
 
 /**
- * The OAuth 2.0 token endpoint of the service account file (its token_uri): a JWT bearer grant,
- * signed with the account's private key, is checked against its public key before a token is given.
+ * The OAuth 2.0 token endpoint behind --endpoint, as oauth2.googleapis.com answers gcloud's user
+ * credentials (authorized_user): a refresh_token grant with the client id and secret of the file.
  */
 export function tokenRoutes(
   project: SimProject,
-  account: { email: string; publicKey: KeyObject | string },
+  user: { clientId: string; clientSecret: string; refreshToken: string },
 ): Route[] {
-  const key = typeof account.publicKey === 'string' ? createPublicKey(account.publicKey) : account.publicKey;
   return [
-    route('POST', /^\/token$/, (req) => {
-      const assertion = String(req.body.assertion ?? '');
-      const [head, payload, signature] = assertion.split('.');
-      const invalid = json(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
-      if (
-        req.body.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' ||
-        !head ||
-        !payload ||
-        !signature
-      )
-        return invalid;
-      const verifier = createVerify('RSA-SHA256');
-      verifier.update(`${head}.${payload}`);
-      if (!verifier.verify(key, Buffer.from(signature, 'base64url'))) return invalid;
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-        iss?: string;
-        exp?: number;
-      };
-      if (claims.iss !== account.email) return invalid;
-      if (!claims.exp || claims.exp * 1000 < Date.now())
-        return json(400, {
-          error: 'invalid_grant',
-          error_description: 'Invalid JWT: Token must be a short-lived token.',
-        });
+    route('POST', /^\/$/, (req) => {
+      const ok =
+        req.body.grant_type === 'refresh_token' &&
+        req.body.client_id === user.clientId &&
+        req.body.client_secret === user.clientSecret &&
+        req.body.refresh_token === user.refreshToken;
+      if (!ok) return json(400, { error: 'invalid_grant', error_description: 'Bad Request' });
       const token = `ya29.lab-${randomBytes(24).toString('base64url')}`;
       project.account.tokens.add(token);
-      return json(200, { access_token: token, expires_in: 3599, token_type: 'Bearer' });
+      return json(200, {
+        access_token: token,
+        expires_in: 3599,
+        token_type: 'Bearer',
+        scope: String(req.body.scope ?? ''),
+      });
     }),
   ];
 }
