@@ -6,7 +6,8 @@ import { isRescueError } from '../../src/errors/rescue-error.js';
 import { t, type MessageKey } from '../../src/i18n/index.js';
 import { mask, registerSecret } from '../../src/secrets.js';
 import { envValue } from '../credentials.js';
-import { consoleUnavailable } from '../errors.js';
+import { consoleUnavailable, notFound } from '../errors.js';
+import { gcp } from './provider.js';
 import type { ServerRef } from '../types.js';
 import { gcpError, type GcpApi } from './api.js';
 import { readText } from './auth.js';
@@ -44,7 +45,7 @@ export async function readSettings(api: GcpApi, server: ServerRef): Promise<Sett
   const [instance] = await api.call(
     'get instance',
     () => api.instances.get({ project: api.project, zone, instance: server.name }, api.callOptions),
-    { idempotent: true },
+    { idempotent: true, notFound: () => notFound(gcp.id, { name: server.name }) },
   );
   const project = await api
     .call('get project', () => api.projects.get({ project: api.project }, api.callOptions), {
