@@ -444,7 +444,9 @@ describe('gcp adapter (SDK over REST, nock)', () => {
       // The program travels base64 inside a quoted here-document: nothing of it is expanded.
       expect(script).toContain(Buffer.from('id -u; echo warn >&2; exit 3\n').toString('base64'));
       expect(notices[0]).toMatch(/startup-script way: web-1 is reset once for every command/);
-      expect(notices.at(-1)).toBe('metadata of web-1 restored (startup-script as it was before)');
+      expect(notices.at(-1)).toBe(
+        'metadata of web-1 restored after command 1 (startup-script as it was before)',
+      );
     });
 
     it('a concurrent metadata change (412 on restore) is provider.conflict, and the report says how to clean up', async () => {

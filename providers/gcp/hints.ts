@@ -34,7 +34,8 @@ export const gcpHintsEn = {
     'instance {instance} is {status}: a startup script runs only when the instance boots, and the serial port answers only while it runs',
   'providers.hint.gcp-startup-timeout':
     'the startup script produced no result on the serial port within {seconds} s (no guest agent to run startup scripts, or the boot takes longer)',
-  'providers.hint.gcp-metadata-restored': 'metadata of {instance} restored (startup-script as it was before)',
+  'providers.hint.gcp-metadata-restored':
+    'metadata of {instance} restored after command {count} (startup-script as it was before)',
   'providers.hint.gcp-metadata-not-restored':
     'the metadata of {instance} could not be restored ({reason}): remove the key startup-script (or put the original back) with `gcloud compute instances remove-metadata {instance} --zone {zone} --keys startup-script`',
 } as const;

@@ -26,7 +26,8 @@ export const gcp = {
       'GCP_SERIAL_GATEWAY',
       'GCP_SERIAL_HOST_KEY',
     ],
-    endpoint: 'Compute API origin (default https://compute.googleapis.com)',
+    endpoint:
+      'origin of the Google APIs called: compute, OAuth token, Resource Manager (default https://compute.googleapis.com)',
   },
   hints: gcpHints,
   simulator: { simulated: true },

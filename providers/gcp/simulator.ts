@@ -7,10 +7,12 @@ import { computeRoutes, orgPolicyRoutes, tokenRoutes } from './simulator/api.js'
 import { startSerialGateway } from './simulator/gateway.js';
 import { LAB_PROJECT, SimProject, type SimAccount } from './simulator/state.js';
 import { ed25519KeyPair } from '../../lab/ssh2-keys.js';
+import type { SimServer } from '../../lab/simulator/servers.js';
 import type { SimulatedVendor, VendorInstance } from '../../lab/simulator/vendor.js';
 
-/** The simulated project, for tests that flip its switches (org policy, project metadata). */
-export let lastProject: SimProject | undefined;
+/** The simulated project a lab server is in, for tests that look at or flip its state. */
+const projects = new WeakMap<SimServer, SimProject>();
+export const projectOf = (server: SimServer): SimProject | undefined => projects.get(server);
 
 /**
  * The lab simulator's Google Compute Engine: the compute v1 REST API at /compute/v1 (what the SDK
@@ -31,7 +33,7 @@ export const simulator: SimulatedVendor = {
       tokens: new Set(),
     };
     const project = new SimProject(account, servers);
-    lastProject = project;
+    for (const server of servers()) projects.set(server, project);
     const user = {
       clientId: `${randomBytes(6).toString('hex')}.apps.googleusercontent.com`,
       clientSecret: randomBytes(18).toString('base64url'),

@@ -14,6 +14,8 @@ const KEY = 'startup-script';
 /** Base64 lines of at most this many characters: the script runner logs each line on its own. */
 const WRAP = 76;
 const DEFAULT_TIMEOUT_MS = 300_000;
+/** Commands run so far through each adapter's API (the first one warns of the resets). */
+const runs = new WeakMap<GcpApi, number>();
 
 /**
  * The script the instance runs as root at its next boot: the program (base64, so no byte of it is
@@ -107,7 +109,10 @@ export async function runThroughStartupScript(
   );
   let next = String(start.next ?? '0');
 
-  ctx.notice?.(t(lang, 'providers.hint.gcp-startup-reboots', { instance }));
+  // Said once, before the first reset; each command then says its metadata is back.
+  const count = (runs.get(api) ?? 0) + 1;
+  runs.set(api, count);
+  if (count === 1) ctx.notice?.(t(lang, 'providers.hint.gcp-startup-reboots', { instance }));
   await setMetadata(
     api,
     where,
@@ -140,13 +145,18 @@ export async function runThroughStartupScript(
       await sleep(ctx.pollIntervalMs ?? 2000);
     }
   } finally {
-    await restore(api, server, before);
+    await restore(api, server, before, count);
   }
   return result;
 }
 
 /** Puts `startup-script` back as it was; says so, or says how to do it by hand. */
-async function restore(api: GcpApi, server: ServerRef, before: string | undefined): Promise<void> {
+async function restore(
+  api: GcpApi,
+  server: ServerRef,
+  before: string | undefined,
+  count: number,
+): Promise<void> {
   const zone = String(server.vendor?.zone ?? server.location ?? '');
   const where = { project: api.project, zone, instance: server.name };
   try {
@@ -159,7 +169,9 @@ async function restore(api: GcpApi, server: ServerRef, before: string | undefine
       now.metadata?.fingerprint ?? undefined,
       withStartupScript(now.metadata, before),
     );
-    api.ctx.notice?.(t(api.ctx.lang, 'providers.hint.gcp-metadata-restored', { instance: server.name }));
+    api.ctx.notice?.(
+      t(api.ctx.lang, 'providers.hint.gcp-metadata-restored', { instance: server.name, count }),
+    );
   } catch (err) {
     const e = gcpError(err, 'restore metadata');
     const reason = mask(t(api.ctx.lang, `error.${e.code}` as never, e.params));
