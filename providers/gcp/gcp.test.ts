@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fixture, rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
 import { hostKeySha256 } from '../../src/console/transport/ssh-gateway.js';
-import { clearSecretsForTest } from '../../src/secrets.js';
+import { clearSecretsForTest, registerSecret } from '../../src/secrets.js';
 import type { ProviderContext, ServerRef } from '../types.js';
 import { aggregated, PROJECT, SERVICE_ACCOUNT, tokenExchange } from './contract.js';
 import { createAdapter } from './index.js';
@@ -371,17 +374,21 @@ describe('gcp adapter (SDK over REST, nock)', () => {
 
   describe('the startup-script way in (one reset per command)', () => {
     /** The framed lines a run prints, as the script runner logs them on serial port 1. */
-    const framed = (run: string, out: string, rc: number) =>
-      [
-        `google_metadata_script_runner[1077]: startup-script: VR-${run} begin`,
-        ...Buffer.from(out)
+    /** The numbered lines a run prints, as the script runner logs them on serial port 1. */
+    const framed = (run: string, out: string, rc: number) => {
+      const chunks =
+        Buffer.from(out)
           .toString('base64')
-          .match(/.{1,76}/g)!
-          .map((l) => `google_metadata_script_runner[1077]: startup-script: VR-${run} o ${l}`),
+          .match(/.{1,76}/g) ?? [];
+      return [
+        ...chunks.map(
+          (l, i) => `google_metadata_script_runner[1077]: startup-script: VR-${run} o ${i + 1} ${l}`,
+        ),
         '[   12.345678] random: crng init done',
-        `google_metadata_script_runner[1077]: startup-script: VR-${run} end ${rc}`,
+        `google_metadata_script_runner[1077]: startup-script: VR-${run} end ${rc} ${chunks.length}`,
         '',
       ].join('\n');
+    };
 
     it('sets the script with the fingerprint, resets, reads the output back, restores the metadata', async () => {
       const { ctx, notices } = context();
@@ -418,7 +425,7 @@ describe('gcp adapter (SDK over REST, nock)', () => {
         .query({ port: '1', start: '52' })
         .reply(200, () => ({
           kind: 'compute#serialPortOutput',
-          contents: framed(/VR-([0-9a-f]+) begin/.exec(script)![1]!, '0\nwarn\n', 3),
+          contents: framed(/vps-rescue ([0-9a-f]+):/.exec(script)![1]!, '0\nwarn\n', 3),
           start: '52',
           next: '900',
         }));
@@ -469,7 +476,7 @@ describe('gcp adapter (SDK over REST, nock)', () => {
         .get(`${INSTANCE}/serialPort`)
         .query({ port: '1', start: '52' })
         .reply(200, () => ({
-          contents: framed(/VR-([0-9a-f]+) begin/.exec(script)![1]!, 'ok\n', 0),
+          contents: framed(/vps-rescue ([0-9a-f]+):/.exec(script)![1]!, 'ok\n', 0),
           start: '52',
           next: '300',
         }));
@@ -486,24 +493,51 @@ describe('gcp adapter (SDK over REST, nock)', () => {
       );
     });
 
-    it('the script frames its output so kernel lines between them do not matter; a half-written run is not a result', () => {
-      const script = startupScript('abc123', 'echo hi\n');
-      expect(script).toMatch(/^#!\/bin\/sh\n/);
-      expect(script).toContain('base64 -d > "$w/p" <<\'VR_PROGRAM\'');
-      expect(script).toContain('[ -e "$f" ] && exit 0');
-      const out = 'a'.repeat(200);
-      const text = [
-        'boot noise',
-        'x: VR-abc123 begin',
-        ...Buffer.from(out)
-          .toString('base64')
-          .match(/.{1,76}/g)!
-          .map((l) => `x: VR-abc123 o ${l}`),
-        'x: VR-abc123 end 0',
-      ].join('\r\n');
-      expect(parseRun('abc123', text)).toEqual({ exitCode: 0, stdout: out, stderr: '' });
-      expect(parseRun('abc123', text.split('\r\n').slice(0, -1).join('\n'))).toBeUndefined();
-      expect(parseRun('other1', text)).toBeUndefined();
+    it('the script, run by a real sh, frames its output so copies and kernel lines in between do not matter', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vr-gcp-script-'));
+      try {
+        const program =
+          'printf "%s\\n" "$(id -u)"; head -c 300 /dev/zero | tr "\\0" a; echo; echo err >&2; exit 4\n';
+        // The state directory and the serial device moved into the test's directory; the rest as sent.
+        const script = startupScript('abc123', program)
+          .replace('d=/var/lib/vps-rescue', `d=${dir}/state`)
+          .replaceAll('/dev/ttyS0', `${dir}/ttyS0`);
+        writeFileSync(`${dir}/ttyS0`, '');
+        const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+        expect(r.status).toBe(0);
+        const runner = r.stdout.split('\n').map((l) => `google_metadata_script_runner: startup-script: ${l}`);
+        const tty = readFileSync(`${dir}/ttyS0`, 'utf8').split('\n');
+        // The runner's copy and the direct copy interleaved, with a kernel line between.
+        const mixed = runner.flatMap((l, i) => [l, tty[i] ?? '', '[    9.1] kernel noise']).join('\r\n');
+        const expected = {
+          exitCode: 4,
+          stdout: `${process.getuid!()}\n${'a'.repeat(300)}\nerr\n`,
+          stderr: '',
+        };
+        expect(parseRun('abc123', mixed)).toEqual(expected);
+        // A run still being written (its last line missing) is no result; nor is another run's.
+        const missing = r.stdout
+          .split('\n')
+          .filter((l) => !l.includes(' o 2 '))
+          .join('\n');
+        expect(parseRun('abc123', missing)).toBeUndefined();
+        expect(parseRun('abc124', r.stdout)).toBeUndefined();
+        // A second boot with the same script runs nothing (the metadata was not restored).
+        expect(spawnSync('sh', ['-c', script], { encoding: 'utf8' }).stdout).toBe('');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a program carrying a secret never goes into metadata: provider.precondition before any call', async () => {
+      const { ctx } = context();
+      registerSecret('Pw-CANARY-window-7');
+      const adapter = await createAdapter(ctx);
+      const err = await rejectsWithCode(
+        adapter.runCommand!(server, ['/bin/sh'], { input: "VRPW='Pw-CANARY-window-7' sh /root/x.sh\n" }),
+        'provider.precondition',
+      );
+      expect(String(err.params.reason)).toMatch(/readable by every process on the instance/);
     });
   });
 });

@@ -30,6 +30,8 @@ export const gcpHintsEn = {
     "the instance's ssh-keys metadata names {users}: the Google guest agent, where it runs, rewrites the keys it manages in their authorized_keys from metadata; a key repair for them belongs in the metadata (`gcloud compute instances add-metadata {instance} --zone {zone} --metadata-from-file ssh-keys=FILE`)",
   'providers.hint.gcp-startup-reboots':
     'startup-script way: {instance} is reset once for every command (the script runs as root at boot, its output comes back through the serial port output API) and its metadata is restored after each; its own startup script, if any, does not run on those boots',
+  'providers.hint.gcp-startup-secret':
+    'this step carries a secret (a password), and a startup script is instance metadata: readable by every process on the instance, by project viewers and in the audit log; a password window needs the serial port',
   'providers.hint.gcp-not-running':
     'instance {instance} is {status}: a startup script runs only when the instance boots, and the serial port answers only while it runs',
   'providers.hint.gcp-startup-timeout':
@@ -68,6 +70,8 @@ export const gcpHintsJa: Record<keyof typeof gcpHintsEn, string> = {
     'インスタンスのメタデータ ssh-keys に {users} があります。Google ゲストエージェントが動いている場合、これらのユーザーの authorized_keys のうちエージェントが管理する鍵はメタデータから書き直されます。その鍵の修復はメタデータで行ってください（`gcloud compute instances add-metadata {instance} --zone {zone} --metadata-from-file ssh-keys=FILE`）',
   'providers.hint.gcp-startup-reboots':
     'スタートアップスクリプト方式: コマンドごとに {instance} を 1 回リセットします（スクリプトは起動時に root で実行され、出力はシリアルポート出力 API で読み取ります）。メタデータは毎回元に戻します。その間、元のスタートアップスクリプトは実行されません',
+  'providers.hint.gcp-startup-secret':
+    'この手順は秘密情報（パスワード）を含みます。スタートアップスクリプトはインスタンスのメタデータで、インスタンス上のすべてのプロセス、プロジェクトの閲覧者、監査ログから読めます。パスワードを使える期間を開くにはシリアルポートが必要です',
   'providers.hint.gcp-not-running':
     'インスタンス {instance} は {status} です。スタートアップスクリプトは起動時にしか実行されず、シリアルポートは稼働中しか応答しません',
   'providers.hint.gcp-startup-timeout':

@@ -19,9 +19,11 @@ const runs = new WeakMap<GcpApi, number>();
 
 /**
  * The script the instance runs as root at its next boot: the program (base64, so no byte of it is
- * interpreted on the way) on sh's stdin, then its output and exit code written to the serial port
- * as marked base64 lines (the script runner and the kernel may write between them). A done-file
- * makes a later boot (if the metadata could not be restored) run nothing.
+ * interpreted on the way) on sh's stdin, then its output as numbered base64 lines and its exit code
+ * with the line count. The lines go to stdout (the script runner logs them on serial port 1) and to
+ * ttyS0 itself (images whose runner does not log there): copies may interleave with each other and
+ * with kernel lines, so the reader takes each number once and needs all of them. A done-file makes
+ * a later boot (if the metadata could not be restored) run nothing.
  */
 export function startupScript(run: string, program: string): string {
   const encoded = Buffer.from(program)
@@ -38,30 +40,36 @@ export function startupScript(run: string, program: string): string {
     encoded,
     'VR_PROGRAM',
     '/bin/sh < "$w/p" > "$w/o" 2>&1; rc=$?',
-    // To the console as well as stdout: images whose script runner does not log to the serial port.
-    `{ echo "VR-${run} begin"; base64 -w ${WRAP} "$w/o" | sed "s/^/VR-${run} o /"; echo "VR-${run} end $rc"; } > "$w/r"`,
+    `base64 -w ${WRAP} "$w/o" | awk '{print "VR-${run} o " NR " " $0} END {print "VR-${run} end '"$rc"' " NR}' > "$w/r"`,
     'cat "$w/r"; [ -w /dev/ttyS0 ] && cat "$w/r" > /dev/ttyS0 2>/dev/null',
     'rm -rf "$w"',
     '',
   ].join('\n');
 }
 
-/** The command's output and exit code from the serial port text, once its end line has arrived. */
+/** The command's output and exit code from the serial port text, once every numbered line has arrived. */
 export function parseRun(run: string, serial: string): CommandResult | undefined {
-  const lines = serial.split(/\r?\n/);
-  const at = (kind: string) => lines.findIndex((l) => l.includes(`VR-${run} ${kind}`));
-  const begin = at('begin');
-  if (begin < 0) return undefined;
-  const endLine = lines.slice(begin).find((l) => l.includes(`VR-${run} end `));
-  if (!endLine) return undefined;
-  const end = lines.indexOf(endLine, begin);
-  const exitCode = Number(/VR-[0-9a-f]+ end (\d+)/.exec(endLine)?.[1] ?? 255);
-  const payload = lines
-    .slice(begin + 1, end)
-    .map((l) => new RegExp(`VR-${run} o ([A-Za-z0-9+/=]*)`).exec(l)?.[1])
-    .filter((x): x is string => x !== undefined)
-    .join('');
-  return { exitCode, stdout: Buffer.from(payload, 'base64').toString('utf8'), stderr: '' };
+  const chunks = new Map<number, string>();
+  let end: { exitCode: number; lines: number } | undefined;
+  const line = new RegExp(`VR-${run} (?:o (\\d+) ([A-Za-z0-9+/=]*)|end (\\d+) (\\d+))\\s*$`);
+  for (const text of serial.split(/\r?\n/)) {
+    const m = line.exec(text);
+    if (!m) continue;
+    if (m[1] !== undefined && !chunks.has(Number(m[1]))) chunks.set(Number(m[1]), m[2]!);
+    if (m[3] !== undefined) end ??= { exitCode: Number(m[3]), lines: Number(m[4]) };
+  }
+  if (!end) return undefined;
+  const parts: string[] = [];
+  for (let n = 1; n <= end.lines; n++) {
+    const chunk = chunks.get(n);
+    if (chunk === undefined) return undefined;
+    parts.push(chunk);
+  }
+  return {
+    exitCode: end.exitCode,
+    stdout: Buffer.from(parts.join(''), 'base64').toString('utf8'),
+    stderr: '',
+  };
 }
 
 /** Metadata items with `startup-script` set to `value` (or removed when undefined), others untouched. */
@@ -92,6 +100,10 @@ export async function runThroughStartupScript(
   const where = { project: api.project, zone, instance };
   if (argv.length !== 1 || argv[0] !== '/bin/sh')
     throw precondition(gcp.id, 'run commands', 'only /bin/sh with the program on stdin');
+  // Metadata is readable by every process on the instance (the metadata server), by project
+  // viewers and in the audit log: a program carrying a secret (a password to set) never goes there.
+  if (mask(options.input ?? '') !== (options.input ?? ''))
+    throw precondition(gcp.id, 'run commands', t(lang, 'providers.hint.gcp-startup-secret'));
   const settings = await readSettings(api, server);
   if (settings.instance.status !== 'RUNNING')
     throw consoleUnavailable(
