@@ -529,6 +529,23 @@ describe('gcp adapter (SDK over REST, nock)', () => {
       }
     });
 
+    it('an instance with startup-script-url is refused before anything changes', async () => {
+      const { ctx } = context();
+      tokenExchange();
+      nock(API)
+        .get(INSTANCE)
+        .reply(
+          200,
+          instanceWith([supportKey(), { key: 'startup-script-url', value: 'gs://bucket/boot.sh' }]),
+        );
+      nock(API).get(`/compute/v1/projects/${PROJECT}`).reply(200, fx('project.json'));
+      const err = await rejectsWithCode(
+        (await createAdapter(ctx)).runCommand!(server, ['/bin/sh'], { input: 'true\n' }),
+        'provider.precondition',
+      );
+      expect(String(err.params.reason)).toContain('--keys startup-script-url');
+    });
+
     it('a program carrying a secret never goes into metadata: provider.precondition before any call', async () => {
       const { ctx } = context();
       registerSecret('Pw-CANARY-window-7');

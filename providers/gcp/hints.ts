@@ -32,6 +32,8 @@ export const gcpHintsEn = {
     'startup-script way: {instance} is reset once for every command (the script runs as root at boot, its output comes back through the serial port output API) and its metadata is restored after each; its own startup script, if any, does not run on those boots',
   'providers.hint.gcp-startup-secret':
     'this step carries a secret (a password), and a startup script is instance metadata: readable by every process on the instance, by project viewers and in the audit log; a password window needs the serial port',
+  'providers.hint.gcp-startup-url':
+    '{instance} has startup-script-url in its metadata, which the script runner may run instead of a startup-script; vps-rescue leaves it alone, so this way is not taken (remove it yourself with `gcloud compute instances remove-metadata {instance} --zone {zone} --keys startup-script-url` if you want it)',
   'providers.hint.gcp-not-running':
     'instance {instance} is {status}: a startup script runs only when the instance boots, and the serial port answers only while it runs',
   'providers.hint.gcp-startup-timeout':
@@ -72,6 +74,8 @@ export const gcpHintsJa: Record<keyof typeof gcpHintsEn, string> = {
     'スタートアップスクリプト方式: コマンドごとに {instance} を 1 回リセットします（スクリプトは起動時に root で実行され、出力はシリアルポート出力 API で読み取ります）。メタデータは毎回元に戻します。その間、元のスタートアップスクリプトは実行されません',
   'providers.hint.gcp-startup-secret':
     'この手順は秘密情報（パスワード）を含みます。スタートアップスクリプトはインスタンスのメタデータで、インスタンス上のすべてのプロセス、プロジェクトの閲覧者、監査ログから読めます。パスワードを使える期間を開くにはシリアルポートが必要です',
+  'providers.hint.gcp-startup-url':
+    '{instance} のメタデータには startup-script-url があり、スクリプト実行側が startup-script の代わりにそちらを実行する可能性があります。vps-rescue はこれを変更しないため、この方法は使いません（使う場合は `gcloud compute instances remove-metadata {instance} --zone {zone} --keys startup-script-url` でご自身で削除してください）',
   'providers.hint.gcp-not-running':
     'インスタンス {instance} は {status} です。スタートアップスクリプトは起動時にしか実行されず、シリアルポートは稼働中しか応答しません',
   'providers.hint.gcp-startup-timeout':

@@ -112,6 +112,9 @@ export async function runThroughStartupScript(
       t(lang, 'providers.hint.gcp-not-running', { instance, status: String(settings.instance.status) }),
     );
   const original = settings.instance.metadata;
+  // Which of the two the script runner prefers is not settled by public sources: not guessed here.
+  if (original?.items?.some((i) => i.key === 'startup-script-url'))
+    throw precondition(gcp.id, 'run commands', t(lang, 'providers.hint.gcp-startup-url', { instance, zone }));
   const before = original?.items?.find((i) => i.key === KEY)?.value ?? undefined;
   const run = randomBytes(6).toString('hex');
   const [start] = await api.call(
