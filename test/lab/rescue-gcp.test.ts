@@ -71,6 +71,21 @@ labDescribe('rescue through Google Compute Engine (simulator)', () => {
       });
     }
 
+    if (process.env.VR_GCP_MATRIX === '1')
+      it('serial port on but no console password that works: nothing changed there, the startup script takes over', async ({
+        expect,
+      }) => {
+        const b = await bootScenario('ssh-dir-777');
+        await withProviderRun(b, 'gcp', {}, async (r) => {
+          const run = await rescueThroughGcp(b, r, { withKey: true, consolePassword: 'not-the-password' });
+          await expectRescued(expect, b, r, run);
+          const markdown = r.report('.md');
+          expect(markdown).toMatch(/serial console skipped: /);
+          expect(markdown).toMatch(/startup-script way: /);
+          expect(markdown).toMatch(/Way in\*\*: guest agent \(gcp\)/);
+        });
+      });
+
     it('serial port off: a dry run never resets; the rescue then goes in through the startup script, said first', async ({
       expect,
     }) => {
