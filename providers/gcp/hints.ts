@@ -81,7 +81,7 @@ export const gcpHintsJa: Record<keyof typeof gcpHintsEn, string> = {
   'providers.hint.gcp-startup-timeout':
     'スタートアップスクリプトの結果が {seconds} 秒以内にシリアルポートに現れませんでした（スタートアップスクリプトを実行するゲストエージェントがないか、起動に時間がかかっています）',
   'providers.hint.gcp-metadata-restored':
-    '{instance} のメタデータを元に戻しました（startup-script は実行前の状態です）',
+    'コマンド {count} の後、{instance} のメタデータを元に戻しました（startup-script は実行前の状態です）',
   'providers.hint.gcp-metadata-not-restored':
     '{instance} のメタデータを元に戻せませんでした（{reason}）。`gcloud compute instances remove-metadata {instance} --zone {zone} --keys startup-script` で startup-script を削除（または元の内容に戻）してください',
 };
