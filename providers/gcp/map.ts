@@ -5,8 +5,9 @@ import { gcp } from './provider.js';
 export type Instance = protos.google.cloud.compute.v1.IInstance;
 export type Metadata = protos.google.cloud.compute.v1.IMetadata;
 
-/** Instance.status as the compute v1 discovery document lists it, in the shared vocabulary. */
-const STATUS: Record<string, ServerStatus> = {
+/** Instance.status as the SDK's protos (and the discovery document) list it, in the shared vocabulary. */
+export const STATUS: Record<string, ServerStatus> = {
+  PENDING: 'provisioning',
   PROVISIONING: 'provisioning',
   STAGING: 'starting',
   RUNNING: 'running',
@@ -16,7 +17,7 @@ const STATUS: Record<string, ServerStatus> = {
   SUSPENDED: 'suspended',
   REPAIRING: 'error',
   TERMINATED: 'stopped',
-  PENDING_STOP: 'stopping',
+  DEPROVISIONING: 'stopping',
 };
 
 /** The last path segment of a zone (or region) URL: …/zones/us-central1-a → us-central1-a. */
