@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById, type BootedScenario } from '../../lab/index.js';
 import { projectOf } from '../../providers/gcp/simulator.js';
@@ -38,7 +39,10 @@ async function rescueThroughGcp(
 
 /** The rescue worked: exit 0, a real key login, the cause named, no secret anywhere. */
 async function expectRescued(
-  expect: (value: unknown, message?: string) => { toBe: (v: unknown) => void },
+  expect: (
+    value: unknown,
+    message?: string,
+  ) => { toBe: (v: unknown) => void; toBeGreaterThan: (n: number) => void },
   b: BootedScenario,
   r: ProviderRun,
   run: CliRun,
@@ -48,7 +52,21 @@ async function expectRescued(
   expect(login.ok, login.stderr).toBe(true);
   const report = JSON.parse(r.report('.json')) as { primaryCause: string };
   expect(report.primaryCause).toBe(scenarioById(b.scenario.id).expectedCauses[0]);
-  const secrets = [...apiSecrets(r.sim, 'gcp'), PASSWORDS.root, PASSWORDS.alice];
+  // The ADC file's refresh token and client secret, every access token handed out, the gateway key.
+  const env = r.sim.env('gcp');
+  const adc = JSON.parse(readFileSync(env.GOOGLE_APPLICATION_CREDENTIALS!, 'utf8')) as Record<string, string>;
+  const issued = [...projectOf(r.sim.servers[0]!)!.account.tokens];
+  expect(issued.length).toBeGreaterThan(0);
+  const gatewayKey = readFileSync(env.GCP_SERIAL_KEY_FILE!, 'utf8').split('\n')[1]!;
+  const secrets = [
+    ...apiSecrets(r.sim, 'gcp'),
+    adc.refresh_token!,
+    adc.client_secret!,
+    gatewayKey,
+    ...issued,
+    PASSWORDS.root,
+    PASSWORDS.alice,
+  ];
   for (const text of [run.stdout, run.stderr, ...r.written().values()])
     for (const secret of secrets) expect(text.includes(secret), secret).toBe(false);
 }
