@@ -6,6 +6,7 @@ import { hetzner } from './hetzner/provider.js';
 import { sakuraCloud } from './sakura-cloud/provider.js';
 import { azure } from './azure/provider.js';
 import { aws } from './aws/provider.js';
+import { gcp } from './gcp/provider.js';
 
 /**
  * The registry: one line per provider, in the order `vps-rescue providers` and the README list
@@ -13,7 +14,7 @@ import { aws } from './aws/provider.js';
  * wiring) is declared in its folder. This module imports only the folders' declarations, which
  * import nothing at run time, so the message catalogue can read it without an import cycle.
  */
-export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud, azure, aws] as const;
+export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud, azure, aws, gcp] as const;
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
 

@@ -10,6 +10,8 @@ export interface ProviderRow {
   id: string;
   name: string;
   capabilities: Capability[];
+  /** Capabilities whose way in reboots the server. */
+  reboots: Capability[];
   credentials: string[][];
   optionalVariables: string[];
   endpoint: string;
@@ -20,6 +22,7 @@ export function providerTable(): ProviderRow[] {
     id: p.id,
     name: p.displayName,
     capabilities: CAPABILITIES.filter((c) => p.capabilities.includes(c)),
+    reboots: [...(p.reboots ?? [])],
     credentials: p.credentialHelp.variables.map((set) => [...set]),
     optionalVariables: [...p.credentialHelp.optional],
     endpoint: p.credentialHelp.endpoint,

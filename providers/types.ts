@@ -132,6 +132,8 @@ export interface ProviderContext {
   pollIntervalMs?: number;
   /** Retries of idempotent API calls after 429/5xx (providers/http.ts DEFAULT_RETRY when absent). */
   retry?: Partial<RetryPolicy>;
+  /** A localized line for the progress and the report (a prerequisite met, a warning, a reboot coming). */
+  notice?: (text: string) => void;
 }
 
 export type CreateAdapter = (ctx: ProviderContext) => Promise<ProviderAdapter> | ProviderAdapter;
@@ -155,6 +157,8 @@ export interface ProviderEntry {
   id: string;
   displayName: string;
   capabilities: readonly Capability[];
+  /** Capabilities whose way in reboots the server: skipped where nothing may reboot (a dry run). */
+  reboots?: readonly Capability[];
   credentialHelp: CredentialHelp;
   /** The provider's own messages (providers/<id>/hints.ts), merged into the catalogue by the registry. */
   hints: ProviderHints;

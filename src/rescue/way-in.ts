@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { loadProvider } from '../../providers/index.js';
+import { getProvider, loadProvider } from '../../providers/index.js';
 import { planAccess, type AccessPath } from '../../providers/plan.js';
 import { CAPABILITIES, type ProviderAdapter, type ServerRef } from '../../providers/types.js';
 import type { ConsoleEndpoint } from '../console/endpoint.js';
@@ -130,6 +130,10 @@ export async function chooseWayIn(
         return { ...chosen(), kind: 'console', endpoint };
       }
       if (step.path === 'run-command') {
+        if (o.mayReboot === false && getProvider(adapter.id).reboots?.includes(step.capability)) {
+          skip(step.path, t(o.lang, 'providers.way-in.no-reboot'));
+          continue;
+        }
         const shell = await probedShell(adapter, server, o);
         return { ...chosen(), kind: 'shell', shell: () => Promise.resolve(shell) };
       }
@@ -243,6 +247,7 @@ export async function accessFromProvider(
     endpoint,
     lang: settings.lang,
     readTextFile: (path) => readFile(path, 'utf8').catch(() => undefined),
+    notice: (text) => progress('way-in', text),
   });
   const server = await adapter.findServer(isIP(host) ? { ip: host } : { name: host });
   progress('find-server', `${server.name} (${server.id}, ${server.status})`);

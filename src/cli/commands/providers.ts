@@ -26,7 +26,14 @@ export const providersCommand: CliCommand = {
     const lines: string[] = [];
     for (const row of rows) {
       lines.push(`${row.id}  (${row.name})`);
-      const caps = row.capabilities.map((c) => capabilityLabel(ctx.lang, c)).join(', ');
+      const caps = row.capabilities
+        .map((c) => capabilityLabel(ctx.lang, c))
+        .map((label, i) =>
+          row.reboots.includes(row.capabilities[i]!)
+            ? t(ctx.lang, 'providers.cmd.reboots', { capability: label })
+            : label,
+        )
+        .join(', ');
       lines.push(`  ${t(ctx.lang, 'providers.cmd.capabilities', { capabilities: caps })}`);
       const sets = row.credentials.map((set) => set.join(' + ')).join(t(ctx.lang, 'providers.table.or'));
       lines.push(`  ${t(ctx.lang, 'providers.cmd.credentials', { variables: sets })}`);

@@ -44,6 +44,7 @@ export const providersEn = {
   'providers.cmd.optional': 'optional: {variables}',
   'providers.cmd.endpoint': '--endpoint: {endpoint}',
   'providers.cmd.capabilities': 'can: {capabilities}',
+  'providers.cmd.reboots': '{capability} (reboots the server)',
   'providers.table.provider': 'Provider',
   'providers.table.credentials': 'Credentials',
   'providers.table.or': ' or ',

@@ -46,6 +46,7 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.cmd.credentials': '認証情報: {variables}',
   'providers.cmd.optional': '任意: {variables}',
   'providers.cmd.endpoint': '--endpoint で指定するもの: {endpoint}',
+  'providers.cmd.reboots': '{capability}（サーバーを再起動します）',
   'providers.cmd.capabilities': '機能: {capabilities}',
   'providers.table.provider': 'プロバイダー',
   'providers.table.credentials': '認証情報',
