@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Checks a value against an OpenAPI 3.0 schema object (the part vendors use for JSON answers):
  * type with `nullable`, properties and `required`, `additionalProperties: false`, items, enum,
@@ -93,4 +95,35 @@ export function operationSchema(
       : (operation.responses[call.status] ?? operation.responses.default);
   if (!schema) throw new Error(`${call.method} ${call.path} has no schema for ${call.status}`);
   return schema;
+}
+
+/**
+ * A vendor document loaded from a provider folder, with the known differences between it and what the
+ * vendor really answers: each named with its reason; `unmet()` lists those no check ran into, so the
+ * list cannot outlive the drift it explains. `trimmed` names nested objects the fixtures carry only in
+ * part: a field the document requires there may be missing, a field present must still fit.
+ */
+export function vendorDocument(
+  url: URL,
+  known: { drift: Record<string, string>; trimmed?: string[] },
+): {
+  schemaOf: (method: string, path: string, status?: string) => OpenApiSchema;
+  unexplained: (schema: OpenApiSchema, value: unknown) => string[];
+  unmet: () => string[];
+} {
+  const spec = JSON.parse(readFileSync(url, 'utf8')) as OpenApiSubset;
+  const seen = new Set<string>();
+  return {
+    schemaOf: (method, path, status = '200') => operationSchema(spec, { method, path, status }),
+    unexplained: (schema, value) =>
+      openApiErrors(schema, value).filter((error) => {
+        const plain = error.replace(/\[\d+\]/g, '');
+        const inTrimmed = (known.trimmed ?? []).some((o) => plain.includes(`.${o}.`));
+        if (inTrimmed && plain.endsWith('required but missing')) return false;
+        const drift = Object.keys(known.drift).find((d) => plain.endsWith(`.${d}`));
+        if (drift) seen.add(drift);
+        return !drift;
+      }),
+    unmet: () => Object.keys(known.drift).filter((d) => !seen.has(d)),
+  };
 }
