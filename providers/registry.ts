@@ -14,7 +14,17 @@ import { gcp } from './gcp/provider.js';
  * wiring) is declared in its folder. This module imports only the folders' declarations, which
  * import nothing at run time, so the message catalogue can read it without an import cycle.
  */
-export const REGISTERED = [openstack, conoha, proxmox, linode, hetzner, sakuraCloud, azure, aws, gcp] as const;
+export const REGISTERED = [
+  openstack,
+  conoha,
+  proxmox,
+  linode,
+  hetzner,
+  sakuraCloud,
+  azure,
+  aws,
+  gcp,
+] as const;
 
 type KeysOf<T> = T extends unknown ? keyof T : never;
 
