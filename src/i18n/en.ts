@@ -5,6 +5,7 @@ import { labEn } from './messages/lab.en.js';
 import { providersEn } from './messages/providers.en.js';
 import { providerHints } from '../../providers/registry.js';
 import { rescueEn } from './messages/rescue.en.js';
+import { preflightEn } from './messages/preflight.en.js';
 import { windowEn } from './messages/window.en.js';
 
 /**
@@ -19,6 +20,7 @@ export const en = {
   ...rescueEn,
   ...labEn,
   ...windowEn,
+  ...preflightEn,
   ...cliEn,
 };
 export type MessageKey = keyof typeof en;

@@ -82,8 +82,8 @@ function armFunction(f: WindowFiles): string {
   ].join('\n');
 }
 
-/** sh: reload sshd the system's way (a socket-activated sshd reads its config per connection). */
-const RELOAD_FN = `rl(){ if [ -d /run/systemd/system ];then for s in ssh sshd;do systemctl is-active -q $s.socket&&return 0;systemctl is-active -q $s&&{ systemctl reload $s;return;};done;return 1
+/** sh: reload sshd the system's way (a socket-activated sshd reads its config per connection); also the hardening's. */
+export const RELOAD_FN = `rl(){ if [ -d /run/systemd/system ];then for s in ssh sshd;do systemctl is-active -q $s.socket&&return 0;systemctl is-active -q $s&&{ systemctl reload $s;return;};done;return 1
 elif command -v rc-service>/dev/null;then rc-service sshd reload;else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`;
 
 function removeOwnBlock(mode: WindowMode, f: WindowFiles): string {
