@@ -7,6 +7,7 @@ import { clientAddressOf, planName } from '../preflight/preflight.js';
 import type { HardeningPlan } from '../preflight/plan.js';
 import { rootAccess, execOn, sshConnect, type SshShell, type SshTarget } from '../preflight/ssh-shell.js';
 import { collect, WORK_DIR } from '../rescue/server-io.js';
+import { waitForSshBanner } from '../rescue/shells/rescue-system-shell.js';
 import { confirmScript, HARDEN_MARK, hardenFiles, hardenScript, revertNow } from './revert.js';
 
 export const DEFAULT_CONFIRM_MINUTES = 5;
@@ -64,9 +65,11 @@ async function confirmingLogin(
   };
   let login;
   try {
+    // A reload re-executes sshd: for a moment nothing listens. Waiting for its banner is not a login.
+    await waitForSshBanner(i.target.host, i.target.port, 15_000);
     login = await sshConnect(keyOnly);
   } catch (err) {
-    return { ok: false, error: isRescueError(err) ? err.code : String(err) };
+    return { ok: false, error: isRescueError(err) ? `${err.code} ${JSON.stringify(err.params)}` : String(err) };
   }
   try {
     const via = await rootAccess(login.client, i.target.user, i.target.credentials.password);

@@ -62,10 +62,11 @@ const SERIAL_TTY = /^(ttyS\d+|hvc\d+|ttyAMA\d+|ttysclp\d+|xvc\d+|console)$/;
 const SCREEN_TTY = /^tty\d+$/;
 
 /**
- * sh (as root): every getty running as root with its arguments, one per line (`uid args…`). Only
- * processes owned by root count: a user can name a process "agetty ttyS0".
+ * sh (as root): every getty running as root, one per line (`G <its stdin> <argv…>`; a stdin that is
+ * the system console's device is written /dev/console). Only processes owned by root count: a user
+ * can name a process "agetty ttyS0".
  */
-export const GETTY_SCRIPT = `for p in /proc/[0-9]*;do [ "$(stat -c %u $p 2>/dev/null)" = 0 ]||continue;a=$(tr '\\0' ' ' <$p/cmdline 2>/dev/null);case $a in *getty*)echo "G $a";;esac;done`;
+export const GETTY_SCRIPT = `c=$(stat -Lc %t:%T /dev/console 2>/dev/null);for p in /proc/[0-9]*;do [ "$(stat -c %u $p 2>/dev/null)" = 0 ]||continue;a=$(tr '\\0' ' ' <$p/cmdline 2>/dev/null);case $a in *getty*)i=$(readlink $p/fd/0);[ -n "$c" ]&&[ "$(stat -Lc %t:%T $p/fd/0 2>/dev/null)" = "$c" ]&&i=/dev/console;echo "G $i $a";;esac;done`;
 
 export interface Gettys {
   serial: string[];
@@ -77,9 +78,10 @@ export function parseGettys(out: string): Gettys {
   const screen = new Set<string>();
   for (const line of out.split('\n')) {
     if (!line.startsWith('G ')) continue;
-    const args = line.slice(2).trim().split(/\s+/);
+    // `G <stdin> <argv…>`: a getty given `-` as its terminal runs on its stdin (a container's console).
+    const [stdin = '', ...args] = line.slice(2).trim().split(/\s+/);
     if (!/(^|\/)[a-z]*getty$/.test(args[0] ?? '')) continue;
-    for (const arg of args.slice(1)) {
+    for (const arg of args.slice(1).map((a) => (a === '-' ? stdin : a))) {
       const tty = arg.replace(/^\/dev\//, '');
       if (SERIAL_TTY.test(tty)) serial.add(tty);
       else if (SCREEN_TTY.test(tty)) screen.add(tty);

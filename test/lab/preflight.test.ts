@@ -1,0 +1,202 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { ALICE, generateKeyPair, LabServer, PASSWORDS, type KeyPair } from '../../lab/index.js';
+import { startSimulator } from '../../lab/simulator/index.js';
+import { main } from '../../src/cli/main.js';
+import { labDescribe } from '../support/lab-guard.js';
+
+/*
+ * preflight and harden against one real server (OpenSSH, systemd, sudo), reset between cases: the
+ * prediction made by the server's own sshd, then the same hardening applied for real.
+ */
+
+let server: LabServer;
+let key: KeyPair;
+let fingerprint: string;
+let pristine: string;
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: { ...process.env, SSH_AUTH_SOCK: '', PW: PASSWORDS.alice, ...env },
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const common = () => [
+  '--host',
+  server.address,
+  '--user',
+  'alice',
+  '--identity',
+  key.privateKeyPath,
+  '--password-env',
+  'PW',
+  '--host-key',
+  fingerprint,
+];
+
+/** The key where the owner put it (`.ssh` or the mistaken `ssh`), the configuration as it came. */
+async function reset(dir: '.ssh' | 'ssh') {
+  await server.execChecked(
+    [
+      'rm -rf /home/alice/.ssh /home/alice/ssh /var/backups/vps-rescue',
+      `mkdir -m 700 /home/alice/${dir}`,
+      `printf '%s\\n' '${key.publicKey}' > /home/alice/${dir}/authorized_keys`,
+      `chmod 600 /home/alice/${dir}/authorized_keys`,
+      `chown -R alice:alice /home/alice/${dir}`,
+      `echo '${pristine}' | base64 -d > /etc/ssh/sshd_config`,
+      'systemctl reload ssh',
+    ].join(' && '),
+  );
+  await server.waitForSshd(10_000);
+}
+
+const passwordLogin = () => server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+
+labDescribe('preflight and harden over SSH', () => {
+  beforeAll(async () => {
+    key = await generateKeyPair();
+    server = await LabServer.create({ rootPassword: PASSWORDS.root, users: [ALICE] });
+    fingerprint = (await server.execChecked('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub')).split(
+      ' ',
+    )[1]!;
+    pristine = (await server.execChecked('base64 -w0 /etc/ssh/sshd_config')).trim();
+  }, 180_000);
+  afterAll(async () => {
+    await server?.destroy();
+  });
+
+  describe.sequential('one server, reset between cases', () => {
+    it('misplaced key: predicts keys.wrong-dir; harden reverts and the password works again', async ({
+      expect,
+    }) => {
+      await reset('ssh');
+      const p = await cli(['preflight', ...common(), '--json']);
+      expect(p.code).toBe(43);
+      const report = JSON.parse(p.out) as { verdict: string; lockout: { cause: string; path: string } };
+      expect(report.verdict).toBe('lockout');
+      expect(report.lockout.cause).toBe('keys.wrong-dir');
+      expect(report.lockout.path).toBe('/home/alice/ssh/authorized_keys');
+      // Reality: apply it and log in.
+      const h = await cli([
+        'harden',
+        ...common(),
+        '--confirm-within',
+        '20s',
+        '--json',
+        '--out',
+        '/tmp/vr-harden-test',
+      ]);
+      expect(h.code).toBe(47);
+      const hr = JSON.parse(h.out) as { outcome: string; loginFailure: { cause: string } };
+      expect(hr.outcome).toBe('reverted');
+      expect(hr.loginFailure.cause).toBe('keys.wrong-dir');
+      expect((await server.execChecked('base64 -w0 /etc/ssh/sshd_config')).trim()).toBe(pristine);
+      expect((await passwordLogin()).ok).toBe(true);
+    }, 60_000);
+
+    it('healthy key: predicts success; harden keeps the change and password login is refused', async ({
+      expect,
+    }) => {
+      await reset('.ssh');
+      const sim = await startSimulator({ servers: [server] });
+      try {
+        const args = ['--provider', 'conoha', '--endpoint', sim.endpoint('conoha')];
+        const p = await cli(['preflight', ...common(), ...args], sim.env('conoha'));
+        expect(p.err).toBe('');
+        expect(p.code).toBe(0);
+        expect(p.out).toMatch(/\[ok\] +key login after the change/);
+        expect(p.out).toMatch(/\[ok\] +console through the API/);
+        expect(p.out).toMatch(/\[ok\] +getty on the console: a login prompt runs on console/);
+      } finally {
+        await sim.close();
+      }
+      const h = await cli(['harden', ...common(), '--confirm-within', '20s', '--out', '/tmp/vr-harden-test']);
+      expect(h.code).toBe(0);
+      expect((await passwordLogin()).refused).toBe(true);
+      expect((await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath })).ok).toBe(true);
+      // Past the timer, the change is still there: the confirmation stopped the revert.
+      await new Promise((r) => setTimeout(r, 21_000));
+      expect((await passwordLogin()).refused).toBe(true);
+    }, 90_000);
+
+    it('way back: no server at the provider, and no account with a password for the console', async ({
+      expect,
+    }) => {
+      await reset('.ssh');
+      const sim = await startSimulator({ servers: [] });
+      try {
+        const args = ['--provider', 'conoha', '--endpoint', sim.endpoint('conoha')];
+        const p = await cli(['preflight', ...common(), ...args, '--json'], sim.env('conoha'));
+        expect(p.code).toBe(44);
+        const r = JSON.parse(p.out) as { items: { id: string; status: string; cause?: string }[] };
+        expect(r.items.find((i) => i.id === 'console-api')).toMatchObject({
+          status: 'fail',
+          cause: 'provider.not-found',
+        });
+      } finally {
+        await sim.close();
+      }
+      await server.execChecked(
+        "echo 'alice ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/alice && usermod -p '*' alice && usermod -p '*' root",
+      );
+      try {
+        const noPw = common().filter((a, i, all) => a !== 'PW' && all[i + 1] !== 'PW');
+        const p = await cli(['preflight', ...noPw, '--json']);
+        const r = JSON.parse(p.out) as { items: { id: string; status: string; cause?: string }[] };
+        expect(r.items.find((i) => i.id === 'console-account')).toMatchObject({
+          status: 'fail',
+          cause: 'account.no-password',
+        });
+        expect(r.items.find((i) => i.id === 'root-access')?.status).toBe('ok');
+      } finally {
+        await server.execChecked(
+          `rm -f /etc/sudoers.d/alice && echo 'alice:${PASSWORDS.alice}' | chpasswd && echo 'root:${PASSWORDS.root}' | chpasswd`,
+        );
+      }
+    }, 60_000);
+
+    it('vps-rescue killed right after the reload: the server reverts by itself', async ({ expect }) => {
+      await reset('.ssh');
+      const child = spawn(
+        'npx',
+        [
+          'tsx',
+          'lab/vps-rescue.ts',
+          'harden',
+          ...common(),
+          '--confirm-within',
+          '15s',
+          '--out',
+          '/tmp/vr-harden-test',
+        ],
+        {
+          env: { ...process.env, SSH_AUTH_SOCK: '', PW: PASSWORDS.alice },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let err = '';
+      const exited = new Promise((r) => child.once('exit', r));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reload seen: ${err}`)), 40_000);
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (/sshd reloaded/.test(err) && child.exitCode === null && !child.killed) {
+            clearTimeout(timer);
+            process.kill(-child.pid!, 'SIGKILL');
+            resolve();
+          }
+        });
+      });
+      await exited;
+      expect((await passwordLogin()).refused).toBe(true);
+      await server.waitFor('test -f /var/backups/vps-rescue/harden-*/reverted', 30_000, 'the revert');
+      expect((await server.execChecked('base64 -w0 /etc/ssh/sshd_config')).trim()).toBe(pristine);
+      expect((await passwordLogin()).ok).toBe(true);
+    }, 90_000);
+  });
+});
