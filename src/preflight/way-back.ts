@@ -10,7 +10,7 @@ export const ADMIN_GROUPS = ['sudo', 'wheel', 'admin'];
 export function consoleCandidates(groupFile: string, max = 6): string[] {
   const names = new Set<string>(['root']);
   for (const line of groupFile.split('\n')) {
-    const [name, members] = line.split(':');
+    const [name, , , members] = line.split(':');
     if (!name || !ADMIN_GROUPS.includes(name)) continue;
     for (const m of (members ?? '').split(',').map((s) => s.trim()))
       if (/^[a-z_][a-z0-9_-]{0,31}$/.test(m)) names.add(m);

@@ -71,7 +71,7 @@ export const preflightJa: Record<keyof typeof preflightEn, string> = {
   'preflight.mark.ok': '[OK]  ',
   'preflight.mark.fail': '[NG]  ',
   'preflight.mark.warn': '[注意]',
-  'preflight.mark.skip': '[--]  ',
+  'preflight.mark.skip': '[対象外]',
   'preflight.fix': '対処',
   'preflight.check.login-today': '現在のログイン',
   'preflight.check.root-access': '確認用の root 権限',
