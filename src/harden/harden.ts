@@ -8,7 +8,7 @@ import type { HardeningPlan } from '../preflight/plan.js';
 import { rootAccess, execOn, sshConnect, type SshShell, type SshTarget } from '../preflight/ssh-shell.js';
 import { collect, WORK_DIR } from '../rescue/server-io.js';
 import { waitForSshBanner } from '../rescue/shells/rescue-system-shell.js';
-import { confirmScript, HARDEN_MARK, hardenFiles, hardenScript, revertNow } from './revert.js';
+import { confirmScript, hardenMark, hardenFiles, keptCheck, hardenScript, revertNow } from './revert.js';
 
 export const DEFAULT_CONFIRM_MINUTES = 5;
 
@@ -69,7 +69,10 @@ async function confirmingLogin(
     await waitForSshBanner(i.target.host, i.target.port, 15_000);
     login = await sshConnect(keyOnly);
   } catch (err) {
-    return { ok: false, error: isRescueError(err) ? `${err.code} ${JSON.stringify(err.params)}` : String(err) };
+    return {
+      ok: false,
+      error: isRescueError(err) ? `${err.code} ${JSON.stringify(err.params)}` : String(err),
+    };
   }
   try {
     const via = await rootAccess(login.client, i.target.user, i.target.credentials.password);
@@ -122,7 +125,7 @@ export async function harden(i: HardenInput): Promise<HardenResult> {
     timeoutMs: 90_000,
     transaction: txId,
   });
-  const m = new RegExp(`^${HARDEN_MARK} (\\S+) ?(.*)$`, 'm').exec(r.stdout);
+  const m = new RegExp(`^${hardenMark(txId)} (\\S+) ?(.*)$`, 'm').exec(r.stdout);
   if (!m)
     throw new RescueError('rescue.failed', { step: 'harden', reason: `no result (exit ${r.exitCode})` });
   if (m[1] === 'syntax') {
@@ -135,10 +138,15 @@ export async function harden(i: HardenInput): Promise<HardenResult> {
   const armed = { seconds: Number(seconds), by: by ?? '?' };
   step('armed', `${armed.seconds} s (${armed.by})`);
   step('reloaded');
-  const login = await confirmingLogin(i, txId);
+  let login = await confirmingLogin(i, txId);
   if (login.ok) {
-    step('confirmed');
-    return { ...base, outcome: 'kept', armed };
+    // Asked of the server as root through the first session: the files say whether the change stands.
+    const kept = await i.shell.run(keptCheck(txId), { timeoutMs: 30_000 });
+    if (kept.stdout.split('\n').includes(`VR-KEPT-${txId}`)) {
+      step('confirmed');
+      return { ...base, outcome: 'kept', armed };
+    }
+    login = { ok: false, error: 'confirmed, but the revert had already run' };
   }
   step('login-failed', login.error);
   // Why: the collector on the live (hardened) configuration, through the session still open.

@@ -10,7 +10,8 @@ import { DROPIN_DIR, MAIN_CONFIG, stageCandidate, type HardeningPlan } from '../
  * loses its network or is killed right after the reload changes nothing: the server goes back alone.
  */
 
-export const HARDEN_MARK = 'VR-HARDEN';
+/** The result line's mark: with the transaction's random id, so no text printed by a login script can pose as it. */
+export const hardenMark = (txId: string) => `VR-HARDEN-${txId}`;
 const TX_ID = /^[a-z0-9]{6,24}$/;
 
 export interface HardenFiles {
@@ -58,6 +59,7 @@ export function revertScript(txId: string): string {
  */
 export function hardenScript(plan: HardeningPlan, txId: string, seconds: number): string {
   const f = hardenFiles(txId);
+  const HARDEN_MARK = hardenMark(txId);
   const revertB64 = Buffer.from(`${revertScript(txId)}\n`).toString('base64');
   return [
     'rm -f "$0"',
@@ -95,8 +97,14 @@ export function confirmScript(txId: string): string {
     `[ -d /run/systemd/system ]&&systemctl stop ${f.unit}.timer 2>/dev/null`,
     `[ -f ${f.dir}/reverted ]&&{ echo VR-TOO-LATE;exit 1;}`,
     `logger -t vps-rescue "hardening ${txId} confirmed by a new login" 2>/dev/null;echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) confirmed">>${f.dir}/log`,
-    'echo VR-CONFIRMED',
+    `echo VR-CONFIRMED-${txId}`,
   ].join('\n');
+}
+
+/** sh (as root): whether the change stands — confirmed, and no revert ran. */
+export function keptCheck(txId: string): string {
+  const f = hardenFiles(txId);
+  return `[ -f ${f.confirmed} ]&&[ ! -f ${f.dir}/reverted ]&&echo VR-KEPT-${txId}`;
 }
 
 /** sh (as root): revert now (the confirming login failed and the old session is still open). */

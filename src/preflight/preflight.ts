@@ -4,6 +4,7 @@ import { describeFinding } from '../diagnose/describe.js';
 import type { Finding } from '../diagnose/findings.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 import { collect } from '../rescue/server-io.js';
+import { RescueError } from '../errors/rescue-error.js';
 import { collectCandidate } from './predict.js';
 import { intendedSettings, type HardeningPlan } from './plan.js';
 import type { SshShell } from './ssh-shell.js';
@@ -80,9 +81,19 @@ const msg = (lang: Lang, key: string, params: Record<string, string | number> = 
 
 /** The address this client's connection comes from, as the server sees it (SSH_CONNECTION). */
 export async function clientAddressOf(shell: SshShell): Promise<string> {
-  const r = await shell.runAsUser('printf "%s\\n" "$SSH_CONNECTION"');
-  const first = r.stdout.trim().split(/\s+/)[0] ?? '';
-  return /^[0-9a-f.:]{2,45}$/i.test(first) ? first.replace(/^::ffff:/, '') : '127.0.0.1';
+  // The last line: a login script of the user may print before the command runs.
+  const r = await shell.runAsUser('printf "\\nVR-FROM %s\\n" "$SSH_CONNECTION"');
+  const line =
+    r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('VR-FROM '))
+      .pop() ?? '';
+  const first = line.split(/\s+/)[1] ?? '';
+  if (!/^[0-9a-f.:]{2,45}$/i.test(first))
+    throw new RescueError('preflight.cannot-predict', {
+      reason: 'the server did not say where this connection comes from (SSH_CONNECTION)',
+    });
+  return first.replace(/^::ffff:/, '');
 }
 
 /** The key login the analyser predicts for the best of the user's keys: the blocking finding, or none. */

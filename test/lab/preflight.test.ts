@@ -115,12 +115,12 @@ labDescribe('preflight and harden over SSH', () => {
       } finally {
         await sim.close();
       }
-      const h = await cli(['harden', ...common(), '--confirm-within', '20s', '--out', '/tmp/vr-harden-test']);
+      const h = await cli(['harden', ...common(), '--confirm-within', '10s', '--out', '/tmp/vr-harden-test']);
       expect(h.code).toBe(0);
       expect((await passwordLogin()).refused).toBe(true);
       expect((await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath })).ok).toBe(true);
       // Past the timer, the change is still there: the confirmation stopped the revert.
-      await new Promise((r) => setTimeout(r, 21_000));
+      await new Promise((r) => setTimeout(r, 11_000));
       expect((await passwordLogin()).refused).toBe(true);
     }, 90_000);
 
@@ -177,7 +177,7 @@ labDescribe('preflight and harden over SSH', () => {
           'harden',
           ...common(),
           '--confirm-within',
-          '15s',
+          '10s',
           '--out',
           '/tmp/vr-harden-test',
         ],
