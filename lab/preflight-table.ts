@@ -4,6 +4,7 @@ import { LabServer } from './server.js';
 import { SCENARIOS } from './scenarios/catalog.js';
 import type { Scenario } from './scenarios/types.js';
 import { main } from '../src/cli/main.js';
+import { flavourRevert, type FlavourRow } from './preflight-flavours.js';
 import { appendSshdConfig, defineScenario, hardenedAlice, keyFiles, PASSWORDS } from './scenarios/builder.js';
 
 /*
@@ -184,6 +185,25 @@ for (const s of [...SCENARIOS, ...CONTROLS]) {
 }
 const applicable = rows.filter((r) => r.predicted !== 'no login today');
 const agreeing = applicable.filter((r) => r.agree).length;
+const flavours: FlavourRow[] = [];
+for (const f of [
+  { name: 'bookworm', suite: 'bookworm' as const },
+  { name: 'bullseye', suite: 'bullseye' as const },
+  { name: 'trixie', suite: 'trixie' as const },
+  { name: 'busybox (no systemd)', busybox: true },
+]) {
+  const row = await flavourRevert(f).catch((e: unknown): FlavourRow => ({
+    flavour: f.name,
+    openssh: String(e).slice(0, 80),
+    armedBy: '-',
+    passwordRefusedWhileHardened: false,
+    revertedAlone: false,
+    passwordBackAfter: false,
+  }));
+  flavours.push(row);
+  console.log(JSON.stringify(row));
+}
+const yes = (b: boolean) => (b ? 'yes' : '**no**');
 const md = [
   '# preflight: prediction against reality',
   '',
@@ -200,6 +220,18 @@ const md = [
   ),
   '',
   `Agreement: ${agreeing} of ${applicable.length} scenarios where the user can log in today.`,
+  '',
+  '## The revert without vps-rescue',
+  '',
+  'On each flavour the default hardening is applied over SSH (backup, `sshd -t`, revert armed, reload) and the',
+  'client then goes away without confirming, as a vps-rescue that was killed. The server must go back by itself.',
+  '',
+  '| flavour | OpenSSH | armed by | password refused while hardened | reverted by itself | password login back |',
+  '|---|---|---|---|---|---|',
+  ...flavours.map(
+    (f) =>
+      `| ${f.flavour} | ${f.openssh} | ${f.armedBy} | ${yes(f.passwordRefusedWhileHardened)} | ${yes(f.revertedAlone)} | ${yes(f.passwordBackAfter)} |`,
+  ),
   '',
 ].join('\n');
 writeFileSync(new URL('../docs/preflight.md', import.meta.url), md);
