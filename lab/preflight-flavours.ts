@@ -44,7 +44,7 @@ export async function flavourRevert(flavour: {
   });
   try {
     const pub = (await server.execChecked('cat /etc/ssh/ssh_host_ed25519_key.pub')).split(' ')[1]!;
-    const openssh = (await server.exec('sshd -V 2>&1 | head -n1')).stdout.trim().split(',')[0] ?? '?';
+    const openssh = (await server.exec('ssh -V 2>&1 | head -n1')).stdout.trim().split(',')[0] ?? '?';
     const shell = await sshShell({
       target: {
         host: server.address,
@@ -63,6 +63,8 @@ export async function flavourRevert(flavour: {
     // The client vanishes: no confirmation will ever come.
     await shell.close();
     const armedBy = /armed \d+ (\S+)/.exec(r.stdout)?.[1] ?? `not armed: ${r.stdout.slice(-200)}`;
+    // A reload re-executes sshd (a SIGHUP without systemd): ask once it listens again.
+    await server.waitForSshd(10_000).catch(() => undefined);
     const refused = (await server.sshLogin({ user: 'root', password: PASSWORDS.root })).refused;
     const reverted = await server
       .waitFor(`test -f ${hardenFiles(txId).dir}/reverted`, (SECONDS + 20) * 1000, 'the revert')

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ALICE, generateKeyPair, LabServer, PASSWORDS, type KeyPair } from '../../lab/index.js';
 import { startSimulator } from '../../lab/simulator/index.js';
@@ -43,7 +46,7 @@ const common = () => [
 async function reset(dir: '.ssh' | 'ssh') {
   await server.execChecked(
     [
-      'rm -rf /home/alice/.ssh /home/alice/ssh /var/backups/vps-rescue',
+      'rm -rf /home/alice/.ssh /home/alice/ssh /var/backups/vps-rescue /etc/ssh/sshd_config.d/50-cloud-init.conf',
       `mkdir -m 700 /home/alice/${dir}`,
       `printf '%s\\n' '${key.publicKey}' > /home/alice/${dir}/authorized_keys`,
       `chmod 600 /home/alice/${dir}/authorized_keys`,
@@ -112,6 +115,28 @@ labDescribe('preflight and harden over SSH', () => {
         expect(p.out).toMatch(/\[ok\] +key login after the change/);
         expect(p.out).toMatch(/\[ok\] +console through the API/);
         expect(p.out).toMatch(/\[ok\] +getty on the console: a login prompt runs on console/);
+        // A drop-in read after cloud-init's: sshd's first value wins, so passwords would stay on.
+        await server.execChecked(
+          "echo 'PasswordAuthentication yes' > /etc/ssh/sshd_config.d/50-cloud-init.conf",
+        );
+        const dropin = join(mkdtempSync(join(tmpdir(), 'vr-dropin-')), '99-harden.conf');
+        writeFileSync(dropin, 'PasswordAuthentication no\n');
+        const d = await cli(
+          ['preflight', ...common(), ...args, '--dropin', dropin, '--json'],
+          sim.env('conoha'),
+        );
+        expect(d.code).toBe(0);
+        const items = (
+          JSON.parse(d.out) as { items: { id: string; status: string; cause?: string; detail: string }[] }
+        ).items;
+        expect(items.find((i) => i.id === 'hardening-effective')).toMatchObject({
+          status: 'warn',
+          cause: 'config.overridden',
+        });
+        expect(items.find((i) => i.id === 'hardening-effective')?.detail).toMatch(
+          /passwordauthentication no → yes/,
+        );
+        await server.execChecked('rm /etc/ssh/sshd_config.d/50-cloud-init.conf');
       } finally {
         await sim.close();
       }
