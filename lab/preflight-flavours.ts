@@ -44,7 +44,9 @@ export async function flavourRevert(flavour: {
   });
   try {
     const pub = (await server.execChecked('cat /etc/ssh/ssh_host_ed25519_key.pub')).split(' ')[1]!;
-    const openssh = (await server.exec('ssh -V 2>&1 | head -n1')).stdout.trim().split(',')[0] ?? '?';
+    const openssh =
+      (await server.exec('{ sshd -V 2>&1; ssh -V 2>&1; } | grep -m1 OpenSSH_')).stdout.trim().split(',')[0] ??
+      '?';
     const shell = await sshShell({
       target: {
         host: server.address,

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateKeyPair, toRfc4716 } from './keys.js';
 import { LabServer } from './server.js';
 import { SCENARIOS } from './scenarios/catalog.js';
@@ -13,6 +15,8 @@ import { appendSshdConfig, defineScenario, hardenedAlice, keyFiles, PASSWORDS } 
  * candidate, then the owner's change is applied for real (written, sshd restarted as the owner did)
  * and the key login tried with the real ssh client. Writes docs/preflight.md.
  */
+
+const OUT = join(tmpdir(), `vr-preflight-table-${process.pid}`);
 
 const APPEND = /^printf '%s\\n' (.*) >> \/etc\/ssh\/sshd_config$/;
 
@@ -67,7 +71,8 @@ async function reversed(s: Scenario): Promise<Row> {
     const fp = (await server.execChecked('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub')).split(' ')[1]!;
     const live = await server.execChecked('cat /etc/ssh/sshd_config');
     const candidate = `${live}${appended.map((l) => `${l}\n`).join('')}`;
-    const file = `/tmp/vr-candidate-${process.pid}-${s.id}`;
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, `candidate-${s.id}`);
     writeFileSync(file, candidate);
     const user = s.loginUser;
     const password =
@@ -88,6 +93,8 @@ async function reversed(s: Scenario): Promise<Row> {
         '--config',
         file,
         '--json',
+        '--out',
+        OUT,
         ...(password ? ['--password-env', 'PW'] : []),
       ],
       {
@@ -130,7 +137,7 @@ async function reversed(s: Scenario): Promise<Row> {
         '--confirm-within',
         '20s',
         '--out',
-        `/tmp/vr-harden-${process.pid}`,
+        OUT,
         ...(password ? ['--password-env', 'PW'] : []),
       ],
       {
@@ -235,4 +242,5 @@ const md = [
   '',
 ].join('\n');
 writeFileSync(new URL('../docs/preflight.md', import.meta.url), md);
+rmSync(OUT, { recursive: true, force: true });
 console.log(`agreement ${agreeing}/${applicable.length}`);

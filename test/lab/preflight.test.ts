@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -40,6 +40,8 @@ const common = () => [
   'PW',
   '--host-key',
   fingerprint,
+  '--out',
+  OUT,
 ];
 
 /** The key where the owner put it (`.ssh` or the mistaken `ssh`), the configuration as it came. */
@@ -58,6 +60,29 @@ async function reset(dir: '.ssh' | 'ssh') {
   await server.waitForSshd(10_000);
 }
 
+/** An ssh-agent of this test holding the key; stopped after `body`. */
+async function withAgent<T>(pair: KeyPair, body: (sock: string) => Promise<T>): Promise<T> {
+  const sock = join(mkdtempSync(join(tmpdir(), 'vr-agent-')), 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 50; i++) {
+      if (existsSync(sock)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise<void>((resolve, reject) =>
+      spawn('ssh-add', [pair.privateKeyPath], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        stdio: 'ignore',
+      }).once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh-add exit ${code}`)))),
+    );
+    return await body(sock);
+  } finally {
+    agent.kill();
+  }
+}
+
+const OUT = join(tmpdir(), `vr-preflight-test-${process.pid}`);
+
 const passwordLogin = () => server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
 
 labDescribe('preflight and harden over SSH', () => {
@@ -70,6 +95,7 @@ labDescribe('preflight and harden over SSH', () => {
     pristine = (await server.execChecked('base64 -w0 /etc/ssh/sshd_config')).trim();
   }, 180_000);
   afterAll(async () => {
+    rmSync(OUT, { recursive: true, force: true });
     await server?.destroy();
   });
 
@@ -85,15 +111,7 @@ labDescribe('preflight and harden over SSH', () => {
       expect(report.lockout.cause).toBe('keys.wrong-dir');
       expect(report.lockout.path).toBe('/home/alice/ssh/authorized_keys');
       // Reality: apply it and log in.
-      const h = await cli([
-        'harden',
-        ...common(),
-        '--confirm-within',
-        '20s',
-        '--json',
-        '--out',
-        '/tmp/vr-harden-test',
-      ]);
+      const h = await cli(['harden', ...common(), '--confirm-within', '20s', '--json']);
       expect(h.code).toBe(47);
       const hr = JSON.parse(h.out) as { outcome: string; loginFailure: { cause: string } };
       expect(hr.outcome).toBe('reverted');
@@ -140,7 +158,7 @@ labDescribe('preflight and harden over SSH', () => {
       } finally {
         await sim.close();
       }
-      const h = await cli(['harden', ...common(), '--confirm-within', '10s', '--out', '/tmp/vr-harden-test']);
+      const h = await cli(['harden', ...common(), '--confirm-within', '10s']);
       expect(h.code).toBe(0);
       expect((await passwordLogin()).refused).toBe(true);
       expect((await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath })).ok).toBe(true);
@@ -170,9 +188,17 @@ labDescribe('preflight and harden over SSH', () => {
         "echo 'alice ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/alice && usermod -p '*' alice && usermod -p '*' root",
       );
       try {
-        const noPw = common().filter((a, i, all) => a !== 'PW' && all[i + 1] !== 'PW');
-        const p = await cli(['preflight', ...noPw, '--json']);
-        const r = JSON.parse(p.out) as { items: { id: string; status: string; cause?: string }[] };
+        // No password anywhere: the key comes from an SSH agent, sudo needs none.
+        const bare = ['--host', server.address, '--user', 'alice', '--host-key', fingerprint, '--out', OUT];
+        const p = await withAgent(key, (sock) =>
+          cli(['preflight', ...bare, '--json'], { SSH_AUTH_SOCK: sock }),
+        );
+        const r = JSON.parse(p.out) as {
+          loginMethod: string;
+          items: { id: string; status: string; cause?: string }[];
+        };
+        expect(r.loginMethod).toBe('agent');
+        expect(r.items.find((i) => i.id === 'key-after')?.status).toBe('ok');
         expect(r.items.find((i) => i.id === 'console-account')).toMatchObject({
           status: 'fail',
           cause: 'account.no-password',
@@ -195,17 +221,7 @@ labDescribe('preflight and harden over SSH', () => {
       // node itself (not npx, whose child would survive the kill): the kill reaches vps-rescue.
       const child = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          'lab/vps-rescue.ts',
-          'harden',
-          ...common(),
-          '--confirm-within',
-          '10s',
-          '--out',
-          '/tmp/vr-harden-test',
-        ],
+        ['--import', 'tsx', 'lab/vps-rescue.ts', 'harden', ...common(), '--confirm-within', '10s'],
         { env: { ...process.env, SSH_AUTH_SOCK: '', PW: PASSWORDS.alice }, stdio: 'ignore' },
       );
       const exited = new Promise((r) => child.once('exit', r));

@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isIP } from 'node:net';
 import { loadProvider } from '../../../providers/index.js';
 import { RescueError, isRescueError } from '../../errors/rescue-error.js';
@@ -82,8 +84,17 @@ export const preflightCommand: CliCommand = {
     } finally {
       await shell.close();
     }
+    // The same two files as every report: Markdown for the ticket, JSON for scripts.
+    mkdirSync(input.outDir, { recursive: true, mode: 0o700 });
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+    const base = join(input.outDir, `preflight-${input.host.replace(/[^\w.-]/g, '_')}-${stamp}`);
+    writeFileSync(`${base}.md`, `\`\`\`\n${checklistText(result, ctx.lang)}\n\`\`\`\n`, { mode: 0o600 });
+    writeFileSync(`${base}.json`, preflightJson(result), { mode: 0o600 });
     if (ctx.json) ctx.stdout(preflightJson(result));
-    else ctx.stdout(checklistText(result, ctx.lang, process.stdout.isTTY === true && !ctx.env.NO_COLOR));
+    else {
+      ctx.stdout(checklistText(result, ctx.lang, process.stdout.isTTY === true && !ctx.env.NO_COLOR));
+      if (!ctx.quiet) ctx.stdout(`${t(ctx.lang, 'harden.report-written')}: ${base}.md, ${base}.json`);
+    }
     return verdictExit(result);
   },
 };
