@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -62,7 +62,7 @@ async function reset(dir: '.ssh' | 'ssh') {
 
 /** An ssh-agent of this test holding the key; stopped after `body`. */
 async function withAgent<T>(pair: KeyPair, body: (sock: string) => Promise<T>): Promise<T> {
-  const sock = join(mkdtempSync(join(tmpdir(), 'vr-agent-')), 'agent.sock');
+  const sock = join(mkdtempSync(join(OUT, 'agent-')), 'agent.sock');
   const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
   try {
     for (let i = 0; i < 50; i++) {
@@ -87,6 +87,7 @@ const passwordLogin = () => server.sshLogin({ user: 'alice', password: PASSWORDS
 
 labDescribe('preflight and harden over SSH', () => {
   beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true, mode: 0o700 });
     key = await generateKeyPair();
     server = await LabServer.create({ rootPassword: PASSWORDS.root, users: [ALICE] });
     fingerprint = (await server.execChecked('ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub')).split(
@@ -137,7 +138,7 @@ labDescribe('preflight and harden over SSH', () => {
         await server.execChecked(
           "echo 'PasswordAuthentication yes' > /etc/ssh/sshd_config.d/50-cloud-init.conf",
         );
-        const dropin = join(mkdtempSync(join(tmpdir(), 'vr-dropin-')), '99-harden.conf');
+        const dropin = join(OUT, '99-harden.conf');
         writeFileSync(dropin, 'PasswordAuthentication no\n');
         const d = await cli(
           ['preflight', ...common(), ...args, '--dropin', dropin, '--json'],

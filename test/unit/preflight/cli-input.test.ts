@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { parseConfirmWithin } from '../../../src/cli/ssh-input.js';
 
@@ -21,6 +21,8 @@ async function run(args: string[], env: Record<string, string> = {}) {
 const base = ['--host', '192.0.2.1', '--user', 'alice', '--identity', identity];
 
 describe('preflight/harden input: one line, exit 2, before any connection', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it.each([
     [['preflight', '--host', '192.0.2.1', '--user', 'alice'], /needs --identity FILE, an SSH agent/],
     [['preflight', ...base, '--host-key', 'MD5:aa'], /--host-key must be a SHA256 fingerprint/],

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,7 @@ describe('known_hosts', () => {
     expect(
       hostKeyCheck({ kind: 'known-hosts', file: join(dir, 'none') }, 'vps', 22).verify(blobA).problem,
     ).toBe('unknown');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a pinned fingerprint accepts exactly that key', () => {
