@@ -5,11 +5,13 @@ import type { Suite } from './image.js';
 import { PASSWORDS } from './scenarios/builder.js';
 import { fingerprintOf } from '../src/preflight/host-key.js';
 import { sshShell } from '../src/preflight/ssh-shell.js';
+import { preflight } from '../src/preflight/preflight.js';
 import { hardenFiles, hardenScript } from '../src/harden/revert.js';
 import { WORK_DIR } from '../src/rescue/server-io.js';
 
 /*
- * The revert without vps-rescue: on each flavour the hardening is applied (backup, sshd -t, revert
+ * preflight's prediction for root under the default plan, then the revert without vps-rescue: on
+ * each flavour the hardening is applied (backup, sshd -t, revert
  * armed, reload) and the client then vanishes without confirming. The server must go back by itself
  * on its own timer (systemd) or watcher (no systemd), and key and password logins work as before.
  */
@@ -18,6 +20,10 @@ export interface FlavourRow {
   flavour: string;
   openssh: string;
   armedBy: string;
+  /** preflight's prediction for root's key login under the default plan (PermitRootLogin no) */
+  predicted: string;
+  /** root's real key login while the hardening is live */
+  keyWhileHardened: string;
   passwordRefusedWhileHardened: boolean;
   revertedAlone: boolean;
   passwordBackAfter: boolean;
@@ -56,6 +62,16 @@ export async function flavourRevert(flavour: {
         hostKey: { kind: 'fingerprint', value: fingerprintOf(Buffer.from(pub, 'base64')) },
       },
     });
+    const prediction = await preflight({
+      shell,
+      host: server.address,
+      port: 22,
+      user: 'root',
+      plan: { kind: 'default' },
+      publicKeys: [key.publicKey],
+      lang: 'en',
+    });
+    const predicted = prediction.lockout ? `locked out (${prediction.lockout.cause})` : 'gets in';
     const txId = `t${randomBytes(4).toString('hex')}`;
     const r = await shell.runScript({
       path: `${WORK_DIR}/h-${txId}.sh`,
@@ -68,6 +84,12 @@ export async function flavourRevert(flavour: {
     // A reload re-executes sshd (a SIGHUP without systemd): ask once it listens again.
     await server.waitForSshd(10_000).catch(() => undefined);
     const refused = (await server.sshLogin({ user: 'root', password: PASSWORDS.root })).refused;
+    const keyLogin = await server.sshLogin({ user: 'root', privateKeyPath: key.privateKeyPath });
+    const keyWhileHardened = keyLogin.ok
+      ? 'gets in'
+      : keyLogin.refused
+        ? 'locked out'
+        : `failed: ${keyLogin.stderr.trim().slice(0, 60)}`;
     const reverted = await server
       .waitFor(`test -f ${hardenFiles(txId).dir}/reverted`, (SECONDS + 20) * 1000, 'the revert')
       .then(() => true)
@@ -78,6 +100,8 @@ export async function flavourRevert(flavour: {
       flavour: flavour.name,
       openssh,
       armedBy,
+      predicted,
+      keyWhileHardened,
       passwordRefusedWhileHardened: refused,
       revertedAlone: reverted,
       passwordBackAfter: back,

@@ -203,6 +203,8 @@ for (const f of [
     flavour: f.name,
     openssh: String(e).slice(0, 80),
     armedBy: '-',
+    predicted: '-',
+    keyWhileHardened: '-',
     passwordRefusedWhileHardened: false,
     revertedAlone: false,
     passwordBackAfter: false,
@@ -230,14 +232,15 @@ const md = [
   '',
   '## The revert without vps-rescue',
   '',
-  'On each flavour the default hardening is applied over SSH (backup, `sshd -t`, revert armed, reload) and the',
+  'On each flavour `preflight` first predicts what the default plan does to root (PermitRootLogin no: a lockout),',
+  'then the default hardening is applied over SSH (backup, `sshd -t`, revert armed, reload) and the',
   'client then goes away without confirming, as a vps-rescue that was killed. The server must go back by itself.',
   '',
-  '| flavour | OpenSSH | armed by | password refused while hardened | reverted by itself | password login back |',
-  '|---|---|---|---|---|---|',
+  '| flavour | OpenSSH | preflight: root key login | reality while hardened | armed by | password refused while hardened | reverted by itself | password login back |',
+  '|---|---|---|---|---|---|---|---|',
   ...flavours.map(
     (f) =>
-      `| ${f.flavour} | ${f.openssh} | ${f.armedBy} | ${yes(f.passwordRefusedWhileHardened)} | ${yes(f.revertedAlone)} | ${yes(f.passwordBackAfter)} |`,
+      `| ${f.flavour} | ${f.openssh} | ${f.predicted} | ${f.keyWhileHardened} | ${f.armedBy} | ${yes(f.passwordRefusedWhileHardened)} | ${yes(f.revertedAlone)} | ${yes(f.passwordBackAfter)} |`,
   ),
   '',
 ].join('\n');
