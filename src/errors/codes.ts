@@ -17,6 +17,16 @@ export const EXIT_CODES = {
   /** SIGINT/SIGTERM/SIGHUP: 128 + SIGINT, as shells report an interrupted command. */
   interrupted: 130,
   notProven: 11,
+  // preflight / harden (SSH transport, prediction, guarded hardening)
+  sshConnect: 40,
+  sshHostKey: 41,
+  sshLogin: 42,
+  preflightLockout: 43,
+  preflightNoWayBack: 44,
+  preflightWayBackUnknown: 45,
+  preflightCannotPredict: 46,
+  hardenReverted: 47,
+  hardenRefused: 48,
 } as const;
 
 export const ERROR_EXIT: Record<string, number> = {
@@ -85,6 +95,21 @@ export const ERROR_EXIT: Record<string, number> = {
   // Provider settings (the aws folder's serial console host key)
   'config.bad-value': EXIT_CODES.usage,
   internal: EXIT_CODES.internal,
+  // preflight / harden
+  'usage.bad-fingerprint': EXIT_CODES.usage,
+  'usage.bad-dropin-name': EXIT_CODES.usage,
+  'usage.bad-confirm-within': EXIT_CODES.usage,
+  'ssh.connect': EXIT_CODES.sshConnect,
+  'ssh.host-key-unknown': EXIT_CODES.sshHostKey,
+  'ssh.host-key-mismatch': EXIT_CODES.sshHostKey,
+  'ssh.login-refused': EXIT_CODES.sshLogin,
+  'ssh.sudo-refused': EXIT_CODES.sshLogin,
+  'preflight.lockout': EXIT_CODES.preflightLockout,
+  'preflight.no-way-back': EXIT_CODES.preflightNoWayBack,
+  'preflight.way-back-unknown': EXIT_CODES.preflightWayBackUnknown,
+  'preflight.cannot-predict': EXIT_CODES.preflightCannotPredict,
+  'harden.reverted': EXIT_CODES.hardenReverted,
+  'harden.refused': EXIT_CODES.hardenRefused,
 };
 
 export type ErrorCode = keyof typeof ERROR_EXIT & string;

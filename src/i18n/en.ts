@@ -5,6 +5,7 @@ import { labEn } from './messages/lab.en.js';
 import { providersEn } from './messages/providers.en.js';
 import { providerHints } from '../../providers/registry.js';
 import { rescueEn } from './messages/rescue.en.js';
+import { preflightEn } from './messages/preflight.en.js';
 import { windowEn } from './messages/window.en.js';
 import { distrosEn } from './messages/distros.en.js';
 
@@ -21,6 +22,7 @@ export const en = {
   ...labEn,
   ...windowEn,
   ...distrosEn,
+  ...preflightEn,
   ...cliEn,
 };
 export type MessageKey = keyof typeof en;

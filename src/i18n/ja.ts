@@ -6,6 +6,7 @@ import { labJa } from './messages/lab.ja.js';
 import { providersJa } from './messages/providers.ja.js';
 import { providerHints } from '../../providers/registry.js';
 import { rescueJa } from './messages/rescue.ja.js';
+import { preflightJa } from './messages/preflight.ja.js';
 import { windowJa } from './messages/window.ja.js';
 import { distrosJa } from './messages/distros.ja.js';
 
@@ -18,5 +19,6 @@ export const ja: Record<MessageKey, string> = {
   ...labJa,
   ...windowJa,
   ...distrosJa,
+  ...preflightJa,
   ...cliJa,
 };

@@ -86,8 +86,9 @@ function armFunction(f: WindowFiles): string {
  * sh: reload sshd the system's way. Socket-activated: the sshd the socket started (Accept=no, as on
  * Ubuntu and trixie) is stopped, not sent SIGHUP (re-executed, it tries to bind the socket's port
  * itself and dies); systemd keeps listening and the next connection starts sshd with the new config.
+ * The hardening's revert reloads the same way.
  */
-const RELOAD_FN = `rl(){ if [ -d /run/systemd/system ];then for s in ssh sshd;do systemctl is-active -q $s.socket&&{ systemctl stop $s;return;};systemctl is-active -q $s&&{ systemctl reload $s;return;};done;return 1
+export const RELOAD_FN = `rl(){ if [ -d /run/systemd/system ];then for s in ssh sshd;do systemctl is-active -q $s.socket&&{ systemctl stop $s;return;};systemctl is-active -q $s&&{ systemctl reload $s;return;};done;return 1
 elif command -v rc-service>/dev/null;then rc-service sshd reload;else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`;
 
 function removeOwnBlock(mode: WindowMode, f: WindowFiles): string {

@@ -67,6 +67,8 @@ const FS_WRITES = [
 
 /** Files allowed to write, and where their paths come from: each one a place the user chose. */
 const WRITERS: Record<string, string> = {
+  'src/cli/commands/harden.ts': 'the hardening report into --out (default ./vps-rescue-reports)',
+  'src/cli/commands/preflight.ts': 'the preflight report into --out (default ./vps-rescue-reports)',
   'src/cli/commands/rescue.ts':
     'reports and a generated password into --out (default ./vps-rescue-reports) or --password-out',
   'src/console/transcript.ts': 'the transcript file given with --transcript',

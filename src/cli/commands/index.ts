@@ -2,6 +2,8 @@ import type { Argv } from 'yargs';
 import type { CliContext } from '../context.js';
 import { completionCommand } from './completion.js';
 import { consoleCommand } from './console.js';
+import { hardenCommand } from './harden.js';
+import { preflightCommand } from './preflight.js';
 import { providersCommand } from './providers.js';
 import { rescueCommand } from './rescue.js';
 import { windowCommand } from './window.js';
@@ -22,5 +24,7 @@ export const commands: CliCommand[] = [
   consoleCommand,
   providersCommand,
   windowCommand,
+  preflightCommand,
+  hardenCommand,
   completionCommand,
 ];
