@@ -72,10 +72,12 @@ const self = relative(root, fileURLToPath(import.meta.url));
 const files = SCANNED.flatMap((dir) => filesUnder(join(root, dir)))
   .map((path) => relative(root, path))
   .filter((file) => file !== self);
+/** Variables a provider may list but that belong to no vendor: the user's own SSH agent. */
+const NOBODYS = new Set(['SSH_AUTH_SOCK']);
 /** A provider's credential variables are its own too (HCLOUD_TOKEN names Hetzner as surely as its id). */
 const variablesOf = (id: string) => {
   const help = PROVIDERS.find((p) => p.id === id)!.credentialHelp;
-  return [...new Set([...help.variables.flat(), ...help.optional])];
+  return [...new Set([...help.variables.flat(), ...help.optional])].filter((v) => !NOBODYS.has(v));
 };
 /** Folders a variable may appear in: every provider that declares it (ConoHa and OpenStack share OS_*). */
 const ownersOf = (variable: string) => ids.filter((id) => variablesOf(id).includes(variable));
