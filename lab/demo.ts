@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main as cli } from '../src/cli/main.js';
@@ -10,8 +10,9 @@ import { startSimulator } from './simulator/index.js';
 /**
  * `npm run demo [-- --lang ja]`: the story, end to end. A customer of "G社" (ConoHa) hardened sshd
  * and put their key in the wrong place. vps-rescue finds the server through the (simulated) ConoHa
- * API, opens its serial console, logs in, names the cause, re-opens password login for alice for
- * 60 minutes, proves it from outside and prints the report.
+ * API, opens its serial console, logs in, finds the key in ~/ssh, puts it where sshd reads it, proves
+ * from outside that sshd accepts it, and prints the report. Nobody gave it the customer's key: alice's
+ * password is there only for the password window, opened if the key could not be proven.
  */
 const TEXT = {
   en: {
@@ -21,9 +22,11 @@ const TEXT = {
     run: 'The support engineer runs vps-rescue against the ConoHa API (simulated on loopback)',
     variables: 'with the secrets in the environment',
     after: 'From outside, after the rescue',
-    alicePw: 'alice, password',
+    aliceKey: "alice, the customer's own key",
+    alicePw: 'alice, password (no window was needed: stays refused)',
     rootPw: 'root, password (must stay refused)',
-    done: 'Done: the customer can log in again; the password window closes by itself.',
+    named: 'the report names ~/ssh',
+    done: 'Done: the customer logs in with their own key again; nothing else was opened.',
     unexpected: 'Unexpected: see above.',
   },
   ja: {
@@ -33,9 +36,11 @@ const TEXT = {
     run: 'サポート担当者が ConoHa API(ループバック上のシミュレーター)に対して vps-rescue を実行',
     variables: '秘密情報は環境変数で渡す',
     after: '復旧後、外部から確認',
-    alicePw: 'alice、パスワード',
+    aliceKey: 'alice、お客様自身の鍵',
+    alicePw: 'alice、パスワード(パスワード窓口は不要: 拒否されたまま)',
     rootPw: 'root、パスワード(拒否されたままであること)',
-    done: '完了: お客様は再びログインできます。パスワードログインの許可は自動で終了します。',
+    named: 'レポートが ~/ssh を指摘している',
+    done: '完了: お客様は自分の鍵で再びログインできます。それ以外は何も開いていません。',
     unexpected: '想定外の結果です。上の出力を確認してください。',
   },
 } as const;
@@ -94,11 +99,19 @@ async function demo(lang: Lang): Promise<number> {
     const code = await cli(args, { env: { ...process.env, ...env } });
 
     step(5, T.after);
-    const alice = await server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+    const aliceKey = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
+    const alicePw = await server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
     const root = await server.sshLogin({ user: 'root', password: PASSWORDS.root });
-    out(`    ssh ${T.alicePw}: ${alice.ok ? 'OK' : `refused (${alice.stderr.trim()})`}`);
+    const report = readdirSync(outDir)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => readFileSync(join(outDir, f), 'utf8'))
+      .join('\n');
+    const named = report.includes('/home/alice/ssh/authorized_keys');
+    out(`    ssh ${T.aliceKey}: ${aliceKey.ok ? 'OK' : `refused (${aliceKey.stderr.trim()})`}`);
+    out(`    ssh ${T.alicePw}: ${alicePw.ok ? 'OK (!)' : 'refused'}`);
     out(`    ssh ${T.rootPw}: ${root.ok ? 'OK (!)' : 'refused'}`);
-    const ok = code === 0 && alice.ok && !root.ok;
+    out(`    ${T.named}: ${named ? 'yes' : 'no (!)'}`);
+    const ok = code === 0 && aliceKey.ok && !alicePw.ok && !root.ok && named;
     out(`\n${ok ? T.done : T.unexpected}`);
     return ok ? 0 : 1;
   } finally {
