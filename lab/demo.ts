@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { main as cli } from '../src/cli/main.js';
 import { langFromEnv, type Lang } from '../src/i18n/index.js';
 import { bootScenario, labAvailability, PASSWORDS } from './index.js';
@@ -45,16 +46,19 @@ const TEXT = {
   },
 } as const;
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const step = (n: number, text: string) => out(`\n\x1b[1m[${n}] ${text}\x1b[0m`);
-
 function langFromArgs(argv: string[]): Lang {
   const i = argv.indexOf('--lang');
   const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
   return value === 'ja' || value === 'en' ? value : langFromEnv();
 }
 
-async function demo(lang: Lang): Promise<number> {
+/** The whole story; `print` takes every line (the terminal, or a test). 0 when it ended as told. */
+export async function demo(
+  lang: Lang,
+  print: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
+  const out = (line = '') => print(`${line}\n`);
+  const step = (n: number, text: string) => out(`\n\x1b[1m[${n}] ${text}\x1b[0m`);
   const T = TEXT[lang];
   const availability = labAvailability();
   if (!availability.ok) {
@@ -96,7 +100,8 @@ async function demo(lang: Lang): Promise<number> {
     out(`    ${T.variables}: ${Object.keys(env).join(' ')}`);
     out(`    ${commandLine('vps-rescue', args)}`);
     out('');
-    const code = await cli(args, { env: { ...process.env, ...env } });
+    const line = (text: string) => print(text.endsWith('\n') ? text : `${text}\n`);
+    const code = await cli(args, { env: { ...process.env, ...env }, stdout: line, stderr: line });
 
     step(5, T.after);
     const aliceKey = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
@@ -121,10 +126,12 @@ async function demo(lang: Lang): Promise<number> {
   }
 }
 
-demo(langFromArgs(process.argv.slice(2))).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`demo: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  demo(langFromArgs(process.argv.slice(2))).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`demo: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}
