@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair } from './keys.js';
 import { LabServer } from './server.js';
+import type { FlavourName } from './flavour-names.js';
 import type { Suite } from './image.js';
 import { PASSWORDS } from './scenarios/builder.js';
 import { fingerprintOf } from '../src/preflight/host-key.js';
@@ -34,12 +35,12 @@ const SECONDS = 10;
 export async function flavourRevert(flavour: {
   name: string;
   suite?: Suite;
-  busybox?: boolean;
+  flavour?: FlavourName;
 }): Promise<FlavourRow> {
   const key = await generateKeyPair();
   const server = await LabServer.create({
     ...(flavour.suite ? { suite: flavour.suite } : {}),
-    ...(flavour.busybox ? { flavour: 'busybox' as const } : {}),
+    ...(flavour.flavour ? { flavour: flavour.flavour } : {}),
     rootPassword: PASSWORDS.root,
     files: [
       { path: '/root/.ssh', mode: 0o700 },

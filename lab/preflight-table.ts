@@ -197,7 +197,10 @@ for (const f of [
   { name: 'bookworm', suite: 'bookworm' as const },
   { name: 'bullseye', suite: 'bullseye' as const },
   { name: 'trixie', suite: 'trixie' as const },
-  { name: 'busybox (no systemd)', busybox: true },
+  { name: 'busybox (no systemd)', flavour: 'busybox' as const },
+  { name: 'RHEL layout (sshd.service)', flavour: 'rhel' as const },
+  { name: 'OpenRC (no systemd)', flavour: 'openrc' as const },
+  { name: 'socket-activated (trixie)', flavour: 'socket' as const },
 ]) {
   const row = await flavourRevert(f).catch((e: unknown): FlavourRow => ({
     flavour: f.name,
