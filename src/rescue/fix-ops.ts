@@ -2,6 +2,7 @@ import type { Collection, StatEntry } from '../diagnose/collection.js';
 import type { Finding, FixOp } from '../diagnose/findings.js';
 import { formatKey, parseAuthorizedKeysLine } from '../keys/authorized-keys.js';
 import { restoreconCode, selinuxPortCode } from './fix-selinux.js';
+import { outsideHome, socketRestartStep } from './fix-system.js';
 import { quote, type TxStep } from './transaction.js';
 
 /**
@@ -286,7 +287,7 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
   switch (op.op) {
     case 'chmod': {
       const rel = o && relative(op.path, o);
-      if (o && rel === undefined) return outsideHome(c, op);
+      if (o && rel === undefined) return outsideHome(statOf(c, op.path), op);
       if (!o || rel === undefined || !/^[0-7]{3}$/.test(op.mode)) return undefined;
       const st = statOf(c, op.path);
       // A file of the user's own: chmod'ed as the user. Anything else through ro.
@@ -298,7 +299,7 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
     }
     case 'chown': {
       const rel = o && relative(op.path, o);
-      if (o && rel === undefined) return outsideHome(c, op);
+      if (o && rel === undefined) return outsideHome(statOf(c, op.path), op);
       if (!o || rel === undefined) return undefined;
       const st = statOf(c, op.path);
       const mode =
@@ -390,58 +391,4 @@ function simpleStep(c: Collection, op: FixOp, o: Owner | undefined): Simple | un
     default:
       return undefined;
   }
-}
-
-/**
- * A key file or folder outside every home (AuthorizedKeysFile /etc/ssh/keys/%u): changed only from
- * inside its parent, held open (`cd -P`) and checked to be that very path, owned by root and writable
- * by nobody else, so no user can swap the name for a link meanwhile; never a link, never a file with a
- * second hard link (its mode would change the other name too, /etc/shadow say). A folder gets its exact
- * mode without setuid/setgid/sticky (GNU chmod keeps those on folders for a numeric mode).
- */
-function outsideHome(c: Collection, op: Extract<FixOp, { op: 'chmod' | 'chown' }>): Simple | undefined {
-  const parts = op.path.split('/').slice(1);
-  if (!op.path.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..')) return undefined;
-  const st = statOf(c, op.path);
-  if (!st || (st.type !== 'file' && st.type !== 'directory')) return undefined;
-  const dir = quote(dirOf(op.path));
-  const n = quote(`./${parts.at(-1)!}`);
-  const dirMode = (m: number) => (m & 0o755).toString(8).padStart(3, '0');
-  let mode: string;
-  let change = '';
-  if (op.op === 'chmod') {
-    if (!/^[0-7]{3}$/.test(op.mode)) return undefined;
-    mode = op.mode;
-  } else {
-    if (!/^[a-z_][a-z0-9_.-]*$/i.test(op.owner) || !/^[a-z_][a-z0-9_.-]*$/i.test(op.group)) return undefined;
-    // A folder handed to root must still let every user through to their own file.
-    mode = st.type === 'directory' ? dirMode((st.mode ?? 0o755) | 0o111) : '600';
-    change = `chown -h ${quote(op.owner)}:${quote(op.group)} ${n}&&`;
-  }
-  const kind = st.type === 'directory' ? `[ -d ${n} ]` : `[ -f ${n} ]&&[ "$(stat -c %h ${n})" = 1 ]`;
-  const special = st.type === 'directory' ? `chmod a-st ${n}&&` : '';
-  const code = [
-    `(cd -P ${dir}&&[ "$(pwd -P)" = ${dir} ]&&[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ ! -L ${n} ]&&${kind}||exit 3`,
-    `${change}${special}chmod ${mode} ${n}&&[ "$(stat -c %a ${n})" = ${mode} ])`,
-  ].join('\n');
-  return { step: { name: `${op.op} ${op.path}`, code }, files: [], modes: [op.path], inHome: false };
-}
-
-/**
- * A socket unit brought to listen where sshd_config already says (no file changes): the config is
- * checked first; `daemon-reload` reruns the generator that turns Port lines into the socket's
- * ListenStream; the service the socket started is stopped first, because systemd refuses to start a
- * socket whose service still runs, and that service would keep the old port open on the descriptors it
- * inherited (KillMode=process: open sessions stay). Done only when systemd listens on the port.
- */
-function socketRestartStep(unit: string, port: number): TxStep {
-  const service = `${unit.replace(/\.socket$/, '')}.service`;
-  return {
-    name: `restart ${unit} on port ${port}`,
-    code: [
-      '[ -d /run/sshd ]||mkdir -m 755 /run/sshd',
-      `sshd -t&&systemctl daemon-reload&&systemctl stop ${service}&&systemctl restart ${unit}||exit 1`,
-      `systemctl show -p Listen ${unit}|grep -qE '[=:]${port} [(]Stream'`,
-    ].join('\n'),
-  };
 }
