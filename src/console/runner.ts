@@ -249,28 +249,28 @@ export class CommandRunner {
         }
         this.ch.type(`${line}\r`);
       }
-      const last = group[group.length - 1]!;
+      // Every line of the group echoed, in any order: lines typed before the shell reads the
+      // here-document are echoed by the terminal first and shown again by the shell's line editor, so
+      // their order on the console says nothing. Their bytes are proven by the checksum, not here.
+      const allEchoed = (text: string): RegExpExecArray | null => {
+        let furthest: RegExpExecArray | null = null;
+        for (const line of group) {
+          const found = findIgnoringWhitespace(line, text);
+          if (!found) return null;
+          if (!furthest || found.index > furthest.index) furthest = found;
+        }
+        return furthest;
+      };
       let echoed = true;
-      let before = '';
       try {
-        const r = await this.ch.expect(
-          [{ name: 'echo', re: (text) => findIgnoringWhitespace(last, text), filterKernel: true }],
-          {
-            timeoutMs: ECHO_TIMEOUT_MS,
-            waitingFor: 'the echo of the typed lines',
-            signal: opts.signal,
-            stallMs: 0,
-          },
-        );
-        before = r.before;
+        await this.ch.expect([{ name: 'echo', re: allEchoed, filterKernel: true }], {
+          timeoutMs: ECHO_TIMEOUT_MS,
+          waitingFor: 'the echo of the typed lines',
+          signal: opts.signal,
+          stallMs: 0,
+        });
       } catch {
         echoed = false;
-      }
-      // The others of the group, in order, before the last one's echo.
-      for (const line of group.slice(0, -1)) {
-        const found = echoed ? findIgnoringWhitespace(line, before) : null;
-        if (!found) echoed = false;
-        else before = before.slice(found.index + found[0].length);
       }
       if (!echoed) {
         // No ^C here: a shell reading a here-document may take it only at its next line, and eat a

@@ -184,7 +184,10 @@ labDescribe('the RHEL family and OpenRC arrangements', () => {
       expect(await server.execChecked('grep -i "^#PermitRootLogin" /etc/ssh/sshd_config')).toBe(
         '#PermitRootLogin prohibit-password\n',
       );
-      expect((await server.sshdLog()).join('\n')).toMatch(/sshd\[\d+\]: Server listening on /);
+      // rsyslog writes /var/log/secure a moment after sshd logs: the line is waited for, not raced.
+      await expect
+        .poll(async () => (await server.sshdLog()).join('\n'), { timeout: 30_000 })
+        .toMatch(/sshd\[\d+\]: Server listening on /);
     });
 
     it('the collector follows the crypto-policy include and reads sshd.service and its log', async ({

@@ -14,8 +14,12 @@ import type { RescueOptions } from '../../src/rescue/types.js';
 import { labDescribe } from '../support/lab-guard.js';
 import { changedPaths, snapshot } from './rescue-snapshot.js';
 
-/** Where a run is cut: after so many bytes typed, or so many bytes into the transaction's command line. */
-type Cut = number | { intoTx: number };
+/**
+ * Where a run is cut: after so many bytes typed, so many bytes into the transaction's command line, or
+ * so many bytes after the Enter that starts it (its here-document's end line). The last two are found
+ * in the run's own stream: a compressed script's length differs a little from run to run (nonces).
+ */
+type Cut = number | { intoTx: number } | { afterTx: number };
 
 /** The transaction is typed as one command line that puts its script's path in $p (the collector's is `c-`). */
 const TX_SCRIPT = 'p=/root/.vps-rescue/t-';
@@ -40,7 +44,11 @@ function cutAfter(url: string, cut: Cut, record?: Buffer[]): () => Promise<ByteT
           if (typeof cut !== 'number' && limit === Infinity) {
             stream += bytes.toString('latin1');
             const at = stream.indexOf(TX_SCRIPT);
-            if (at >= 0) limit = stream.lastIndexOf('\r', at) + 1 + cut.intoTx;
+            const start = at >= 0 ? stream.lastIndexOf('\r', at) + 1 : -1;
+            if (start >= 0 && 'intoTx' in cut) limit = start + cut.intoTx;
+            const end = start >= 0 ? /<<'(E\w+)'/.exec(stream.slice(start))?.[1] : undefined;
+            const enter = end ? stream.indexOf(`\r${end}\r`, start) : -1;
+            if (enter >= 0 && 'afterTx' in cut) limit = enter + end!.length + 2 + cut.afterTx;
           }
           const room = limit - typed;
           typed += bytes.length;
@@ -128,7 +136,7 @@ labDescribe('fault injection: console cut at each step', () => {
       { intoTx: 12 },
       { intoTx: txUpload - txStart },
       { intoTx: txEnter - txStart },
-      { intoTx: Math.floor((txEnter + total) / 2) - txStart },
+      { afterTx: Math.max(1, Math.floor((total - txEnter) / 2)) },
     ];
     const outcomes = await Promise.all(
       cuts.map(async (cut) => {
