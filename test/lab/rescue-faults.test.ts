@@ -135,7 +135,7 @@ labDescribe('fault injection: console cut at each step', () => {
       Math.floor(txStart * 0.8),
       { intoTx: 12 },
       { intoTx: txUpload - txStart },
-      { intoTx: txEnter - txStart },
+      { afterTx: 0 },
       { afterTx: Math.max(1, Math.floor((total - txEnter) / 2)) },
     ];
     const outcomes = await Promise.all(
