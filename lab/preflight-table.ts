@@ -79,30 +79,17 @@ async function reversed(s: Scenario): Promise<Row> {
       user === 'root' ? PASSWORDS.root : (spec.users?.find((u) => u.name === user)?.password ?? '');
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(
-      [
-        'preflight',
-        '--host',
-        server.address,
-        '--user',
-        user,
-        '--identity',
-        key.privateKeyPath,
-        '--host-key',
-        fp,
-        '--config',
-        file,
-        '--json',
-        '--out',
-        OUT,
-        ...(password ? ['--password-env', 'PW'] : []),
-      ],
-      {
-        stdout: (t) => out.push(t),
-        stderr: (t) => err.push(t),
-        env: { ...process.env, SSH_AUTH_SOCK: '', PW: password },
-      },
-    );
+    // The same server, user, key, host key and candidate for both commands; the password only by name.
+    const target = [
+      ...['--host', server.address, '--user', user, '--identity', key.privateKeyPath],
+      ...['--host-key', fp, '--config', file, '--json', '--out', OUT],
+      ...(password ? ['--password-env', 'PW'] : []),
+    ];
+    const code = await main(['preflight', ...target], {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: { ...process.env, SSH_AUTH_SOCK: '', PW: password },
+    });
     let predicted = 'n/a';
     let cause = err.join(' ').match(/\[([a-z.-]+)\]$/)?.[1] ?? '-';
     if (out.length > 0) {
@@ -120,32 +107,11 @@ async function reversed(s: Scenario): Promise<Row> {
     } else if (code === 42) predicted = 'no login today';
     // The guarded way: harden with the same candidate (it reverts by itself when the new login fails).
     const hout: string[] = [];
-    const hcode = await main(
-      [
-        'harden',
-        '--host',
-        server.address,
-        '--user',
-        user,
-        '--identity',
-        key.privateKeyPath,
-        '--host-key',
-        fp,
-        '--config',
-        file,
-        '--json',
-        '--confirm-within',
-        '20s',
-        '--out',
-        OUT,
-        ...(password ? ['--password-env', 'PW'] : []),
-      ],
-      {
-        stdout: (t) => hout.push(t),
-        stderr: () => undefined,
-        env: { ...process.env, SSH_AUTH_SOCK: '', PW: password },
-      },
-    );
+    const hcode = await main(['harden', ...target, '--confirm-within', '20s'], {
+      stdout: (t) => hout.push(t),
+      stderr: () => undefined,
+      env: { ...process.env, SSH_AUTH_SOCK: '', PW: password },
+    });
     let harden = `exit ${hcode}`;
     if (hout.length > 0) {
       const h = JSON.parse(hout.join('\n')) as { outcome: string; loginFailure?: { cause: string } };
