@@ -85,10 +85,3 @@ export function missingCredentials(provider: string, help: CredentialHelp): Resc
 export function precondition(provider: string, operation: string, reason: string): RescueError {
   return new RescueError('provider.precondition', { provider, operation, reason });
 }
-
-/** Vendors whose password reset sets root's only: any other user is refused before calling them. */
-export function requireRootUser(provider: string, operation: string, user: string, lang: Lang): void {
-  if (user !== 'root') {
-    throw precondition(provider, operation, t(lang, 'providers.hint.root-only', { provider, user }));
-  }
-}

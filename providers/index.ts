@@ -34,7 +34,7 @@ export async function loadProvider(id: string, ctx: ProviderContext): Promise<Pr
   return module.createAdapter(ctx);
 }
 
-type OptionalMethod = 'runCommand' | 'resetPassword' | 'rescueBoot' | 'sendKeys';
+type OptionalMethod = 'runCommand' | 'rescueBoot';
 
 /**
  * The optional method behind a capability, or a provider.unsupported error that names what the

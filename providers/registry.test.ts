@@ -24,13 +24,11 @@ const envOf = new Map(
   (await contractRows(PROVIDERS.map((p) => p.id))).map((row) => [row.id, row.env] as const),
 );
 
-const METHOD: Record<Capability, 'runCommand' | 'resetPassword' | 'rescueBoot' | 'sendKeys' | undefined> = {
+const METHOD: Record<Capability, 'runCommand' | 'rescueBoot' | undefined> = {
   serialConsole: undefined, // through openConsole(server, 'serial')
   vncConsole: undefined,
   runCommand: 'runCommand',
-  resetPassword: 'resetPassword',
   rescueBoot: 'rescueBoot',
-  sendKeys: 'sendKeys',
 };
 
 describe('provider registry contract', () => {
@@ -65,9 +63,7 @@ describe('provider registry contract', () => {
         }
       }
       if (entry.capabilities.includes('rescueBoot')) expect(typeof adapter.exitRescue).toBe('function');
-      expect(
-        entry.capabilities.some((c) => c === 'serialConsole' || c === 'vncConsole' || c === 'sendKeys'),
-      ).toBe(true);
+      expect(entry.capabilities.some((c) => c === 'serialConsole' || c === 'vncConsole')).toBe(true);
     });
 
     it(`${entry.id}: missing credentials name the variables`, async () => {
@@ -87,12 +83,12 @@ describe('provider registry contract', () => {
   it('requireCapability returns the method or names what the vendor offers', () => {
     const adapter = {
       id: 'x',
-      capabilities: ['vncConsole', 'resetPassword'],
+      capabilities: ['vncConsole', 'rescueBoot'],
       findServer: () => Promise.reject(new Error('unused')),
       openConsole: () => Promise.reject(new Error('unused')),
-      resetPassword: () => Promise.reject(new Error('unused')),
+      rescueBoot: () => Promise.reject(new Error('unused')),
     } as unknown as ProviderAdapter;
-    expect(typeof requireCapability(adapter, 'resetPassword', 'en')).toBe('function');
+    expect(typeof requireCapability(adapter, 'rescueBoot', 'en')).toBe('function');
     try {
       requireCapability(adapter, 'runCommand', 'en');
       expect.unreachable();
@@ -100,20 +96,20 @@ describe('provider registry contract', () => {
       const e = err as { code: string; params: Record<string, string> };
       expect(e.code).toBe('provider.unsupported');
       expect(e.params.capability).toBe('run commands in the guest');
-      expect(e.params.offers).toBe('VNC console, reset a password');
+      expect(e.params.offers).toBe('VNC console, boot a rescue system');
     }
   });
 });
 
 describe('planAccess', () => {
   it('orders serial, run-command, rescue, VNC, keeping only what is offered', () => {
-    const all = planAccess(['vncConsole', 'rescueBoot', 'runCommand', 'serialConsole', 'sendKeys']);
+    const all = planAccess(['vncConsole', 'rescueBoot', 'runCommand', 'serialConsole']);
     expect(all.map((s) => s.path)).toEqual(['serial-console', 'run-command', 'rescue-system', 'vnc-console']);
-    expect(planAccess(['vncConsole', 'resetPassword', 'rescueBoot']).map((s) => s.path)).toEqual([
+    expect(planAccess(['vncConsole', 'rescueBoot']).map((s) => s.path)).toEqual([
       'rescue-system',
       'vnc-console',
     ]);
-    expect(planAccess(['sendKeys'])).toEqual([]);
+    expect(planAccess([])).toEqual([]);
   });
 
   it('every step carries a translated reason', () => {

@@ -24,14 +24,7 @@ export const SERVER_STATUSES = [
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
 
 /** Optional abilities beyond finding a server and opening its console. */
-export const CAPABILITIES = [
-  'serialConsole',
-  'vncConsole',
-  'runCommand',
-  'resetPassword',
-  'rescueBoot',
-  'sendKeys',
-] as const;
+export const CAPABILITIES = ['serialConsole', 'vncConsole', 'runCommand', 'rescueBoot'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export interface ServerAddresses {
@@ -67,22 +60,6 @@ export interface RunCommandOptions {
   timeoutMs?: number;
 }
 
-export interface ResetPasswordRequest {
-  user: string;
-  /** The password to set; vendors that generate one themselves ignore it and say so in the result. */
-  password?: string;
-}
-
-export interface ResetPasswordResult {
-  user: string;
-  /** secret: registered with the masker before it is returned. */
-  password: string;
-  /** True when the vendor chose the password (the requested one was not used). */
-  generated: boolean;
-  /** Localized notes for the report: reboot needed, expiry, … */
-  notes: string[];
-}
-
 export interface RescueBootOptions {
   /** Vendor SSH key ids or public keys to authorize in the rescue system, where supported. */
   sshKeys?: string[];
@@ -110,10 +87,8 @@ export interface ProviderAdapter {
   findServer(query: FindQuery): Promise<ServerRef>;
   openConsole(server: ServerRef, kind: ConsoleKind): Promise<ConsoleEndpoint>;
   runCommand?(server: ServerRef, argv: string[], options?: RunCommandOptions): Promise<CommandResult>;
-  resetPassword?(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult>;
   rescueBoot?(server: ServerRef, options?: RescueBootOptions): Promise<RescueAccess>;
   exitRescue?(server: ServerRef): Promise<void>;
-  sendKeys?(server: ServerRef, keys: string[]): Promise<void>;
 }
 
 /** Reads a local file named by the user's environment (clouds.yaml, a Lish key); injectable for tests. */

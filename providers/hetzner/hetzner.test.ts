@@ -95,29 +95,10 @@ describe('hetzner adapter', () => {
     expect(err.params.offers).toContain('VNC console');
   });
 
-  it('resets the root password, waiting for the action', async () => {
-    api().post('/v1/servers/42/actions/reset_password').reply(201, f('reset-password.json'));
-    api().get('/v1/actions/14').reply(200, f('action-14-success.json'));
-    const result = await adapter().resetPassword!(running, { user: 'root', password: 'wanted' });
-    expect(result).toMatchObject({ user: 'root', password: 'CANARY-rootpw-4d1e', generated: true });
-    expect(result.notes.join(' ')).toContain('requested one was not used');
-    expect(mask(result.password)).toBe('***');
-  });
-
-  it('checks password-reset preconditions before calling', async () => {
-    await rejectsWithCode(adapter().resetPassword!(running, { user: 'alice' }), 'provider.precondition');
-    const off = { ...running, status: 'stopped' as const };
-    const err = await rejectsWithCode(
-      adapter().resetPassword!(off, { user: 'root' }),
-      'provider.precondition',
-    );
-    expect(err.params.reason).toContain('guest agent');
-  });
-
   it('a failed action is provider.api with the vendor error', async () => {
-    api().post('/v1/servers/42/actions/reset_password').reply(201, f('reset-password.json'));
-    api().get('/v1/actions/14').reply(200, f('action-14-error.json'));
-    const err = await rejectsWithCode(adapter().resetPassword!(running, { user: 'root' }), 'provider.api');
+    api().post('/v1/servers/42/actions/enable_rescue').reply(201, f('enable-rescue.json'));
+    api().get('/v1/actions/15').reply(200, f('action-15-error.json'));
+    const err = await rejectsWithCode(adapter().rescueBoot!(running), 'provider.api');
     expect(err.params.detail).toContain('Action failed');
   });
 

@@ -12,8 +12,6 @@ import type {
   ProviderContext,
   RescueAccess,
   RescueBootOptions,
-  ResetPasswordRequest,
-  ResetPasswordResult,
   ServerRef,
 } from '../types.js';
 import { hasAddress, publicHost, toServerRef, type HcloudAction, type HcloudServer } from './map.js';
@@ -34,7 +32,6 @@ interface ServerList {
 
 export class HetznerAdapter implements ProviderAdapter {
   readonly id = ID;
-  /** resetPassword (reset_password action) is implemented below but no way in uses it yet. */
   readonly capabilities: readonly Capability[] = hetzner.capabilities;
 
   constructor(
@@ -86,29 +83,6 @@ export class HetznerAdapter implements ProviderAdapter {
     registerSecret(new URL(url).searchParams.get('token'));
     // The URL is valid for one minute, so it is handed over straight away instead of awaiting the action.
     return { kind: 'vnc-ws', url, password };
-  }
-
-  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
-    const lang = this.ctx.lang;
-    const operation = 'reset password';
-    if (request.user !== 'root') {
-      throw precondition(
-        ID,
-        operation,
-        t(lang, 'providers.hint.root-only', { provider: ID, user: request.user }),
-      );
-    }
-    if (server.status !== 'running') {
-      throw precondition(ID, operation, t(lang, 'providers.hint.hetzner-password-agent'));
-    }
-    const res = await this.http.post<{ action: HcloudAction; root_password: string }>(
-      `servers/${server.id}/actions/reset_password`,
-      { operation },
-    );
-    registerSecret(res.data.root_password);
-    await this.waitAction(res.data.action, operation);
-    const notes = request.password ? [t(lang, 'providers.hint.hetzner-generated')] : [];
-    return { user: 'root', password: res.data.root_password, generated: true, notes };
   }
 
   async rescueBoot(server: ServerRef, options: RescueBootOptions = {}): Promise<RescueAccess> {

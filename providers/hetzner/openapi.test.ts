@@ -37,12 +37,10 @@ const FIXTURE_CALLS: [fixture: string, method: string, path: string, status: str
   ['servers-page1.json', 'GET', '/servers', '200'],
   ['servers-page2.json', 'GET', '/servers', '200'],
   ['request-console.json', 'POST', ACTION('request_console'), '201'],
-  ['reset-password.json', 'POST', ACTION('reset_password'), '201'],
   ['enable-rescue.json', 'POST', ACTION('enable_rescue'), '201'],
   ['disable-rescue.json', 'POST', ACTION('disable_rescue'), '201'],
   ['reset.json', 'POST', ACTION('reset'), '201'],
-  ['action-14-error.json', 'GET', '/actions/{id}', '200'],
-  ['action-14-success.json', 'GET', '/actions/{id}', '200'],
+  ['action-15-error.json', 'GET', '/actions/{id}', '200'],
   ['action-15-success.json', 'GET', '/actions/{id}', '200'],
   ...['conflict', 'forbidden', 'locked', 'not-found', 'rate-limit', 'unauthorized'].map(
     (name): [string, string, string, string] => [`error-${name}.json`, 'GET', SERVER, '4xx'],
@@ -163,12 +161,13 @@ describe('the lab simulator answers in the same document', () => {
     expect(one.status).toBe(200);
     expect(unexplained(schemaOf('GET', SERVER, '200'), one.body)).toEqual([]);
   });
-  it('an unknown server, and reset_password the lab cannot do, answer in the error envelope', async () => {
+  it('an unknown server answers in the error envelope, for a read and for an action', async () => {
     const missing = await call('GET', '/servers/9');
     expect(missing.status).toBe(404);
     expect(openApiErrors(schemaOf('GET', SERVER, '4xx'), missing.body)).toEqual([]);
-    const reset = await call('POST', '/servers/4000/actions/reset_password');
-    expect(openApiErrors(schemaOf('POST', ACTION('reset_password'), '4xx'), reset.body)).toEqual([]);
+    const rescue = await call('POST', '/servers/9/actions/enable_rescue');
+    expect(rescue.status).toBe(404);
+    expect(openApiErrors(schemaOf('POST', ACTION('enable_rescue'), '4xx'), rescue.body)).toEqual([]);
   });
 });
 

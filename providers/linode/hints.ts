@@ -3,10 +3,6 @@
  * and the type of the Japanese table makes a missing translation a type error.
  */
 export const linodeHintsEn = {
-  'providers.hint.linode-password-running':
-    'Linode resets the root password only while the Linode is powered off; shut it down first',
-  'providers.hint.linode-password-disks':
-    'Linode can reset the root password only on a Linode with exactly one non-swap disk (it has {count})',
   'providers.hint.linode-rescue-running':
     'the Linode will reboot into Finnix; its disks are attached as {disks}',
   'providers.hint.linode-lish-disabled':
@@ -16,10 +12,6 @@ export const linodeHintsEn = {
 } as const;
 
 export const linodeHintsJa: Record<keyof typeof linodeHintsEn, string> = {
-  'providers.hint.linode-password-running':
-    'Linode の root パスワードは電源オフの間しか再設定できません。先にシャットダウンしてください',
-  'providers.hint.linode-password-disks':
-    'Linode の root パスワード再設定はスワップ以外のディスクが 1 つだけの場合に限られます（このサーバーは {count} 個）',
   'providers.hint.linode-rescue-running':
     'Linode は Finnix で再起動します。ディスクは {disks} として接続されます',
   'providers.hint.linode-lish-disabled':

@@ -1,18 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
 import { t } from '../../src/i18n/index.js';
 import { RescueError } from '../../src/errors/rescue-error.js';
 import { registerSecret } from '../../src/secrets.js';
 import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
-import {
-  consoleUnavailable,
-  missingCredentials,
-  notFound,
-  pickOne,
-  precondition,
-  requireRootUser,
-  unsupported,
-} from '../errors.js';
+import { consoleUnavailable, missingCredentials, notFound, pickOne, unsupported } from '../errors.js';
 import { HttpClient } from '../http.js';
 import type {
   Capability,
@@ -20,8 +11,6 @@ import type {
   ProviderAdapter,
   ProviderContext,
   RescueAccess,
-  ResetPasswordRequest,
-  ResetPasswordResult,
   ServerRef,
 } from '../types.js';
 import {
@@ -57,7 +46,7 @@ const BOOT_POLLS = 90;
 export class LinodeAdapter implements ProviderAdapter {
   readonly id = ID;
   /**
-   * Not declared: resetPassword (no way in uses it yet) and rescueBoot. Finnix is reached only
+   * Not declared: rescueBoot. Finnix is reached only
    * through Lish and offers no SSH, so the rescue-system way (SSH) cannot use it; declaring it made
    * the rescue reboot the Linode into Finnix and straight back for nothing.
    */
@@ -149,30 +138,6 @@ export class LinodeAdapter implements ProviderAdapter {
     return res.data.data;
   }
 
-  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
-    const lang = this.ctx.lang;
-    const operation = 'reset root password';
-    requireRootUser(ID, operation, request.user, lang);
-    // Linode's own preconditions, checked first so the user learns what to do instead of an HTTP 400.
-    if (server.status !== 'stopped')
-      throw precondition(ID, operation, t(lang, 'providers.hint.linode-password-running'));
-    const dataDisks = (await this.disks(server)).filter((d) => d.filesystem !== 'swap');
-    if (dataDisks.length !== 1) {
-      throw precondition(
-        ID,
-        operation,
-        t(lang, 'providers.hint.linode-password-disks', { count: dataDisks.length }),
-      );
-    }
-    const password = request.password ?? strongPassword();
-    registerSecret(password);
-    await this.http.post(`linode/instances/${server.id}/password`, {
-      operation,
-      data: { root_pass: password },
-    });
-    return { user: 'root', password, generated: request.password === undefined, notes: [] };
-  }
-
   async rescueBoot(server: ServerRef): Promise<RescueAccess> {
     const disks = await this.disks(server);
     const devices: Record<string, { disk_id: number }> = {};
@@ -250,12 +215,6 @@ function jobSince(dateHeader: unknown): string {
   const date = Date.parse(String(dateHeader ?? ''));
   const at = (Number.isNaN(date) ? Date.now() : date) - 10_000;
   return new Date(at).toISOString().replace(/\.\d+Z$/, '');
-}
-
-/** Linode demands a strong root password; 24 random characters from four classes. */
-function strongPassword(): string {
-  const body = randomBytes(18).toString('base64url');
-  return `${body}aZ7#`;
 }
 
 export function createAdapter(ctx: ProviderContext): ProviderAdapter {

@@ -31,7 +31,6 @@ const server: ServerRef = {
   location: 'ap-northeast',
   vendor: { label: 'web-1' },
 };
-const offline: ServerRef = { ...server, status: 'stopped', vendorStatus: 'offline' };
 
 describe('linode adapter', () => {
   beforeEach(() => clearSecretsForTest());
@@ -137,45 +136,6 @@ describe('linode adapter', () => {
       api().get('/v4/profile').reply(200, profile('password_keys'));
       await rejectsWithCode(adapter().openConsole(server, 'serial'), 'console.unavailable');
     });
-  });
-
-  it('resets the root password of a powered-off Linode with one disk', async () => {
-    api().get('/v4/linode/instances/123/disks').query({ page_size: 100 }).reply(200, f('disks.json'));
-    api().post('/v4/linode/instances/123/password', { root_pass: 'CANARY-Str0ng-pass!' }).reply(200, {});
-    const result = await adapter().resetPassword!(offline, { user: 'root', password: 'CANARY-Str0ng-pass!' });
-    expect(result).toMatchObject({ user: 'root', generated: false });
-    expect(mask('CANARY-Str0ng-pass!')).toBe('***');
-  });
-
-  it('explains the vendor preconditions: powered off, one non-swap disk, root only', async () => {
-    const running = await rejectsWithCode(
-      adapter().resetPassword!(server, { user: 'root' }),
-      'provider.precondition',
-    );
-    expect(running.params.reason).toContain('powered off');
-    await rejectsWithCode(adapter().resetPassword!(offline, { user: 'alice' }), 'provider.precondition');
-    api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks-two.json'));
-    const disks = await rejectsWithCode(
-      adapter().resetPassword!(offline, { user: 'root' }),
-      'provider.precondition',
-    );
-    expect(disks.params.reason).toContain('it has 2');
-  });
-
-  it('generates a strong password when none is given', async () => {
-    api().get('/v4/linode/instances/123/disks').query(true).reply(200, f('disks.json'));
-    let sent = '';
-    api()
-      .post('/v4/linode/instances/123/password', (body: { root_pass: string }) => {
-        sent = body.root_pass;
-        return true;
-      })
-      .reply(200, {});
-    const result = await adapter().resetPassword!(offline, { user: 'root' });
-    expect(result.generated).toBe(true);
-    expect(result.password).toBe(sent);
-    expect(sent.length).toBeGreaterThanOrEqual(20);
-    expect(mask(sent)).toBe('***');
   });
 
   it('boots Finnix with the disks attached, waits, and reboots back', async () => {

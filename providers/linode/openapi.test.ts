@@ -104,32 +104,47 @@ describe('Linode fixtures fit the Linode API v4 OpenAPI document (4.189.0)', () 
 describe("the adapter's request bodies fit the document", () => {
   useStrictNock();
   const TOKEN = 'CANARY-linode-token-openapi';
-  const offline: ServerRef = {
+  const server: ServerRef = {
     provider: 'linode',
     id: '123',
     name: 'web-1',
-    status: 'stopped',
-    vendorStatus: 'offline',
+    status: 'running',
+    vendorStatus: 'running',
     addresses: { ipv4: ['203.0.113.20'], ipv6: [] },
     location: 'ap-northeast',
     vendor: { label: 'web-1' },
   };
-  it('POST /linode/instances/{linodeId}/password', async () => {
+  it('POST /linode/instances/{linodeId}/rescue and /reboot', async () => {
     const api = nock('https://api.linode.com');
+    const sent: Record<string, unknown> = {};
+    const keep = (name: string) => (body: unknown) => ((sent[name] = body), true);
     api
       .get('/v4/linode/instances/123/disks')
       .query(true)
       .reply(200, fixture(import.meta.url, 'disks.json'));
-    let sent: unknown;
+    api.post('/v4/linode/instances/123/rescue', keep('rescue')).reply(200, {});
+    api.post('/v4/linode/instances/123/reboot', keep('reboot')).reply(200, {});
     api
-      .post('/v4/linode/instances/123/password', (body: unknown) => {
-        sent = body;
-        return true;
-      })
-      .reply(200, {});
-    const adapter = await createAdapter({ env: { LINODE_TOKEN: TOKEN }, lang: 'en', retry: { retries: 0 } });
-    await adapter.resetPassword!(offline, { user: 'root' });
-    expect(openApiErrors(schemaOf('POST', `${INSTANCE}/password`, 'request'), sent)).toEqual([]);
+      .get('/v4/account/events')
+      .query(true)
+      .times(2)
+      .reply(200, fixture(import.meta.url, 'events-boot-finished.json'));
+    api.get('/v4/profile').reply(200, fixture(import.meta.url, 'profile.json'));
+    const adapter = await createAdapter({
+      env: { LINODE_TOKEN: TOKEN, LINODE_LISH_KEY_FILE: '/keys/lish' },
+      readTextFile: async () => 'CANARY-lish-key',
+      lang: 'en',
+      pollIntervalMs: 0,
+      retry: { retries: 0 },
+    });
+    await adapter.rescueBoot!(server);
+    await adapter.exitRescue!(server);
+    expect(openApiErrors(schemaOf('POST', `${INSTANCE}/rescue`, 'request'), sent.rescue)).toEqual([]);
+    expect(openApiErrors(schemaOf('POST', `${INSTANCE}/reboot`, 'request'), sent.reboot)).toEqual([]);
+    // The check can fail: a device named outside sda..sdh is not in the document.
+    expect(
+      openApiErrors(schemaOf('POST', `${INSTANCE}/rescue`, 'request'), { devices: { vda: { disk_id: 1 } } }),
+    ).not.toEqual([]);
   });
 });
 

@@ -25,7 +25,6 @@ export const FIXTURE_CALLS: [fixture: string, path: string, method: string][] = 
   ['exec.json', `${VM}/agent/exec`, 'POST'],
   ['exec-status-running.json', `${VM}/agent/exec-status`, 'GET'],
   ['exec-status-done.json', `${VM}/agent/exec-status`, 'GET'],
-  ['set-user-password.json', `${VM}/agent/set-user-password`, 'POST'],
   ['apt-versions-8.4.json', '/nodes/{node}/apt/versions', 'GET'],
   ['apt-versions-9.1.7.json', '/nodes/{node}/apt/versions', 'GET'],
   ['ticket.json', '/access/ticket', 'POST'],

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
 import { isRescueError, RescueError } from '../../src/errors/rescue-error.js';
 import { t } from '../../src/i18n/index.js';
@@ -11,8 +10,6 @@ import type {
   FindQuery,
   ProviderAdapter,
   ProviderContext,
-  ResetPasswordRequest,
-  ResetPasswordResult,
   RunCommandOptions,
   ServerRef,
   ServerStatus,
@@ -41,7 +38,6 @@ const STATUS: Record<string, ServerStatus> = { running: 'running', stopped: 'sto
 
 export class ProxmoxAdapter implements ProviderAdapter {
   readonly id = ID;
-  /** resetPassword (agent set-user-password) is implemented below but no way in uses it yet. */
   readonly capabilities: readonly Capability[] = proxmox.capabilities;
   private conn?: Promise<ProxmoxConnection>;
   private ticketConn?: Promise<ProxmoxConnection>;
@@ -224,19 +220,6 @@ export class ProxmoxAdapter implements ProviderAdapter {
       else await sleep(Math.min(cap, 50 * 2 ** i));
     }
     return { exitCode: done.exitcode ?? -1, stdout: done['out-data'] ?? '', stderr: done['err-data'] ?? '' };
-  }
-
-  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
-    const http = await this.api();
-    const password = request.password ?? randomBytes(18).toString('base64url');
-    registerSecret(password);
-    await this.agentCall(server, () =>
-      http.post(`${this.vmPath(server)}/agent/set-user-password`, {
-        operation: 'set user password',
-        data: { username: request.user, password },
-      }),
-    );
-    return { user: request.user, password, generated: request.password === undefined, notes: [] };
   }
 
   /** Agent calls on a VM without a running agent fail with HTTP 500: say what to do instead. */

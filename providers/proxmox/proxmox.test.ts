@@ -162,19 +162,7 @@ describe('proxmox adapter', () => {
     expect(err.params.operation).toBe('guest exec');
   });
 
-  it('sets a user password through the agent; a missing agent is explained', async () => {
-    api()
-      .post(`${VM}/agent/set-user-password`, { username: 'alice', password: 'CANARY-newpw-1' })
-      .reply(200, f('set-user-password.json'));
-    const result = await adapter().resetPassword!(vm, { user: 'alice', password: 'CANARY-newpw-1' });
-    expect(result).toMatchObject({ user: 'alice', generated: false });
-    expect(mask('CANARY-newpw-1')).toBe('***');
-    api().post(`${VM}/agent/set-user-password`).reply(500, f('agent-not-running.json'));
-    const err = await rejectsWithCode(
-      adapter().resetPassword!(vm, { user: 'alice' }),
-      'provider.precondition',
-    );
-    expect(err.params.reason).toContain('QEMU guest agent is not running');
+  it('a guest-agent call on a stopped VM is refused before calling', async () => {
     const stopped = { ...vm, status: 'stopped' as const, vendorStatus: 'stopped' };
     await rejectsWithCode(adapter().runCommand!(stopped, ['true']), 'provider.precondition');
   });

@@ -1,26 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
-import { RescueError } from '../../src/errors/rescue-error.js';
 import { t } from '../../src/i18n/index.js';
 import { registerSecret } from '../../src/secrets.js';
-import { baseUrl, envSecret, envValue, pollUntil } from '../credentials.js';
-import {
-  consoleUnavailable,
-  missingCredentials,
-  notFound,
-  pickOne,
-  precondition,
-  requireRootUser,
-  unsupported,
-} from '../errors.js';
+import { baseUrl, envSecret, envValue } from '../credentials.js';
+import { consoleUnavailable, missingCredentials, notFound, pickOne, unsupported } from '../errors.js';
 import { HttpClient } from '../http.js';
 import type {
   Capability,
   FindQuery,
   ProviderAdapter,
   ProviderContext,
-  ResetPasswordRequest,
-  ResetPasswordResult,
   ServerRef,
   ServerStatus,
 } from '../types.js';
@@ -28,8 +16,7 @@ import { sakuraCloud } from './provider.js';
 
 /**
  * Sakura Cloud: one API per zone, HTTP Basic token:secret. No serial console; VNC is plain RFB over
- * TCP (not a websocket) through the zone's VNC proxy; besides, the keyboard API and editing the
- * system disk (root password) while the server is stopped.
+ * TCP (not a websocket) through the zone's VNC proxy.
  */
 const ID = 'sakura-cloud';
 export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
@@ -39,20 +26,6 @@ export const SAKURA_API = 'https://secure.sakura.ad.jp/cloud/zone';
  */
 export const ZONES = ['is1a', 'is1b', 'is1c', 'tk1a', 'tk1b'];
 const PAGE = 100;
-/** A disk edit runs after the PUT returns; the vendor's SDK waits for the disk to be available again. */
-const DISK_EDIT_POLLS = 90;
-/**
- * Disk states the SDK keeps waiting through; anything else but `available` (e.g. `failed`) ends the
- * wait. Spelt as the API spells them (iaas-api-go types/availability.go, e73eb3b): "transfering"
- * with one r, and "unknown" is the empty string. A missing field counts as unknown too.
- */
-const DISK_PENDING = ['', 'migrating', 'uploading', 'transfering', 'discontinued'];
-
-interface SakuraDisk {
-  Availability?: string;
-  JobStatus?: { ConfigError?: { ErrorCode?: string; ErrorMsg?: string } | null } | null;
-}
-
 interface VncProxyInfo {
   Status?: string;
   Host?: string;
@@ -67,7 +40,6 @@ interface SakuraServer {
   Name: string;
   Instance?: { Status?: string };
   Interfaces?: { IPAddress?: string | null; UserIPAddress?: string | null }[];
-  Disks?: { ID: string }[];
   Zone?: { Name: string };
 }
 
@@ -80,7 +52,6 @@ const STATUS: Record<string, ServerStatus> = {
 
 export class SakuraCloudAdapter implements ProviderAdapter {
   readonly id = ID;
-  /** resetPassword (disk edit) and sendKeys (keyboard API) are implemented but no way in uses them yet. */
   readonly capabilities: readonly Capability[] = sakuraCloud.capabilities;
 
   constructor(
@@ -146,50 +117,6 @@ export class SakuraCloudAdapter implements ProviderAdapter {
       password: info.Password,
     };
   }
-
-  async sendKeys(server: ServerRef, keys: string[]): Promise<void> {
-    await this.zone(server.location).put(`server/${server.id}/keyboard`, {
-      operation: 'send keys',
-      data: { Keys: keys },
-    });
-  }
-
-  /** Disk edit: writes the root password into the stopped server's system disk. */
-  async resetPassword(server: ServerRef, request: ResetPasswordRequest): Promise<ResetPasswordResult> {
-    const lang = this.ctx.lang;
-    const operation = 'edit disk';
-    requireRootUser(ID, operation, request.user, lang);
-    if (server.status !== 'stopped')
-      throw precondition(ID, operation, t(lang, 'providers.hint.sakura-stopped'));
-    const diskId = server.vendor?.systemDiskId;
-    if (diskId === undefined) throw precondition(ID, operation, t(lang, 'providers.hint.sakura-no-disk'));
-    const password = request.password ?? randomBytes(18).toString('base64url');
-    registerSecret(password);
-    const http = this.zone(server.location);
-    await http.put(`disk/${diskId}/config`, { operation, data: { Password: password } });
-    await this.waitDiskEdited(http, String(diskId), operation);
-    const notes = [t(lang, 'providers.note.sakura-disk-edit')];
-    return { user: 'root', password, generated: request.password === undefined, notes };
-  }
-
-  /** Booting before the edit has finished would start the server on a disk still being written. */
-  private async waitDiskEdited(http: HttpClient, diskId: string, operation: string): Promise<void> {
-    const disk = await pollUntil(this.ctx, DISK_EDIT_POLLS, async () => {
-      const res = await http.get<{ Disk: SakuraDisk }>(`disk/${diskId}`, { operation });
-      const state = res.data.Disk.Availability ?? '';
-      return DISK_PENDING.includes(state) ? undefined : res.data.Disk;
-    });
-    if (!disk) throw new RescueError('provider.timeout', { provider: ID, operation, seconds: '?' });
-    if (disk.Availability === 'available') return;
-    const job = disk.JobStatus?.ConfigError;
-    const detail = job ? `: ${job.ErrorCode ?? ''} ${job.ErrorMsg ?? ''}`.trimEnd() : '';
-    throw new RescueError('provider.api', {
-      provider: ID,
-      status: `disk ${disk.Availability ?? '?'}`,
-      operation,
-      detail,
-    });
-  }
 }
 
 /** GET parameters go in the query string as one JSON object (`server?{"From":0,"Count":100}`), not as key=value pairs. */
@@ -202,7 +129,6 @@ function toRef(server: SakuraServer, zone: string): ServerRef {
   const ips = (server.Interfaces ?? [])
     .flatMap((i) => [i.IPAddress, i.UserIPAddress])
     .filter((ip): ip is string => !!ip);
-  const disk = server.Disks?.[0]?.ID;
   return {
     provider: ID,
     id: server.ID,
@@ -211,7 +137,6 @@ function toRef(server: SakuraServer, zone: string): ServerRef {
     vendorStatus: status,
     addresses: { ipv4: ips, ipv6: [] },
     location: server.Zone?.Name ?? zone,
-    vendor: disk ? { systemDiskId: disk } : {},
   };
 }
 

@@ -18,9 +18,8 @@ export const sakuraCloud = {
   simulator: {
     simulated: false,
     reason:
-      'no serial console API: VNC over plain TCP and the keyboard API, and the password is set by a disk ' +
-      "edit while stopped; the simulator serves VNC over websocket only, not Sakura's plain-TCP VNC proxy, " +
-      'and has no disk edit',
+      "no serial console API, only VNC over plain TCP; the simulator serves VNC over websocket only, not Sakura's " +
+      'plain-TCP VNC proxy',
   },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

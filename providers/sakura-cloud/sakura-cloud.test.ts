@@ -29,10 +29,7 @@ const server: ServerRef = {
   vendorStatus: 'up',
   addresses: { ipv4: ['198.51.100.60'], ipv6: [] },
   location: 'is1b',
-  vendor: { systemDiskId: '113600000009' },
 };
-const DISK = '/cloud/zone/is1b/api/cloud/1.1/disk/113600000009';
-const stopped: ServerRef = { ...server, status: 'stopped', vendorStatus: 'down' };
 /** Sakura's GET parameters are one JSON object as the whole query string, e.g. server?{"From":0,"Count":100}. */
 const jsonQuery = (expected: Record<string, unknown>) => (query: Record<string, unknown>) => {
   const keys = Object.keys(query);
@@ -60,7 +57,6 @@ describe('sakura-cloud adapter', () => {
     list('tk1b', 'servers-tk1b-empty.json');
     const found = await adapter().findServer({ ip: '198.51.100.61' });
     expect(found).toMatchObject({ id: '113600000002', name: 'db-1', status: 'stopped', location: 'is1b' });
-    expect(found.vendor).toEqual({ systemDiskId: '113600000009' });
     expect(mask(BASIC)).not.toContain(Buffer.from(`${TOKEN}:${SECRET}`).toString('base64'));
   });
 
@@ -104,50 +100,6 @@ describe('sakura-cloud adapter', () => {
     expect((await adapter().findServer({ id: '113600000001' })).location).toBe('is1b');
   });
 
-  it('types keys through the keyboard API', async () => {
-    sakura()
-      .put('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/keyboard', { Keys: ['ctrl', 'alt', 'delete'] })
-      .reply(200, f('keyboard.json'));
-    await adapter().sendKeys!(server, ['ctrl', 'alt', 'delete']);
-  });
-
-  it('sets the root password by disk edit, only while the server is stopped', async () => {
-    const err = await rejectsWithCode(
-      adapter().resetPassword!(server, { user: 'root' }),
-      'provider.precondition',
-    );
-    expect(err.params.reason).toContain('stopped');
-    sakura()
-      .put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config', { Password: 'CANARY-newroot-9' })
-      .reply(200, f('disk-config.json'));
-    // The edit runs after the PUT: the disk is polled until it is available again, as the vendor's SDK does.
-    sakura().get(DISK).reply(200, f('disk-migrating.json'));
-    sakura().get(DISK).reply(200, f('disk-available.json'));
-    const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-9' });
-    expect(result).toMatchObject({ user: 'root', generated: false });
-    // The vendor guarantees disk edit only on disks copied from its public images: the note says so.
-    expect(result.notes.join(' ')).toMatch(/public images/);
-    expect(mask('CANARY-newroot-9')).toBe('***');
-  });
-
-  it('waits through the API\'s own spellings "transfering" and "" (unknown), as iaas-api-go does', async () => {
-    // iaas-api-go types/availability.go (e73eb3b): Transferring = "transfering", Unknown = "".
-    sakura().put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config').reply(200, f('disk-config.json'));
-    sakura().get(DISK).reply(200, f('disk-transfering.json'));
-    sakura().get(DISK).reply(200, f('disk-unknown.json'));
-    sakura().get(DISK).reply(200, f('disk-available.json'));
-    const result = await adapter().resetPassword!(stopped, { user: 'root', password: 'CANARY-newroot-10' });
-    expect(result).toMatchObject({ user: 'root', generated: false });
-  });
-
-  it('a disk edit that ends in a failed disk is provider.api with the job error', async () => {
-    sakura().put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config').reply(200, f('disk-config.json'));
-    sakura().get(DISK).reply(200, f('disk-failed.json'));
-    const err = await rejectsWithCode(adapter().resetPassword!(stopped, { user: 'root' }), 'provider.api');
-    expect(err.params.status).toBe('disk failed');
-    expect(String(err.params.detail)).toContain('could not mount the root file system');
-  });
-
   it('no serial console (unsupported); VNC through the zone proxy as plain RFB over TCP', async () => {
     const serial = await rejectsWithCode(adapter().openConsole(server, 'serial'), 'provider.unsupported');
     expect(serial.params.offers).toBe('VNC console');
@@ -187,9 +139,9 @@ describe('sakura-cloud adapter', () => {
     for (const [status, code, headers] of cases) {
       it(`${status} → ${code} with Sakura's error_msg`, async () => {
         sakura()
-          .put('/cloud/zone/is1b/api/cloud/1.1/disk/113600000009/config')
+          .get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy')
           .reply(status, f(`error-${status}.json`), headers);
-        const err = await rejectsWithCode(adapter().resetPassword!(stopped, { user: 'root' }), code);
+        const err = await rejectsWithCode(adapter().openConsole(server, 'vnc'), code);
         const body = f(`error-${status}.json`) as { error_msg: string };
         expect(String(err.params.detail)).toContain(body.error_msg);
         if (status === 429) expect(err.params.retryAfter).toBe(3);
@@ -198,8 +150,8 @@ describe('sakura-cloud adapter', () => {
     }
 
     it('a hanging API is provider.timeout', async () => {
-      sakura().put('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/keyboard').delay(2000).reply(200, {});
-      await rejectsWithCode(adapter().sendKeys!(server, ['a']), 'provider.timeout');
+      sakura().get('/cloud/zone/is1b/api/cloud/1.1/server/113600000001/vnc/proxy').delay(2000).reply(200, {});
+      await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'provider.timeout');
     });
   });
 });

@@ -245,10 +245,5 @@ export function hetznerRoutes(
         }),
       ),
     ),
-    route(
-      'POST',
-      /^\/servers\/(\d+)\/actions\/reset_password$/,
-      guarded(() => error(422, 'unsupported_error', 'the lab has no guest agent')),
-    ),
   ];
 }

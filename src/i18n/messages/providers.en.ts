@@ -3,9 +3,7 @@ export const providersEn = {
   'providers.capability.serialConsole': 'serial console',
   'providers.capability.vncConsole': 'VNC console',
   'providers.capability.runCommand': 'run commands in the guest',
-  'providers.capability.resetPassword': 'reset a password',
   'providers.capability.rescueBoot': 'boot a rescue system',
-  'providers.capability.sendKeys': 'type keys on the console',
 
   'providers.plan.serial': 'serial console: plain text both ways, the whole diagnosis and fix work on it',
   'providers.plan.run-command':
@@ -49,7 +47,6 @@ export const providersEn = {
   'providers.table.credentials': 'Credentials',
   'providers.table.or': ' or ',
 
-  'providers.hint.root-only': '{provider} can only set the password of root, not of {user}',
   'providers.hint.not-running': 'the server is {status}; it must be running',
   'providers.hint.no-console': '{provider} has no {kind} console',
 } as const;

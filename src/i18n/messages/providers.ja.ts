@@ -5,9 +5,7 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.capability.serialConsole': 'シリアルコンソール',
   'providers.capability.vncConsole': 'VNC コンソール',
   'providers.capability.runCommand': 'ゲスト内でのコマンド実行',
-  'providers.capability.resetPassword': 'パスワードの再設定',
   'providers.capability.rescueBoot': 'レスキューシステムでの起動',
-  'providers.capability.sendKeys': 'コンソールへのキー入力',
 
   'providers.plan.serial': 'シリアルコンソール: 双方向ともテキストで、診断と修復のすべてが行えます',
   'providers.plan.run-command':
@@ -52,7 +50,6 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
   'providers.table.credentials': '認証情報',
   'providers.table.or': ' または ',
 
-  'providers.hint.root-only': '{provider} で設定できるのは root のパスワードだけです（{user} は不可）',
   'providers.hint.not-running': 'サーバーの状態は {status} です。起動している必要があります',
   'providers.hint.no-console': '{provider} には {kind} コンソールがありません',
 };

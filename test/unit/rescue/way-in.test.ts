@@ -122,7 +122,7 @@ describe('choosing the way in', () => {
   });
 
   it('no serial console at all → says the vendor does not offer it, takes the agent', async () => {
-    const { result, calls } = await choose({ capabilities: ['runCommand', 'resetPassword'], agent: root });
+    const { result, calls } = await choose({ capabilities: ['runCommand'], agent: root });
     expect(result).toMatchObject({
       kind: 'shell',
       skipped: [{ path: 'serial-console', reason: 'fakecloud does not offer it' }],
@@ -208,7 +208,7 @@ describe('choosing the way in', () => {
   });
 
   it('a vendor with no way in at all → rescue.no-way-in, offers none', async () => {
-    const { result } = await choose({ capabilities: ['resetPassword'] });
+    const { result } = await choose({ capabilities: [] });
     expect(isRescueError(result) && result.code).toBe('rescue.no-way-in');
     expect((result as RescueError).params.offers).toBe(t('en', 'rescue.offers.none'));
   });
