@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
 import { clearSecretsForTest, registerSecret } from '../../src/secrets.js';
 import { amzJson, awsAdapter, INSTANCE, json, replyJson, SERVER, SSM } from './contract.js';
-import { PBKDF2_ITERATIONS } from './sealed.js';
+import { PBKDF2_ITERATIONS } from '../sealed.js';
 import { withoutAgentNote } from './ssm.js';
 
 /**

@@ -10,7 +10,7 @@ import { t, type Lang } from '../../src/i18n/index.js';
 import { sleep } from '../credentials.js';
 import { precondition } from '../errors.js';
 import { mask } from '../../src/secrets.js';
-import { keyPairScript, openSealed, seal, type SealedInput } from './sealed.js';
+import { keyPairScript, openSealed, seal, type SealedInput } from '../sealed.js';
 import type { CommandResult, RunCommandOptions, ServerRef } from '../types.js';
 import type { RegionClients } from './clients.js';
 import { aws } from './provider.js';

@@ -1,7 +1,8 @@
+import { constants, createDecipheriv, generateKeyPairSync, pbkdf2Sync, privateDecrypt } from 'node:crypto';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
-import { clearSecretsForTest, mask } from '../../src/secrets.js';
+import { clearSecretsForTest, mask, registerSecret } from '../../src/secrets.js';
 import { isRescueError, type RescueError } from '../../src/errors/rescue-error.js';
 import { loadProvider } from '../index.js';
 import type { ProviderAdapter, ProviderContext, ServerRef } from '../types.js';
@@ -18,6 +19,7 @@ import {
   vmListAll,
 } from './mocks.js';
 import { SERIAL_CONSOLE_API } from './index.js';
+import { PBKDF2_ITERATIONS } from '../sealed.js';
 
 /**
  * The Azure adapter against the vendor SDKs' real HTTP (@azure/identity's MSAL login,
@@ -301,6 +303,65 @@ describe('azure: Run Command', () => {
     expect(sent.script?.[0]).toMatch(/^'\/bin\/sh' <<'VR_IN_[0-9a-f]+'$/);
     expect(sent.script).toContain('id -u; hostname; exit 3');
     expect(r).toEqual({ exitCode: 3, stdout: '0\nweb-1\n', stderr: 'warning: x\n' });
+  });
+
+  it('a program that carries a password goes sealed to a key the VM makes: ARM never sees the password', async () => {
+    clearSecretsForTest();
+    const { a, server } = await found();
+    const password = 'CANARY-azure-new-password-7';
+    registerSecret(password);
+    const program = `printf '%s' "$VRPW" | chpasswd # ${password}\n`;
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const scripts: string[] = [];
+    const answer = (stdout: string) => () => {
+      const marker = /VR_EXIT_[0-9a-f]+/.exec(scripts.at(-1) ?? '')?.[0] ?? 'none';
+      const body = fx('run-command-result.json') as { value: { message: string }[] };
+      body.value[0]!.message = `Enable succeeded: \n[stdout]\n${stdout}\n${marker}-0-\n\n[stderr]\n`;
+      return body;
+    };
+    const keep = (body: { script?: string[] }) => (scripts.push((body.script ?? []).join('\n')), true);
+    nock(ARM).post(RUN_COMMAND, keep).query(true).reply(200, answer(pem));
+    nock(ARM).post(RUN_COMMAND, keep).query(true).reply(200, answer('done'));
+    const r = await a.runCommand!(server, ['/bin/sh'], { input: program });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'done' });
+    expect(scripts).toHaveLength(2);
+    expect(scripts[0]).toContain('openssl genpkey');
+    for (const script of scripts) expect(script).not.toContain(password);
+    // What went to ARM opens, with the VM's private key, to exactly the program.
+    const blocks = (name: string) =>
+      Buffer.from(new RegExp(`<<'${name}'\\n([\\s\\S]*?)\\n${name}`).exec(scripts[1]!)![1]!, 'base64');
+    const passphrase = privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING },
+      blocks('VR_SEALED_KEY'),
+    );
+    const body = blocks('VR_SEALED_BODY');
+    const derived = pbkdf2Sync(passphrase, body.subarray(8, 16), PBKDF2_ITERATIONS, 48, 'sha256');
+    const decipher = createDecipheriv('aes-256-cbc', derived.subarray(0, 32), derived.subarray(32));
+    const opened = Buffer.concat([decipher.update(body.subarray(16)), decipher.final()]).toString('utf8');
+    expect(opened).toBe(program);
+    expect(scripts[1]).toMatch(/'\/bin\/sh' <"\$k\/in"\nr=\$\?\nrm -rf "\$k"/);
+  });
+
+  it('a VM that cannot make the key (no openssl) gets no password: a precondition that says why', async () => {
+    clearSecretsForTest();
+    const { a, server } = await found();
+    registerSecret('CANARY-azure-new-password-8');
+    let sent = 0;
+    nock(ARM)
+      .post(RUN_COMMAND, () => (sent++, true))
+      .query(true)
+      .reply(200, () => {
+        const body = fx('run-command-result.json') as { value: { message: string }[] };
+        body.value[0]!.message = 'Enable succeeded: \n[stdout]\n\n[stderr]\n';
+        return body;
+      });
+    const err = await rejectsWithCode(
+      a.runCommand!(server, ['/bin/sh'], { input: 'echo CANARY-azure-new-password-8\n' }),
+      'provider.precondition',
+    );
+    expect(sent).toBe(1);
+    expect(String(err.params.reason)).toMatch(/openssl missing\? exit -1/);
   });
 
   it('VM agent not ready: a precondition naming waagent, and nothing is sent', async () => {

@@ -14,6 +14,8 @@ export const azureHintsEn = {
   'providers.hint.azure-not-running': 'the VM is not running ({status}): `az vm start -g {group} -n {vm}`',
   'providers.hint.azure-agent':
     'the Azure VM agent (waagent) in the VM is not ready ({status}); Run Command needs it running',
+  'providers.hint.azure-no-openssl':
+    "a password would have to travel through Run Command, which passes the script through Azure to the VM agent and onto the VM's disk: it goes only sealed to a key made on the VM, and {vm} could not make one (openssl missing? exit {code}); use the serial console for this",
   'providers.hint.azure-windows': 'this is a Windows VM; only Linux VMs are supported',
   'providers.hint.azure-met-serial':
     'Azure prerequisites met: VM running, boot diagnostics on, serial console enabled for the subscription (the login needs a password user in the guest)',
@@ -33,6 +35,8 @@ export const azureHintsJa: Record<keyof typeof azureHintsEn, string> = {
   'providers.hint.azure-not-running': 'VM が起動していません（{status}）: `az vm start -g {group} -n {vm}`',
   'providers.hint.azure-agent':
     'VM 内の Azure VM エージェント（waagent）が準備できていません（{status}）。Run Command にはエージェントの動作が必要です',
+  'providers.hint.azure-no-openssl':
+    'パスワードを Run Command で送ることになりますが、Run Command はスクリプトを Azure 経由で VM エージェントに渡し、VM のディスクに書き込みます。そのため VM で作った鍵で封じたときだけ送ります。{vm} では鍵を作れませんでした（openssl がない？ 終了コード {code}）。この操作にはシリアルコンソールを使ってください',
   'providers.hint.azure-windows': 'これは Windows VM です。対応しているのは Linux VM だけです',
   'providers.hint.azure-met-serial':
     'Azure の前提条件を確認済み: VM 起動中、ブート診断有効、サブスクリプションでシリアルコンソール有効（ログインにはゲスト内のパスワード付きユーザーが必要）',

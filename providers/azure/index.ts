@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { getClient } from '@azure-rest/core-client';
 import type { VirtualMachine } from '@azure/arm-compute';
 import type { ConsoleEndpoint, ConsoleKind } from '../../src/console/endpoint.js';
 import { t } from '../../src/i18n/index.js';
-import { registerSecret } from '../../src/secrets.js';
+import { mask, registerSecret } from '../../src/secrets.js';
 import { consoleUnavailable, notFound, pickOne, precondition, unsupported } from '../errors.js';
 import type {
   Capability,
@@ -16,7 +17,15 @@ import type {
 import { azureError, connectAzure, ID, subscriptionOf, type AzureConnection } from './auth.js';
 import { findByIp, parseVmId, toRef } from './lookup.js';
 import { azure } from './provider.js';
-import { RUN_COMMAND_OUTPUT_BYTES, runCommandScript, runCommandStreams, splitStatus } from './run-command.js';
+import {
+  RUN_COMMAND_OUTPUT_BYTES,
+  runCommandScript,
+  runCommandStreams,
+  sealedRunCommandScript,
+  splitStatus,
+  type RunCommandScript,
+} from './run-command.js';
+import { keyPairScript, seal } from '../sealed.js';
 
 /** Microsoft.SerialConsole's published API version (serialport.json, 2024-07-01). */
 export const SERIAL_CONSOLE_API = '2024-07-01';
@@ -173,8 +182,32 @@ export class AzureAdapter implements ProviderAdapter {
         'Run Command',
         t(this.ctx.lang, 'providers.hint.azure-agent', { status: v.agent }),
       );
-    const script = runCommandScript(argv, options.input);
     const timeoutMs = options.timeoutMs ?? 90_000;
+    const input = options.input;
+    if (input === undefined || mask(input) === input)
+      return this.invoke(server, runCommandScript(argv, input), timeoutMs);
+    // A program that carries a secret goes sealed to a key pair the VM makes first (../sealed.ts):
+    // Run Command passes its script through ARM to the VM agent, which writes it to disk.
+    const keyDir = `/tmp/.vr-az-${randomBytes(8).toString('hex')}.k`;
+    const made = await this.invoke(server, runCommandScript(['/bin/sh'], keyPairScript(keyDir)), 60_000);
+    const pem = /-----BEGIN PUBLIC KEY-----[\s\S]+?-----END PUBLIC KEY-----/.exec(made.stdout)?.[0];
+    if (made.exitCode !== 0 || !pem) {
+      throw precondition(
+        ID,
+        'Run Command',
+        t(this.ctx.lang, 'providers.hint.azure-no-openssl', { vm: server.name, code: made.exitCode }),
+      );
+    }
+    return this.invoke(server, sealedRunCommandScript(argv, keyDir, seal(pem, input)), timeoutMs);
+  }
+
+  /** One RunShellScript, polled until ARM has its result; the status line split off stdout. */
+  private async invoke(
+    server: ServerRef,
+    script: RunCommandScript,
+    timeoutMs: number,
+  ): Promise<CommandResult> {
+    const v = vendorOf(server);
     const result = await this.call('Run Command', async (c) => {
       const poller = c.compute.virtualMachines.runCommand(
         v.group,

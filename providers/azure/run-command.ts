@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote } from '../../src/rescue/shells/run-command-shell.js';
+import { openSealed, type SealedInput } from '../sealed.js';
 
 /**
  * Run Command (`RunShellScript`) takes script lines, not argv and stdin, and answers with one
@@ -32,6 +33,23 @@ export function runCommandScript(argv: string[], input = ''): RunCommandScript {
     `printf '\\n${marker}-%s-\\n' "$?"`,
   ].join('\n');
   return { lines: text.split('\n'), marker };
+}
+
+/**
+ * argv run with a sealed program on its stdin (../sealed.ts): opened with the VM's own openssl
+ * from the key directory `keyDir` made by an earlier call, which is removed right after.
+ */
+export function sealedRunCommandScript(argv: string[], keyDir: string, input: SealedInput): RunCommandScript {
+  const marker = `VR_EXIT_${randomBytes(6).toString('hex')}`;
+  const lines = [
+    `k=${keyDir}`,
+    ...openSealed(input),
+    `${argv.map(shQuote).join(' ')} <"$k/in"`,
+    'r=$?',
+    'rm -rf "$k"',
+    `printf '\\n${marker}-%s-\\n' "$r"`,
+  ];
+  return { lines: lines.join('\n').split('\n'), marker };
 }
 
 export interface InstanceViewStatus {

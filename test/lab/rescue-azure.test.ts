@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, it, type ExpectStatic } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById, type BootedScenario } from '../../lab/index.js';
 import { loadProvider } from '../../providers/index.js';
@@ -61,6 +62,19 @@ async function adapterChecks(r: ProviderRun, b: BootedScenario, expect: ExpectSt
   const slow = await shell.run('sleep 1.5; id -u');
   expect(slow).toEqual({ stdout: '0\n', exitCode: 0 });
   expect(sim.log.some((e) => /\/operations\/[^/]+$/.test(e.path))).toBe(true);
+  // A password goes sealed to a key the VM makes with its openssl (the lab image has none; this
+  // machine's, same Debian release, is copied in) and opens there to exactly what was sent.
+  await b.server.writeFile('/usr/bin/openssl', readFileSync('/usr/bin/openssl'), { mode: 0o755 });
+  const canary = `Canary-azure-${process.pid}-sealed`;
+  const sealed = await shell.runScript({
+    path: '/root/.vps-rescue/sealed-check.sh',
+    before: 'mkdir -p -m 700 /root/.vps-rescue',
+    script: 'printf %s "$VRPW" > /root/.vps-rescue/seen\n',
+    env: { VRPW: canary },
+  });
+  expect(sealed.exitCode, sealed.stdout).toBe(0);
+  expect(await b.server.execChecked('cat /root/.vps-rescue/seen; rm -f /root/.vps-rescue/seen')).toBe(canary);
+  expect((await b.server.execChecked('ls -a /tmp | grep -c vr-az || true')).trim()).toBe('0');
   await shell.close();
 
   const endpoint = await adapter.openConsole(byIp, 'serial');

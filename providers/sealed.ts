@@ -1,9 +1,10 @@
 import { constants, createCipheriv, pbkdf2Sync, publicEncrypt, randomBytes } from 'node:crypto';
 
 /**
- * Systems Manager keeps every command's parameters in its history (ListCommands, 30 days), so a
- * program that carries a secret (a password the rescue sets) must not travel there readable. The
- * instance makes an RSA key pair in a root-only directory and sends only the public half; the
+ * A vendor's command channel keeps what it carries: Systems Manager every command's parameters in
+ * its history (ListCommands, 30 days); Azure's Run Command passes the script through ARM to the VM
+ * agent, which writes it to the VM's disk (where and for how long is not published). So a program that carries a secret (a password
+ * the rescue sets) must not travel there readable. The instance makes an RSA key pair in a root-only directory and sends only the public half; the
  * program goes encrypted to it (a random passphrase under RSA-OAEP, the program under AES-256-CBC
  * in `openssl enc -pbkdf2` format) and is opened on the instance with its own openssl. The history
  * then holds a public key and ciphertext; the private key never leaves the instance and is removed.
@@ -52,6 +53,6 @@ export function openSealed(sealed: SealedInput): string[] {
     'VR_SEALED_BODY',
     'openssl pkeyutl -decrypt -inkey "$k/key" -pkeyopt rsa_padding_mode:oaep -in "$k/key.enc" -out "$k/pass" 2>/dev/null &&',
     `  openssl enc -d -aes-256-cbc -pbkdf2 -iter ${PBKDF2_ITERATIONS} -md sha256 -pass file:"$k/pass" -in "$k/in.enc" -out "$k/in" 2>/dev/null ||`,
-    '  { rm -rf "$k" "$d"; echo "the sealed program could not be opened" >&2; exit 124; }',
+    '  { rm -rf "$k" ${d:+"$d"}; echo "the sealed program could not be opened" >&2; exit 124; }',
   ];
 }
