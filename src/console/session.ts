@@ -5,6 +5,7 @@ import { loginOnConsole, type LoginResult } from './login.js';
 import { becomeRoot, setUpShell, type ShellInfo } from './root.js';
 import { leaveShells } from './shell-exit.js';
 import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
+import { escapeRegex } from './text.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
 import { Transcript } from './transcript.js';
@@ -62,7 +63,7 @@ export class ConsoleSession {
   private reconnects = 0;
   private runner: CommandRunner;
   private shell: ShellInfo | undefined;
-  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo). */
+  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo; 0: one adopted). */
   private depth: number | undefined;
 
   private constructor(
@@ -147,6 +148,100 @@ export class ConsoleSession {
     return { ...result, ...info };
   }
 
+  /**
+   * Takes the root shell a rescue system offers on its console without a login (Finnix on Linode's
+   * Lish: getty logs root in by itself). Nothing is typed but an Enter until a shell prompt shows; the
+   * shell is then set up as a login's would be, and anything but uid 0 is refused. A login prompt
+   * instead is console.rescue-login: no password is ever typed here. The shell is not ours to log
+   * out: close({ logout }) leaves only the shells entered on top of it (enterShell).
+   */
+  async adoptRootShell(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ShellInfo> {
+    const started = Date.now();
+    this.channel.buffer.consume();
+    this.channel.note('taking the root shell the rescue system offers on its console');
+    this.channel.type('\r');
+    const r = await this.channel.expect(
+      [
+        { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
+        { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
+        { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+      ],
+      {
+        timeoutMs: opts.timeoutMs ?? 60_000,
+        stallMs: 5000,
+        waitingFor: 'the root shell of the rescue system',
+        errorCode: 'console.no-prompt',
+        signal: opts.signal,
+      },
+    );
+    if (r.name !== 'shell') {
+      // Someone's half-typed login is left as it is: an empty answer would only start another.
+      throw new RescueError('console.rescue-login', { screen: this.channel.screen.summary() });
+    }
+    this.depth = 0;
+    this.shell = { uid: -1, shell: '' };
+    const info = await setUpShell(this.runner, opts);
+    this.shell = info;
+    if (info.uid !== 0) {
+      throw new RescueError('console.no-root', {
+        user: info.user ?? String(info.uid),
+        reason: `the rescue system's console shell runs as uid ${info.uid}`,
+      });
+    }
+    this.timings.loginMs = Date.now() - started;
+    this.channel.note(`shell ready: uid ${info.uid}, ${info.shell}`);
+    return info;
+  }
+
+  /**
+   * Starts a shell on top of ours with `command` (one line, e.g. a chroot) and sets it up as ours:
+   * run() and runScript() then work inside it. Refused unless it runs as root; a command that
+   * gives no new shell (our prompt comes back) is console.command-failed.
+   */
+  async enterShell(
+    command: string,
+    step: string,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ShellInfo> {
+    await this.runner.typeLine(command, opts);
+    this.channel.buffer.consume();
+    this.channel.type('\r');
+    const r = await this.channel.expect(
+      [
+        { name: 'ours', re: new RegExp(escapeRegex(this.runner.prompt)), filterKernel: true },
+        { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+      ],
+      { timeoutMs: opts.timeoutMs ?? 30_000, waitingFor: `the shell of ${step}`, signal: opts.signal },
+    );
+    if (r.name === 'ours') throw new RescueError('console.command-failed', { step, exitCode: '?' });
+    this.nested++;
+    const info = await setUpShell(this.runner, opts);
+    if (info.uid !== 0) {
+      throw new RescueError('console.no-root', {
+        user: info.user ?? '',
+        reason: `${step} gave uid ${info.uid}`,
+      });
+    }
+    this.shell = info;
+    this.channel.note(`entered ${step}: uid ${info.uid}, ${info.shell}`);
+    return info;
+  }
+
+  /** Leaves the shell enterShell started: back at our prompt in the shell below it. */
+  async leaveShell(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.nested === 0) return;
+    // ^C first when a command was cut: `exit` must reach the shell, not a here-document.
+    if (this.unsettled) await this.runner.interrupt();
+    this.unsettled = false;
+    this.channel.buffer.consume();
+    this.channel.type('\x15unset HISTFILE;exit\r');
+    this.nested--;
+    await this.runner.waitForPrompt(opts);
+  }
+
+  /** Shells started on top of ours with enterShell, still open. */
+  private nested = 0;
+
   run(cmd: string, opts?: RunOptions): Promise<RunResult> {
     return this.unsettling(this.runner.run(cmd, opts));
   }
@@ -214,7 +309,10 @@ export class ConsoleSession {
   }
 
   private async logout(signal?: AbortSignal): Promise<void> {
-    await leaveShells(this.channel, { knownDepth: this.depth, signal });
+    if (this.depth === 0) {
+      // An adopted shell (a rescue system's) is left as it was found: only what we started on it ends.
+      while (this.nested > 0) await this.leaveShell({ signal });
+    } else await leaveShells(this.channel, { knownDepth: this.depth, signal });
     this.shell = undefined;
   }
 

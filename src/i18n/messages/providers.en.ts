@@ -28,6 +28,7 @@ export const providersEn = {
     'no console password was given (--password-file or --password-env) and there is no terminal to ask on',
   'providers.way-in.via-agent': 'guest agent ({provider})',
   'providers.way-in.via-rescue': 'rescue system ({provider})',
+  'providers.way-in.via-rescue-console': 'rescue system ({provider}), its console',
   'providers.way-in.rescue-rebooting':
     'rebooting {server} into the {provider} rescue system (enable rescue + reset); it is rebooted into its own system at the end, whatever happens',
   'providers.way-in.no-reboot': 'it reboots the server, which --dry-run and --action diagnose never do',

@@ -30,6 +30,7 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
     'コンソールのパスワードが指定されておらず(--password-file または --password-env)、入力を求める端末もありません',
   'providers.way-in.via-agent': 'ゲストエージェント({provider})',
   'providers.way-in.via-rescue': 'レスキューシステム({provider})',
+  'providers.way-in.via-rescue-console': 'レスキューシステム({provider})のコンソール',
   'providers.way-in.rescue-rebooting':
     '{server} を {provider} のレスキューシステムで再起動します(レスキュー有効化 + リセット)。最後には必ず元のシステムで再起動します',
   'providers.way-in.no-reboot':
