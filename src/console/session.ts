@@ -215,6 +215,8 @@ export class ConsoleSession {
     );
     if (r.name === 'ours') throw new RescueError('console.command-failed', { step, exitCode: '?' });
     this.nested++;
+    // Another root filesystem: the files a continued gzip stream builds on are not there.
+    this.runner.gzipChain = undefined;
     const info = await setUpShell(this.runner, opts);
     if (info.uid !== 0) {
       throw new RescueError('console.no-root', {
@@ -236,6 +238,7 @@ export class ConsoleSession {
     this.channel.buffer.consume();
     this.channel.type('\x15unset HISTFILE;exit\r');
     this.nested--;
+    this.runner.gzipChain = undefined;
     await this.runner.waitForPrompt(opts);
   }
 

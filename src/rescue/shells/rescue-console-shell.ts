@@ -95,7 +95,7 @@ async function mountDisk(
   const found = await session.runScript({
     path: `${MOUNT_SCRIPT_DIR}/vr-mount-${process.pid}.sh`,
     data: mountScript(disks),
-    after: `rm -f ${MOUNT_SCRIPT_DIR}/vr-mount-${process.pid}.sh`,
+    after: `rm -f ${MOUNT_SCRIPT_DIR}/vr-mount-${process.pid}.sh*`,
     timeoutMs: 60_000,
   });
   // Not anchored: a shell's here-document prompts (PS2) may stand in front of the script's output.
@@ -121,7 +121,7 @@ async function unmount(
   const r = await session.runScript({
     path: `${MOUNT_SCRIPT_DIR}/vr-umount-${process.pid}.sh`,
     data: `${unmountScript(root.dir, root.own, root.inside)}\n${stillMounted(root)}\n`,
-    after: `rm -f ${MOUNT_SCRIPT_DIR}/vr-umount-${process.pid}.sh`,
+    after: `rm -f ${MOUNT_SCRIPT_DIR}/vr-umount-${process.pid}.sh*`,
     timeoutMs: 60_000,
   });
   if (r.exitCode !== 0) {
