@@ -57,9 +57,8 @@ const BOOT_POLLS = 90;
 export class LinodeAdapter implements ProviderAdapter {
   readonly id = ID;
   /**
-   * Not declared: resetPassword (no way in uses it yet) and rescueBoot. Finnix is reached only
-   * through Lish and offers no SSH, so the rescue-system way (SSH) cannot use it; declaring it made
-   * the rescue reboot the Linode into Finnix and straight back for nothing.
+   * Not declared: resetPassword (no way in uses it yet). rescueBoot is: Finnix offers no SSH but a
+   * root shell on the serial console, reached through Lish, where the rescue works on the disk.
    */
   readonly capabilities: readonly Capability[] = linode.capabilities;
 

@@ -92,7 +92,7 @@ describe('linode adapter', () => {
     }).openConsole(server, 'serial');
     expect(endpoint).toMatchObject({ host: '127.0.0.1', port: 2222 });
     const err = await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'provider.unsupported');
-    expect(err.params.offers).toBe('serial console');
+    expect(err.params.offers).toBe('serial console, boot a rescue system');
   });
 
   describe('Lish authentication as the profile allows (Lish docs; linodego profile.go lish_auth_method)', () => {

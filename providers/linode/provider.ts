@@ -8,7 +8,7 @@ import { linodeHints } from './hints.js';
 export const linode = {
   id: 'linode',
   displayName: 'Linode (Akamai)',
-  capabilities: ['serialConsole'],
+  capabilities: ['serialConsole', 'rescueBoot'],
   credentialHelp: {
     variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
     optional: ['LINODE_LISH_KEY_FILE', 'LINODE_LISH_PASSWORD', 'SSH_AUTH_SOCK', 'LINODE_LISH_HOST'],

@@ -1,0 +1,102 @@
+import { describe, it } from 'vitest';
+import { bootScenario, scenarioById } from '../../lab/index.js';
+import { LAB_FINNIX_DISK, labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
+import { ERROR_EXIT } from '../../src/errors/codes.js';
+import { labDescribe } from '../support/lab-guard.js';
+import { apiSecrets, withProviderRun } from './provider-run.js';
+
+/**
+ * Linode's rescue (Finnix) as a way in: no console password is known, so Lish to the Linode's own
+ * system is no use; POST …/rescue boots a Finnix-like rescue OS (root logged in on its serial console
+ * by getty, no SSH, the Linode's disk at /dev/sda), Lish leads to that console, the rescue takes the
+ * root shell there, repairs the disk in a chroot, and POST …/reboot boots the Linode's own system,
+ * where the owner's key logs in with the real ssh client. One lab server for every case.
+ */
+labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
+  describe.sequential('finnix', () => {
+    it('diagnose never reboots; story-wrong-dir repaired through Finnix with the key; a failed reboot is rescue.still-in-rescue', async ({
+      expect,
+    }) => {
+      const b = await bootScenario('story-wrong-dir');
+      const lab = labRescueSystem(b.server, { os: 'finnix' });
+      let rebootFails = false;
+      const driver: RescueSystemDriver = {
+        get inRescue() {
+          return lab.inRescue;
+        },
+        get consoleSocket() {
+          return lab.consoleSocket;
+        },
+        enter: async (password) => {
+          await lab.enter(password);
+          // What Linode's Finnix offers: a root shell on the console, the disk at /dev/sda, no sshd.
+          const os = lab.os!;
+          expect(await os.execChecked(`test -f ${LAB_FINNIX_DISK}/etc/ssh/sshd_config && echo disk`)).toBe(
+            'disk\n',
+          );
+          expect(await os.execChecked('systemctl is-active ssh.service || true')).not.toBe('active\n');
+        },
+        leave: () => (rebootFails ? Promise.reject(new Error('host busy (lab)')) : lab.leave()),
+        reset: () => lab.reset(),
+        close: () => lab.close(),
+      };
+      const servers = [
+        {
+          name: b.server.name,
+          address: b.server.address,
+          consoleSocket: b.server.consoleSocket,
+          rescueSystem: driver,
+        },
+      ];
+      await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
+        const posts = () => r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
+
+        // Looking never reboots: without a console password there is no way in, and Finnix is not tried.
+        const look = await r.cli(b.server.address, ['--user', 'alice', '--action', 'diagnose']);
+        expect(look.code, look.stderr).toBe(ERROR_EXIT['rescue.no-way-in']);
+        expect(look.stderr).toMatch(/rescue system skipped: it reboots the server/);
+        expect(posts()).toEqual([]);
+
+        const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
+        const progress = run.stderr;
+        expect(run.code, progress).toBe(0);
+        console.log(`story-wrong-dir: rescued through Finnix in ${run.seconds.toFixed(1)} s`);
+        expect(progress).toMatch(/serial console skipped: no console password was given/);
+        expect(progress).toMatch(/rebooting .* into the linode rescue system/);
+        expect(progress).toMatch(/leaving the rescue system[\s\S]*answers SSH on its own system again/);
+        expect(posts()).toEqual(['rescue', 'reboot']);
+        // Lish was asked for the Linode by its label, and led to Finnix's console.
+        expect(r.report('.transcript.jsonl')).toContain('taking the root shell the rescue system offers');
+        expect(r.report('.transcript.jsonl')).toMatch(/entered the chroot into the server: uid 0/);
+        expect(r.report('.transcript.jsonl')).toContain(`the server's disk at ${LAB_FINNIX_DISK}, chrooted`);
+        // Inside the chroot, nothing builds on files left in the rescue system's own /tmp.
+        expect(r.report('.transcript.jsonl')).not.toMatch(/transfer failed/);
+        expect(r.report('.md')).toMatch(/rescue system \(linode\), its console/);
+        const json = JSON.parse(r.report('.json'));
+        expect(json.primaryCause).toBe(scenarioById('story-wrong-dir').expectedCauses[0]);
+
+        // Back on its own system: the owner's key logs in from outside.
+        expect(driver.inRescue).toBe(false);
+        expect((await b.server.execChecked('hostname')).trim()).toBe('vps');
+        const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+        expect(login.ok, login.stderr).toBe(true);
+
+        const outputs = [run.stdout, progress, ...r.written().values()];
+        for (const secret of apiSecrets(r.sim, 'linode'))
+          for (const text of outputs) expect(text.includes(secret)).toBe(false);
+
+        // The reboot out of Finnix fails: the run ends with rescue.still-in-rescue, said plainly.
+        rebootFails = true;
+        const stuck = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
+        expect(stuck.code, stuck.stderr).toBe(ERROR_EXIT['rescue.still-in-rescue']);
+        expect(stuck.stderr).toMatch(/may still be in the rescue system .*host busy \(lab\)/);
+        expect(stuck.stderr).toMatch(/\[rescue\.still-in-rescue\]/);
+        // Nothing was left to repair, so nothing was changed (no password window "just in case").
+        expect(stuck.stderr).toMatch(/diagnosed: no blocking cause/);
+        expect(stuck.stderr).not.toMatch(/password window/);
+        expect(driver.inRescue).toBe(true);
+        expect(posts()).toEqual(['rescue', 'reboot', 'rescue', 'reboot']);
+      });
+    });
+  });
+});
