@@ -5,7 +5,7 @@ import { loginOnConsole, type LoginResult } from './login.js';
 import { becomeRoot, setUpShell, type ShellInfo } from './root.js';
 import { leaveShells } from './shell-exit.js';
 import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
-import { escapeRegex } from './text.js';
+import { adoptOpenRootShell, leaveShellOnTop, startShellOnTop } from './nested-shell.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
 import { Transcript } from './transcript.js';
@@ -149,83 +149,35 @@ export class ConsoleSession {
   }
 
   /**
-   * Takes the root shell a rescue system offers on its console without a login (Finnix on Linode's
-   * Lish: getty logs root in by itself). Nothing is typed but an Enter until a shell prompt shows; the
-   * shell is then set up as a login's would be, and anything but uid 0 is refused. A login prompt
-   * instead is console.rescue-login: no password is ever typed here. The shell is not ours to log
-   * out: close({ logout }) leaves only the shells entered on top of it (enterShell).
+   * Takes the root shell a rescue system offers on its console without a login (see
+   * adoptOpenRootShell): never a password, only uid 0. That shell is not ours to log out:
+   * close({ logout }) leaves only the shells entered on top of it (enterShell).
    */
   async adoptRootShell(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ShellInfo> {
     const started = Date.now();
-    this.channel.buffer.consume();
-    this.channel.note('taking the root shell the rescue system offers on its console');
-    this.channel.type('\r');
-    const r = await this.channel.expect(
-      [
-        { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
-        { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
-        { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
-      ],
-      {
-        timeoutMs: opts.timeoutMs ?? 60_000,
-        stallMs: 5000,
-        waitingFor: 'the root shell of the rescue system',
-        errorCode: 'console.no-prompt',
-        signal: opts.signal,
-      },
-    );
-    if (r.name !== 'shell') {
-      // Someone's half-typed login is left as it is: an empty answer would only start another.
-      throw new RescueError('console.rescue-login', { screen: this.channel.screen.summary() });
-    }
     this.depth = 0;
-    this.shell = { uid: -1, shell: '' };
-    const info = await setUpShell(this.runner, opts);
+    const info = await adoptOpenRootShell(this.channel, this.runner, {
+      ...opts,
+      found: () => (this.shell = { uid: -1, shell: '' }),
+    });
     this.shell = info;
-    if (info.uid !== 0) {
-      throw new RescueError('console.no-root', {
-        user: info.user ?? String(info.uid),
-        reason: `the rescue system's console shell runs as uid ${info.uid}`,
-      });
-    }
     this.timings.loginMs = Date.now() - started;
-    this.channel.note(`shell ready: uid ${info.uid}, ${info.shell}`);
     return info;
   }
 
-  /**
-   * Starts a shell on top of ours with `command` (one line, e.g. a chroot) and sets it up as ours:
-   * run() and runScript() then work inside it. Refused unless it runs as root; a command that
-   * gives no new shell (our prompt comes back) is console.command-failed.
-   */
+  /** A root shell on top of ours, set up as ours (see startShellOnTop), e.g. a chroot. */
   async enterShell(
     command: string,
     step: string,
     opts: { timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<ShellInfo> {
-    await this.runner.typeLine(command, opts);
-    this.channel.buffer.consume();
-    this.channel.type('\r');
-    const r = await this.channel.expect(
-      [
-        { name: 'ours', re: new RegExp(escapeRegex(this.runner.prompt)), filterKernel: true },
-        { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
-      ],
-      { timeoutMs: opts.timeoutMs ?? 30_000, waitingFor: `the shell of ${step}`, signal: opts.signal },
-    );
-    if (r.name === 'ours') throw new RescueError('console.command-failed', { step, exitCode: '?' });
-    this.nested++;
-    // Another root filesystem: the files a continued gzip stream builds on are not there.
-    this.runner.gzipChain = undefined;
-    const info = await setUpShell(this.runner, opts);
-    if (info.uid !== 0) {
-      throw new RescueError('console.no-root', {
-        user: info.user ?? '',
-        reason: `${step} gave uid ${info.uid}`,
-      });
-    }
+    const info = await startShellOnTop(this.channel, this.runner, {
+      ...opts,
+      command,
+      step,
+      started: () => this.nested++,
+    });
     this.shell = info;
-    this.channel.note(`entered ${step}: uid ${info.uid}, ${info.shell}`);
     return info;
   }
 
@@ -235,11 +187,8 @@ export class ConsoleSession {
     // ^C first when a command was cut: `exit` must reach the shell, not a here-document.
     if (this.unsettled) await this.runner.interrupt();
     this.unsettled = false;
-    this.channel.buffer.consume();
-    this.channel.type('\x15unset HISTFILE;exit\r');
     this.nested--;
-    this.runner.gzipChain = undefined;
-    await this.runner.waitForPrompt(opts);
+    await leaveShellOnTop(this.channel, this.runner, opts);
   }
 
   /** Shells started on top of ours with enterShell, still open. */

@@ -46,9 +46,13 @@ export async function rescueConsoleShell(o: RescueConsoleShellOptions): Promise<
   try {
     await session.adoptRootShell({ timeoutMs: o.shellTimeoutMs ?? 120_000 });
     root = await mountDisk(session, o.disks ?? []);
-    // No PS2: a shell without a line editor (dash) prints it after the echo of every typed-ahead
-    // here-document line, in front of the script's output.
-    await session.enterShell(`PS2= chroot ${shQuote(root.dir)} /bin/sh -i`, 'the chroot into the server');
+    // No ENV: an interactive sh would source the file it names. No PS2: a shell without a line
+    // editor (dash) prints it after the echo of every typed-ahead here-document line, in front of
+    // the script's output.
+    await session.enterShell(
+      `ENV= PS2= chroot ${shQuote(root.dir)} /bin/sh -i`,
+      'the chroot into the server',
+    );
   } catch (err) {
     // Not opened: what was mounted is undone (best effort), the rescue system's shell stays as found,
     // and the caller, which still holds the rescue system, leaves it.

@@ -42,7 +42,15 @@ function fakeFinnix(opts: { uid?: number } = {}) {
   stub('mount', `echo "mount $*" >> ${log}`);
   stub('umount', `echo "umount $*" >> ${log}`);
   stub('mountpoint', `[ -e ${stuck} ]`);
-  stub('chroot', `echo "chroot $*" >> ${log}; shift; env PS1='# ' "$@"; echo chroot-exit >> ${log}`);
+  const noShell = join(dir, 'no-shell');
+  stub(
+    'chroot',
+    [
+      `echo "chroot $*" >> ${log}`,
+      `[ -e ${noShell} ] && { echo "chroot: failed to run command '/bin/sh': No such file or directory"; exit 127; }`,
+      `shift; env PS1='# ' "$@"; echo chroot-exit >> ${log}`,
+    ].join('\n'),
+  );
   const child = spawn('script', ['-qfec', 'bash --norc --noprofile -i', '/dev/null'], {
     stdio: ['pipe', 'pipe', 'ignore'],
     env: {
@@ -65,6 +73,7 @@ function fakeFinnix(opts: { uid?: number } = {}) {
     disk,
     log: () => readFileSync(log, 'utf8'),
     stick: () => writeFileSync(stuck, ''),
+    breakShell: () => writeFileSync(noShell, ''),
     console: async () => new StreamTransport(stream, 'fake:finnix'),
     kill: () => child.kill('SIGKILL'),
     get exited() {
@@ -138,6 +147,21 @@ describe('the rescue system through its console (Finnix on Lish)', () => {
     const opening = rescueConsoleShell({ console: finnix.console, via: 'x', leave: async () => {} });
     expect(await errorCodeOf(opening)).toBe('console.no-root');
     expect(finnix.log()).toBe('');
+  });
+
+  it('a disk whose /bin/sh does not start: console.command-failed, unmounted again, rescue left by the caller', async () => {
+    const finnix = fakeFinnix();
+    finnix.breakShell();
+    const left: string[] = [];
+    const opening = rescueConsoleShell({
+      console: finnix.console,
+      disks: [finnix.disk],
+      via: 'x',
+      leave: async () => void left.push('leave'),
+    });
+    expect(await errorCodeOf(opening)).toBe('console.command-failed');
+    expect(finnix.log()).toContain(`umount ${finnix.disk}/proc`);
+    expect(left).toEqual([]);
   });
 
   it('an unmount that fails, or a console that breaks, still exits rescue', async () => {
