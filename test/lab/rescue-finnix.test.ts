@@ -6,15 +6,15 @@ import { labDescribe } from '../support/lab-guard.js';
 import { apiSecrets, withProviderRun } from './provider-run.js';
 
 /**
- * Linode's rescue (Finnix) as a way in: no console password is known, so Lish to the Linode's own
- * system is no use; POST …/rescue boots a Finnix-like rescue OS (root logged in on its serial console
+ * Linode's rescue (Finnix) as a way in: the console password is wrong, or none is known, so Lish to
+ * the Linode's own system is no use; POST …/rescue boots a Finnix-like rescue OS (root logged in on its serial console
  * by getty, no SSH, the Linode's disk at /dev/sda), Lish leads to that console, the rescue takes the
  * root shell there, repairs the disk in a chroot, and POST …/reboot boots the Linode's own system,
  * where the owner's key logs in with the real ssh client. One lab server for every case.
  */
 labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
   describe.sequential('finnix', () => {
-    it('diagnose never reboots; story-wrong-dir repaired through Finnix with the key; a failed reboot is rescue.still-in-rescue', async ({
+    it('diagnose never reboots; console login refused → story-wrong-dir repaired through Finnix, key login after the reboot; a failed reboot is rescue.still-in-rescue', async ({
       expect,
     }) => {
       const b = await bootScenario('story-wrong-dir');
@@ -57,11 +57,17 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         expect(look.stderr).toMatch(/rescue system skipped: it reboots the server/);
         expect(posts()).toEqual([]);
 
-        const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
+        // A console password that is wrong: Lish to the Linode's own system refuses the login, then Finnix.
+        const wrong = 'not-the-root-pw-5c1';
+        const run = await r.cli(
+          b.server.address,
+          ['--user', 'alice', '--key', r.keyFile, '--password-env', 'VR_CONSOLE_PW'],
+          { VR_CONSOLE_PW: wrong },
+        );
         const progress = run.stderr;
         expect(run.code, progress).toBe(0);
         console.log(`story-wrong-dir: rescued through Finnix in ${run.seconds.toFixed(1)} s`);
-        expect(progress).toMatch(/serial console skipped: no console password was given/);
+        expect(progress).toMatch(/serial console skipped: login as root on the console was refused/);
         expect(progress).toMatch(/rebooting .* into the linode rescue system/);
         expect(progress).toMatch(/leaving the rescue system[\s\S]*answers SSH on its own system again/);
         expect(posts()).toEqual(['rescue', 'reboot']);
@@ -82,13 +88,14 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         expect(login.ok, login.stderr).toBe(true);
 
         const outputs = [run.stdout, progress, ...r.written().values()];
-        for (const secret of apiSecrets(r.sim, 'linode'))
+        for (const secret of [...apiSecrets(r.sim, 'linode'), wrong])
           for (const text of outputs) expect(text.includes(secret)).toBe(false);
 
         // The reboot out of Finnix fails: the run ends with rescue.still-in-rescue, said plainly.
         rebootFails = true;
         const stuck = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
         expect(stuck.code, stuck.stderr).toBe(ERROR_EXIT['rescue.still-in-rescue']);
+        expect(stuck.stderr).toMatch(/serial console skipped: no console password was given/);
         expect(stuck.stderr).toMatch(/may still be in the rescue system .*host busy \(lab\)/);
         expect(stuck.stderr).toMatch(/\[rescue\.still-in-rescue\]/);
         // Nothing was left to repair, so nothing was changed (no password window "just in case").
