@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fixture, rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
 import { clearSecretsForTest, mask } from '../../src/secrets.js';
 import type { ServerRef } from '../types.js';
+import { planAccess } from '../plan.js';
 import { createAdapter } from './index.js';
+import { linode } from './provider.js';
 
 useStrictNock();
 const f = (name: string) => fixture(import.meta.url, name);
@@ -176,6 +178,10 @@ describe('linode adapter', () => {
     expect(result.password).toBe(sent);
     expect(sent.length).toBeGreaterThanOrEqual(20);
     expect(mask(sent)).toBe('***');
+  });
+
+  it('the rescue system (Finnix, through Lish) comes after the serial console, as a way that reboots', () => {
+    expect(planAccess(linode.capabilities).map((s) => s.path)).toEqual(['serial-console', 'rescue-system']);
   });
 
   it('boots Finnix with the disks attached, waits, and reboots back', async () => {
