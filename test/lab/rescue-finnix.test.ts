@@ -1,6 +1,8 @@
 import { describe, it } from 'vitest';
 import { bootScenario, scenarioById } from '../../lab/index.js';
 import { LAB_FINNIX_DISK, labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
+import { loadProvider } from '../../providers/index.js';
+import { openTransport } from '../../src/console/transport/index.js';
 import { ERROR_EXIT } from '../../src/errors/codes.js';
 import { labDescribe } from '../support/lab-guard.js';
 import { apiSecrets, withProviderRun } from './provider-run.js';
@@ -50,6 +52,19 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
       ];
       await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
         const posts = () => r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
+        /** What the Linode's Lish shows after `typed`, as a person connecting would see it. */
+        const lishAnswers = async (typed: string, want: RegExp) => {
+          const adapter = await loadProvider('linode', r.sim.context('linode'));
+          const linode = await adapter.findServer({ ip: b.server.address });
+          const transport = await openTransport(await adapter.openConsole(linode, 'serial'));
+          let seen = '';
+          transport.onData((d) => (seen += Buffer.from(d).toString('utf8')));
+          transport.write(typed);
+          const deadline = Date.now() + 10_000;
+          while (!want.test(seen) && Date.now() < deadline) await new Promise((w) => setTimeout(w, 50));
+          await transport.close();
+          return seen;
+        };
 
         // Looking never reboots: without a console password there is no way in, and Finnix is not tried.
         const look = await r.cli(b.server.address, ['--user', 'alice', '--action', 'diagnose']);
@@ -81,8 +96,9 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         const json = JSON.parse(r.report('.json'));
         expect(json.primaryCause).toBe(scenarioById('story-wrong-dir').expectedCauses[0]);
 
-        // Back on its own system: the owner's key logs in from outside.
+        // Back on its own system: the owner's key logs in from outside, and Lish leads to its console.
         expect(driver.inRescue).toBe(false);
+        expect(await lishAnswers('\r', /vps login: /)).toMatch(/vps login: /);
         expect((await b.server.execChecked('hostname')).trim()).toBe('vps');
         const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
         expect(login.ok, login.stderr).toBe(true);
@@ -103,6 +119,8 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         expect(stuck.stderr).not.toMatch(/password window/);
         expect(driver.inRescue).toBe(true);
         expect(posts()).toEqual(['rescue', 'reboot', 'rescue', 'reboot']);
+        // Still in rescue: Lish leads to Finnix's root shell, left open as it was found (not logged out).
+        expect(await lishAnswers('uname -n\r', /[\r\n]finnix\r?\n/)).toMatch(/[\r\n]finnix\r?\n/);
       });
     });
   });
