@@ -1,5 +1,5 @@
-import { RescueError } from '../errors/rescue-error.js';
-import type { ConsoleChannel } from './expect.js';
+import { isRescueError, RescueError } from '../errors/rescue-error.js';
+import type { ConsoleChannel, ExpectResult } from './expect.js';
 import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
 import { setUpShell, type ShellInfo } from './root.js';
 import type { CommandRunner } from './runner.js';
@@ -21,25 +21,36 @@ interface Waiting {
 export async function adoptOpenRootShell(
   ch: ConsoleChannel,
   runner: CommandRunner,
-  opts: Waiting & { found: () => void },
+  opts: Waiting & { found: () => void; nudgeMs?: number },
 ): Promise<ShellInfo> {
   ch.buffer.consume();
   ch.note('taking the root shell the rescue system offers on its console');
-  ch.type('\r');
-  const r = await ch.expect(
-    [
-      { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
-      { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
-      { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
-    ],
-    {
-      timeoutMs: opts.timeoutMs ?? 60_000,
-      stallMs: 5000,
-      waitingFor: 'the root shell of the rescue system',
-      errorCode: 'console.no-prompt',
-      signal: opts.signal,
-    },
-  );
+  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  let r: ExpectResult | undefined;
+  // The vendor's job may be done before the rescue system has booted to its shell: Enter again every
+  // few seconds (an empty line to a shell, nothing to a booting kernel) until the deadline.
+  while (!r) {
+    ch.type('\r');
+    r = await ch
+      .expect(
+        [
+          { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
+          { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
+          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+        ],
+        {
+          timeoutMs: Math.max(1, Math.min(opts.nudgeMs ?? 10_000, deadline - Date.now())),
+          waitingFor: 'the root shell of the rescue system',
+          errorCode: 'console.no-prompt',
+          signal: opts.signal,
+        },
+      )
+      .catch((err: unknown) => {
+        if (!isRescueError(err) || err.code !== 'console.no-prompt' || Date.now() >= deadline) throw err;
+        ch.note('no prompt on the rescue system console yet (still booting?): Enter again');
+        return undefined;
+      });
+  }
   if (r.name !== 'shell') throw new RescueError('console.rescue-login', { screen: ch.screen.summary() });
   opts.found();
   const info = await setUpShell(runner, opts);

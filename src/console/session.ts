@@ -153,7 +153,9 @@ export class ConsoleSession {
    * adoptOpenRootShell): never a password, only uid 0. That shell is not ours to log out:
    * close({ logout }) leaves only the shells entered on top of it (enterShell).
    */
-  async adoptRootShell(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ShellInfo> {
+  async adoptRootShell(
+    opts: { timeoutMs?: number; nudgeMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ShellInfo> {
     const started = Date.now();
     this.depth = 0;
     const info = await adoptOpenRootShell(this.channel, this.runner, {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConsoleSession } from '../../../src/console/session.js';
 import { StreamTransport } from '../../../src/console/transport/local.js';
 import { rescueConsoleShell } from '../../../src/rescue/shells/rescue-console-shell.js';
 import { clearSecretsForTest } from '../../../src/secrets.js';
@@ -24,7 +25,7 @@ afterEach(async () => {
  * an interactive dash (its end logged too). Everything else (the typed lines, uploads, the mount
  * script's search, mkdir) runs for real. The server's disk is a directory with an sshd_config.
  */
-function fakeFinnix(opts: { uid?: number } = {}) {
+function fakeFinnix(opts: { uid?: number; bootSeconds?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vr-finnix-'));
   const bin = join(dir, 'bin');
   const log = join(dir, 'log');
@@ -51,7 +52,9 @@ function fakeFinnix(opts: { uid?: number } = {}) {
       `shift; env PS1='# ' "$@"; echo chroot-exit >> ${log}`,
     ].join('\n'),
   );
-  const child = spawn('script', ['-qfec', 'bash --norc --noprofile -i', '/dev/null'], {
+  const bash = 'bash --norc --noprofile -i';
+  const boot = opts.bootSeconds ? `sleep ${opts.bootSeconds}; exec ${bash}` : bash;
+  const child = spawn('script', ['-qfec', boot, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'ignore'],
     env: {
       PATH: `${bin}:${process.env.PATH}`,
@@ -124,6 +127,18 @@ describe('the rescue system through its console (Finnix on Lish)', () => {
     // The rescue system's own shell is not logged out (a reboot ends it), and no secret was recorded.
     expect(finnix.exited).toBe(false);
     expect(readFileSync(transcriptPath, 'utf8')).not.toContain(SECRET);
+  });
+
+  it('a rescue system still booting when its console opens: Enter again until its shell shows', async () => {
+    const finnix = fakeFinnix({ bootSeconds: 1 });
+    const session = await ConsoleSession.open(finnix.console);
+    cleanups.push(() => session.close());
+    const info = await session.adoptRootShell({ nudgeMs: 300, timeoutMs: 10_000 });
+    expect(info.uid).toBe(0);
+    // Silent for longer than one wait: it pressed Enter again instead of giving up.
+    const again = session.transcript.list().filter((e) => /Enter again/.test(e.text));
+    expect(again.length).toBeGreaterThanOrEqual(2);
+    expect((await session.run('echo up')).stdout).toBe('up\n');
   });
 
   it('a login prompt instead of a shell is console.rescue-login: nothing typed into it, rescue not left here', async () => {
