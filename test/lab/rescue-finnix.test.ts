@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { bootScenario, scenarioById } from '../../lab/index.js';
+import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
 import { LAB_FINNIX_DISK, labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
 import { loadProvider } from '../../providers/index.js';
 import { openTransport } from '../../src/console/transport/index.js';
@@ -13,7 +13,19 @@ import { apiSecrets, withProviderRun } from './provider-run.js';
  * by getty, no SSH, the Linode's disk at /dev/sda), Lish leads to that console, the rescue takes the
  * root shell there, repairs the disk in a chroot, and POST …/reboot boots the Linode's own system,
  * where the owner's key logs in with the real ssh client. One lab server for every case.
+ * VR_FINNIX_MATRIX=1 (`npm run lab:finnix`) adds the password window and a config that stops sshd,
+ * each on a server of its own.
  */
+const MATRIX = process.env.VR_FINNIX_MATRIX === '1';
+
+/** A lab server as the simulator's Linode lists it, with a Finnix behind its rescue call. */
+const finnixRegistration = (b: Awaited<ReturnType<typeof bootScenario>>, driver: RescueSystemDriver) => ({
+  name: b.server.name,
+  address: b.server.address,
+  consoleSocket: b.server.consoleSocket,
+  rescueSystem: driver,
+});
+
 labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
   describe.sequential('finnix', () => {
     it('diagnose never reboots; console login refused → story-wrong-dir repaired through Finnix, key login after the reboot; a failed reboot is rescue.still-in-rescue', async ({
@@ -42,14 +54,7 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         reset: () => lab.reset(),
         close: () => lab.close(),
       };
-      const servers = [
-        {
-          name: b.server.name,
-          address: b.server.address,
-          consoleSocket: b.server.consoleSocket,
-          rescueSystem: driver,
-        },
-      ];
+      const servers = [finnixRegistration(b, driver)];
       await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
         const posts = () => r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
         /** What the Linode's Lish shows after `typed`, as a person connecting would see it. */
@@ -123,5 +128,55 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         expect(await lishAnswers('uname -n\r', /[\r\n]finnix\r?\n/)).toMatch(/[\r\n]finnix\r?\n/);
       });
     });
+
+    if (MATRIX) {
+      it('enable-password through Finnix: the window is armed offline, opens at boot, alice logs in with her password', async ({
+        expect,
+      }) => {
+        const b = await bootScenario('story-wrong-dir');
+        const lab = labRescueSystem(b.server, { os: 'finnix' });
+        const servers = [finnixRegistration(b, lab)];
+        await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
+          const args = [
+            '--user',
+            'alice',
+            '--user-password-env',
+            'VR_ALICE_PW',
+            '--action',
+            'enable-password',
+          ];
+          const run = await r.cli(b.server.address, args, { VR_ALICE_PW: PASSWORDS.alice });
+          expect(run.code, run.stderr).toBe(0);
+          console.log(`enable-password through Finnix in ${run.seconds.toFixed(1)} s`);
+          expect(lab.inRescue).toBe(false);
+          const login = await b.server.sshLogin({ user: 'alice', password: PASSWORDS.alice });
+          expect(login.ok, login.stderr).toBe(true);
+          // Nothing could be armed in the chroot: the boot unit armed the closing timer at this boot.
+          expect(await b.server.execChecked('systemctl list-timers --all --no-legend')).toMatch(
+            /vps-rescue-window-\S+\.timer/,
+          );
+          // Her password went through the console only into a silent read: in no output or transcript.
+          for (const text of [run.stdout, run.stderr, ...r.written().values()])
+            expect(text.includes(PASSWORDS.alice)).toBe(false);
+        });
+      });
+
+      it('config-syntax-error (sshd does not start) through Finnix with the key: fixed offline, sshd up at boot, key login', async ({
+        expect,
+      }) => {
+        const b = await bootScenario('config-syntax-error');
+        const lab = labRescueSystem(b.server, { os: 'finnix' });
+        const servers = [finnixRegistration(b, lab)];
+        await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
+          const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
+          expect(run.code, run.stderr).toBe(0);
+          console.log(`config-syntax-error through Finnix in ${run.seconds.toFixed(1)} s`);
+          expect(run.stderr).toMatch(/diagnosed: config\.syntax[\s\S]*repairing: transaction/);
+          expect(await b.server.execChecked('systemctl is-active ssh.service')).toBe('active\n');
+          const login = await b.server.sshLogin({ user: 'alice', privateKeyPath: b.key.privateKeyPath });
+          expect(login.ok, login.stderr).toBe(true);
+        });
+      });
+    }
   });
 });
