@@ -59,7 +59,8 @@ export interface LabRescueSystem extends RescueSystemDriver {
  * The lab's rescue system for `server`: a second lab server from the plain image, on the server's
  * loopback address (the server is stopped meanwhile, its overlay kept), with the server's root
  * filesystem (the same overlay layers) mounted read-write at /mnt/vda. Root logs in with a password
- * over SSH, as in a vendor's rescue image.
+ * over SSH, as in a vendor's rescue image. `os: 'finnix'`: Linode's instead (see FINNIX), the disk
+ * at /dev/sda.
  */
 export function labRescueSystem(
   server: LabServer,

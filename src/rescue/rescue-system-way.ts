@@ -18,9 +18,10 @@ function diskPaths(access: RescueAccess): string[] {
 /**
  * The rescue system as a way in: the server is reset into the vendor's rescue system, the rescue
  * works on its disk over SSH, or on the rescue system's console where it offers a root shell there
- * and no SSH (Finnix on Linode), chrooted either way; and leaving (the shell's close, or any failure on the way
- * in) disables rescue mode and resets the server into its own system. A failure to leave is said on
- * the progress line and is rescue.still-in-rescue: the server must not stay in rescue mode unnoticed.
+ * and no SSH (Finnix on Linode), chrooted either way; and leaving (the shell's close, or any failure
+ * on the way in) disables rescue mode and resets the server into its own system. A failure to leave
+ * is said on the progress line and is rescue.still-in-rescue: the server must not stay in rescue
+ * mode unnoticed.
  */
 export async function rescueSystemWay(
   adapter: ProviderAdapter,
