@@ -56,7 +56,11 @@ export async function rescueConsoleShell(o: RescueConsoleShellOptions): Promise<
   } catch (err) {
     // Not opened: what was mounted is undone (best effort), the rescue system's shell stays as found,
     // and the caller, which still holds the rescue system, leaves it.
-    if (root) await unmount(session, root).catch(() => undefined);
+    if (root) {
+      // A chroot shell that started but failed its setup is left first: the unmount runs outside.
+      await session.leaveShell().catch(() => undefined);
+      await unmount(session, root).catch(() => undefined);
+    }
     await session.close().catch(() => undefined);
     throw err;
   }
