@@ -173,6 +173,8 @@ export class LinodeAdapter implements ProviderAdapter {
   }
 
   async rescueBoot(server: ServerRef): Promise<RescueAccess> {
+    // Finnix is reached only through Lish: a Lish that cannot log in is said before any reboot.
+    const console = await this.lish(server);
     const disks = await this.disks(server);
     const devices: Record<string, { disk_id: number }> = {};
     const mapping: Record<string, string> = {};
@@ -190,7 +192,7 @@ export class LinodeAdapter implements ProviderAdapter {
       .map(([dev, disk]) => `${dev} = ${disk}`)
       .join(', ');
     return {
-      console: await this.lish(server),
+      console,
       disks: mapping,
       notes: [t(this.ctx.lang, 'providers.hint.linode-rescue-running', { disks: described })],
     };

@@ -109,6 +109,15 @@ describe('linode adapter', () => {
       expect(String(err.params.hint)).toContain('disabled');
     });
 
+    it('"disabled" before a rescue boot: refused before the Linode is rebooted into Finnix', async () => {
+      api().get('/v4/profile').reply(200, profile('disabled'));
+      // Strict nock: a POST …/rescue would be an unexpected request and fail the test.
+      await rejectsWithCode(
+        adapter({ LINODE_LISH_KEY_FILE: '/keys/lish' }).rescueBoot!(server),
+        'console.unavailable',
+      );
+    });
+
     it('the SSH agent is offered when there is no key file', async () => {
       api().get('/v4/profile').reply(200, profile('keys_only'));
       const endpoint = await adapter({ SSH_AUTH_SOCK: '/run/user/1000/agent.sock' }).openConsole(
