@@ -6,9 +6,9 @@ export const LAB_RESCUE_DISK = '/mnt/vda';
 /**
  * Where the lab's Finnix has it: the name Linode's rescue call gives the first disk. A real Finnix
  * sees a block device there, which the rescue mounts; the lab's server has no filesystem image to
- * attach, only the overlay it boots from, so that directory is bound at /dev/sda instead (the rescue
- * takes a directory named by the vendor as the root itself; mounting a block device is left to unit
- * tests of the mount script).
+ * attach, only the overlay it boots from, so that directory is bound at /dev/sda instead: the rescue
+ * takes a directory named by the vendor as the root itself. The mount script's block-device branch
+ * (mount at /mnt/vps-rescue, unmounted at the end) is therefore not run in the lab.
  */
 export const LAB_FINNIX_DISK = '/dev/sda';
 
