@@ -14,7 +14,7 @@ export interface RescueConsoleShellOptions {
   console: ConsoleEndpoint | (() => Promise<ByteTransport>);
   /** The server's disks as the vendor names them in the rescue system (devices or directories). */
   disks?: string[];
-  /** For the report, e.g. "rescue system (linode), console". */
+  /** For the report, e.g. "rescue system (linode), its console". */
   via: string;
   transcript?: Transcript | string;
   /** How long the rescue system may take to show its shell on the console (default 120 s). */
