@@ -36,6 +36,8 @@ export interface CreateOptions extends ServerSpec {
   disk?: { layers: OverlayLayers; at: string };
   /** A server kind other than stock Debian (lab/flavour-names.ts); default Debian. */
   flavour?: FlavourName;
+  /** What the console shows once getty is up (default a login prompt; an autologin shows no prompt). */
+  consoleReady?: RegExp;
 }
 
 /** The layers of a lab server's root filesystem: the cached image and the server's own changes. */
@@ -63,6 +65,7 @@ export class LabServer {
   private serving = false;
   private image = '';
   private flavour?: Flavour;
+  private consoleReady = /login: $/m;
 
   private constructor(
     readonly name: string,
@@ -94,6 +97,7 @@ export class LabServer {
     const dir = join(serversDir(), name);
     const server = new LabServer(name, suite, lease.address, dir, lease);
     server.flavour = flavour;
+    if (opts.consoleReady) server.consoleReady = opts.consoleReady;
     try {
       await server.prepare(image, opts);
       await server.boot();
@@ -174,7 +178,7 @@ export class LabServer {
     const failed = this.exited!.then(() => {
       throw new Error('the server process exited during boot');
     });
-    await Promise.race([this.console.waitFor(/login: $/m, 90_000, since), failed]);
+    await Promise.race([this.console.waitFor(this.consoleReady, 90_000, since), failed]);
     if (this.flavour && !this.flavour.systemd) {
       // No systemd to ask: the boot is over when getty prompts and the init script's sshd listens.
       if (waitForSshd) await Promise.race([this.waitForSshd(20_000), failed]);

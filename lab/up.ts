@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getProvider } from '../providers/index.js';
+import { labRescueSystem } from './rescue-system.js';
 import { PASSWORDS } from './scenarios/builder.js';
 import { bootScenario } from './scenario-server.js';
 import { LAB_STATE } from './paths.js';
@@ -62,7 +63,22 @@ export async function labUp(opts: UpOptions): Promise<number> {
   const dir = upDir();
   await mkdir(join(dir, 'bin'), { recursive: true, mode: 0o700 });
   const { server, scenario, key } = await bootScenario(opts.scenario, { suite: opts.suite, log: opts.print });
-  const sim = await startSimulator({ servers: [server] }).catch(async (err: unknown) => {
+  // A rescue system reached on the console (Linode's Finnix, through Lish) works on a lab server too:
+  // a second one on the same address.
+  const simulation = getProvider(provider).simulator;
+  const finnix =
+    simulation.simulated && simulation.rescueSystem === 'console-shell'
+      ? labRescueSystem(server, { os: 'finnix' })
+      : undefined;
+  const registration = finnix
+    ? {
+        name: server.name,
+        address: server.address,
+        consoleSocket: server.consoleSocket,
+        rescueSystem: finnix,
+      }
+    : server;
+  const sim = await startSimulator({ servers: [registration] }).catch(async (err: unknown) => {
     await server.destroy();
     throw err;
   });
@@ -107,12 +123,17 @@ export async function labUp(opts: UpOptions): Promise<number> {
     opts.print('');
     // Without the customer's key the rescue puts a misplaced key right: this is the customer's side of it.
     opts.print(`# then, as the customer: ssh -i ${key.privateKeyPath} ${user}@${server.address}`);
+    if (finnix)
+      opts.print(
+        '# without --password-env, the server is rebooted into its rescue system and rescued there, on its console',
+      );
     opts.print('# Ctrl-C here, or `npm run lab -- down`, takes the server and the simulator down.');
     const signal = await stop;
     opts.print(`lab: ${signal}: taking down ${server.name}`);
     return 0;
   } finally {
     await sim.close();
+    await finnix?.close();
     await server.destroy();
     await rm(dir, { recursive: true, force: true });
   }

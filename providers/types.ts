@@ -146,7 +146,16 @@ export interface ProviderEntry {
  * simulated: the folder's simulator.ts (lab only, never built into the package) serves the vendor's
  * API and consoles in the lab; otherwise the reason it cannot.
  */
-export type ProviderSimulation = { simulated: true } | { simulated: false; reason: string };
+export type ProviderSimulation =
+  | {
+      simulated: true;
+      /**
+       * The rescue system `lab up` puts behind the vendor's rescue call: `console-shell`, a root
+       * shell on the console and no SSH (Linode's Finnix). Without it `lab up` attaches none.
+       */
+      rescueSystem?: 'console-shell';
+    }
+  | { simulated: false; reason: string };
 
 /** Message key to text, per language; the folder's types make the Japanese table complete. */
 export interface ProviderHints {

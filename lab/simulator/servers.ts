@@ -178,7 +178,9 @@ export class ConsoleGateways {
         const label = started.gateway?.requests.at(-1) ?? '';
         const server = opts.byLabel(label);
         if (!server) return Promise.reject(new Error(`no server labelled ${label}`));
-        return unixSocketBackend(server.consoleSocket)();
+        // In rescue mode the Linode's console is the rescue OS's (Finnix), as on Linode.
+        const rescue = server.rescueSystem?.inRescue ? server.rescueSystem.consoleSocket : undefined;
+        return unixSocketBackend(rescue ?? server.consoleSocket)();
       },
     });
     started.gateway = gateway;

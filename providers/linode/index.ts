@@ -46,9 +46,8 @@ const BOOT_POLLS = 90;
 export class LinodeAdapter implements ProviderAdapter {
   readonly id = ID;
   /**
-   * Not declared: rescueBoot. Finnix is reached only
-   * through Lish and offers no SSH, so the rescue-system way (SSH) cannot use it; declaring it made
-   * the rescue reboot the Linode into Finnix and straight back for nothing.
+   * rescueBoot: Finnix offers no SSH but a root shell on the serial console, reached through Lish,
+   * where the rescue works on the disk.
    */
   readonly capabilities: readonly Capability[] = linode.capabilities;
 
@@ -139,6 +138,8 @@ export class LinodeAdapter implements ProviderAdapter {
   }
 
   async rescueBoot(server: ServerRef): Promise<RescueAccess> {
+    // Finnix is reached only through Lish: a Lish that cannot log in is said before any reboot.
+    const console = await this.lish(server);
     const disks = await this.disks(server);
     const devices: Record<string, { disk_id: number }> = {};
     const mapping: Record<string, string> = {};
@@ -156,7 +157,7 @@ export class LinodeAdapter implements ProviderAdapter {
       .map(([dev, disk]) => `${dev} = ${disk}`)
       .join(', ');
     return {
-      console: await this.lish(server),
+      console,
       disks: mapping,
       notes: [t(this.ctx.lang, 'providers.hint.linode-rescue-running', { disks: described })],
     };

@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fixture, rejectsWithCode, useStrictNock } from '../../test/support/nock-strict.js';
 import { clearSecretsForTest, mask } from '../../src/secrets.js';
 import type { ServerRef } from '../types.js';
+import { planAccess } from '../plan.js';
 import { createAdapter } from './index.js';
+import { linode } from './provider.js';
 
 useStrictNock();
 const f = (name: string) => fixture(import.meta.url, name);
@@ -91,7 +93,7 @@ describe('linode adapter', () => {
     }).openConsole(server, 'serial');
     expect(endpoint).toMatchObject({ host: '127.0.0.1', port: 2222 });
     const err = await rejectsWithCode(adapter().openConsole(server, 'vnc'), 'provider.unsupported');
-    expect(err.params.offers).toBe('serial console');
+    expect(err.params.offers).toBe('serial console, boot a rescue system');
   });
 
   describe('Lish authentication as the profile allows (Lish docs; linodego profile.go lish_auth_method)', () => {
@@ -104,6 +106,15 @@ describe('linode adapter', () => {
         'console.unavailable',
       );
       expect(String(err.params.hint)).toContain('disabled');
+    });
+
+    it('"disabled" before a rescue boot: refused before the Linode is rebooted into Finnix', async () => {
+      api().get('/v4/profile').reply(200, profile('disabled'));
+      // Strict nock: a POST …/rescue would be an unexpected request and fail the test.
+      await rejectsWithCode(
+        adapter({ LINODE_LISH_KEY_FILE: '/keys/lish' }).rescueBoot!(server),
+        'console.unavailable',
+      );
     });
 
     it('the SSH agent is offered when there is no key file', async () => {
@@ -136,6 +147,10 @@ describe('linode adapter', () => {
       api().get('/v4/profile').reply(200, profile('password_keys'));
       await rejectsWithCode(adapter().openConsole(server, 'serial'), 'console.unavailable');
     });
+  });
+
+  it('the rescue system (Finnix, through Lish) comes after the serial console, as a way that reboots', () => {
+    expect(planAccess(linode.capabilities).map((s) => s.path)).toEqual(['serial-console', 'rescue-system']);
   });
 
   it('boots Finnix with the disks attached, waits, and reboots back', async () => {

@@ -114,16 +114,19 @@ describe("the adapter's request bodies fit the document", () => {
     location: 'ap-northeast',
     vendor: { label: 'web-1' },
   };
-  it('POST /linode/instances/{linodeId}/rescue and /reboot', async () => {
+  it('POST …/rescue and …/reboot: the devices (sda…) and the empty reboot, each job waited for by its event', async () => {
     const api = nock('https://api.linode.com');
-    const sent: Record<string, unknown> = {};
-    const keep = (name: string) => (body: unknown) => ((sent[name] = body), true);
     api
       .get('/v4/linode/instances/123/disks')
       .query(true)
       .reply(200, fixture(import.meta.url, 'disks.json'));
-    api.post('/v4/linode/instances/123/rescue', keep('rescue')).reply(200, {});
-    api.post('/v4/linode/instances/123/reboot', keep('reboot')).reply(200, {});
+    const sent: Record<string, unknown> = {};
+    const capture = (name: string) => (body: unknown) => {
+      sent[name] = body;
+      return true;
+    };
+    api.post('/v4/linode/instances/123/rescue', capture('rescue')).reply(200, {});
+    api.post('/v4/linode/instances/123/reboot', capture('reboot')).reply(200, {});
     api
       .get('/v4/account/events')
       .query(true)
@@ -131,14 +134,15 @@ describe("the adapter's request bodies fit the document", () => {
       .reply(200, fixture(import.meta.url, 'events-boot-finished.json'));
     api.get('/v4/profile').reply(200, fixture(import.meta.url, 'profile.json'));
     const adapter = await createAdapter({
-      env: { LINODE_TOKEN: TOKEN, LINODE_LISH_KEY_FILE: '/keys/lish' },
-      readTextFile: async () => 'CANARY-lish-key',
+      env: { LINODE_TOKEN: TOKEN, SSH_AUTH_SOCK: '/nonexistent/agent.sock' },
       lang: 'en',
-      pollIntervalMs: 0,
       retry: { retries: 0 },
+      pollIntervalMs: 0,
     });
-    await adapter.rescueBoot!(server);
+    const access = await adapter.rescueBoot!(server);
     await adapter.exitRescue!(server);
+    expect(Object.keys(access.disks ?? {})).toEqual(['/dev/sda', '/dev/sdb']);
+    expect(sent.rescue).toEqual({ devices: { sda: { disk_id: 555 }, sdb: { disk_id: 556 } } });
     expect(openApiErrors(schemaOf('POST', `${INSTANCE}/rescue`, 'request'), sent.rescue)).toEqual([]);
     expect(openApiErrors(schemaOf('POST', `${INSTANCE}/reboot`, 'request'), sent.reboot)).toEqual([]);
     // The check can fail: a device named outside sda..sdh is not in the document.
@@ -150,35 +154,82 @@ describe("the adapter's request bodies fit the document", () => {
 
 describe('the lab simulator answers in the same document', () => {
   const account = { token: 'sim-token', username: 'lab-support' };
-  const server = { name: 'web-1', address: '127.0.0.2', numericId: 4000 } as unknown as SimServer;
+  // A rescue OS that boots at once: only the API's answers are looked at here.
+  const rescueSystem = {
+    inRescue: false,
+    enter: async () => void (rescueSystem.inRescue = true),
+    leave: async () => void (rescueSystem.inRescue = false),
+    reset: async () => {},
+    close: async () => {},
+  };
+  const server = {
+    name: 'web-1',
+    address: '127.0.0.2',
+    numericId: 4000,
+    rescueSystem,
+  } as unknown as SimServer;
   const routes = linodeRoutes(account, () => [server]);
-  const call = async (path: string, query = '') => {
-    const found = routes.find((r) => r.method === 'GET' && r.path.test(path));
-    if (!found) throw new Error(`no simulator route for GET ${path}`);
+  const call = async (path: string, opts: { method?: string; body?: Record<string, unknown> } = {}) => {
+    const method = opts.method ?? 'GET';
+    const found = routes.find((r) => r.method === method && r.path.test(path));
+    if (!found) throw new Error(`no simulator route for ${method} ${path}`);
     const reply = await found.handler(
       {
-        method: 'GET',
+        method,
         path,
-        query: new URLSearchParams(query),
-        headers: { authorization: `Bearer ${account.token}` },
-        body: {},
+        query: new URLSearchParams(),
+        headers: {
+          authorization: `Bearer ${account.token}`,
+          'x-filter': JSON.stringify({ 'entity.id': 4000, created: { '+gte': '2020-01-01T00:00:00' } }),
+        },
+        body: opts.body ?? {},
       },
       found.path.exec(path)!,
     );
-    expect(reply.status, path).toBe(200);
-    return reply.body;
+    return reply;
   };
   const SIM_CALLS: [path: string, schemaPath: string][] = [
     ['/profile', '/profile'],
     ['/networking/ips/127.0.0.2', '/networking/ips/{address}'],
     ['/linode/instances/4000', INSTANCE],
     ['/linode/instances', '/linode/instances'],
+    ['/linode/instances/4000/disks', `${INSTANCE}/disks`],
   ];
   for (const [path, schemaPath] of SIM_CALLS) {
     it(`GET ${path}`, async () => {
-      expect(unexplained(schemaOf('GET', schemaPath), await call(path))).toEqual([]);
+      const reply = await call(path);
+      expect(reply.status, path).toBe(200);
+      expect(unexplained(schemaOf('GET', schemaPath), reply.body)).toEqual([]);
     });
   }
+
+  it('POST …/rescue and …/reboot answer {} and write linode_boot / linode_reboot events', async () => {
+    const rescue = await call('/linode/instances/4000/rescue', {
+      method: 'POST',
+      body: { devices: { sda: { disk_id: 40000 }, sdb: { disk_id: 40001 } } },
+    });
+    expect(rescue.status).toBe(200);
+    expect(unexplained(schemaOf('POST', `${INSTANCE}/rescue`), rescue.body)).toEqual([]);
+    expect(rescueSystem.inRescue).toBe(true);
+    const reboot = await call('/linode/instances/4000/reboot', { method: 'POST' });
+    expect(unexplained(schemaOf('POST', `${INSTANCE}/reboot`), reboot.body)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(rescueSystem.inRescue).toBe(false);
+    const events = await call('/account/events');
+    expect(unexplained(schemaOf('GET', '/account/events'), events.body)).toEqual([]);
+    const listed = (events.body as { data: { action: string; status: string }[] }).data;
+    expect(listed.map((e) => [e.action, e.status])).toEqual([
+      ['linode_reboot', 'finished'],
+      ['linode_boot', 'finished'],
+    ]);
+    // A disk of another Linode, or a slot Finnix does not have, is refused as Linode does.
+    const foreign = await call('/linode/instances/4000/rescue', {
+      method: 'POST',
+      body: { devices: { sdh: { disk_id: 40000 } } },
+    });
+    expect(foreign.status).toBe(400);
+    expect(unexplained(schemaOf('POST', `${INSTANCE}/rescue`, 'default'), foreign.body)).toEqual([]);
+  });
 });
 
 describe('the list of known drifts stays true', () => {

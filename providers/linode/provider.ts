@@ -8,13 +8,13 @@ import { linodeHints } from './hints.js';
 export const linode = {
   id: 'linode',
   displayName: 'Linode (Akamai)',
-  capabilities: ['serialConsole'],
+  capabilities: ['serialConsole', 'rescueBoot'],
   credentialHelp: {
     variables: [['LINODE_TOKEN'], ['LINODE_CLI_TOKEN']],
     optional: ['LINODE_LISH_KEY_FILE', 'LINODE_LISH_PASSWORD', 'SSH_AUTH_SOCK', 'LINODE_LISH_HOST'],
     endpoint: 'API base URL (default https://api.linode.com/v4)',
   },
   hints: linodeHints,
-  simulator: { simulated: true },
+  simulator: { simulated: true, rescueSystem: 'console-shell' },
   load: () => import('./index.js'),
 } satisfies ProviderEntry;

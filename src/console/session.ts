@@ -5,6 +5,7 @@ import { loginOnConsole, type LoginResult } from './login.js';
 import { becomeRoot, setUpShell, type ShellInfo } from './root.js';
 import { leaveShells } from './shell-exit.js';
 import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
+import { adoptOpenRootShell, leaveShellOnTop, startShellOnTop } from './nested-shell.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
 import { Transcript } from './transcript.js';
@@ -62,7 +63,7 @@ export class ConsoleSession {
   private reconnects = 0;
   private runner: CommandRunner;
   private shell: ShellInfo | undefined;
-  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo). */
+  /** Shells we opened on top of getty (1: a direct login, 2: a login plus sudo; 0: one adopted). */
   private depth: number | undefined;
 
   private constructor(
@@ -147,6 +148,54 @@ export class ConsoleSession {
     return { ...result, ...info };
   }
 
+  /**
+   * Takes the root shell a rescue system offers on its console without a login (see
+   * adoptOpenRootShell): never a password, only uid 0. That shell is not ours to log out:
+   * close({ logout }) leaves only the shells entered on top of it (enterShell).
+   */
+  async adoptRootShell(
+    opts: { timeoutMs?: number; nudgeMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ShellInfo> {
+    const started = Date.now();
+    this.depth = 0;
+    const info = await adoptOpenRootShell(this.channel, this.runner, {
+      ...opts,
+      found: () => (this.shell = { uid: -1, shell: '' }),
+    });
+    this.shell = info;
+    this.timings.loginMs = Date.now() - started;
+    return info;
+  }
+
+  /** A root shell on top of ours, set up as ours (see startShellOnTop), e.g. a chroot. */
+  async enterShell(
+    command: string,
+    step: string,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ShellInfo> {
+    const info = await startShellOnTop(this.channel, this.runner, {
+      ...opts,
+      command,
+      step,
+      started: () => this.nested++,
+    });
+    this.shell = info;
+    return info;
+  }
+
+  /** Leaves the shell enterShell started: back at our prompt in the shell below it. */
+  async leaveShell(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.nested === 0) return;
+    // ^C first when a command was cut: `exit` must reach the shell, not a here-document.
+    if (this.unsettled) await this.runner.interrupt();
+    this.unsettled = false;
+    this.nested--;
+    await leaveShellOnTop(this.channel, this.runner, opts);
+  }
+
+  /** Shells started on top of ours with enterShell, still open. */
+  private nested = 0;
+
   run(cmd: string, opts?: RunOptions): Promise<RunResult> {
     return this.unsettling(this.runner.run(cmd, opts));
   }
@@ -214,7 +263,10 @@ export class ConsoleSession {
   }
 
   private async logout(signal?: AbortSignal): Promise<void> {
-    await leaveShells(this.channel, { knownDepth: this.depth, signal });
+    if (this.depth === 0) {
+      // An adopted shell (a rescue system's) is left as it was found: only what we started on it ends.
+      while (this.nested > 0) await this.leaveShell({ signal });
+    } else await leaveShells(this.channel, { knownDepth: this.depth, signal });
     this.shell = undefined;
   }
 

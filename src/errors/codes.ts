@@ -110,6 +110,8 @@ export const ERROR_EXIT: Record<string, number> = {
   'preflight.cannot-predict': EXIT_CODES.preflightCannotPredict,
   'harden.reverted': EXIT_CODES.hardenReverted,
   'harden.refused': EXIT_CODES.hardenRefused,
+  // A rescue system reached through its console (Linode's Finnix through Lish)
+  'console.rescue-login': EXIT_CODES.console,
 };
 
 export type ErrorCode = keyof typeof ERROR_EXIT & string;

@@ -2,6 +2,7 @@ import type { ProviderAdapter, RescueAccess, ServerRef } from '../../providers/t
 import { isRescueError, RescueError } from '../errors/rescue-error.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { ServerShell } from './server-shell.js';
+import { rescueConsoleShell } from './shells/rescue-console-shell.js';
 import { rescueSystemShell, waitForSshBanner } from './shells/rescue-system-shell.js';
 import { mask } from '../secrets.js';
 import type { ChooseOptions } from './way-in.js';
@@ -16,9 +17,11 @@ function diskPaths(access: RescueAccess): string[] {
 
 /**
  * The rescue system as a way in: the server is reset into the vendor's rescue system, the rescue
- * works on its disk over SSH (chrooted), and leaving (the shell's close, or any failure on the way
- * in) disables rescue mode and resets the server into its own system. A failure to leave is said on
- * the progress line and is rescue.still-in-rescue: the server must not stay in rescue mode unnoticed.
+ * works on its disk over SSH, or on the rescue system's console where it offers a root shell there
+ * and no SSH (Finnix on Linode), chrooted either way; and leaving (the shell's close, or any failure
+ * on the way in) disables rescue mode and resets the server into its own system. A failure to leave
+ * is said on the progress line and is rescue.still-in-rescue: the server must not stay in rescue
+ * mode unnoticed.
  */
 export async function rescueSystemWay(
   adapter: ProviderAdapter,
@@ -60,6 +63,16 @@ export async function rescueSystemWay(
   say('providers.way-in.rescue-rebooting');
   try {
     access = await rescueBoot(server);
+    if (!access.ssh && access.console) {
+      // No SSH, a root shell on its console instead (Finnix through Lish): the rescue runs there.
+      return await rescueConsoleShell({
+        console: access.console,
+        disks: diskPaths(access),
+        via: t(o.lang, 'providers.way-in.via-rescue-console', { provider: adapter.id }),
+        transcript: o.transcriptPath,
+        leave: () => leave(),
+      });
+    }
     if (!access.ssh) {
       throw new RescueError('provider.precondition', {
         provider: adapter.id,

@@ -171,12 +171,12 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
     const check = async (password?: string, expectPassword = false) => {
       if (offline && !offlineDone) {
         deferred = { password, expectPassword };
-        const seen = ctx.lastSeen;
+        // Nothing changed yet: the disk as first read is what the server boots with.
+        const seen = ctx.lastSeen ?? c;
         const ready =
           expectPassword ||
-          (seen !== undefined &&
-            !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
-              .primary);
+          !diagnose({ collection: seen, users: [user, 'root'], customerKey, clientAddress, sshPort: port })
+            .primary;
         mark('verify', ready ? 'deferred until the server runs its own system' : 'still blocked (offline)');
         return ready;
       }

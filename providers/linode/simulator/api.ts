@@ -8,10 +8,12 @@ import {
   type SimRequest,
 } from '../../../lab/simulator/http.js';
 import type { SimServer } from '../../../lab/simulator/servers.js';
+import { linodeJobRoutes } from './jobs.js';
 
 /**
  * Linode API v4 as the adapter uses it: Bearer token, IP lookup, instances by id or label filter,
- * the profile (whose username logs in to Lish). Lish itself is the simulator's SSH gateway.
+ * the profile (whose username logs in to Lish), and the disks and jobs of the rescue (jobs.ts). Lish
+ * itself is the simulator's SSH gateway.
  */
 export interface LinodeAccount {
   token: string;
@@ -21,7 +23,8 @@ export interface LinodeAccount {
 
 export const LINODE_REGION = 'ap-northeast';
 
-const errors = (status: number, reason: string): SimReply => json(status, { errors: [{ reason }] });
+const errors = (status: number, reason: string, field?: string): SimReply =>
+  json(status, { errors: [{ reason, ...(field ? { field } : {}) }] });
 
 export function linodeInstance(s: SimServer) {
   return {
@@ -57,6 +60,7 @@ export function linodeRoutes(account: LinodeAccount, servers: () => SimServer[])
     return { data: items.slice((n - 1) * size, n * size), page: n, pages, results: items.length };
   };
   return [
+    ...linodeJobRoutes({ username: account.username, servers, guarded, errors }),
     route(
       'GET',
       /^\/profile$/,

@@ -71,4 +71,7 @@ export const coreEn = {
   'error.internal': 'internal error: {message}',
   // Provider settings (the aws folder's serial console host key)
   'error.config.bad-value': '{name} is not valid: expected {expected}',
+  // A rescue system reached through its console (Linode's Finnix through Lish)
+  'error.console.rescue-login':
+    "the rescue system's console asks for a login instead of offering a root shell, and no password is typed there (screen: {screen})",
 } as const;

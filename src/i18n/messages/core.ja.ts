@@ -79,4 +79,7 @@ export const coreJa: Record<keyof typeof coreEn, string> = {
   'error.internal': '内部エラー: {message}',
   // Provider settings (the aws folder's serial console host key)
   'error.config.bad-value': '{name} が正しくありません。{expected} の形式にしてください',
+  // A rescue system reached through its console (Linode's Finnix through Lish)
+  'error.console.rescue-login':
+    'レスキューシステムのコンソールが root シェルではなくログインを求めています。ここではパスワードを入力しません(画面: {screen})',
 };

@@ -26,12 +26,12 @@ export const providersEn = {
     'no console password was given (--password-file or --password-env) and there is no terminal to ask on',
   'providers.way-in.via-agent': 'guest agent ({provider})',
   'providers.way-in.via-rescue': 'rescue system ({provider})',
+  'providers.way-in.via-rescue-console': 'rescue system ({provider}), its console',
   'providers.way-in.rescue-rebooting':
-    'rebooting {server} into the {provider} rescue system (enable rescue + reset); it is rebooted into its own system at the end, whatever happens',
+    'rebooting {server} into the {provider} rescue system; it is rebooted into its own system at the end, whatever happens',
   'providers.way-in.no-reboot': 'it reboots the server, which --dry-run and --action diagnose never do',
   'providers.way-in.rescue-no-ssh': 'the rescue system gave no SSH access',
-  'providers.way-in.rescue-leaving':
-    'leaving the rescue system (disable rescue + reset): {server} boots its own system',
+  'providers.way-in.rescue-leaving': 'leaving the rescue system: {server} boots its own system',
   'providers.way-in.rescue-back': '{server} answers SSH on its own system again',
   'providers.way-in.rescue-no-answer':
     '{server} did not answer SSH within {seconds} s of the reset; the verification will show why',

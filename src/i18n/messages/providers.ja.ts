@@ -28,13 +28,13 @@ export const providersJa: Record<keyof typeof providersEn, string> = {
     'コンソールのパスワードが指定されておらず(--password-file または --password-env)、入力を求める端末もありません',
   'providers.way-in.via-agent': 'ゲストエージェント({provider})',
   'providers.way-in.via-rescue': 'レスキューシステム({provider})',
+  'providers.way-in.via-rescue-console': 'レスキューシステム({provider})のコンソール',
   'providers.way-in.rescue-rebooting':
-    '{server} を {provider} のレスキューシステムで再起動します(レスキュー有効化 + リセット)。最後には必ず元のシステムで再起動します',
+    '{server} を {provider} のレスキューシステムで再起動します。最後には必ず元のシステムで再起動します',
   'providers.way-in.no-reboot':
     'サーバーの再起動を伴うため使いません(--dry-run と --action diagnose では再起動しません)',
   'providers.way-in.rescue-no-ssh': 'レスキューシステムに SSH で入る手段が返されませんでした',
-  'providers.way-in.rescue-leaving':
-    'レスキューシステムを終了します(レスキュー無効化 + リセット): {server} は元のシステムで起動します',
+  'providers.way-in.rescue-leaving': 'レスキューシステムを終了します: {server} は元のシステムで起動します',
   'providers.way-in.rescue-back': '{server} が元のシステムで SSH に応答しています',
   'providers.way-in.rescue-no-answer':
     '{server} はリセット後 {seconds} 秒以内に SSH に応答しませんでした。理由は確認結果に示されます',

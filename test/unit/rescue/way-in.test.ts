@@ -148,6 +148,28 @@ describe('choosing the way in', () => {
     expect(calls).toEqual(['open serial', 'run /bin/sh', 'rescue boot', 'exit rescue', 'open vnc']);
   });
 
+  it('a rescue system reached on its console (no SSH) whose console does not answer: skipped, left at once', async () => {
+    const { adapter, calls } = fakeAdapter({ capabilities: ['rescueBoot', 'vncConsole'], vnc: () => VNC });
+    adapter.rescueBoot = async (): Promise<RescueAccess> => {
+      calls.push('rescue boot');
+      return {
+        console: { kind: 'serial-ssh', host: '127.0.0.1', port: 1, username: 'lish' },
+        disks: { '/dev/sda': 'disk' },
+        notes: [],
+      };
+    };
+    const lines: string[] = [];
+    const result = await chooseWayIn(adapter, SERVER, {
+      lang: 'en',
+      progress: (step, detail) => lines.push(`${step}: ${detail ?? ''}`),
+    }).catch((err: unknown) => err);
+    expect(result).toMatchObject({ kind: 'console', path: 'vnc-console' });
+    const skipped = (result as { skipped: { path: string; reason: string }[] }).skipped;
+    expect(skipped.map((s) => s.path)).toEqual(['serial-console', 'run-command', 'rescue-system']);
+    expect(skipped[2]!.reason).toMatch(/127\.0\.0\.1/);
+    expect(calls).toEqual(['rescue boot', 'exit rescue', 'open vnc']);
+  });
+
   it('--dry-run / diagnose: the rescue system is not booted (it would reboot the server)', async () => {
     const { result, calls } = await choose(
       { capabilities: ['vncConsole', 'rescueBoot'], vnc: () => VNC },
