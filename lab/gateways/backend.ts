@@ -47,3 +47,33 @@ export function splice(
     },
   };
 }
+
+/** The part of an SSH session channel a gateway needs (ssh2's ServerChannel). */
+interface SshChannel {
+  write(data: Buffer): unknown;
+  end(): unknown;
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Joins an SSH gateway's session channel to a console backend until either side ends; false when
+ * the backend could not be reached (the caller says why, in its vendor's words).
+ */
+export async function joinChannel(channel: SshChannel, backend: ConsoleBackend): Promise<boolean> {
+  let stream: Duplex;
+  try {
+    stream = await backendStream(backend);
+  } catch {
+    return false;
+  }
+  const link = splice(
+    stream,
+    typeof backend !== 'function',
+    (data) => channel.write(data),
+    () => channel.end(),
+  );
+  channel.on('data', (data: Buffer) => link.write(data));
+  channel.on('close', () => link.detach());
+  return true;
+}

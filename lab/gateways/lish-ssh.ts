@@ -3,7 +3,7 @@ import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
 import { hostKeySha256 } from '../../src/console/transport/ssh-gateway.js';
 import { ed25519KeyPair } from '../ssh2-keys.js';
-import { backendStream, LOOPBACK, splice, type ConsoleBackend } from './backend.js';
+import { joinChannel, LOOPBACK, type ConsoleBackend } from './backend.js';
 
 export interface LishGateway {
   host: string;
@@ -63,23 +63,10 @@ export async function startLishGateway(opts: {
         session.on('pty', (ok) => ok?.());
         session.on('window-change', (ok) => ok?.());
         const open = async (channel: ServerChannel) => {
-          let stream;
-          try {
-            stream = await backendStream(opts.backend);
-          } catch {
-            channel.stderr.write('console unavailable\r\n');
-            channel.exit(1);
-            channel.end();
-            return;
-          }
-          const link = splice(
-            stream,
-            typeof opts.backend !== 'function',
-            (data) => channel.write(data),
-            () => channel.end(),
-          );
-          channel.on('data', (data: Buffer) => link.write(data));
-          channel.on('close', () => link.detach());
+          if (await joinChannel(channel, opts.backend)) return;
+          channel.stderr.write('console unavailable\r\n');
+          channel.exit(1);
+          channel.end();
         };
         session.on('shell', (accept) => {
           requests.push('');

@@ -1,7 +1,7 @@
 import type { Server as NetServer } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
-import { backendStream, LOOPBACK, splice, unixSocketBackend } from '../../../lab/gateways/backend.js';
+import { joinChannel, LOOPBACK, unixSocketBackend } from '../../../lab/gateways/backend.js';
 import { ed25519KeyPair } from '../../../lab/ssh2-keys.js';
 import { hostKeySha256 } from '../../../src/console/transport/ssh-gateway.js';
 import type { AwsApi } from './api.js';
@@ -59,24 +59,10 @@ export async function startSerialGateway(api: AwsApi): Promise<SerialGateway> {
     });
     const open = async (channel: ServerChannel) => {
       const instance = api.instances().find((i) => i.id === instanceId);
-      let stream;
-      try {
-        if (!instance) throw new Error('no such instance');
-        stream = await backendStream(unixSocketBackend(instance.server.consoleSocket));
-      } catch {
-        channel.stderr.write('serial console unavailable\r\n');
-        channel.exit(1);
-        channel.end();
-        return;
-      }
-      const link = splice(
-        stream,
-        false,
-        (data) => channel.write(data),
-        () => channel.end(),
-      );
-      channel.on('data', (data: Buffer) => link.write(data));
-      channel.on('close', () => link.detach());
+      if (instance && (await joinChannel(channel, unixSocketBackend(instance.server.consoleSocket)))) return;
+      channel.stderr.write('serial console unavailable\r\n');
+      channel.exit(1);
+      channel.end();
     };
     client.on('error', () => {});
   });

@@ -1,7 +1,6 @@
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
-import { backendStream, LOOPBACK, splice } from '../../../lab/gateways/backend.js';
-import { unixSocketBackend } from '../../../lab/gateways/backend.js';
+import { joinChannel, LOOPBACK, unixSocketBackend } from '../../../lab/gateways/backend.js';
 import { ed25519KeyPair } from '../../../lab/ssh2-keys.js';
 import { LAB_ZONE, type SimProject } from './state.js';
 
@@ -88,20 +87,8 @@ export async function startSerialGateway(project: SimProject): Promise<SerialGat
       if (!truthy(project.value(instance, 'serial-port-enable')))
         return refuse('Serial port access is disabled for this instance (serial-port-enable).');
       if (target.port !== 1) return refuse(`Serial port ${target.port} is not connected in the lab.`);
-      let stream;
-      try {
-        stream = await backendStream(unixSocketBackend(instance.server.consoleSocket));
-      } catch {
+      if (!(await joinChannel(channel, unixSocketBackend(instance.server.consoleSocket))))
         return refuse('The instance is not running.');
-      }
-      const link = splice(
-        stream,
-        false,
-        (data) => channel.write(data),
-        () => channel.end(),
-      );
-      channel.on('data', (data: Buffer) => link.write(data));
-      channel.on('close', () => link.detach());
     };
     client.on('error', () => {});
   });
