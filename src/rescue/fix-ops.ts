@@ -91,14 +91,22 @@ function replaceKeyFile(
   return [...stage(rel, staged), `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} ${staged}`].join('\n');
 }
 
-/** The new lines, written by the user from base64 (no line of the file can end the here-document). */
+/** The here-document's end line for plain key lines; a file holding that line goes as base64. */
+const TEXT_TAG = 'VR_KEYS_END';
+
+/**
+ * The new lines, written by the user from a quoted here-document: as they are when every line is
+ * printable ASCII and none is the end line (the key text compresses better than its base64), else
+ * from base64 (no line of the file can end the here-document).
+ */
 function writeKeyFile(path: string, lines: string[], o: Owner, n: number): string | undefined {
   const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
-  return replaceKeyFile(path, o, n, (_, staged) => [
-    `base64 -d >${staged} <<'${B64_TAG}'`,
-    ...base64Lines(text),
-    B64_TAG,
-  ]);
+  const plain = lines.every((l) => /^[\x20-\x7e]*$/.test(l) && l !== TEXT_TAG);
+  return replaceKeyFile(path, o, n, (_, staged) =>
+    plain
+      ? [`cat >${staged} <<'${TEXT_TAG}'`, ...lines, TEXT_TAG]
+      : [`base64 -d >${staged} <<'${B64_TAG}'`, ...base64Lines(text), B64_TAG],
+  );
 }
 
 /**

@@ -124,18 +124,23 @@ echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
 };
 
 /**
- * The rollback. The branches for a user's own files (F, M) only where the transaction has any: a
- * backup list without them never holds such a line, and they need u, hd and ro.
+ * The rollback. The branches for a user's own files only where the transaction backs up any: F
+ * (content, from bu: needs u) and M (mode and owner, from bn: needs u, hd and ro). A backup list
+ * without such backups never holds such a line.
  */
-function rollback(owned: boolean): string {
+function rollback(owned: { content: boolean; modes: boolean }): string {
   return [
     `rb(){ echo "restoring after $1">>$B/log;ud`,
     'while read k a b c v p;do case $k in',
     'f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;',
     'm)chown -h $b:$c "$p";chmod $a "$p";;',
-    ...(owned
+    ...(owned.content
       ? [
           `F)case $b in 0)u "$v" rm -rf "$p";;1)u "$v" sh -c 'umask 077;t="$1.vps-rescue-$$";cat>"$t"&&chmod "$2" "$t"&&mv -f "$t" "$1"' sh "$p" "$c" <$B/f$a;;esac;;`,
+        ]
+      : []),
+    ...(owned.modes
+      ? [
           'M)(hd "$v"&&r=${p#"$h"}&&case $r in ""|/*)true;;*)false;;esac&&r=${r#/}&&',
           'if [ "$b" = "$(id -u "$v")" ];then u "$v" chmod "$a" "$p";else ro "$v" "$r" "$b" "$c" "$a";fi);;',
         ]
@@ -162,20 +167,27 @@ function library(tx: Transaction): string[] {
     .join('\n');
   // A call, not a loop variable of the same name (`for g in …`).
   const uses = (name: string) => new RegExp(`(^|[\\s;&|({])(?<!for )${name} `, 'm').test(code);
-  const owned = Object.keys(tx.owners ?? {});
-  const wanted = new Set(tx.offline ? [] : ['rl', 'up']);
+  const isOwned = (p: string) => tx.owners?.[p] !== undefined;
+  const owned = { content: tx.backupFiles.some(isOwned), modes: tx.backupModes.some(isOwned) };
+  const wanted = new Set(touchesDaemon(tx) ? ['rl', 'up'] : []);
   for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wk']) if (uses(name)) wanted.add(name);
-  if (tx.backupFiles.some((p) => !owned.includes(p))) wanted.add('bf');
-  if (tx.backupModes.some((p) => !owned.includes(p))) wanted.add('bm');
-  // A rollback restores a user's files as that user, or through ro.
-  if (owned.length > 0) for (const name of ['bu', 'bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
+  if (tx.backupFiles.some((p) => !isOwned(p))) wanted.add('bf');
+  if (tx.backupModes.some((p) => !isOwned(p))) wanted.add('bm');
+  // A rollback restores a user's files as that user (F), or their modes through ro (M).
+  if (owned.content) for (const name of ['bu', 'u']) wanted.add(name);
+  if (owned.modes) for (const name of ['bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
   for (const name of [...wanted]) for (const dep of NEEDS[name] ?? []) wanted.add(dep);
   return [
     ...Object.keys(LIB)
       .filter((name) => wanted.has(name))
       .map((name) => LIB[name]!),
-    rollback(owned.length > 0),
+    rollback(owned),
   ];
+}
+
+/** The transaction reloads sshd (and its rollback reloads it again). */
+function touchesDaemon(tx: Transaction): boolean {
+  return tx.reload !== false && !tx.offline;
 }
 
 /** `bf PATH`, or `bu USER PATH` for a path in a user's home. */
@@ -194,8 +206,8 @@ export function renderTransactionRun(tx: Transaction): { script: string; nonce: 
     `umask 077;n=0;K=${nonce};B=${BACKUP_ROOT}/${tx.id}`,
     `mkdir -p $B||{ echo "${RESULT_LINE} failed backup-dir";exit 1;}`,
     ...library(tx),
-    // Offline, a rollback restores the files and there is no daemon to reload.
-    ...(tx.offline ? ['rl(){ :;}'] : []),
+    // Offline, or when sshd's own files are not changed, a rollback restores the files and reloads nothing.
+    ...(touchesDaemon(tx) ? [] : ['rl(){ :;}']),
     `ud(){ ${tx.undo ?? ':'};}`,
     ...(show.length > 0
       ? [
@@ -220,7 +232,7 @@ case $1:$2 in 1:0|1:$4)echo "${SHOW_MARK}$t $K $j $3";od -An -v -tx1 $q;esac;}`,
     ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
   ];
   // A reloaded sshd that cannot take its new config dies within moments: look twice, briefly.
-  if (tx.reload !== false && !tx.offline)
+  if (touchesDaemon(tx))
     lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   if (show.length > 0) lines.push(`sf Z ${show}`);
   lines.push('echo done>$B/state', `echo "${RESULT_LINE} ok $B"`);

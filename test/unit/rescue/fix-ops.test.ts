@@ -138,9 +138,27 @@ describe('keys, not lines', () => {
 });
 
 describe('the written key file', () => {
+  it('plain key lines travel as they are, and come out byte for byte', () => {
+    const { collection, key } = load('ssh-dir-777');
+    const lines = ['VR_B64_END', 'touch /tmp/injected', "'; id; ' $HOME `id` \\", key.trim()];
+    collection.keyFiles[KEY_FILE]!.content = lines.slice(0, 3);
+    const add: Finding = {
+      cause: 'keys.not-authorized',
+      severity: 'error',
+      blocking: true,
+      user: 'alice',
+      params: {},
+      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
+    };
+    const code = compileFixes(collection, [add]).steps[0]!.code;
+    expect(code.split('\n')[0]).toBe(`cat >"$B/k1" <<'VR_KEYS_END'`);
+    expect(writtenBy(code)).toBe(`${lines.join('\n')}\n`);
+  });
+
   it('no line of the file can end the here-document that carries it', () => {
     const { collection, key } = load('ssh-dir-777');
-    const lines = ['VR_B64_END', 'touch /tmp/injected', 'VR_KEYS_T1', "'; id; '", key.trim()];
+    // The plain form's end line, and a control character, in the file: it goes as base64.
+    const lines = ['VR_KEYS_END', 'VR_B64_END', 'touch /tmp/injected', "'; id; '\t", key.trim()];
     collection.keyFiles[KEY_FILE]!.content = lines.slice(0, 4);
     const add: Finding = {
       cause: 'keys.not-authorized',

@@ -74,9 +74,20 @@ describe('generated server scripts', () => {
       owners: { '/home/alice/.ssh/authorized_keys': 'alice' },
     });
     expect(owned).toMatch(/^F\)case/m);
-    expect(owned).toMatch(/^M\)\(hd/m);
     expect(owned).toMatch(/^u\(\)/m);
+    // Content backups only: no M lines can be in the list, so neither their branch nor ro comes along.
+    expect(owned).not.toMatch(/^M\)|^ro\(\)|^bn\(\)/m);
     expect(() => dashAccepts(owned)).not.toThrow();
+    const modes = renderTransaction({
+      ...base,
+      backupModes: ['/home/alice/.ssh'],
+      owners: { '/home/alice/.ssh': 'alice' },
+    });
+    expect(modes).toMatch(/^M\)\(hd/m);
+    expect(modes).toMatch(/^ro\(\)/m);
+    expect(modes).toMatch(/^bn\(\)/m);
+    expect(modes).not.toMatch(/^F\)|^bu\(\)/m);
+    expect(() => dashAccepts(modes)).not.toThrow();
   });
 
   it('shown files come back as they were before and after, final newline and all', () => {
