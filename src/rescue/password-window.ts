@@ -155,11 +155,14 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
   if (mode === 'dropin') {
     // A window of an earlier version says `AuthenticationMethods any`, which OpenSSH 9.2 refuses
     // after our block has set the methods: it gets the same alternatives (its own closer still ends it).
-    backupFiles.push(LEGACY_DROPIN);
-    steps.push({
-      name: 'legacy-window',
-      code: `[ -f ${LEGACY_DROPIN} ]||exit 0\nsed -i 's/^\\([[:space:]]*AuthenticationMethods\\) any$/\\1 ${WINDOW_METHODS}/' ${LEGACY_DROPIN}`,
-    });
+    // The collector reads every included drop-in, so a server without one needs no step for it.
+    if (c.configFiles.some((file) => file.path === LEGACY_DROPIN)) {
+      backupFiles.push(LEGACY_DROPIN);
+      steps.push({
+        name: 'legacy-window',
+        code: `[ -f ${LEGACY_DROPIN} ]||exit 0\nsed -i 's/^\\([[:space:]]*AuthenticationMethods\\) any$/\\1 ${WINDOW_METHODS}/' ${LEGACY_DROPIN}`,
+      });
+    }
     backupFiles.push(f.dropin);
     steps.push(writeFileStep('write-dropin', f.dropin, block.join('\n'), '644'));
   } else {

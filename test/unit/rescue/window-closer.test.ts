@@ -257,7 +257,13 @@ describe('opening a window', () => {
   } as unknown as Collection;
 
   it("gives an earlier version's single drop-in the same methods instead of `any` (OpenSSH refuses both)", () => {
-    const plan = passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes: 60 });
+    const legacyFile = { path: '/etc/ssh/sshd_config.d/00-vps-rescue.conf', lines: ['Match User bob'] };
+    const withLegacy = { configFiles: [...withDropIns.configFiles, legacyFile] } as unknown as Collection;
+    // Without that drop-in on the server (the collector reads every included one), no step for it.
+    const without = passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes: 60 });
+    expect(without.tx.steps.map((s) => s.name)).not.toContain('legacy-window');
+    expect(without.tx.backupFiles).not.toContain(legacyFile.path);
+    const plan = passwordWindow(withLegacy, { txId: 'T1', user: 'alice', windowMinutes: 60 });
     const step = plan.tx.steps.find((s) => s.name === 'legacy-window')!;
     expect(plan.tx.backupFiles).toContain('/etc/ssh/sshd_config.d/00-vps-rescue.conf');
     root = mkdtempSync(join(tmpdir(), 'vr-legacy-'));
