@@ -3,7 +3,7 @@ import type { Diagnosis } from '../diagnose/analyse.js';
 import type { Finding } from '../diagnose/findings.js';
 import { compileFixes, type CompiledFixes } from './fix-ops.js';
 import { setPasswordStep } from './password-window.js';
-import { quote, type Transaction, type TxStep } from './transaction.js';
+import { initOf, quote, type Transaction, type TxStep } from './transaction.js';
 
 export const ACTIONS = [
   'auto',
@@ -88,6 +88,7 @@ export function planFixes(
       owners: fixes.owners,
       steps: fixes.steps,
       checks: [],
+      init: initOf(c),
       ...(usersFilesOnly && c.sshdProcesses > 0 ? { reload: false } : {}),
     },
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Collection } from '../diagnose/collection.js';
 import { RescueError } from '../errors/rescue-error.js';
 
 /**
@@ -37,10 +38,25 @@ export interface Transaction {
    */
   offline?: boolean;
   /**
+   * The server's init as the collector saw it: the scripts carry only that init's way to reload
+   * sshd (and to arm a window's closer), and refuse to go on under the other one. Undefined (a rescue
+   * system, whose running init is not the server's): both ways, decided on the server.
+   */
+  init?: Init;
+  /**
    * Paths inside a user's home, with that user: the user can swap them for links at any moment, so
    * they are backed up, restored and removed with the user's own rights (bu/bn), never root's.
    */
   owners?: Record<string, string>;
+}
+
+/** systemd runs (its /run/systemd/system exists), or some other init does. */
+export type Init = 'systemd' | 'other';
+
+/** The collector reads unit states only where systemd runs (a collection without them: not known). */
+export function initOf(c: Collection): Init | undefined {
+  if (!(c.units as Collection['units'] | undefined)) return undefined;
+  return Object.keys(c.units).length > 0 ? 'systemd' : 'other';
 }
 
 export const BACKUP_ROOT = '/var/backups/vps-rescue';
@@ -89,16 +105,6 @@ export function quote(value: string): string {
  *   them as USER, or through ro.
  */
 const LIB: Record<string, string> = {
-  rl: `rl(){
-if [ -d /run/systemd/system ];then
-for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
-systemctl is-active -q $u.socket&&{ systemctl stop $u;[ -d /run/sshd ]||mkdir -m 755 /run/sshd;return 0;}
-if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1
-elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
-else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`,
-  up: `up(){
-if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
-else grep -qx sshd /proc/[0-9]*/comm;fi;}`,
   g: `g(){ [ -n "$2" ]||return 3;[ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")||return 3
 case "$h" in /?*);;*)return 3;;esac
 case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`,
@@ -123,17 +129,46 @@ echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
   fe: `fe(){ V=$4 awk -F: -v OFS=: -v u="$2" -v f=$3 '$1==u{$f=ENVIRON["V"];c=1}1;END{exit !c}' $1>$B/e&&cat $B/e>$1&&rm $B/e;}`,
 };
 
+/** sh: is this the init the transaction was made for (see Transaction.init). */
+const SYSTEMD = '[ -d /run/systemd/system ]';
+const RL_SYSTEMD = `for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
+systemctl is-active -q $u.socket&&{ systemctl stop $u;[ -d /run/sshd ]||mkdir -m 755 /run/sshd;return 0;}
+if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1`;
+const RL_OTHER = `if command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
+else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi`;
+const UP_SYSTEMD =
+  'systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket';
+const UP_OTHER = 'grep -qx sshd /proc/[0-9]*/comm';
+
+/** rl and up (see LIB) for this init only, or for both with the choice made on the server. */
+function daemonLib(init: Init | undefined): Record<'rl' | 'up', string> {
+  if (init === 'systemd')
+    return { rl: `rl(){\n${SYSTEMD}||return 1\n${RL_SYSTEMD};}`, up: `up(){ ${UP_SYSTEMD};}` };
+  if (init === 'other')
+    return { rl: `rl(){\n${SYSTEMD}&&return 1\n${RL_OTHER};}`, up: `up(){ ${UP_OTHER};}` };
+  return {
+    rl: `rl(){\nif ${SYSTEMD};then\n${RL_SYSTEMD}\nel${RL_OTHER};}`,
+    up: `up(){\nif ${SYSTEMD};then ${UP_SYSTEMD}\nelse ${UP_OTHER};fi;}`,
+  };
+}
+
+/** Which kinds of backup a transaction makes: content (bf/bu), mode and owner (bm/bn). */
+interface Backups {
+  content: boolean;
+  modes: boolean;
+}
+
 /**
- * The rollback. The branches for a user's own files only where the transaction backs up any: F
- * (content, from bu: needs u) and M (mode and owner, from bn: needs u, hd and ro). A backup list
- * without such backups never holds such a line.
+ * The rollback, with the branches of only the backups the transaction makes (a backup list without
+ * them never holds such a line): f and m for paths only root controls; for a user's own files F
+ * (content, from bu: needs u) and M (mode and owner, from bn: needs u, hd and ro).
  */
-function rollback(owned: { content: boolean; modes: boolean }): string {
+function rollback(owned: Backups, root: Backups): string {
   return [
     `rb(){ echo "restoring after $1">>$B/log;ud`,
     'while read k a b c v p;do case $k in',
-    'f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;',
-    'm)chown -h $b:$c "$p";chmod $a "$p";;',
+    ...(root.content ? ['f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;'] : []),
+    ...(root.modes ? ['m)chown -h $b:$c "$p";chmod $a "$p";;'] : []),
     ...(owned.content
       ? [
           `F)case $b in 0)u "$v" rm -rf "$p";;1)u "$v" sh -c 'umask 077;t="$1.vps-rescue-$$";cat>"$t"&&chmod "$2" "$t"&&mv -f "$t" "$1"' sh "$p" "$c" <$B/f$a;;esac;;`,
@@ -169,19 +204,24 @@ function library(tx: Transaction): string[] {
   const uses = (name: string) => new RegExp(`(^|[\\s;&|({])(?<!for )${name} `, 'm').test(code);
   const isOwned = (p: string) => tx.owners?.[p] !== undefined;
   const owned = { content: tx.backupFiles.some(isOwned), modes: tx.backupModes.some(isOwned) };
+  const root = {
+    content: tx.backupFiles.some((p) => !isOwned(p)),
+    modes: tx.backupModes.some((p) => !isOwned(p)),
+  };
   const wanted = new Set(touchesDaemon(tx) ? ['rl', 'up'] : []);
   for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wk']) if (uses(name)) wanted.add(name);
-  if (tx.backupFiles.some((p) => !isOwned(p))) wanted.add('bf');
-  if (tx.backupModes.some((p) => !isOwned(p))) wanted.add('bm');
+  if (root.content) wanted.add('bf');
+  if (root.modes) wanted.add('bm');
   // A rollback restores a user's files as that user (F), or their modes through ro (M).
   if (owned.content) for (const name of ['bu', 'u']) wanted.add(name);
   if (owned.modes) for (const name of ['bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
   for (const name of [...wanted]) for (const dep of NEEDS[name] ?? []) wanted.add(dep);
+  const lib: Record<string, string> = { ...daemonLib(tx.init), ...LIB };
   return [
-    ...Object.keys(LIB)
+    ...Object.keys(lib)
       .filter((name) => wanted.has(name))
-      .map((name) => LIB[name]!),
-    rollback(owned),
+      .map((name) => lib[name]!),
+    rollback(owned, root),
   ];
 }
 

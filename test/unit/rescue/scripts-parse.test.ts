@@ -90,6 +90,24 @@ describe('generated server scripts', () => {
     expect(() => dashAccepts(modes)).not.toThrow();
   });
 
+  it('a window made for the init the collector saw carries only that init’s branches, and stops under the other', () => {
+    const units = (u: Record<string, string>) => ({ ...withDropIns, units: u }) as Collection;
+    const open = (c: Collection) =>
+      renderTransaction(passwordWindow(c, { txId: 'T4-ab', user: 'alice', windowMinutes: 60 }).tx);
+    const systemd = open(units({ ssh: 'active' }));
+    expect(systemd).toMatch(/^\[ -d \/run\/systemd\/system \]\|\|return 1$/m);
+    expect(systemd).toMatch(/^\(\[ -d \/run\/systemd\/system \]\|\|exit 1$/m);
+    expect(systemd).not.toMatch(/rc-service|watch\)|kill -HUP/);
+    expect(systemd).toContain('vps-rescue-window-boot-alice.service');
+    const other = open(units({}));
+    expect(other).toMatch(/^\(\[ -d \/run\/systemd\/system \]&&exit 1$/m);
+    expect(other).not.toMatch(/systemctl|systemd-run|vps-rescue-window-boot/);
+    expect(other).toMatch(/^watch\)/m);
+    for (const tx of [systemd, other]) expect(() => dashAccepts(tx)).not.toThrow();
+    // Not known (no unit section at all): both, decided on the server, as before.
+    expect(open(withDropIns)).toMatch(/rc-service[\s\S]*systemd-run/);
+  });
+
   it('shown files come back as they were before and after, final newline and all', () => {
     const hex = (s: string) => Buffer.from(s).toString('hex');
     const od = (s: string) => (s === '' ? [] : [` ${hex(s).replace(/(..)(?!$)/g, '$1 ')}`]);
