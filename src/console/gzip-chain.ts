@@ -65,7 +65,7 @@ export function chainUpload(
   const d = DECODER[encoding];
   const decode = (end: string) =>
     chain
-      ? `{ head -c ${chain.bytes} ${chain.file};${d}<<'${end}';}>$p.z;gzip -dc<$p.z>/dev/null&&gzip -dc<$p.z|tail -c +${chain.data.length + 1}>$p;u=$?`
+      ? `{ head -c ${chain.bytes} ${chain.file};${d}<<'${end}';}>$p.z;gzip -t<$p.z&&gzip -dc<$p.z|tail -c +${chain.data.length + 1}>$p;u=$?`
       : `${d}<<'${end}'>$p.z;gzip -dc<$p.z>$p;u=$?`;
   const sent = Buffer.concat([head, blocks, FINAL, trailer]);
   return { sent, typed: encodeFor(encoding, sent), next, decode };

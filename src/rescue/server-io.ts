@@ -22,7 +22,7 @@ export const WORK_DIR = '/root/.vps-rescue';
  * Text files whose before/after appear in a report: sshd's configuration and public keys. The
  * password window's own timer files are listed by name only, to keep the ticket readable.
  */
-const DIFFABLE = /^(\/etc\/ssh\/|\/home\/[^/]+\/\.ssh\/|\/root\/\.ssh\/)/;
+export const DIFFABLE = /^(\/etc\/ssh\/|\/home\/[^/]+\/\.ssh\/|\/root\/\.ssh\/)/;
 
 /** A logged-in console as the rescue's shell: scripts are typed once and run in the same command. */
 export function consoleShell(session: ConsoleSession, via = 'console'): ServerShell {
@@ -69,8 +69,9 @@ export async function collect(
   const collector = { path: `${WORK_DIR}/c-${randomBytes(4).toString('hex')}.sh`, nonce: built.nonce, users };
   const r = await shell.runScript({
     path: collector.path,
-    script: built.script,
-    before: [`mkdir -p -m 700 ${WORK_DIR}`, query].filter(Boolean).join(';'),
+    // The query goes compressed, ahead of the collector in its script (typed plain it cost twice as much).
+    script: query ? `${query}\n${built.script}` : built.script,
+    before: `mkdir -p -m 700 ${WORK_DIR}`,
     timeoutMs: 60_000,
   });
   const begin = r.stdout.search(new RegExp(`^@@VR ${built.nonce} BEGIN\\r?$`, 'm'));
