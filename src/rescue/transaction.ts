@@ -99,8 +99,9 @@ export function quote(value: string): string {
  * ro USER REL UID GID MODE: root sets owner (UID `-`: unchanged) and exact MODE of REL: a directory
  *   through the held directory itself (`.`), a file only where no one but root can rename entries
  *   (parent owned by root, not group/other writable), never a link or a file with a second name;
- * wk USER DIR NAME FILE: replace DIR/NAME of USER's home by FILE's bytes, written and renamed in by
- *   USER; only a directory that USER cannot write and nobody but root can change is written by root;
+ * wu USER DIR NAME FILE: replace DIR/NAME of USER's home by FILE's bytes, written and renamed in by USER;
+ * wk USER DIR NAME FILE: the same, and where USER cannot (a directory that USER cannot write and
+ *   nobody but root can change) it is written by root;
  * bu/bn USER PATH: back up content / mode+owner of a path in USER's home, read as USER; rb restores
  *   them as USER, or through ro.
  */
@@ -117,8 +118,9 @@ if [ -z "$2" ]||cdp "$1" "$2" 2>/dev/null;then [ -n "$2" ]||cdp "$1" ''||exit 3
 o=$(stat -c %u .);[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown "$3:$4" .; }||exit 3;chmod a-st .&&chmod "$5" .&&[ "$(stat -c %a .)" = "$5" ]
 else cdp "$1" "$d"||exit 3;[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ -f "$n" ]&&[ ! -L "$n" ]&&[ "$(stat -c %h "$n")" = 1 ]||exit 3
 o=$(stat -c %u "$n");[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown -h "$3:$4" "./$n"; }||exit 3;chmod "$5" "./$n"&&[ "$(stat -c %a "$n")" = "$5" ];fi);}`,
-  wk: `wk(){ hd "$1"||return 3;u "$1" sh -c 'cd -P "$1"||exit 3;if [ -n "$2" ];then [ -L "$2" ]&&exit 3;[ -d "$2" ]||mkdir -p -m 700 "$2"||exit 3;cd -P "./$2"||exit 3;fi
-{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=$(mktemp .vps-rescue-XXXXXX)||exit 3;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4"&&return
+  wu: `wu(){ hd "$1"||return 3;u "$1" sh -c 'cd -P "$1"||exit 3;if [ -n "$2" ];then [ -L "$2" ]&&exit 3;[ -d "$2" ]||mkdir -p -m 700 "$2"||exit 3;cd -P "./$2"||exit 3;fi
+{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=$(mktemp .vps-rescue-XXXXXX)||exit 3;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4";}`,
+  wk: `wk(){ wu "$@"&&return
 (cdp "$1" "$2"&&[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ ! -d "$3" ]&&[ ! -L "$3" ]||exit 3
 t=$(mktemp .vps-rescue-XXXXXX)&&cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$1")" "$t"&&chmod 600 "$t"&&mv -f "$t" "$3");}`,
   bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - - $1">>$B/m;else echo "f $n 0 - - $1">>$B/m;fi;}`,
@@ -190,7 +192,8 @@ const NEEDS: Record<string, string[]> = {
   hd: [],
   cdp: ['hd'],
   ro: ['cdp', 'hd'],
-  wk: ['u', 'hd', 'cdp'],
+  wu: ['u', 'hd'],
+  wk: ['wu', 'u', 'hd', 'cdp'],
   bu: ['u'],
 };
 
@@ -209,7 +212,7 @@ function library(tx: Transaction): string[] {
     modes: tx.backupModes.some((p) => !isOwned(p)),
   };
   const wanted = new Set(touchesDaemon(tx) ? ['rl', 'up'] : []);
-  for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wk']) if (uses(name)) wanted.add(name);
+  for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wu', 'wk']) if (uses(name)) wanted.add(name);
   if (root.content) wanted.add('bf');
   if (root.modes) wanted.add('bm');
   // A rollback restores a user's files as that user (F), or their modes through ro (M).

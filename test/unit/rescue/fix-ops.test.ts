@@ -30,11 +30,13 @@ function statsOf(c: Collection, path: string): StatEntry[] {
 
 const KEY_FILE = '/home/alice/.ssh/authorized_keys';
 
-/** The bytes a write step hands to `wk`, decoded by the real dash and base64 (wk itself stubbed). */
+/** The bytes a write step hands to `wu`/`wk`, decoded by the real dash and base64 (both stubbed). */
 function writtenBy(code: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'vr-fixops-'));
   try {
-    execFileSync('dash', ['-c', `B=${dir}\nwk(){ cat "$4" > "$B/out"; }\n${code}`], { stdio: 'pipe' });
+    execFileSync('dash', ['-c', `B=${dir}\nwk(){ cat "$4" > "$B/out"; }\nwu(){ wk "$@"; }\n${code}`], {
+      stdio: 'pipe',
+    });
     return readFileSync(join(dir, 'out'), 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -86,9 +88,37 @@ describe('repairs of a user’s files', () => {
     // The collector withholds the content of a file someone else owns: alice copies it with her own rights.
     expect(collection.keyFiles[KEY_FILE]!.withheld).toBeTruthy();
     // A copy alice cannot make (a file she cannot read) fails the step: nothing is written in its place.
-    expect(fixes.steps[0]!.code).toContain(`u 'alice' cat "$h"/'.ssh/authorized_keys' >"$B/k1"&&\nwk `);
-    expect(fixes.steps[0]!.code).toContain(`wk 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
+    expect(fixes.steps[0]!.code).toContain(`u 'alice' cat "$h"/'.ssh/authorized_keys' >"$B/k1"&&\nwu `);
+    // alice's own .ssh: she writes it; root's way in (wk) is not even sent.
+    expect(fixes.steps[0]!.code).toContain(`wu 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
     expect(fixes.steps[0]!.code).not.toMatch(/chown/);
+  });
+
+  it('root writes for the user only into a folder the collector saw as root’s (wk), else the user alone (wu)', () => {
+    const { collection, key } = load('ssh-dir-777');
+    const add: Finding = {
+      cause: 'keys.not-authorized',
+      severity: 'error',
+      blocking: true,
+      user: 'alice',
+      params: {},
+      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
+    };
+    collection.keyFiles[KEY_FILE]!.content = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host'];
+    expect(compileFixes(collection, [add]).steps[0]!.code).toContain(`wu 'alice' '.ssh' 'authorized_keys'`);
+    for (const st of statsOf(collection, '/home/alice/.ssh'))
+      Object.assign(st, { uid: 0, gid: 0, mode: 0o755 });
+    const code = compileFixes(collection, [add]).steps[0]!.code;
+    expect(code).toContain(`wk 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
+    const tx = renderTransaction({ id: 'T', ...compileFixes(collection, [add]), checks: [] });
+    expect(tx).toMatch(/^wu\(\)/m);
+    expect(tx).toMatch(/^wk\(\)/m);
+    expect(tx).toMatch(/^cdp\(\)/m);
+    expect(() => execFileSync('dash', ['-n'], { input: tx })).not.toThrow();
+    // A folder the collector saw missing: mkdir and the write are the user's; root could not cd into it.
+    for (const st of statsOf(collection, '/home/alice/.ssh')) st.exists = false;
+    const missing = compileFixes(collection, [add]).steps[0]!.code;
+    expect(missing).toContain(`wu 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
   });
 
   it('a path outside the user’s home that no collected chain shows is left for a human', () => {
