@@ -8,7 +8,7 @@ import { parseCollection } from '../src/diagnose/parser.js';
 import { UNFINISHED_QUERY } from '../src/rescue/interruption.js';
 import { passwordWindow } from '../src/rescue/password-window.js';
 import { planFixes } from '../src/rescue/plan.js';
-import { DIFFABLE, WORK_DIR } from '../src/rescue/server-io.js';
+import { shownByScript, WORK_DIR } from '../src/rescue/server-io.js';
 import { renderTransactionRun, type Transaction } from '../src/rescue/transaction.js';
 
 /**
@@ -66,8 +66,7 @@ export function typedSizes(): TypedSizes {
   if (!key) throw new Error('the story fixture gave no key repair');
   const window = passwordWindow(c, { txId, user: 'alice', windowMinutes: 60 }).tx;
   const continued = (tx: Transaction) => {
-    const show = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p));
-    const script = renderTransactionRun({ ...tx, show }).script;
+    const script = renderTransactionRun({ ...tx, show: shownByScript(tx, c) }).script;
     return sizeOf(chainUpload(first.next, `${WORK_DIR}/t-abcd.sh`, Buffer.from(script)).sent, script);
   };
   return {

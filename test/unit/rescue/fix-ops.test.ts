@@ -8,6 +8,7 @@ import type { Collection, StatEntry } from '../../../src/diagnose/collection.js'
 import type { Finding } from '../../../src/diagnose/findings.js';
 import { parseCollection } from '../../../src/diagnose/parser.js';
 import { compileFixes } from '../../../src/rescue/fix-ops.js';
+import { shownByScript } from '../../../src/rescue/server-io.js';
 import { renderTransaction } from '../../../src/rescue/transaction.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/diagnose');
@@ -228,5 +229,26 @@ describe('files that are not the user’s own', () => {
     expect(compileFixes(collection, [d.primary!]).steps[0]?.code).toBe(
       "ro 'alice' '.ssh/authorized_keys' - - 644",
     );
+  });
+});
+
+describe('diffs of key files come from the collector’s views', () => {
+  it('a key file the collector printed (or saw missing) is not shown by the script; one it withheld is', () => {
+    const { collection } = load('ssh-dir-777');
+    const tx = {
+      id: 'T',
+      backupFiles: [KEY_FILE, '/etc/ssh/sshd_config'],
+      backupModes: [],
+      steps: [],
+      checks: [],
+    };
+    expect(shownByScript(tx, collection)).toEqual(['/etc/ssh/sshd_config']);
+    // No collector behind the change: the script shows everything.
+    expect(shownByScript(tx)).toEqual([KEY_FILE, '/etc/ssh/sshd_config']);
+    const missing = load('story-wrong-dir').collection;
+    expect(missing.keyFiles[KEY_FILE]?.chain[0]?.exists).toBe(false);
+    expect(shownByScript(tx, missing)).toEqual(['/etc/ssh/sshd_config']);
+    collection.keyFiles[KEY_FILE]!.withheld = { links: 2, uid: 1000 };
+    expect(shownByScript(tx, collection)).toEqual([KEY_FILE, '/etc/ssh/sshd_config']);
   });
 });
