@@ -29,9 +29,16 @@ export async function setUpShell(
   opts: { timeoutMs?: number; signal?: AbortSignal },
 ): Promise<ShellInfo> {
   const info = parseShellInfo(await runner.setup({ ...opts, query: SHELL_INFO_QUERY }));
-  runner.encoding = info.z85 && runner.screenRows === undefined ? 'z85' : 'base64';
+  runner.encoding =
+    info.z85 && runner.screenRows === undefined && Z85_SHELL.test(info.shell) ? 'z85' : 'base64';
   return info;
 }
+
+/**
+ * Shells that type Z85's `!` into a here-document as it is: sh, dash, ash, ksh, and bash (its history
+ * expansion is off with the history our setup switches off). Others (zsh) keep base64.
+ */
+const Z85_SHELL = /^-?(?:.*\/)?(?:ba|da|a|k|mk)?sh$/;
 
 function parseShellInfo(out: string): ShellInfo & { z85: boolean } {
   const [uid, user, shell, basenc] = out
