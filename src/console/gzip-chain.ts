@@ -1,4 +1,5 @@
 import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { DECODER, encodeFor, type Encoding } from './z85.js';
 
 /**
  * Scripts typed into one shell, compressed as ONE gzip stream: each script's deflate blocks may
@@ -20,8 +21,10 @@ export interface GzipChain {
 }
 
 export interface ChainedUpload {
-  /** What is typed (base64 of it): the new part of the stream, with final block and trailer. */
+  /** The new part of the stream, with final block and trailer. */
   sent: Buffer;
+  /** What is typed: `sent` encoded (Z85 ends in up to 3 zero bytes, which gzip -d ignores). */
+  typed: string;
   /** The chain once the server holds this upload in `file`. */
   next: GzipChain;
   /** sh that writes the stream to `file` and the new script to $p (`path`); sets u (0: intact). */
@@ -37,7 +40,12 @@ const WINDOW = 32 * 1024;
  * The upload of `data` to `path`, continuing `chain` (or starting one). The file names go into sh
  * unquoted: they must be plain (letters, digits, `/._-`).
  */
-export function chainUpload(chain: GzipChain | undefined, path: string, data: Buffer): ChainedUpload {
+export function chainUpload(
+  chain: GzipChain | undefined,
+  path: string,
+  data: Buffer,
+  encoding: Encoding = 'base64',
+): ChainedUpload {
   for (const p of [path, chain?.file ?? '/'])
     if (!/^[\w./-]+$/.test(p)) throw new Error(`not a plain path for a chained upload: ${p}`);
   const head = chain ? Buffer.alloc(0) : HEADER;
@@ -54,9 +62,11 @@ export function chainUpload(chain: GzipChain | undefined, path: string, data: Bu
   const file = `${path}.z`;
   const next = { file, bytes: (chain?.bytes ?? 0) + head.length + blocks.length, data: all };
   // The script's path is in $p (set by the caller's line), typed once.
+  const d = DECODER[encoding];
   const decode = (end: string) =>
     chain
-      ? `{ head -c ${chain.bytes} ${chain.file};base64 -d<<'${end}';}>$p.z;gzip -dc<$p.z>/dev/null&&gzip -dc<$p.z|tail -c +${chain.data.length + 1}>$p;u=$?`
-      : `base64 -d<<'${end}'>$p.z;gzip -dc<$p.z>$p;u=$?`;
-  return { sent: Buffer.concat([head, blocks, FINAL, trailer]), next, decode };
+      ? `{ head -c ${chain.bytes} ${chain.file};${d}<<'${end}';}>$p.z;gzip -t<$p.z&&gzip -dc<$p.z|tail -c +${chain.data.length + 1}>$p;u=$?`
+      : `${d}<<'${end}'>$p.z;gzip -dc<$p.z>$p;u=$?`;
+  const sent = Buffer.concat([head, blocks, FINAL, trailer]);
+  return { sent, typed: encodeFor(encoding, sent), next, decode };
 }

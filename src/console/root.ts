@@ -13,23 +13,44 @@ export interface ShellInfo {
   shell: string;
 }
 
-/** Who the shell runs as, and which shell it is: its output is read by parseShellInfo. */
-export const SHELL_INFO_QUERY = 'id -u;id -un 2>/dev/null||echo;echo "$0"';
+/**
+ * Who the shell runs as, which shell it is, and whether it can decode Z85 (basenc): its output is
+ * read by parseShellInfo.
+ */
+export const SHELL_INFO_QUERY = 'id -u;id -un 2>/dev/null||echo;echo "$0";command -v basenc||:';
 
-/** A shell set up with setup() and asked SHELL_INFO_QUERY in the same exchange. */
+/**
+ * A shell set up with setup() and asked SHELL_INFO_QUERY in the same exchange. Uploads into it are
+ * typed as Z85 where basenc is there, on a console that streams its output (a screen console, typed
+ * key by key, keeps base64: its shifted characters cost as much as the characters saved).
+ */
 export async function setUpShell(
   runner: CommandRunner,
   opts: { timeoutMs?: number; signal?: AbortSignal },
 ): Promise<ShellInfo> {
-  return parseShellInfo(await runner.setup({ ...opts, query: SHELL_INFO_QUERY }));
+  const info = parseShellInfo(await runner.setup({ ...opts, query: SHELL_INFO_QUERY }));
+  runner.encoding =
+    info.z85 && runner.screenRows === undefined && Z85_SHELL.test(info.shell) ? 'z85' : 'base64';
+  return info;
 }
 
-function parseShellInfo(out: string): ShellInfo {
-  const [uid, user, shell] = out
+/**
+ * Shells that type Z85's `!` into a here-document as it is: sh, dash, ash, ksh, and bash (its history
+ * expansion is off with the history our setup switches off). Others (zsh) keep base64.
+ */
+const Z85_SHELL = /^-?(?:.*\/)?(?:ba|da|a|k|mk)?sh$/;
+
+function parseShellInfo(out: string): ShellInfo & { z85: boolean } {
+  const [uid, user, shell, basenc] = out
     .trim()
     .split('\n')
     .map((l) => l.trim());
-  return { uid: Number(uid), ...(user ? { user } : {}), shell: shell ?? '' };
+  return {
+    uid: Number(uid),
+    ...(user ? { user } : {}),
+    shell: shell ?? '',
+    z85: /basenc$/.test(basenc ?? ''),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { RescueError } from '../errors/rescue-error.js';
 import type { GzipChain } from './gzip-chain.js';
+import type { Encoding } from './z85.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
 import { nonce, SHELL_PROMPT } from './prompts.js';
 import { escapeRegex, findIgnoringWhitespace } from './text.js';
@@ -47,6 +48,8 @@ export class CommandRunner {
   private pagingReady = false;
   /** The gzip stream the scripts typed into this shell continue (see gzip-chain.ts). */
   gzipChain: GzipChain | undefined;
+  /** How compressed uploads are typed into this shell: Z85 where the server can decode it (z85.ts). */
+  encoding: Encoding = 'base64';
   /** Pages read back on screen-only consoles, and how many of them were read again. */
   readonly paging: FetchStats = { pages: 0, rereads: 0 };
 

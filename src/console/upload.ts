@@ -134,6 +134,8 @@ export async function runScriptThroughConsole(
     const r = await typeScript(ch, runner, req, how);
     if (r.upload === 0) return r;
     ch.note(`script ${req.path}: ${how} transfer failed (status ${r.upload}), trying the next way`);
+    // The server's Z85 decoder may be what failed: this shell's uploads go as base64 from now on.
+    if (runner.encoding === 'z85') runner.encoding = 'base64';
   }
   throw new RescueError('console.upload-failed', { name: req.path.split('/').pop() ?? req.path });
 }
@@ -154,8 +156,8 @@ async function typeScript(
   const chained =
     how === 'plain'
       ? undefined
-      : chainUpload(how === 'continued' ? runner.gzipChain : undefined, p, req.data);
-  const b64 = (chained?.sent ?? req.data).toString('base64');
+      : chainUpload(how === 'continued' ? runner.gzipChain : undefined, p, req.data, runner.encoding);
+  const b64 = chained?.typed ?? req.data.toString('base64');
   const digest = createHash('sha256').update(req.data).digest('hex');
   // The path typed once, in $p (a variable of our root shell, like u and r).
   const decode = `p=${p};${chained ? chained.decode(end) : `base64 -d<<'${end}'>$p;[ "$(sha256sum<$p|cut -c1-64)" = ${digest} ];u=$?`}`;

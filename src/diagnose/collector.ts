@@ -37,6 +37,7 @@ import { RescueError } from '../errors/rescue-error.js';
  * type`, or `-` when absent, for the path and each parent up to /), R hexpath (realpath), C (contents), X (hex of private key headers),
  * Q links uid (withheld), x (the preceding file as hex), D (sshd processes), U (systemd units, then
  * where ssh.socket listens and its drop-ins),
+ * (only where systemd runs: the transactions take an empty section for another init),
  * L (listeners), W (firewall), M (SELinux: getenforce, `restorecon -nv` of the key files and their folders — no -R, so
  * only paths chosen here appear — and the ssh_port_t line of `semanage port -l`), Z (sudo/doas rules),
  * J (log lines).
@@ -58,25 +59,26 @@ case $1:$2 in 1:0|1:$i)[ $3 -lt 65537 ]||return;if grep -qE 'PRIVATE KEY|PuTTY-U
 k(){ m K $(x "$1");w "$1";r=$(readlink -f "$1")||r=$1;[ "$r" = "$1" ]||{ m R $(x "$r");w "$r";}
 [ -f "$r" ]&&case $r in "$1"|"${'$'}{h:-/-}"/*)z 3<"$r";;esac;}
 a(){ printf %s "$e"|cut -d: -f$1;}
+O(){ printf '%s\n' "$o";}
 c(){ for f;do [ -f "$f" ]&&[ $n -lt 40 ]&&{ n=$((n+1));m F $(x "$f");d "$f" 's/^[[:space:]]*#.*//;';c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
 { l=$(echo|sed -n l)
 m V;sshd -V 2>&1;grep ^ID /etc/os-release
-o=$(sshd -t 2>&1);m t $?;printf '%s\n' "$o"
+o=$(sshd -t 2>&1);m t $?;O
 n=0;cd /etc/ssh&&c sshd_config;cd /
 m P;cut -d: -f1,3,4,6,7 /etc/passwd;m G;cut -d: -f1,3,4 /etc/group
 for u in $U;do
-y=user=$u,host=$A,addr=$A;o=$(sshd -T -C $y 2>&1||sshd -GT -C $y 2>&1);m T $u $?;printf '%s\n' "$o"|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
+y=user=$u,host=$A,addr=$A;o=$(sshd -T -C $y 2>&1||sshd -GT -C $y 2>&1);m T $u $?;O|grep -vE '^(kexa|ciphers|macs|hostkeyal|hostbased|casig|gssapi|kerberos)'
 m S $u;awk -F: -v u=$u '$1==u{p=$2;l=p~/^!/?"L":"";sub(/^!+/,"",p);print l (p==""?"E":length(p)>9?"P":"N"),$3,$4,$5,$6,$7,$8}' /etc/shadow
 e=$(grep "^$u:" /etc/passwd);h=$(a 6);i=$(a 3)
 m H $u;s "$(a 7)";ls -A "$h/.ssh"|head -n 64|v
-for f in $(printf '%s\n' "$o"|awk '$1=="authorizedkeysfile"{$1="";print}');do
+for f in $(O|awk '$1=="authorizedkeysfile"{$1="";print}');do
 f=$(printf %s "$f"|sed "s|%h|$h|g;s|%u|$u|g;s|%%|%|g");case $f in /*);;*)f=$h/$f;;esac;k "$f";Z="$Z $f ${'$'}{f%/*}";done
 find "$h" -maxdepth 3 \( -ipath '*autho*' -o -iname '*.pub' \)|head -9|while IFS= read -r f;do case $f in "$h"/?*)k "$f";;esac;done
 done
-m Y;for f in $(printf '%s\n' "$o"|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
+m Y;for f in $(O|sed -n 's/^hostkey //p');do ssh-keygen -yf $f;done
 m E;for f in /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys;do h=${'$'}{f%/.ssh/*};i=$(stat -c %u "$h");[ -e "$f" ]&&k "$f";done
 m D;grep ^sshd /proc/[0-9]*/comm|head
-m U;systemctl is-active ssh sshd ssh.socket sshd.socket;systemctl show -pId,Listen,DropInPaths ssh.socket
+m U;[ -d /run/systemd/system ]&&{ systemctl is-active ssh sshd ssh.socket sshd.socket;systemctl show -pId,Listen,DropInPaths ssh.socket;}
 m L;{ ss -ltnp||netstat -ltnp||netstat -ltn;}|grep -iE 'ssh|:22 '
 m W;{ nft list ruleset||iptables -S;}|head -80
 m M;getenforce&&restorecon -nv $Z;semanage port -l|grep ^ssh

@@ -123,7 +123,11 @@ async function apply(
   if (x.offline) tx = { ...tx, offline: true };
   if (x.planned) return plan(x, action, tx, password !== undefined, extra);
   x.mark(action, `transaction ${tx.id}`);
-  const applied = await applyTransaction(x.shell, tx, { password, collector: x.collector });
+  const applied = await applyTransaction(x.shell, tx, {
+    password,
+    collector: x.collector,
+    before: x.lastSeen ?? x.c,
+  });
   x.lastSeen = applied.after ?? x.lastSeen;
   const change: AppliedChange = {
     action,

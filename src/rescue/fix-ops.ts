@@ -77,7 +77,21 @@ function base64Lines(text: string): string[] {
  * Replace a user's key file: `stage` puts the new content in the staged file (its lines come first),
  * then the user renames it in (wk). Paths outside the user's home are left for a human (undefined).
  */
+/**
+ * Whether root may have to write into `dir` for its user (wk): only a folder that exists and is
+ * root's. One the collector saw missing or owned by someone else is written by the user alone (wu);
+ * one it did not see at all keeps root's way too.
+ */
+function rootMayWrite(c: Collection, dir: string): boolean {
+  const seen = Object.values(c.keyFiles)
+    .flatMap((k) => [...k.chain, ...(k.realChain ?? [])])
+    .filter((e) => e.path === dir);
+  if (seen.length === 0) return true;
+  return seen.some((e) => e.exists && e.uid === 0);
+}
+
 function replaceKeyFile(
+  c: Collection,
   path: string,
   o: Owner,
   n: number,
@@ -88,17 +102,28 @@ function replaceKeyFile(
   const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const name = rel.slice(rel.lastIndexOf('/') + 1);
   const staged = `"$B/k${n}"`;
-  return [...stage(rel, staged), `wk ${quote(o.name)} ${quote(dir)} ${quote(name)} ${staged}`].join('\n');
+  const write = rootMayWrite(c, dir === '' ? o.home : `${o.home.replace(/\/+$/, '')}/${dir}`) ? 'wk' : 'wu';
+  return [...stage(rel, staged), `${write} ${quote(o.name)} ${quote(dir)} ${quote(name)} ${staged}`].join(
+    '\n',
+  );
 }
 
-/** The new lines, written by the user from base64 (no line of the file can end the here-document). */
-function writeKeyFile(path: string, lines: string[], o: Owner, n: number): string | undefined {
+/** The here-document's end line for plain key lines; a file holding that line goes as base64. */
+const TEXT_TAG = 'VR_KEYS_END';
+
+/**
+ * The new lines, written by the user from a quoted here-document: as they are when every line is
+ * printable ASCII and none is the end line (the key text compresses better than its base64), else
+ * from base64 (no line of the file can end the here-document).
+ */
+function writeKeyFile(c: Collection, path: string, lines: string[], o: Owner, n: number): string | undefined {
   const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
-  return replaceKeyFile(path, o, n, (_, staged) => [
-    `base64 -d >${staged} <<'${B64_TAG}'`,
-    ...base64Lines(text),
-    B64_TAG,
-  ]);
+  const plain = lines.every((l) => /^[\x20-\x7e]*$/.test(l) && l !== TEXT_TAG);
+  return replaceKeyFile(c, path, o, n, (_, staged) =>
+    plain
+      ? [`cat >${staged} <<'${TEXT_TAG}'`, ...lines, TEXT_TAG]
+      : [`base64 -d >${staged} <<'${B64_TAG}'`, ...base64Lines(text), B64_TAG],
+  );
 }
 
 /**
@@ -106,8 +131,8 @@ function writeKeyFile(path: string, lines: string[], o: Owner, n: number): strin
  * is: read with the user's own rights, so no link or hard link reaches anything more; a failed read
  * fails the step before anything is written.
  */
-function copyKeyFile(path: string, o: Owner, n: number): string | undefined {
-  return replaceKeyFile(path, o, n, (rel, staged) => [
+function copyKeyFile(c: Collection, path: string, o: Owner, n: number): string | undefined {
+  return replaceKeyFile(c, path, o, n, (rel, staged) => [
     `hd ${quote(o.name)}&&u ${quote(o.name)} cat "$h"/${quote(rel)} >${staged}&&`,
   ]);
 }
@@ -247,8 +272,8 @@ export function compileFixes(c: Collection, findings: Finding[]): CompiledFixes 
     if (!force && JSON.stringify(lines) === JSON.stringify(original(path))) continue;
     const code =
       lines === undefined
-        ? copyKeyFile(path, owner, writes.length + 1)
-        : writeKeyFile(path, lines, owner, writes.length + 1);
+        ? copyKeyFile(c, path, owner, writes.length + 1)
+        : writeKeyFile(c, path, lines, owner, writes.length + 1);
     if (!code) {
       // Outside the user's home: not written automatically (the findings stay for a human).
       const gone = out.applied.filter((f) => touches(f.fix, path));

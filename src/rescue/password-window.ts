@@ -1,5 +1,5 @@
 import type { Collection } from '../diagnose/collection.js';
-import { quote, type Transaction, type TxStep } from './transaction.js';
+import { initOf, quote, type Init, type Transaction, type TxStep } from './transaction.js';
 import {
   armNow,
   assertWindowUser,
@@ -71,10 +71,8 @@ export function usesDropIns(c: Collection): boolean {
 }
 
 function matchBlock(o: WindowOptions, seconds?: number): string[] {
-  const until =
-    seconds === undefined
-      ? 'permanent'
-      : `${seconds} s from opening by the server's clock, then removed automatically; see ${windowFiles(o.user).state}`;
+  const f = windowFiles(o.user);
+  const until = seconds === undefined ? 'permanent' : `removed after ${seconds} s by ${f.closer}`;
   return [
     `# vps-rescue ${o.txId}: password login for ${o.user} only (${until})`,
     `Match User ${o.user}`,
@@ -115,17 +113,16 @@ function stateStep(o: WindowOptions, seconds?: number): TxStep {
   };
 }
 
-function scheduleSteps(o: WindowOptions, mode: WindowMode, seconds: number): TxStep[] {
+function scheduleSteps(o: WindowOptions, mode: WindowMode, seconds: number, init?: Init): TxStep[] {
   const f = windowFiles(o.user);
   const boot = `${writeFileStep('', f.bootUnit, bootUnit(o.user), '644').code}\nmkdir -p ${f.bootLink.replace(/\/[^/]+$/, '')}&&ln -sf ${f.bootUnit} ${f.bootLink}`;
-  const closer = writeFileStep('write-closer', f.closer, closerScript(o.user, mode), '700');
+  const closer = writeFileStep('write-closer', f.closer, closerScript(o.user, mode, init), '700');
   if (o.offline) return [closer, { name: 'schedule-close', code: boot }];
-  return [
-    closer,
-    // Without systemd no unit is written: nothing of systemd's is touched on such a system.
-    { name: 'schedule-close', code: `[ -d /run/systemd/system ]||exit 0\n${boot}` },
-    { name: 'arm-close', code: armNow(o.user, seconds, o.txId) },
-  ];
+  const arm = { name: 'arm-close', code: armNow(o.user, seconds, o.txId, init) };
+  // Without systemd no unit is written: nothing of systemd's is touched on such a system.
+  if (init === 'other') return [closer, arm];
+  const guard = init === 'systemd' ? '' : '[ -d /run/systemd/system ]||exit 0\n';
+  return [closer, { name: 'schedule-close', code: `${guard}${boot}` }, arm];
 }
 
 export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
@@ -136,6 +133,8 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
     });
   const f = windowFiles(o.user);
   const mode = usesDropIns(c) ? 'dropin' : 'inline';
+  // A rescue system's init is not the server's: the closer decides at the server's next boot.
+  const init = o.offline ? undefined : initOf(c);
   const seconds = o.windowMinutes === undefined ? undefined : Math.max(1, Math.round(o.windowMinutes * 60));
   const block = matchBlock(o, seconds);
   const steps: TxStep[] = [];
@@ -155,11 +154,14 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
   if (mode === 'dropin') {
     // A window of an earlier version says `AuthenticationMethods any`, which OpenSSH 9.2 refuses
     // after our block has set the methods: it gets the same alternatives (its own closer still ends it).
-    backupFiles.push(LEGACY_DROPIN);
-    steps.push({
-      name: 'legacy-window',
-      code: `[ -f ${LEGACY_DROPIN} ]||exit 0\nsed -i 's/^\\([[:space:]]*AuthenticationMethods\\) any$/\\1 ${WINDOW_METHODS}/' ${LEGACY_DROPIN}`,
-    });
+    // The collector reads every included drop-in, so a server without one needs no step for it.
+    if (c.configFiles.some((file) => file.path === LEGACY_DROPIN)) {
+      backupFiles.push(LEGACY_DROPIN);
+      steps.push({
+        name: 'legacy-window',
+        code: `[ -f ${LEGACY_DROPIN} ]||exit 0\nsed -i 's/^\\([[:space:]]*AuthenticationMethods\\) any$/\\1 ${WINDOW_METHODS}/' ${LEGACY_DROPIN}`,
+      });
+    }
     backupFiles.push(f.dropin);
     steps.push(writeFileStep('write-dropin', f.dropin, block.join('\n'), '644'));
   } else {
@@ -177,11 +179,11 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
 
   steps.push(stateStep(o, seconds));
   if (seconds !== undefined) {
-    backupFiles.push(f.bootUnit, f.bootLink);
-    steps.push(...scheduleSteps(o, mode, seconds));
+    if (init !== 'other') backupFiles.push(f.bootUnit, f.bootLink);
+    steps.push(...scheduleSteps(o, mode, seconds, init));
   } else {
     // Closed only by staff (`vps-rescue window close`): the closer is there, nothing arms it.
-    steps.push(writeFileStep('write-closer', f.closer, closerScript(o.user, mode), '700'));
+    steps.push(writeFileStep('write-closer', f.closer, closerScript(o.user, mode, init), '700'));
   }
 
   const checks: TxStep[] = [
@@ -193,7 +195,7 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
   // A rollback restores the files (the watcher without systemd ends when its state file goes or
   // changes); the timer that was already started must be stopped by name, and an earlier window
   // of this user's put back is armed again.
-  const undo = seconds !== undefined && !o.offline ? undoArm(o.user) : undefined;
+  const undo = seconds !== undefined && !o.offline ? undoArm(o.user, init) : undefined;
   return {
     mode,
     seconds,
@@ -204,6 +206,7 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
       steps,
       checks,
       undo,
+      ...(init ? { init } : {}),
       ...(o.offline ? { offline: true } : {}),
     },
   };

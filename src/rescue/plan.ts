@@ -3,7 +3,7 @@ import type { Diagnosis } from '../diagnose/analyse.js';
 import type { Finding } from '../diagnose/findings.js';
 import { compileFixes, type CompiledFixes } from './fix-ops.js';
 import { setPasswordStep } from './password-window.js';
-import { quote, type Transaction, type TxStep } from './transaction.js';
+import { initOf, quote, type Transaction, type TxStep } from './transaction.js';
 
 export const ACTIONS = [
   'auto',
@@ -24,6 +24,21 @@ export function repairable(d: Diagnosis, user: string, only?: (f: Finding) => bo
 }
 
 const isKeyFinding = (f: Finding) => f.cause.startsWith('keys.');
+
+/** Repairs of files in a user's home only: sshd's configuration and state are not touched. */
+const USER_FILE_OPS = new Set<Finding['fix']['op']>([
+  'join-lines',
+  'convert-rfc4716',
+  'delete-lines',
+  'replace-line',
+  'strip-bom',
+  'add-key',
+  'move-key',
+  'chmod',
+  'chown',
+  'rename',
+  'remove-private-key',
+]);
 
 export interface FixPlan {
   tx: Transaction;
@@ -57,6 +72,13 @@ export function planFixes(
   if (chosen.length === 0) return undefined;
   const fixes = compileFixes(c, chosen);
   if (fixes.applied.length === 0) return undefined;
+  // sshd reads a user's key files (and their folders' modes) at every login: changing only those needs
+  // no reload of a running sshd, and a stopped one is not started behind the customer's back.
+  const backups = [...fixes.backupFiles, ...fixes.backupModes];
+  const usersFilesOnly =
+    fixes.applied.every((f) => USER_FILE_OPS.has(f.fix.op)) &&
+    backups.length > 0 &&
+    backups.every((p) => fixes.owners?.[p] !== undefined);
   return {
     fixes,
     tx: {
@@ -66,6 +88,8 @@ export function planFixes(
       owners: fixes.owners,
       steps: fixes.steps,
       checks: [],
+      init: initOf(c),
+      ...(usersFilesOnly && c.sshdProcesses > 0 ? { reload: false } : {}),
     },
   };
 }

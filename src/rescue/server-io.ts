@@ -69,8 +69,9 @@ export async function collect(
   const collector = { path: `${WORK_DIR}/c-${randomBytes(4).toString('hex')}.sh`, nonce: built.nonce, users };
   const r = await shell.runScript({
     path: collector.path,
-    script: built.script,
-    before: [`mkdir -p -m 700 ${WORK_DIR}`, query].filter(Boolean).join(';'),
+    // The query goes compressed, ahead of the collector in its script (typed plain it cost twice as much).
+    script: query ? `${query}\n${built.script}` : built.script,
+    before: `mkdir -p -m 700 ${WORK_DIR}`,
     timeoutMs: 60_000,
   });
   const begin = r.stdout.search(new RegExp(`^@@VR ${built.nonce} BEGIN\\r?$`, 'm'));
@@ -103,16 +104,43 @@ export interface AppliedTx {
 }
 
 /**
+ * A key file's text as the collector printed it (read on an open descriptor under the same checks
+ * as a shown file): '' when it was not there; undefined when the collector did not print it whole.
+ */
+function collectedText(c: Collection, path: string): string | undefined {
+  const k = c.keyFiles[path];
+  const self = k?.chain[0];
+  if (!k || self?.path !== path || k.withheld || k.privateKeyHeaders) return undefined;
+  if (!self.exists) return '';
+  if (k.content === undefined || (k.realPath !== undefined && k.realPath !== path)) return undefined;
+  return k.content.length > 0 ? `${k.content.join('\n')}\n` : '';
+}
+
+/**
+ * The files a transaction's script shows before and after its change: those of its backups a diff is
+ * made for, except the key files the collector printed (`collected`, its view; given only when the
+ * collector runs again behind the change).
+ */
+export function shownByScript(tx: Transaction, collected?: Collection): string[] {
+  return [...new Set(tx.backupFiles)].filter(
+    (p) => DIFFABLE.test(p) && (collected === undefined || collectedText(collected, p) === undefined),
+  );
+}
+
+/**
  * Uploads a transaction and runs it in one command; the script itself shows the public files it
  * touches before and after, and the collector (already on the server) runs once more behind it, so
- * a change costs one exchange. `password` (secret) reaches the script only through its environment.
+ * a change costs one exchange. A key file the collector printed before (`before`, its view) and
+ * prints again behind the change is not shown by the script: the two views give its diff.
+ * `password` (secret) reaches the script only through its environment.
  */
 export async function applyTransaction(
   shell: ServerShell,
   tx: Transaction,
-  opts: { password?: string; collector?: CollectorOnServer } = {},
+  opts: { password?: string; collector?: CollectorOnServer; before?: Collection } = {},
 ): Promise<AppliedTx> {
-  const show = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p));
+  const diffable = [...new Set(tx.backupFiles)].filter((p) => DIFFABLE.test(p));
+  const show = shownByScript(tx, opts.collector ? opts.before : undefined);
   const rendered = renderTransactionRun({ ...tx, show });
   const r = await shell.runScript({
     path: `${WORK_DIR}/t-${tx.id.slice(-4)}.sh`,
@@ -126,16 +154,21 @@ export async function applyTransaction(
   if (result.status === 'unknown') {
     throw new RescueError('rescue.failed', { step: tx.id, reason: 'the transaction printed no result' });
   }
-  const diffs: AppliedTx['diffs'] = [];
-  if (result.status === 'ok') {
-    const { before, after } = parseShownFiles(r.stdout, rendered.nonce, show);
-    for (const path of show) {
-      const diff = unifiedDiff(path, before.get(path) ?? '', after.get(path) ?? '');
-      if (diff) diffs.push({ path, diff });
-    }
-  }
   const after = opts.collector
     ? parseCollection(r.stdout, opts.collector.nonce, opts.collector.users)
     : undefined;
+  const diffs: AppliedTx['diffs'] = [];
+  if (result.status === 'ok') {
+    const shown = parseShownFiles(r.stdout, rendered.nonce, show);
+    for (const path of diffable) {
+      const [was, is] = show.includes(path)
+        ? [shown.before.get(path) ?? '', shown.after.get(path) ?? '']
+        : [collectedText(opts.before!, path), after && collectedText(after, path)];
+      // A view the collector could not print whole gives no diff rather than a wrong one.
+      if (was === undefined || is === undefined) continue;
+      const diff = unifiedDiff(path, was, is);
+      if (diff) diffs.push({ path, diff });
+    }
+  }
   return { result, diffs, after };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Collection } from '../diagnose/collection.js';
 import { RescueError } from '../errors/rescue-error.js';
 
 /**
@@ -37,10 +38,25 @@ export interface Transaction {
    */
   offline?: boolean;
   /**
+   * The server's init as the collector saw it: the scripts carry only that init's way to reload
+   * sshd (and to arm a window's closer), and refuse to go on under the other one. Undefined (a rescue
+   * system, whose running init is not the server's): both ways, decided on the server.
+   */
+  init?: Init;
+  /**
    * Paths inside a user's home, with that user: the user can swap them for links at any moment, so
    * they are backed up, restored and removed with the user's own rights (bu/bn), never root's.
    */
   owners?: Record<string, string>;
+}
+
+/** systemd runs (its /run/systemd/system exists), or some other init does. */
+export type Init = 'systemd' | 'other';
+
+/** The collector reads unit states only where systemd runs (a collection without them: not known). */
+export function initOf(c: Collection): Init | undefined {
+  if (!(c.units as Collection['units'] | undefined)) return undefined;
+  return Object.keys(c.units).length > 0 ? 'systemd' : 'other';
 }
 
 export const BACKUP_ROOT = '/var/backups/vps-rescue';
@@ -83,22 +99,13 @@ export function quote(value: string): string {
  * ro USER REL UID GID MODE: root sets owner (UID `-`: unchanged) and exact MODE of REL: a directory
  *   through the held directory itself (`.`), a file only where no one but root can rename entries
  *   (parent owned by root, not group/other writable), never a link or a file with a second name;
- * wk USER DIR NAME FILE: replace DIR/NAME of USER's home by FILE's bytes, written and renamed in by
- *   USER; only a directory that USER cannot write and nobody but root can change is written by root;
+ * wu USER DIR NAME FILE: replace DIR/NAME of USER's home by FILE's bytes, written and renamed in by USER;
+ * wk USER DIR NAME FILE: the same, and where USER cannot (a directory that USER cannot write and
+ *   nobody but root can change) it is written by root;
  * bu/bn USER PATH: back up content / mode+owner of a path in USER's home, read as USER; rb restores
  *   them as USER, or through ro.
  */
 const LIB: Record<string, string> = {
-  rl: `rl(){
-if [ -d /run/systemd/system ];then
-for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
-systemctl is-active -q $u.socket&&{ systemctl stop $u;[ -d /run/sshd ]||mkdir -m 755 /run/sshd;return 0;}
-if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1
-elif command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
-else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`,
-  up: `up(){
-if [ -d /run/systemd/system ];then systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket
-else grep -qx sshd /proc/[0-9]*/comm;fi;}`,
   g: `g(){ [ -n "$2" ]||return 3;[ -L "$1" ]&&return 3;r=$(readlink -f "$1")||return 3;h=$(readlink -f "$2")||return 3
 case "$h" in /?*);;*)return 3;;esac
 case "$r" in "$h"|"$h"/*);;*)return 3;;esac;[ -d "$1" ]||[ ! -e "$1" ]||[ "$(stat -c %h "$1")" = 1 ];}`,
@@ -111,8 +118,9 @@ if [ -z "$2" ]||cdp "$1" "$2" 2>/dev/null;then [ -n "$2" ]||cdp "$1" ''||exit 3
 o=$(stat -c %u .);[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown "$3:$4" .; }||exit 3;chmod a-st .&&chmod "$5" .&&[ "$(stat -c %a .)" = "$5" ]
 else cdp "$1" "$d"||exit 3;[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ -f "$n" ]&&[ ! -L "$n" ]&&[ "$(stat -c %h "$n")" = 1 ]||exit 3
 o=$(stat -c %u "$n");[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown -h "$3:$4" "./$n"; }||exit 3;chmod "$5" "./$n"&&[ "$(stat -c %a "$n")" = "$5" ];fi);}`,
-  wk: `wk(){ hd "$1"||return 3;u "$1" sh -c 'cd -P "$1"||exit 3;if [ -n "$2" ];then [ -L "$2" ]&&exit 3;[ -d "$2" ]||mkdir -p -m 700 "$2"||exit 3;cd -P "./$2"||exit 3;fi
-{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=$(mktemp .vps-rescue-XXXXXX)||exit 3;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4"&&return
+  wu: `wu(){ hd "$1"||return 3;u "$1" sh -c 'cd -P "$1"||exit 3;if [ -n "$2" ];then [ -L "$2" ]&&exit 3;[ -d "$2" ]||mkdir -p -m 700 "$2"||exit 3;cd -P "./$2"||exit 3;fi
+{ [ -d "$3" ]||[ -L "$3" ]; }&&exit 3;umask 077;t=$(mktemp .vps-rescue-XXXXXX)||exit 3;cat>"$t"&&chmod 600 "$t"&&mv -f "$t" "$3"' sh "$h" "$2" "$3" <"$4";}`,
+  wk: `wk(){ wu "$@"&&return
 (cdp "$1" "$2"&&[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ ! -d "$3" ]&&[ ! -L "$3" ]||exit 3
 t=$(mktemp .vps-rescue-XXXXXX)&&cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$1")" "$t"&&chmod 600 "$t"&&mv -f "$t" "$3");}`,
   bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - - $1">>$B/m;else echo "f $n 0 - - $1">>$B/m;fi;}`,
@@ -123,19 +131,53 @@ echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
   fe: `fe(){ V=$4 awk -F: -v OFS=: -v u="$2" -v f=$3 '$1==u{$f=ENVIRON["V"];c=1}1;END{exit !c}' $1>$B/e&&cat $B/e>$1&&rm $B/e;}`,
 };
 
+/** sh: is this the init the transaction was made for (see Transaction.init). */
+const SYSTEMD = '[ -d /run/systemd/system ]';
+const RL_SYSTEMD = `for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
+systemctl is-active -q $u.socket&&{ systemctl stop $u;[ -d /run/sshd ]||mkdir -m 755 /run/sshd;return 0;}
+if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1`;
+const RL_OTHER = `if command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
+else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi`;
+const UP_SYSTEMD =
+  'systemctl is-active -q ssh||systemctl is-active -q sshd||systemctl is-active -q ssh.socket';
+const UP_OTHER = 'grep -qx sshd /proc/[0-9]*/comm';
+
+/** rl and up (see LIB) for this init only, or for both with the choice made on the server. */
+function daemonLib(init: Init | undefined): Record<'rl' | 'up', string> {
+  if (init === 'systemd')
+    return { rl: `rl(){\n${SYSTEMD}||return 1\n${RL_SYSTEMD};}`, up: `up(){ ${UP_SYSTEMD};}` };
+  if (init === 'other')
+    return { rl: `rl(){\n${SYSTEMD}&&return 1\n${RL_OTHER};}`, up: `up(){ ${UP_OTHER};}` };
+  return {
+    rl: `rl(){\nif ${SYSTEMD};then\n${RL_SYSTEMD}\nel${RL_OTHER};}`,
+    up: `up(){\nif ${SYSTEMD};then ${UP_SYSTEMD}\nelse ${UP_OTHER};fi;}`,
+  };
+}
+
+/** Which kinds of backup a transaction makes: content (bf/bu), mode and owner (bm/bn). */
+interface Backups {
+  content: boolean;
+  modes: boolean;
+}
+
 /**
- * The rollback. The branches for a user's own files (F, M) only where the transaction has any: a
- * backup list without them never holds such a line, and they need u, hd and ro.
+ * The rollback, with the branches of only the backups the transaction makes (a backup list without
+ * them never holds such a line): f and m for paths only root controls; for a user's own files F
+ * (content, from bu: needs u) and M (mode and owner, from bn: needs u, hd and ro).
  */
-function rollback(owned: boolean): string {
+function rollback(owned: Backups, root: Backups): string {
   return [
     `rb(){ echo "restoring after $1">>$B/log;ud`,
     'while read k a b c v p;do case $k in',
-    'f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;',
-    'm)chown -h $b:$c "$p";chmod $a "$p";;',
-    ...(owned
+    ...(root.content ? ['f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;'] : []),
+    ...(root.modes ? ['m)chown -h $b:$c "$p";chmod $a "$p";;'] : []),
+    ...(owned.content
       ? [
           `F)case $b in 0)u "$v" rm -rf "$p";;1)u "$v" sh -c 'umask 077;t="$1.vps-rescue-$$";cat>"$t"&&chmod "$2" "$t"&&mv -f "$t" "$1"' sh "$p" "$c" <$B/f$a;;esac;;`,
+        ]
+      : []),
+    ...(owned.modes
+      ? [
           'M)(hd "$v"&&r=${p#"$h"}&&case $r in ""|/*)true;;*)false;;esac&&r=${r#/}&&',
           'if [ "$b" = "$(id -u "$v")" ];then u "$v" chmod "$a" "$p";else ro "$v" "$r" "$b" "$c" "$a";fi);;',
         ]
@@ -150,7 +192,8 @@ const NEEDS: Record<string, string[]> = {
   hd: [],
   cdp: ['hd'],
   ro: ['cdp', 'hd'],
-  wk: ['u', 'hd', 'cdp'],
+  wu: ['u', 'hd'],
+  wk: ['wu', 'u', 'hd', 'cdp'],
   bu: ['u'],
 };
 
@@ -162,20 +205,32 @@ function library(tx: Transaction): string[] {
     .join('\n');
   // A call, not a loop variable of the same name (`for g in …`).
   const uses = (name: string) => new RegExp(`(^|[\\s;&|({])(?<!for )${name} `, 'm').test(code);
-  const owned = Object.keys(tx.owners ?? {});
-  const wanted = new Set(tx.offline ? [] : ['rl', 'up']);
-  for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wk']) if (uses(name)) wanted.add(name);
-  if (tx.backupFiles.some((p) => !owned.includes(p))) wanted.add('bf');
-  if (tx.backupModes.some((p) => !owned.includes(p))) wanted.add('bm');
-  // A rollback restores a user's files as that user, or through ro.
-  if (owned.length > 0) for (const name of ['bu', 'bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
+  const isOwned = (p: string) => tx.owners?.[p] !== undefined;
+  const owned = { content: tx.backupFiles.some(isOwned), modes: tx.backupModes.some(isOwned) };
+  const root = {
+    content: tx.backupFiles.some((p) => !isOwned(p)),
+    modes: tx.backupModes.some((p) => !isOwned(p)),
+  };
+  const wanted = new Set(touchesDaemon(tx) ? ['rl', 'up'] : []);
+  for (const name of ['g', 'fe', 'u', 'hd', 'cdp', 'ro', 'wu', 'wk']) if (uses(name)) wanted.add(name);
+  if (root.content) wanted.add('bf');
+  if (root.modes) wanted.add('bm');
+  // A rollback restores a user's files as that user (F), or their modes through ro (M).
+  if (owned.content) for (const name of ['bu', 'u']) wanted.add(name);
+  if (owned.modes) for (const name of ['bn', 'u', 'hd', 'cdp', 'ro']) wanted.add(name);
   for (const name of [...wanted]) for (const dep of NEEDS[name] ?? []) wanted.add(dep);
+  const lib: Record<string, string> = { ...daemonLib(tx.init), ...LIB };
   return [
-    ...Object.keys(LIB)
+    ...Object.keys(lib)
       .filter((name) => wanted.has(name))
-      .map((name) => LIB[name]!),
-    rollback(owned.length > 0),
+      .map((name) => lib[name]!),
+    rollback(owned, root),
   ];
+}
+
+/** The transaction reloads sshd (and its rollback reloads it again). */
+function touchesDaemon(tx: Transaction): boolean {
+  return tx.reload !== false && !tx.offline;
 }
 
 /** `bf PATH`, or `bu USER PATH` for a path in a user's home. */
@@ -194,8 +249,8 @@ export function renderTransactionRun(tx: Transaction): { script: string; nonce: 
     `umask 077;n=0;K=${nonce};B=${BACKUP_ROOT}/${tx.id}`,
     `mkdir -p $B||{ echo "${RESULT_LINE} failed backup-dir";exit 1;}`,
     ...library(tx),
-    // Offline, a rollback restores the files and there is no daemon to reload.
-    ...(tx.offline ? ['rl(){ :;}'] : []),
+    // Offline, or when sshd's own files are not changed, a rollback restores the files and reloads nothing.
+    ...(touchesDaemon(tx) ? [] : ['rl(){ :;}']),
     `ud(){ ${tx.undo ?? ':'};}`,
     ...(show.length > 0
       ? [
@@ -220,7 +275,7 @@ case $1:$2 in 1:0|1:$4)echo "${SHOW_MARK}$t $K $j $3";od -An -v -tx1 $q;esac;}`,
     ...tx.checks.map((s) => `(${s.code.trim()}\n)>>$B/log 2>&1||rb ${quote(s.name)}`),
   ];
   // A reloaded sshd that cannot take its new config dies within moments: look twice, briefly.
-  if (tx.reload !== false && !tx.offline)
+  if (touchesDaemon(tx))
     lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   if (show.length > 0) lines.push(`sf Z ${show}`);
   lines.push('echo done>$B/state', `echo "${RESULT_LINE} ok $B"`);

@@ -1,5 +1,5 @@
 import { RescueError } from '../errors/rescue-error.js';
-import { BACKUP_ROOT } from './transaction.js';
+import { BACKUP_ROOT, type Init } from './transaction.js';
 
 /*
  * The password window on the server. Each user's window has its own files, so windows of several
@@ -88,8 +88,18 @@ function armFunction(f: WindowFiles): string {
  * itself and dies); systemd keeps listening and the next connection starts sshd with the new config.
  * The hardening's revert reloads the same way.
  */
-export const RELOAD_FN = `rl(){ if [ -d /run/systemd/system ];then for s in ssh sshd;do systemctl is-active -q $s.socket&&{ systemctl stop $s;return;};systemctl is-active -q $s&&{ systemctl reload $s;return;};done;return 1
-elif command -v rc-service>/dev/null;then rc-service sshd reload;else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi;}`;
+const RELOAD_SYSTEMD =
+  'for s in ssh sshd;do systemctl is-active -q $s.socket&&{ systemctl stop $s;return;};systemctl is-active -q $s&&{ systemctl reload $s;return;};done;return 1';
+const RELOAD_OTHER =
+  'if command -v rc-service>/dev/null;then rc-service sshd reload;else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi';
+export const RELOAD_FN = `rl(){ if [ -d /run/systemd/system ];then ${RELOAD_SYSTEMD}\nel${RELOAD_OTHER};}`;
+
+/** RELOAD_FN for one init only (see Transaction.init). */
+function reloadFor(init: Init | undefined): string {
+  if (init === 'systemd') return `rl(){ ${RELOAD_SYSTEMD};}`;
+  if (init === 'other') return `rl(){ ${RELOAD_OTHER};}`;
+  return RELOAD_FN;
+}
 
 function removeOwnBlock(mode: WindowMode, f: WindowFiles): string {
   return mode === 'dropin'
@@ -119,17 +129,25 @@ function stripClosedWindows(mode: WindowMode): string {
  * configuration from when the window opened is put back, checked again and reloaded. Every outcome
  * goes to syslog (logger) and to WINDOW_LOG. The closer never leaves sshd with a config it cannot load.
  */
-export function closerScript(user: string, mode: WindowMode): string {
+export function closerScript(user: string, mode: WindowMode, init?: Init): string {
   const f = windowFiles(user);
   const maxSeconds = WINDOW_MAX_MINUTES * 60;
+  const watcher = `(setsid sh ${f.closer} watch $t </dev/null >/dev/null 2>&1 &)`;
+  // With the init known, only its branches: systemd arms its timer, any other init runs a watcher.
+  const again = {
+    systemd: 'arm $((d-n))',
+    other: `[ "$1" = rearm ]&&${watcher}`,
+    both: `if [ -d /run/systemd/system ];then arm $((d-n));elif [ "$1" = rearm ];then ${watcher};fi`,
+  }[init ?? 'both'];
+  const armExtension = '{ arm $r||{ lg "extension by $2 s not armed";exit 1;};}';
   return [
     '#!/bin/sh',
     `# vps-rescue: ends the password window of ${user}`,
     `u=${user};S=${f.state};C=${f.snapshot};L=${WINDOW_LOG};umask 077`,
     `lg(){ logger -t vps-rescue "password window of $u: $*" 2>/dev/null;mkdir -p ${BACKUP_ROOT};echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $u $*">>$L;}`,
     UPTIME_FN,
-    armFunction(f),
-    RELOAD_FN,
+    ...(init === 'other' ? [] : [armFunction(f)]),
+    reloadFor(init),
     removeOwnBlock(mode, f),
     '[ -f $S ]||exit 0',
     'read t o d e <$S',
@@ -138,12 +156,18 @@ export function closerScript(user: string, mode: WindowMode): string {
     'case $1 in',
     // rearm: after a rollback put an earlier window of this user back (its timer or watcher was
     // replaced by the failed one): the same check as at boot, but sshd is running.
-    `boot|rearm)n=$(date +%s);[ "$n" -lt "$d" ]&&{ if [ -d /run/systemd/system ];then arm $((d-n));elif [ "$1" = rearm ];then (setsid sh ${f.closer} watch $t </dev/null >/dev/null 2>&1 &);fi;exit 0;};;`,
+    `boot|rearm)n=$(date +%s);[ "$n" -lt "$d" ]&&{ ${again};exit 0;};;`,
     // A state that is not two numbers cannot be waited for: the window closes (the safe side).
-    `watch)while [ -f $S ];do read t2 o d e <$S;[ "$t2" = "$2" ]||exit 0;case "$d.$e" in *[!0-9.]*|.*|*.)break;;esac;n=$(up);{ [ $n -ge $e ]||[ "$(date +%s)" -ge $d ];}&&break;s=$((e-n));[ $s -gt ${WATCH_STEP} ]&&s=${WATCH_STEP};sleep $s;done;[ -f $S ]||exit 0;;`,
+    ...(init === 'systemd'
+      ? []
+      : [
+          `watch)while [ -f $S ];do read t2 o d e <$S;[ "$t2" = "$2" ]||exit 0;case "$d.$e" in *[!0-9.]*|.*|*.)break;;esac;n=$(up);{ [ $n -ge $e ]||[ "$(date +%s)" -ge $d ];}&&break;s=$((e-n));[ $s -gt ${WATCH_STEP} ]&&s=${WATCH_STEP};sleep $s;done;[ -f $S ]||exit 0;;`,
+        ]),
     `extend)n=$(date +%s);r=$((d-n+$2));[ $r -gt ${maxSeconds} ]&&r=${maxSeconds};[ $r -lt 1 ]&&r=1`,
     'echo "$t $o $((n+r)) $(($(up)+r))">$S.new&&mv -f $S.new $S||exit 1',
-    '[ -d /run/systemd/system ]&&{ arm $r||{ lg "extension by $2 s not armed";exit 1;};}',
+    ...(init === 'other'
+      ? []
+      : [`${init === 'systemd' ? '' : '[ -d /run/systemd/system ]&&'}${armExtension}`]),
     'lg "extended by $2 s: closes in $r s at $((n+r))";echo "VR-EXTENDED $((n+r))";exit 0;;',
     'timer|now);;',
     '*)exit 2;;',
@@ -162,10 +186,14 @@ export function closerScript(user: string, mode: WindowMode): string {
     // Reloading now would take sshd down; the running one keeps the window open, so say so loudly.
     'else lg "NOT CLOSED: sshd -t fails ($x), also with the configuration from when the window opened (kept in $k); password login stays on until sshd is fixed and reloaded";exit 1;fi',
     'fi',
-    `rm -f $S ${f.bootUnit} ${f.bootLink};rm -rf $C`,
+    `rm -f $S${init === 'other' ? '' : ` ${f.bootUnit} ${f.bootLink}`};rm -rf $C`,
     'if [ "$1" != boot ];then',
     'rl||lg "sshd reload failed"',
-    `[ "$1" = now ]&&[ -d /run/systemd/system ]&&systemctl stop ${f.unit}.timer 2>/dev/null`,
+    ...(init === 'other'
+      ? []
+      : [
+          `[ "$1" = now ]&&${init === 'systemd' ? '' : '[ -d /run/systemd/system ]&&'}systemctl stop ${f.unit}.timer 2>/dev/null`,
+        ]),
     'fi',
     `lg "closed ($1): $r"`,
     `rm -f ${f.closer}`,
@@ -194,18 +222,24 @@ export function bootUnit(user: string): string {
  * armed, and a moment later lets the restored closer of an earlier window of this user (if any) arm
  * itself again — its timer or watcher was replaced by the failed one's.
  */
-export function undoArm(user: string): string {
+export function undoArm(user: string, init?: Init): string {
   const f = windowFiles(user);
-  return `systemctl stop ${f.unit}.timer 2>/dev/null;(setsid sh -c 'sleep 5;[ -f ${f.state} ]&&sh ${f.closer} rearm' </dev/null >/dev/null 2>&1 &)`;
+  // Without systemd the failed window's watcher ends by itself: its state file is restored.
+  const stop = init === 'other' ? '' : `systemctl stop ${f.unit}.timer 2>/dev/null;`;
+  return `${stop}(setsid sh -c 'sleep 5;[ -f ${f.state} ]&&sh ${f.closer} rearm' </dev/null >/dev/null 2>&1 &)`;
 }
 
 /** sh: arms the closer now — the systemd timer (monotonic), or a detached watcher without systemd. */
-export function armNow(user: string, seconds: number, txId: string): string {
+export function armNow(user: string, seconds: number, txId: string, init?: Init): string {
   const f = windowFiles(user);
+  const watcher = `(setsid sh ${f.closer} watch ${txId} </dev/null >/dev/null 2>&1 &)`;
+  // Under the other init than the one the window was made for, the step fails: nothing is left unarmed.
+  if (init === 'systemd') return `[ -d /run/systemd/system ]||exit 1\n${armFunction(f)}\narm ${seconds}`;
+  if (init === 'other') return `[ -d /run/systemd/system ]&&exit 1\n${watcher}`;
   return [
     `if [ -d /run/systemd/system ];then ${armFunction(f)}`,
     `arm ${seconds}`,
     // Without systemd nothing survives a reboot; the watcher is detached from the console session.
-    `else (setsid sh ${f.closer} watch ${txId} </dev/null >/dev/null 2>&1 &);fi`,
+    `else ${watcher};fi`,
   ].join('\n');
 }

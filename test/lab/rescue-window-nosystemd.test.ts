@@ -1,4 +1,4 @@
-import { it } from 'vitest';
+import { expect, it } from 'vitest';
 import { bootScenario, PASSWORDS, type BootedScenario } from '../../lab/index.js';
 import { buildCollector } from '../../src/diagnose/collector.js';
 import { parseCollection } from '../../src/diagnose/parser.js';
@@ -17,9 +17,14 @@ const WITHOUT_SYSTEMD = (script: string) =>
   `unshare -m sh -c 'mount -t tmpfs none /run/systemd && exec sh ${script}'`;
 
 async function openWindowWithoutSystemd(b: BootedScenario, txId: string) {
+  // The collector runs where the transaction will: it sees no systemd, so the window is made for
+  // another init (no unit, a detached watcher).
   const built = buildCollector({ users: ['alice', 'root'], clientAddress: '127.0.0.1' });
-  const c = parseCollection(await b.server.execChecked('sh -s', { input: built.script }), built.nonce);
+  await b.server.writeFile(`/root/c-${txId}.sh`, built.script);
+  const c = parseCollection((await b.server.exec(WITHOUT_SYSTEMD(`/root/c-${txId}.sh`))).stdout, built.nonce);
+  expect(c.units).toEqual({});
   const plan = passwordWindow(c, { txId, user: 'alice', windowMinutes: 0.1 });
+  expect(plan.tx.init).toBe('other');
   const rendered = renderTransactionRun(plan.tx);
   await b.server.writeFile(`/root/${txId}.sh`, rendered.script);
   const r = await b.server.exec(WITHOUT_SYSTEMD(`/root/${txId}.sh`));

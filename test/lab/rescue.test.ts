@@ -73,6 +73,13 @@ labDescribe('rescue through the console', () => {
             } else if (c.outcome === 'key') {
               const login = await server.sshLogin({ user: c.user, privateKeyPath: key.privateKeyPath });
               expect(login.ok, login.stderr).toBe(true);
+              if (c.id === 'story-wrong-dir') {
+                // The key file's diff comes from the collector's views before and after the change.
+                const file = `/home/${c.user}/.ssh/authorized_keys`;
+                const diff = result!.changes.flatMap((ch) => ch.diffs).find((d) => d.path === file);
+                const [type, blob] = key.publicKey.trim().split(/\s+/);
+                expect(diff?.diff).toMatch(new RegExp(`^\\+${type} ${blob!.replace(/[+/]/g, '\\$&')}`, 'm'));
+              }
             } else {
               const password = generated ?? PASSWORDS.alice;
               const login = await server.sshLogin({ user: c.user, password });

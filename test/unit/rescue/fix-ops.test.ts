@@ -8,6 +8,7 @@ import type { Collection, StatEntry } from '../../../src/diagnose/collection.js'
 import type { Finding } from '../../../src/diagnose/findings.js';
 import { parseCollection } from '../../../src/diagnose/parser.js';
 import { compileFixes } from '../../../src/rescue/fix-ops.js';
+import { shownByScript } from '../../../src/rescue/server-io.js';
 import { renderTransaction } from '../../../src/rescue/transaction.js';
 
 const DIR = join(import.meta.dirname, '../../fixtures/diagnose');
@@ -30,11 +31,13 @@ function statsOf(c: Collection, path: string): StatEntry[] {
 
 const KEY_FILE = '/home/alice/.ssh/authorized_keys';
 
-/** The bytes a write step hands to `wk`, decoded by the real dash and base64 (wk itself stubbed). */
+/** The bytes a write step hands to `wu`/`wk`, decoded by the real dash and base64 (both stubbed). */
 function writtenBy(code: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'vr-fixops-'));
   try {
-    execFileSync('dash', ['-c', `B=${dir}\nwk(){ cat "$4" > "$B/out"; }\n${code}`], { stdio: 'pipe' });
+    execFileSync('dash', ['-c', `B=${dir}\nwk(){ cat "$4" > "$B/out"; }\nwu(){ wk "$@"; }\n${code}`], {
+      stdio: 'pipe',
+    });
     return readFileSync(join(dir, 'out'), 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -86,9 +89,37 @@ describe('repairs of a user’s files', () => {
     // The collector withholds the content of a file someone else owns: alice copies it with her own rights.
     expect(collection.keyFiles[KEY_FILE]!.withheld).toBeTruthy();
     // A copy alice cannot make (a file she cannot read) fails the step: nothing is written in its place.
-    expect(fixes.steps[0]!.code).toContain(`u 'alice' cat "$h"/'.ssh/authorized_keys' >"$B/k1"&&\nwk `);
-    expect(fixes.steps[0]!.code).toContain(`wk 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
+    expect(fixes.steps[0]!.code).toContain(`u 'alice' cat "$h"/'.ssh/authorized_keys' >"$B/k1"&&\nwu `);
+    // alice's own .ssh: she writes it; root's way in (wk) is not even sent.
+    expect(fixes.steps[0]!.code).toContain(`wu 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
     expect(fixes.steps[0]!.code).not.toMatch(/chown/);
+  });
+
+  it('root writes for the user only into a folder the collector saw as root’s (wk), else the user alone (wu)', () => {
+    const { collection, key } = load('ssh-dir-777');
+    const add: Finding = {
+      cause: 'keys.not-authorized',
+      severity: 'error',
+      blocking: true,
+      user: 'alice',
+      params: {},
+      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
+    };
+    collection.keyFiles[KEY_FILE]!.content = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host'];
+    expect(compileFixes(collection, [add]).steps[0]!.code).toContain(`wu 'alice' '.ssh' 'authorized_keys'`);
+    for (const st of statsOf(collection, '/home/alice/.ssh'))
+      Object.assign(st, { uid: 0, gid: 0, mode: 0o755 });
+    const code = compileFixes(collection, [add]).steps[0]!.code;
+    expect(code).toContain(`wk 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
+    const tx = renderTransaction({ id: 'T', ...compileFixes(collection, [add]), checks: [] });
+    expect(tx).toMatch(/^wu\(\)/m);
+    expect(tx).toMatch(/^wk\(\)/m);
+    expect(tx).toMatch(/^cdp\(\)/m);
+    expect(() => execFileSync('dash', ['-n'], { input: tx })).not.toThrow();
+    // A folder the collector saw missing: mkdir and the write are the user's; root could not cd into it.
+    for (const st of statsOf(collection, '/home/alice/.ssh')) st.exists = false;
+    const missing = compileFixes(collection, [add]).steps[0]!.code;
+    expect(missing).toContain(`wu 'alice' '.ssh' 'authorized_keys' "$B/k1"`);
   });
 
   it('a path outside the user’s home that no collected chain shows is left for a human', () => {
@@ -138,9 +169,27 @@ describe('keys, not lines', () => {
 });
 
 describe('the written key file', () => {
+  it('plain key lines travel as they are, and come out byte for byte', () => {
+    const { collection, key } = load('ssh-dir-777');
+    const lines = ['VR_B64_END', 'touch /tmp/injected', "'; id; ' $HOME `id` \\", key.trim()];
+    collection.keyFiles[KEY_FILE]!.content = lines.slice(0, 3);
+    const add: Finding = {
+      cause: 'keys.not-authorized',
+      severity: 'error',
+      blocking: true,
+      user: 'alice',
+      params: {},
+      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
+    };
+    const code = compileFixes(collection, [add]).steps[0]!.code;
+    expect(code.split('\n')[0]).toBe(`cat >"$B/k1" <<'VR_KEYS_END'`);
+    expect(writtenBy(code)).toBe(`${lines.join('\n')}\n`);
+  });
+
   it('no line of the file can end the here-document that carries it', () => {
     const { collection, key } = load('ssh-dir-777');
-    const lines = ['VR_B64_END', 'touch /tmp/injected', 'VR_KEYS_T1', "'; id; '", key.trim()];
+    // The plain form's end line, and a control character, in the file: it goes as base64.
+    const lines = ['VR_KEYS_END', 'VR_B64_END', 'touch /tmp/injected', "'; id; '\t", key.trim()];
     collection.keyFiles[KEY_FILE]!.content = lines.slice(0, 4);
     const add: Finding = {
       cause: 'keys.not-authorized',
@@ -180,5 +229,26 @@ describe('files that are not the user’s own', () => {
     expect(compileFixes(collection, [d.primary!]).steps[0]?.code).toBe(
       "ro 'alice' '.ssh/authorized_keys' - - 644",
     );
+  });
+});
+
+describe('diffs of key files come from the collector’s views', () => {
+  it('a key file the collector printed (or saw missing) is not shown by the script; one it withheld is', () => {
+    const { collection } = load('ssh-dir-777');
+    const tx = {
+      id: 'T',
+      backupFiles: [KEY_FILE, '/etc/ssh/sshd_config'],
+      backupModes: [],
+      steps: [],
+      checks: [],
+    };
+    expect(shownByScript(tx, collection)).toEqual(['/etc/ssh/sshd_config']);
+    // No collector behind the change: the script shows everything.
+    expect(shownByScript(tx)).toEqual([KEY_FILE, '/etc/ssh/sshd_config']);
+    const missing = load('story-wrong-dir').collection;
+    expect(missing.keyFiles[KEY_FILE]?.chain[0]?.exists).toBe(false);
+    expect(shownByScript(tx, missing)).toEqual(['/etc/ssh/sshd_config']);
+    collection.keyFiles[KEY_FILE]!.withheld = { links: 2, uid: 1000 };
+    expect(shownByScript(tx, collection)).toEqual([KEY_FILE, '/etc/ssh/sshd_config']);
   });
 });

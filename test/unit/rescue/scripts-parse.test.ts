@@ -74,9 +74,38 @@ describe('generated server scripts', () => {
       owners: { '/home/alice/.ssh/authorized_keys': 'alice' },
     });
     expect(owned).toMatch(/^F\)case/m);
-    expect(owned).toMatch(/^M\)\(hd/m);
     expect(owned).toMatch(/^u\(\)/m);
+    // Content backups only: no M lines can be in the list, so neither their branch nor ro comes along.
+    expect(owned).not.toMatch(/^M\)|^ro\(\)|^bn\(\)/m);
     expect(() => dashAccepts(owned)).not.toThrow();
+    const modes = renderTransaction({
+      ...base,
+      backupModes: ['/home/alice/.ssh'],
+      owners: { '/home/alice/.ssh': 'alice' },
+    });
+    expect(modes).toMatch(/^M\)\(hd/m);
+    expect(modes).toMatch(/^ro\(\)/m);
+    expect(modes).toMatch(/^bn\(\)/m);
+    expect(modes).not.toMatch(/^F\)|^bu\(\)/m);
+    expect(() => dashAccepts(modes)).not.toThrow();
+  });
+
+  it('a window made for the init the collector saw carries only that init’s branches, and stops under the other', () => {
+    const units = (u: Record<string, string>) => ({ ...withDropIns, units: u }) as Collection;
+    const open = (c: Collection) =>
+      renderTransaction(passwordWindow(c, { txId: 'T4-ab', user: 'alice', windowMinutes: 60 }).tx);
+    const systemd = open(units({ ssh: 'active' }));
+    expect(systemd).toMatch(/^\[ -d \/run\/systemd\/system \]\|\|return 1$/m);
+    expect(systemd).toMatch(/^\(\[ -d \/run\/systemd\/system \]\|\|exit 1$/m);
+    expect(systemd).not.toMatch(/rc-service|watch\)|kill -HUP/);
+    expect(systemd).toContain('vps-rescue-window-boot-alice.service');
+    const other = open(units({}));
+    expect(other).toMatch(/^\(\[ -d \/run\/systemd\/system \]&&exit 1$/m);
+    expect(other).not.toMatch(/systemctl|systemd-run|vps-rescue-window-boot/);
+    expect(other).toMatch(/^watch\)/m);
+    for (const tx of [systemd, other]) expect(() => dashAccepts(tx)).not.toThrow();
+    // Not known (no unit section at all): both, decided on the server, as before.
+    expect(open(withDropIns)).toMatch(/rc-service[\s\S]*systemd-run/);
   });
 
   it('shown files come back as they were before and after, final newline and all', () => {

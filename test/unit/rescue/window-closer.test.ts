@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Collection } from '../../../src/diagnose/collection.js';
 import { passwordWindow } from '../../../src/rescue/password-window.js';
 import { renderTransaction } from '../../../src/rescue/transaction.js';
@@ -29,6 +29,9 @@ const FAKES: Record<string, string> = {
   logger: `echo "$*" >> "$R/logger.log"`,
   date: `case "$1" in +%s) echo "$NOW";; *) echo 2026-01-01T00:00:00Z;; esac`,
 };
+
+/** Every closer test runs twice: the closer with both inits' branches, and the one made for the init. */
+const closers = { forInit: false };
 
 let root = '';
 afterEach(() => {
@@ -52,7 +55,9 @@ function sandbox(o: { mode: 'dropin' | 'inline'; state: string; systemd?: boolea
   if (o.systemd !== false) mkdirSync(join(r, 'run/systemd/system'), { recursive: true });
   for (const [name, body] of Object.entries(FAKES))
     writeFileSync(join(r, 'bin', name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  const script = closerScript(user, o.mode)
+  // A closer made for this sandbox's init (as a window opened on a running server gets), or for both.
+  const init = closers.forInit ? (o.systemd === false ? 'other' : 'systemd') : undefined;
+  const script = closerScript(user, o.mode, init)
     .replace(/\/(etc|var\/backups|run)\//g, `${r}/$1/`)
     .replace(/\/proc\/uptime/g, `${r}/proc/uptime`);
   const closer = join(r, `etc/vps-rescue/close-window-${user}`);
@@ -90,10 +95,25 @@ function twoWindows(s: Sandbox): void {
   w('etc/vps-rescue/config-alice/d/10-customer.conf', 'X11Forwarding no\n');
 }
 
-describe('the closer of one window', () => {
+describe.each([
+  ['with both inits’ branches', false],
+  ['made for the init it runs under', true],
+])('the closer of one window, %s', (_name, forInit) => {
+  beforeEach(() => {
+    closers.forInit = forInit;
+  });
+
   it('dash accepts it in both modes', () => {
     for (const mode of ['dropin', 'inline'] as const)
-      expect(() => execFileSync('dash', ['-n'], { input: closerScript('alice', mode) })).not.toThrow();
+      for (const init of [undefined, 'systemd', 'other'] as const)
+        expect(() =>
+          execFileSync('dash', ['-n'], { input: closerScript('alice', mode, init) }),
+        ).not.toThrow();
+  });
+
+  it('made for one init, carries nothing of the other', () => {
+    expect(closerScript('alice', 'dropin', 'systemd')).not.toMatch(/watch\)|rc-service|setsid/);
+    expect(closerScript('alice', 'dropin', 'other')).not.toMatch(/systemctl|systemd-run|arm\(\)/);
   });
 
   it('timer: removes only its own drop-in and files, reloads, logs; bob stays', () => {
@@ -231,7 +251,14 @@ describe('the closer of one window', () => {
   });
 });
 
-describe('the closer in inline mode (no sshd_config.d)', () => {
+describe.each([
+  ['with both inits’ branches', false],
+  ['made for the init it runs under', true],
+])('the closer in inline mode (no sshd_config.d), %s', (_name, forInit) => {
+  beforeEach(() => {
+    closers.forInit = forInit;
+  });
+
   it('sshd -t failing: sshd_config from opening time comes back, without the blocks of windows closed since', () => {
     const s = sandbox({ mode: 'inline', state: 'T1 999999000 1000000060 160' });
     const marked = (u: string) =>
@@ -257,7 +284,13 @@ describe('opening a window', () => {
   } as unknown as Collection;
 
   it("gives an earlier version's single drop-in the same methods instead of `any` (OpenSSH refuses both)", () => {
-    const plan = passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes: 60 });
+    const legacyFile = { path: '/etc/ssh/sshd_config.d/00-vps-rescue.conf', lines: ['Match User bob'] };
+    const withLegacy = { configFiles: [...withDropIns.configFiles, legacyFile] } as unknown as Collection;
+    // Without that drop-in on the server (the collector reads every included one), no step for it.
+    const without = passwordWindow(withDropIns, { txId: 'T1', user: 'alice', windowMinutes: 60 });
+    expect(without.tx.steps.map((s) => s.name)).not.toContain('legacy-window');
+    expect(without.tx.backupFiles).not.toContain(legacyFile.path);
+    const plan = passwordWindow(withLegacy, { txId: 'T1', user: 'alice', windowMinutes: 60 });
     const step = plan.tx.steps.find((s) => s.name === 'legacy-window')!;
     expect(plan.tx.backupFiles).toContain('/etc/ssh/sshd_config.d/00-vps-rescue.conf');
     root = mkdtempSync(join(tmpdir(), 'vr-legacy-'));

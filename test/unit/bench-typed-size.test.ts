@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { typedSizes } from '../../bench/typed-size.js';
+
+/**
+ * Bytes typed do not depend on the machine (times do, and are never asserted): the scripts a rescue
+ * of the story types are held to caps here, so a change that makes them grow shows up at once.
+ * The bench (docs/benchmarks.md) measures the whole rescue, command lines included.
+ */
+describe('bytes typed for the story’s rescue (scripts, as the console upload compresses them)', () => {
+  const s = typedSizes();
+
+  it('the collector, and each transaction continuing its gzip stream, stay under their caps', () => {
+    expect(s.collector.typed.z85).toBeLessThanOrEqual(2250);
+    expect(s.keyRepair.typed.z85).toBeLessThanOrEqual(1160);
+    expect(s.window.typed.z85).toBeLessThanOrEqual(2790);
+  });
+
+  it('Z85 types about 6 % less than base64, where the server decodes it', () => {
+    for (const x of [s.collector, s.keyRepair, s.window]) {
+      expect(x.typed.z85).toBeLessThan(x.typed.base64 * 0.95);
+      expect(x.gzip).toBeLessThan(x.script);
+    }
+  });
+});
