@@ -10,8 +10,13 @@ import type { ExpectPattern } from './expect.js';
 export const LOGIN_PROMPT = /(?:^|\n)(?:(?!Last )[\w.-]+ )?login: ?$/;
 /** login(1)'s password prompt (`Password: `; SUSE: `alice's Password: `). */
 export const PASSWORD_PROMPT = /(?:^|\n)(?:\S+'s )?[Pp]assword: ?$/;
-/** A shell waiting for input: bash `user@host:~$ `, root `#`, busybox `~ # `, zsh/csh `%`, `>`. */
-export const SHELL_PROMPT = /(?:^|\n)[^\n]{0,200}[$#%>] ?$/;
+/**
+ * A shell waiting for input: bash `user@host:~$ `, root `#`, busybox `~ # `, zsh/csh `%`, `>`. The
+ * line may be long: zsh (PROMPT_SP) marks output that ended without a newline with `%` or `#` and a
+ * terminal width of spaces, then a carriage return, before its prompt; the shells we set up are 400
+ * columns wide.
+ */
+export const SHELL_PROMPT = /(?:^|\n)[^\n]{0,600}[$#%>] ?$/;
 export const LOGIN_INCORRECT = /Login incorrect|Login failed|Authentication failure/;
 export const ACCOUNT_LOCKED =
   /Your account has expired|[Aa]ccount (?:is |has been )?locked|This account is currently not available|Permission denied/;
