@@ -8,11 +8,18 @@ import type { ByteTransport } from './transport/types.js';
 export interface ExpectPattern {
   name: string;
   re: RegExp | TextMatcher;
-  /** 'stream' (default): the text that arrived since the last match; 'screen': the rendered screen. */
-  on?: 'stream' | 'screen';
+  /**
+   * 'stream' (default): the text that arrived since the last match; 'screen': the rendered screen;
+   * 'cursor': the line the cursor waits on, up to the cursor, once the console has been quiet for
+   * CURSOR_QUIET_MS (a zsh right-hand prompt is drawn after the prompt, then the cursor goes back).
+   */
+  on?: 'stream' | 'screen' | 'cursor';
   /** Cut printk messages out of the stream before matching (stream patterns only). */
   filterKernel?: boolean;
 }
+
+/** How long the console must stay silent before the cursor line is taken as what waits for input. */
+export const CURSOR_QUIET_MS = 1000;
 
 export interface ExpectOptions {
   timeoutMs: number;
@@ -107,9 +114,11 @@ export class ConsoleChannel {
     return new Promise<ExpectResult>((resolve, reject) => {
       let stalls = 0;
       let stallTimer: NodeJS.Timeout | undefined;
+      let quietTimer: NodeJS.Timeout | undefined;
       const finish = (error: unknown, result?: ExpectResult) => {
         clearTimeout(deadline);
         clearTimeout(stallTimer);
+        clearTimeout(quietTimer);
         this.waiters.delete(entry);
         opts.signal?.removeEventListener('abort', onAbort);
         if (result) resolve(result);
@@ -146,12 +155,26 @@ export class ConsoleChannel {
         this.lastDataAt = Date.now();
         armStall();
       };
+      // A cursor pattern is looked at once the console has been quiet: check again then.
+      const cursorWatch = patterns.some((pattern) => pattern.on === 'cursor');
+      const armQuiet = () => {
+        if (!cursorWatch) return;
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(waiter, CURSOR_QUIET_MS + 10);
+      };
       const onAbort = () => finish(opts.signal!.reason);
       const deadline = setTimeout(fail, opts.timeoutMs);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const entry = { check: waiter, onData: armStall };
+      const entry = {
+        check: waiter,
+        onData: () => {
+          armStall();
+          armQuiet();
+        },
+      };
       this.waiters.add(entry);
       armStall();
+      armQuiet();
       waiter();
     });
   }
@@ -194,7 +217,7 @@ export class ConsoleChannel {
   private check(patterns: readonly ExpectPattern[]): ExpectResult | undefined {
     let best: { pattern: ExpectPattern; found: NonNullable<ReturnType<StreamBuffer['find']>> } | undefined;
     for (const pattern of patterns) {
-      if (pattern.on === 'screen') continue;
+      if (pattern.on === 'screen' || pattern.on === 'cursor') continue;
       const found = this.buffer.find(pattern.re, { filterKernel: pattern.filterKernel });
       if (found && (!best || found.before.length < best.found.before.length)) best = { pattern, found };
     }
@@ -207,6 +230,17 @@ export class ConsoleChannel {
       const text = this.screen.text();
       for (const pattern of screenPatterns) {
         const match = typeof pattern.re === 'function' ? pattern.re(text) : pattern.re.exec(text);
+        if (match) {
+          const before = this.buffer.consume();
+          return { name: pattern.name, match, before };
+        }
+      }
+    }
+    const cursorPatterns = patterns.filter((p) => p.on === 'cursor');
+    if (cursorPatterns.length > 0 && Date.now() - this.lastDataAt >= CURSOR_QUIET_MS) {
+      const line = `\n${this.screen.cursorLine()}`;
+      for (const pattern of cursorPatterns) {
+        const match = typeof pattern.re === 'function' ? pattern.re(line) : pattern.re.exec(line);
         if (match) {
           const before = this.buffer.consume();
           return { name: pattern.name, match, before };

@@ -6,7 +6,7 @@ import {
   LOGIN_PROMPT,
   PASSWORD_PROMPT,
   refusalOf,
-  SHELL_PROMPT,
+  shellPrompts,
   REFUSAL_PATTERNS,
   type Refusal,
 } from './prompts.js';
@@ -190,13 +190,11 @@ async function leavePasswordChange(
   for (const key of ['\x03', '\x04', '\r']) {
     ch.type(key);
     const r = await ch
-      .expect(
-        [
-          { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
-          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
-        ],
-        { timeoutMs: 4000, waitingFor: 'getty after leaving the password change', signal: opts.signal },
-      )
+      .expect([{ name: 'login', re: LOGIN_PROMPT, filterKernel: true }, ...shellPrompts()], {
+        timeoutMs: 4000,
+        waitingFor: 'getty after leaving the password change',
+        signal: opts.signal,
+      })
       .catch((err: unknown) => {
         if (opts.signal?.aborted || ch.closed) throw err;
         return undefined;

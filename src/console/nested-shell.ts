@@ -1,6 +1,6 @@
 import { isRescueError, RescueError } from '../errors/rescue-error.js';
 import type { ConsoleChannel, ExpectResult } from './expect.js';
-import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
+import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT, shellPrompts } from './prompts.js';
 import { setUpShell, type ShellInfo } from './root.js';
 import type { CommandRunner } from './runner.js';
 import { escapeRegex } from './text.js';
@@ -36,7 +36,7 @@ export async function adoptOpenRootShell(
         [
           { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
           { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
-          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+          ...shellPrompts(),
         ],
         {
           timeoutMs: Math.max(1, Math.min(opts.nudgeMs ?? 10_000, deadline - Date.now())),

@@ -26,6 +26,15 @@ export const PASSWORD_EXPIRED = new RegExp(`${PASSWORD_EXPIRED_WORDS.source}|Cur
 
 const p = (name: string, re: RegExp): ExpectPattern => ({ name, re, filterKernel: true });
 
+/**
+ * A shell waiting for input, as the stream shows it, or as the cursor line shows it once the console
+ * is quiet: a right-hand prompt (zsh's RPROMPT) is printed after the prompt and the cursor moved back,
+ * so the stream does not end with the prompt.
+ */
+export function shellPrompts(name = 'shell'): ExpectPattern[] {
+  return [p(name, SHELL_PROMPT), { name, re: SHELL_PROMPT, on: 'cursor' }];
+}
+
 /** In priority order for equal positions; the earliest match in the stream wins regardless. */
 export const LOGIN_PATTERNS: readonly ExpectPattern[] = [
   p('incorrect', LOGIN_INCORRECT),
@@ -33,7 +42,7 @@ export const LOGIN_PATTERNS: readonly ExpectPattern[] = [
   p('expired', PASSWORD_EXPIRED),
   p('password', PASSWORD_PROMPT),
   p('login', LOGIN_PROMPT),
-  p('shell', SHELL_PROMPT),
+  ...shellPrompts(),
 ];
 
 /** Why login refused us, as its own words say; counted only once getty's prompt follows them. */
@@ -62,7 +71,7 @@ export const REFUSAL_PATTERNS: readonly ExpectPattern[] = [
   p('change', PASSWORD_CHANGE_PROMPT),
   p('password', PASSWORD_PROMPT),
   p('login', LOGIN_PROMPT),
-  p('shell', SHELL_PROMPT),
+  ...shellPrompts(),
 ];
 
 /** A fresh nonce of letters and digits; starts with a letter so it is never a number. */

@@ -1,7 +1,7 @@
 import { RescueError } from '../errors/rescue-error.js';
 import { registerSecret } from '../secrets.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
-import { nonce, SHELL_PROMPT } from './prompts.js';
+import { nonce, shellPrompts } from './prompts.js';
 import type { CommandRunner } from './runner.js';
 import { escapeRegex } from './text.js';
 
@@ -81,7 +81,7 @@ export async function becomeRoot(
     },
     { name: 'missing', re: /sudo: (?:command )?not found|sudo: not found/, filterKernel: true },
     ours,
-    { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+    ...shellPrompts(),
   ];
   const head = ask.slice(0, 3);
   // `\command`: neither an alias nor a shell function named sudo (a user's ~/.bashrc) gets the line.

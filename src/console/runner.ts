@@ -3,6 +3,10 @@ import type { GzipChain } from './gzip-chain.js';
 import type { Encoding } from './z85.js';
 import type { ConsoleChannel, ExpectPattern } from './expect.js';
 import { nonce, SHELL_PROMPT } from './prompts.js';
+
+/** The terminal size our shells are told (wide: wrapped echoes are the typing check's enemy). */
+const SHELL_COLS = 400;
+const SHELL_ROWS = 50;
 import { escapeRegex, findIgnoringWhitespace } from './text.js';
 import {
   fetchPacked,
@@ -89,12 +93,14 @@ export class CommandRunner {
     const tail = this.prompt.slice(3);
     this.pagingReady = false;
     // History off before anything else this session types (bash: not even kept in memory).
-    const first = `unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;stty rows 50 cols 400 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`;
+    const first = `unset HISTFILE RPROMPT RPS1;[ -n "$BASH_VERSION" ]&&set +o history;stty rows ${SHELL_ROWS} cols ${SHELL_COLS} 2>/dev/null;kill -WINCH $$;PS1='${head}''${tail}'`;
     const second = `unset PROMPT_COMMAND;export LC_ALL=C PAGER=cat SYSTEMD_PAGER= SYSTEMD_COLORS=0;TMOUT=${this.idleLogoutSeconds}`;
     if (!this.screenRows) {
       // Our prompt is set by this very line: run() waits for it after the marker. Until the line has
       // run, a retyped echo is cancelled back to the shell's own prompt, as before our setup.
       const r = await this.run([first, second, opts.query ?? ':'].join(';'), opts);
+      // The emulator follows the size the shell was told, so cursor moves (a right-hand prompt) land.
+      this.ch.screen.resize(SHELL_COLS, SHELL_ROWS);
       this.ready = true;
       if (r.exitCode !== 0)
         throw new RescueError('console.command-failed', { step: 'setup', exitCode: r.exitCode });

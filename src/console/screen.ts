@@ -27,6 +27,11 @@ export class Screen {
     return () => this.replyListeners.delete(listener);
   }
 
+  /** The size the remote was told (stty): its full-width lines and cursor moves then land as drawn. */
+  resize(cols: number, rows: number): void {
+    if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
+  }
+
   /** Resolves once the emulator has parsed `data`; only then does the buffer reflect it. */
   write(data: Uint8Array | string): Promise<void> {
     const done = new Promise<void>((resolve) => this.term.write(data, resolve));

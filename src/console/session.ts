@@ -4,7 +4,7 @@ import { ConsoleChannel, type ConsoleCounters } from './expect.js';
 import { loginOnConsole, type LoginResult } from './login.js';
 import { becomeRoot, setUpShell, type ShellInfo } from './root.js';
 import { leaveShells } from './shell-exit.js';
-import { LOGIN_PROMPT, PASSWORD_PROMPT, SHELL_PROMPT } from './prompts.js';
+import { LOGIN_PROMPT, PASSWORD_PROMPT, shellPrompts } from './prompts.js';
 import { adoptOpenRootShell, leaveShellOnTop, startShellOnTop } from './nested-shell.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { CommandRunner, type RunOptions, type RunResult } from './runner.js';
@@ -220,7 +220,7 @@ export class ConsoleSession {
         [
           { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
           { name: 'password', re: PASSWORD_PROMPT, filterKernel: true },
-          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+          ...shellPrompts(),
         ],
         {
           timeoutMs: 10_000,

@@ -1,6 +1,6 @@
 import { RescueError } from '../errors/rescue-error.js';
 import type { ConsoleChannel } from './expect.js';
-import { LOGIN_PROMPT, nonce, SHELL_PROMPT } from './prompts.js';
+import { LOGIN_PROMPT, nonce, shellPrompts } from './prompts.js';
 
 /** Who a shell found on the console belongs to, as the shell itself printed it behind a fresh nonce. */
 export interface FoundShell {
@@ -60,7 +60,7 @@ export async function leaveShells(
       .expect(
         [
           { name: 'login', re: LOGIN_PROMPT, filterKernel: true },
-          { name: 'shell', re: SHELL_PROMPT, filterKernel: true },
+          ...shellPrompts(),
           ...(last ? [{ name: 'logout', re: /(?:^|\n)logout\r?\n/, filterKernel: true }] : []),
         ],
         { timeoutMs: 15_000, stallMs: 6000, waitingFor: 'logout', signal: opts.signal },

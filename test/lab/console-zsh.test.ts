@@ -8,9 +8,9 @@ import { shellsOnConsole } from './console-shells.js';
 
 /**
  * zsh as the console's shell: a customer's login shell, and the root shell a rescue system such as
- * Finnix offers. Its prompt machinery differs from bash's (a right-hand prompt, precmd hooks, the
- * PROMPT_SP marker after output without a newline); the console engine must still find its own
- * prompt, read output and exit codes, upload a script and log out. This machine's zsh (the same
+ * Finnix offers. Its prompt machinery differs from bash's (a right-hand prompt drawn after the
+ * prompt, precmd hooks, the PROMPT_SP marker after output without a newline); the console engine
+ * must still find the login's prompt and then its own, read output and exit codes, upload a script and log out. This machine's zsh (the same
  * Debian release as the lab image) is copied in, with its modules and Debian's /etc/zsh.
  */
 const ERIN_PW = 'CANARY-erin-2c7d19';
@@ -24,9 +24,13 @@ function filesUnder(dir: string): FileSpec[] {
   });
 }
 
-/** A prompt setup as people write it: the exit code in the prompt (as Finnix shows it), a precmd hook. */
+/**
+ * A prompt setup as people write it: the exit code in the prompt (as Finnix shows it), a right-hand
+ * prompt with the time, a precmd hook.
+ */
 const ZSHRC = [
   "PROMPT='%(?..[%?] )%n@%m %~ %# '",
+  "RPROMPT='[%?] %T'",
   'setopt PROMPT_SP PROMPT_SUBST',
   'precmd() { print -Pn "\\e]0;%n@%m\\a" }',
   '',

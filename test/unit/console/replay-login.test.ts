@@ -16,7 +16,7 @@ afterEach(() => clearSecretsForTest());
 function untilShell(f: Fixture): StreamEvent[] {
   // The runner's setup line: `stty …` first in older recordings, `unset HISTFILE;…stty …` now.
   const end = f.events.findIndex(
-    (e) => e.dir === 'tx' && /^(?:unset HISTFILE;[^\n]*?)?stty rows /.test(e.data.toString()),
+    (e) => e.dir === 'tx' && /^(?:unset HISTFILE[^\n]*?)?stty rows /.test(e.data.toString()),
   );
   expect(end).toBeGreaterThan(0);
   return f.events.slice(0, end);

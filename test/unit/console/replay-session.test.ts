@@ -55,7 +55,8 @@ function expectFaithful(f: Fixture, r: Awaited<ReturnType<typeof replay>>) {
  * the login state machine (replay-login) until they are captured again on a machine with that suite's
  * image; at least the default suite's must be current.
  */
-const current = (f: Fixture) => txText(f).includes('unset HISTFILE;[ -n "$BASH_VERSION" ]&&set +o history;');
+const current = (f: Fixture) =>
+  txText(f).includes('unset HISTFILE RPROMPT RPS1;[ -n "$BASH_VERSION" ]&&set +o history;');
 const cases = (kind: string) => {
   const found = loadFixtures(kind).filter(current);
   if (!found.some((f) => f.header.suite === 'bookworm')) throw new Error(`no current ${kind} recording`);
