@@ -82,7 +82,7 @@ async function runTruthCase(c: TruthCase, target: Target): Promise<Outcome> {
   const server = await serverFor(target, { ...spec, waitForSshd: (c.sshd ?? 'up') === 'up' });
   try {
     if (c.sshd === 'down') await waitSshdSettled(server, system);
-    if (c.sshd === 'elsewhere') await waitListening(server, c.loginPort ?? 22);
+    if (c.sshd === 'elsewhere') await waitListening(server, Number(c.params?.listenPort ?? 22));
     // The lockout is real: the owner's own key does not get in before the rescue.
     const before = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
     if (before.ok) throw new Error(`${c.id}: the owner's key already works before the rescue`);

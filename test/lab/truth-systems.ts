@@ -62,7 +62,12 @@ function squatUnit(unit: string, early = false): SystemFacts['squatter'] {
   };
 }
 
-const systemdState = (unit: string) => `systemctl show -p ActiveState --value ${unit}`;
+/**
+ * A unit waiting out its RestartSec after a failed start (RHEL's sshd.service: Restart=on-failure,
+ * RestartSec=42s, so it never reaches `failed`) is down as well.
+ */
+const systemdState = (unit: string) =>
+  `[ "$(systemctl show -p SubState --value ${unit})" = auto-restart ] && echo failed || systemctl show -p ActiveState --value ${unit}`;
 const SYSTEMD_BOOT_OVER = 'test "$(systemctl is-system-running)" != starting';
 
 export const SYSTEMS: Record<TruthSystem, SystemFacts> = {
