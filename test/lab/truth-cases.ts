@@ -31,6 +31,13 @@ export interface TruthCase {
    * applicable); it runs everywhere else.
    */
   notOn?: Partial<Record<TruthFlavour, string>>;
+  /**
+   * Where a flavour names the same mistake with its own, more precise cause (e.g. the socket, not
+   * sshd, listening elsewhere): that cause and its params are expected there instead, with why.
+   */
+  causeOn?: Partial<
+    Record<TruthFlavour, { cause: string; params?: Record<string, string | number>; why: string }>
+  >;
   cause: string;
   /** the path the cause must name (where the customer's mistake is) */
   path?: string;
@@ -317,6 +324,13 @@ export const TRUTH_CASES: TruthCase[] = [
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         files: [dropIn('10-port.conf', ['Port 2222'])],
       }),
+    causeOn: {
+      socket: {
+        cause: 'daemon.socket-activation',
+        params: { kind: 'elsewhere', port: 22, configured: '2222' },
+        why: 'systemd holds the port for ssh.socket: the socket, moved to 2222 by the generator, is what listens elsewhere',
+      },
+    },
     cause: 'daemon.listen',
     params: { port: 22, listenPort: 2222 },
     outcome: 'key',
@@ -332,6 +346,13 @@ export const TRUTH_CASES: TruthCase[] = [
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         files: [dropIn('10-port.conf', ['Port 2222'])],
       }),
+    causeOn: {
+      socket: {
+        cause: 'daemon.socket-activation',
+        params: { kind: 'elsewhere', port: 22, configured: '2222' },
+        why: 'systemd holds the port for ssh.socket: the socket, moved to 2222 by the generator, is what listens elsewhere',
+      },
+    },
     cause: 'daemon.listen',
     params: { port: 22, listenPort: 2222 },
     outcome: 'failed',
