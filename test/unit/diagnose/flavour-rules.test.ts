@@ -89,3 +89,37 @@ describe('ssh.socket moved with sshd_config, the customer on the old port', () =
     expect(listeningElsewhere(d)).toBeUndefined();
   });
 });
+
+describe('a config error behind an active ssh.socket', () => {
+  const listening = (): Collection =>
+    parseCollection(readFileSync(join(import.meta.dirname, '../../fixtures/socket/listening.txt'), 'utf8'));
+  const typo = {
+    rc: 255,
+    output: [
+      '/etc/ssh/sshd_config: line 9: Bad configuration option: PermitRootLogn',
+      '/etc/ssh/sshd_config: terminating, 1 bad configuration options',
+    ],
+  };
+  const run22 = (c: Collection) =>
+    analyse({ collection: c, users: ['alice', 'root'], clientAddress: '127.0.0.1', sshPort: 22 });
+
+  it('no sshd behind the socket: each connection starts one that dies on the config, so it is the cause', () => {
+    const d = run22({ ...listening(), sshdProcesses: 0, syntax: typo });
+    expect(d.primary).toMatchObject({
+      cause: 'config.syntax',
+      severity: 'error',
+      blocking: true,
+      path: '/etc/ssh/sshd_config',
+      line: 9,
+      fix: { op: 'config-comment', path: '/etc/ssh/sshd_config', line: 9 },
+    });
+    // systemd still holds the port: not reported as a stopped sshd (whose fix would start ssh.service).
+    expect(d.findings.map((f) => f.cause)).not.toContain('daemon.down');
+  });
+
+  it('an sshd the socket started earlier keeps its config: a warning for the next start, as on Debian', () => {
+    const d = run22({ ...listening(), sshdProcesses: 1, syntax: typo });
+    const f = d.findings.find((x) => x.cause === 'config.syntax');
+    expect(f).toMatchObject({ severity: 'warning', blocking: false });
+  });
+});
