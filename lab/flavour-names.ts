@@ -20,3 +20,19 @@ const FLAVOURS: Record<Exclude<FlavourName, 'debian'>, Flavour> = {
 export function flavourByName(name: FlavourName | undefined): Flavour | undefined {
   return name === undefined || name === 'debian' ? undefined : FLAVOURS[name];
 }
+
+/** The flavours the no-key truth matrix runs on (busybox has its own rescue tests). */
+export const TRUTH_FLAVOURS = ['rhel', 'openrc', 'socket'] as const;
+export type TruthFlavour = (typeof TRUTH_FLAVOURS)[number];
+
+/** Flavours asked for with VPS_RESCUE_LAB_FLAVOURS=rhel,openrc,socket (default: none). */
+export function labFlavours(env: NodeJS.ProcessEnv = process.env): TruthFlavour[] {
+  const asked = (env.VPS_RESCUE_LAB_FLAVOURS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = asked.filter((s) => !(TRUTH_FLAVOURS as readonly string[]).includes(s));
+  if (unknown.length > 0)
+    throw new Error(`unknown flavour(s) ${unknown.join(', ')}; known: ${TRUTH_FLAVOURS.join(', ')}`);
+  return asked as TruthFlavour[];
+}

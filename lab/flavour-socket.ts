@@ -33,8 +33,9 @@ mkdir -p "$d/ssh.socket.d"
  */
 export const SOCKET_ACTIVATED: Flavour = {
   image: (log) => ensureImage('trixie', log),
+  // The distribution's arrangement first, then the scenario's own commands: what the customer did
+  // (a socket disabled, a unit masked) must not be undone by the lab's setup.
   setup: (spec, opts) => {
-    const plan = buildSetup(spec, opts);
     const lines = [
       'systemctl disable ssh.service >/dev/null 2>&1 || rm -f /etc/systemd/system/multi-user.target.wants/ssh.service',
       'mkdir -p /etc/systemd/system/sockets.target.wants /usr/lib/systemd/system/ssh.socket.d',
@@ -46,7 +47,7 @@ export const SOCKET_ACTIVATED: Flavour = {
       'LAB_GENERATOR',
       `chmod 755 ${sq(SOCKET_GENERATOR)}`,
     ];
-    return { script: `${plan.script}${lines.join('\n')}\n`, payloads: plan.payloads };
+    return buildSetup({ ...spec, commands: [...lines, ...(spec.commands ?? [])] }, opts);
   },
   init: 'systemd',
   systemd: true,

@@ -332,6 +332,21 @@ export class LabServer {
     await this.waitUntilUp(opts.waitForSshd ?? true, since);
   }
 
+  /**
+   * Powers the machine off, empties its own overlay layer and boots the image again with a new spec,
+   * on the same address and console: one server serves a run of cases, each from a clean disk.
+   */
+  async reset(spec: CreateOptions): Promise<void> {
+    if (this.destroyed) throw new Error(`lab server ${this.name} was destroyed`);
+    await this.stop();
+    await rm(join(this.dir, 'upper'), { recursive: true, force: true });
+    await rm(join(this.dir, 'work'), { recursive: true, force: true });
+    const since = this.console.length;
+    await this.prepare(this.image, spec);
+    await this.boot();
+    await this.waitUntilUp(spec.waitForSshd ?? true, since);
+  }
+
   /** Kills the machine and removes every trace: processes, mounts (private namespace), overlay, socket. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;

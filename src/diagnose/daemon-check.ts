@@ -46,18 +46,21 @@ export function checkDaemon(ctx: Ctx, loginUser: string): Finding[] {
   // sshd -t also fails when only /run/sshd is missing: that is no error in the configuration.
   // Unsatisfiable AuthenticationMethods is no syntax error: it has its own finding (auth-methods.ts).
   const unsatisfiable = UNSATISFIABLE.test(c.syntax.output.join('\n'));
+  // A running sshd keeps the config it read; a socket with no sshd behind it starts one per
+  // connection, which reads the broken config and dies: that locks everyone out as a stopped sshd does.
+  const serves = running && !(socketUnit !== undefined && c.sshdProcesses === 0);
   if (c.syntax.rc !== 0 && !syntaxFailsOnlyOnRuntimeDir(c) && !unsatisfiable) {
     const detail = c.syntax.output.join(' ').slice(0, 300);
     const m = /(\/[^\s:]+):? line (\d+)/.exec(detail);
     out.push(
       finding(
         'config.syntax',
-        running ? 'warning' : 'error',
+        serves ? 'warning' : 'error',
         // Commenting out the one line sshd names is the smallest change that lets it parse; the
         // rescue checks with sshd -t before it reloads, and rolls back if it still does not.
         m ? { op: 'config-comment', path: m[1] ?? '', line: Number(m[2]) } : { op: 'manual' },
         {
-          blocking: !running,
+          blocking: !serves,
           ...(m ? { path: m[1] ?? '', line: Number(m[2]) } : {}),
           params: { detail, rc: c.syntax.rc },
         },

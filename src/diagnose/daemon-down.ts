@@ -17,6 +17,8 @@ export interface DaemonDown {
 
 const PRIVSEP = /Missing privilege separation directory: (\S+)/;
 const BIND = /Bind to port (\d+) on \S+ failed: Address already in use/;
+/** systemd's own line when a socket unit (ssh.socket, socket-activated sshd) cannot take the port. */
+const SOCKET_BIND = /\.socket: Failed to create listening socket \(.*:(\d+)\): Address already in use/;
 const CRASH = /code=(killed|dumped)|status=\d+\/(SEGV|ABRT|KILL|BUS)|core dumped/;
 
 /** True when `sshd -t` failed only because its runtime directory is missing (the config itself is fine). */
@@ -33,8 +35,13 @@ export function downReason(c: Collection): DaemonDown {
     return { reason: 'config', evidence: c.syntax.output.find((l) => l.trim() !== '')?.trim() };
   // The newest lines tell the last start; the log is oldest first.
   const log = [...c.log].reverse();
-  const bind = log.find((l) => BIND.test(l));
-  if (bind) return { reason: 'port-taken', evidence: bind.trim(), port: Number(BIND.exec(bind)?.[1]) };
+  const bind = log.find((l) => BIND.test(l) || SOCKET_BIND.test(l));
+  if (bind)
+    return {
+      reason: 'port-taken',
+      evidence: bind.trim(),
+      port: Number((BIND.exec(bind) ?? SOCKET_BIND.exec(bind))?.[1]),
+    };
   const crash = log.find((l) => CRASH.test(l));
   if (crash) return { reason: 'crash', evidence: crash.trim() };
   // Only a start that really failed on it (in the log) blames /run/sshd: a stopped service has none

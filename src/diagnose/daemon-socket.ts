@@ -12,12 +12,11 @@ export function socketPort(listen: string): { address: string; port: number } | 
 const LOOPBACK = /^(127\.|::1$)/;
 
 /** Where systemd listens for the socket unit, reachable from the client's address. */
-function reachablePorts(socket: SocketUnitReport, clientAddress: string): number[] {
+function reachable(socket: SocketUnitReport, clientAddress: string): { address: string; port: number }[] {
   return socket.listen
     .map(socketPort)
     .filter((l): l is { address: string; port: number } => l !== undefined)
-    .filter((l) => !LOOPBACK.test(l.address) || LOOPBACK.test(clientAddress))
-    .map((l) => l.port);
+    .filter((l) => !LOOPBACK.test(l.address) || LOOPBACK.test(clientAddress));
 }
 
 /**
@@ -40,7 +39,8 @@ export function checkSocket(
   const dropIns = socket.dropIns.join(' ') || '-';
   const configured = [...new Set(effAll(ctx.c.users[user ?? ''], 'port'))].join(' ') || '22';
   const base = { unit, port, listening, configured, dropIns };
-  if (reachablePorts(socket, ctx.clientAddress).includes(port)) {
+  const open = reachable(socket, ctx.clientAddress);
+  if (open.some((l) => l.port === port)) {
     return finding(
       'daemon.socket-activation',
       'info',
@@ -62,13 +62,21 @@ export function checkSocket(
       { params: { ...base, kind: 'stale' } },
     );
   }
+  // Where a client reaches sshd through the socket instead: the verification goes there (as with
+  // daemon.listen), and the report tells the customer to connect there.
+  const other = open[0];
   return finding(
     'daemon.socket-activation',
     'error',
     { op: 'manual' },
     {
       ...(pinned ? { path: pinned } : {}),
-      params: { ...base, kind: pinned ? 'pinned' : 'elsewhere', ...(pinned ? { path: pinned } : {}) },
+      params: {
+        ...base,
+        kind: pinned ? 'pinned' : 'elsewhere',
+        ...(pinned ? { path: pinned } : {}),
+        ...(other ? { listenPort: other.port, address: other.address } : {}),
+      },
     },
   );
 }

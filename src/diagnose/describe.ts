@@ -17,6 +17,7 @@ export function describeFinding(f: Finding, lang: Lang): { sentence: string; fix
   if (f.cause === 'daemon.socket-activation') {
     const kind = typeof f.params.kind === 'string' ? f.params.kind : 'unknown';
     params.state = t(lang, `diagnose.socket.${kind}` as MessageKey, params);
+    if (f.params.listenPort !== undefined) params.state += t(lang, 'diagnose.listen.elsewhere', params);
     params.todo = t(lang, `diagnose.socketfix.${kind}` as MessageKey, params);
   }
   return {

@@ -5,6 +5,7 @@ import type { Finding } from '../diagnose/findings.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { registerSecret } from '../secrets.js';
 import { passwordWindow } from './password-window.js';
+import { ELSEWHERE } from './proof.js';
 import { planCreateUser, planFixes, repairable, type Action } from './plan.js';
 import { applyTransaction, type CollectorOnServer } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
@@ -91,7 +92,8 @@ export async function runAction(action: Action, x: ActionContext, check: Check):
   const repairs = repairable(x.diagnosis, x.user);
   // Only the port is wrong (sshd listens elsewhere): the check there comes first, as with no cause.
   const primary = x.diagnosis.primary;
-  const portOnly = primary?.cause === 'daemon.listen' && primary.params.listenPort !== undefined;
+  const portOnly =
+    primary !== undefined && ELSEWHERE.includes(primary.cause) && primary.params.listenPort !== undefined;
   if (x.customerKey || x.o.privateKey || repairs.length > 0 || !primary || portOnly) {
     try {
       if (repairs.length > 0 || x.customerKey) await applyFixes(x, false);

@@ -32,12 +32,17 @@ export function remainingBlockers(
   );
 }
 
+/** The causes that say sshd (or the socket that starts it) is reachable only on another port. */
+export const ELSEWHERE: readonly CauseCode[] = ['daemon.listen', 'daemon.socket-activation'];
+
 /**
  * The port sshd really listens on, reachable from outside, when it is not the one the customer
- * connects to (daemon.listen): the verification goes there, and the report tells the customer.
+ * connects to (daemon.listen, or ssh.socket listening elsewhere): the verification goes there, and
+ * the report tells the customer.
  */
 export function listeningElsewhere(d: Diagnosis): number | undefined {
-  const port = d.findings.find((f) => f.cause === 'daemon.listen')?.params.listenPort;
+  const port = d.findings.find((f) => ELSEWHERE.includes(f.cause) && f.params.listenPort !== undefined)
+    ?.params.listenPort;
   return typeof port === 'number' ? port : undefined;
 }
 

@@ -18,7 +18,14 @@ import {
   InterruptedError,
 } from './interruption.js';
 import { BACKUP_ROOT } from './transaction.js';
-import { listeningElsewhere, remainingBlockers, shellLogReader, wayOf, withBlockers } from './proof.js';
+import {
+  ELSEWHERE,
+  listeningElsewhere,
+  remainingBlockers,
+  shellLogReader,
+  wayOf,
+  withBlockers,
+} from './proof.js';
 import { collect, consoleShell, localAddressTo } from './server-io.js';
 import { keysOnServer } from './server-keys.js';
 import type { ServerShell } from './server-shell.js';
@@ -200,7 +207,7 @@ export async function rescue(o: RescueOptions): Promise<RescueResult> {
         : diagnosis;
       const intended = [
         ...(o.expirePassword ? (['account.password-expired'] as const) : []),
-        ...(moved !== undefined && o.sshPort === undefined ? (['daemon.listen'] as const) : []),
+        ...(moved !== undefined && o.sshPort === undefined ? ELSEWHERE : []),
       ];
       verification = withBlockers(outside, remainingBlockers(view, user, wayOf(outside), intended));
       mark(

@@ -78,7 +78,9 @@ export function quote(value: string): string {
 
 /**
  * Functions shared by every transaction; kept short because every byte crosses the console.
- * rl: reload (or start) sshd the system's way — socket-activated, the sshd the socket started is
+ * rl: reload (or start) sshd the system's way; a unit that is not active is restarted, not started: one
+ * waiting out its RestartSec (RHEL's sshd.service: 42 s, retried for ever) would make `start` wait for
+ * that retry, while `restart` starts it now; socket-activated, the sshd the socket started is
  * stopped instead: systemd keeps the port, the next connection starts sshd with the new config, and a
  * SIGHUP would make that sshd (Debian's build) try to bind the socket's port itself and die; open
  * sessions stay (KillMode=process), and /run/sshd, which the stop removes, is made again for the
@@ -135,7 +137,7 @@ echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
 const SYSTEMD = '[ -d /run/systemd/system ]';
 const RL_SYSTEMD = `for u in ssh sshd;do systemctl cat $u.service >/dev/null 2>&1||continue
 systemctl is-active -q $u.socket&&{ systemctl stop $u;[ -d /run/sshd ]||mkdir -m 755 /run/sshd;return 0;}
-if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl start $u;fi;return;done;return 1`;
+if systemctl is-active -q $u;then systemctl reload $u;else systemctl reset-failed $u;systemctl restart $u;fi;return;done;return 1`;
 const RL_OTHER = `if command -v rc-service >/dev/null;then rc-service sshd reload||rc-service sshd start
 else kill -HUP $(cat /run/sshd.pid /var/run/sshd.pid 2>/dev/null|head -n1);fi`;
 const UP_SYSTEMD =

@@ -8,6 +8,13 @@ import {
   wrapKey,
   type ScenarioContext,
 } from '../../lab/scenarios/index.js';
+import type { TruthFlavour } from '../../lab/flavour-names.js';
+import type { SystemFacts } from './truth-systems.js';
+
+/** A case is built for one system: its own way to turn sshd off, to start a program before sshd. */
+export interface TruthContext extends ScenarioContext {
+  system: SystemFacts;
+}
 
 /**
  * Lockouts rescued WITHOUT the customer's key (the usual ticket: "I can't get in"). Each names the
@@ -18,7 +25,19 @@ import {
  */
 export interface TruthCase {
   id: string;
-  build: (ctx: ScenarioContext) => ServerSpec;
+  build: (ctx: TruthContext) => ServerSpec;
+  /**
+   * Flavours the case cannot be built on, each with the reason (the matrix lists them as not
+   * applicable); it runs everywhere else.
+   */
+  notOn?: Partial<Record<TruthFlavour, string>>;
+  /**
+   * Where a flavour names the same mistake with its own, more precise cause (e.g. the socket, not
+   * sshd, listening elsewhere): that cause and its params are expected there instead, with why.
+   */
+  causeOn?: Partial<
+    Record<TruthFlavour, { cause: string; params?: Record<string, string | number>; why: string }>
+  >;
   cause: string;
   /** the path the cause must name (where the customer's mistake is) */
   path?: string;
@@ -51,35 +70,6 @@ const file = (path: string, content: string, mode = 0o600, owner = own) => ({
   mode,
   owner,
 });
-
-/** A program that holds sshd's address and port before sshd starts (reads the lab's ListenAddress). */
-const SQUATTER = [
-  {
-    path: '/usr/local/sbin/squat',
-    mode: 0o755,
-    content: [
-      '#!/bin/sh',
-      "a=$(sed -n 's/.*ListenAddress=\\([^ ]*\\).*/\\1/p' /etc/systemd/system/ssh.service.d/lab-listen.conf)",
-      'exec perl -MIO::Socket::INET -e \'$s=IO::Socket::INET->new(LocalAddr=>$ARGV[0],LocalPort=>22,Listen=>5,ReuseAddr=>1) or die "bind: $!";sleep 1e6\' "$a"',
-      '',
-    ].join('\n'),
-  },
-  {
-    path: '/etc/systemd/system/squat.service',
-    mode: 0o644,
-    content: [
-      '[Unit]',
-      'Description=a program that took the SSH port',
-      'Before=ssh.service',
-      '[Service]',
-      'ExecStart=/usr/local/sbin/squat',
-      'ExecStartPost=/bin/sleep 1',
-      '[Install]',
-      'WantedBy=multi-user.target',
-      '',
-    ].join('\n'),
-  },
-];
 
 export const TRUTH_CASES: TruthCase[] = [
   // Key material where people put it by mistake.
@@ -302,9 +292,9 @@ export const TRUTH_CASES: TruthCase[] = [
   {
     id: 't-sshd-disabled',
     inCi: true,
-    build: ({ key }) =>
+    build: ({ key, system }) =>
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
-        commands: ['systemctl disable ssh.service', 'systemctl mask ssh.socket'],
+        commands: system.disableSshd,
       }),
     cause: 'daemon.down',
     params: { reason: 'stopped' },
@@ -314,11 +304,11 @@ export const TRUTH_CASES: TruthCase[] = [
   {
     id: 't-port-taken',
     inCi: true,
-    build: ({ key }) => ({
-      ...hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), { files: SQUATTER }),
+    build: ({ key, system }) => ({
+      ...hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), { files: system.squatter.files }),
       commands: [
         appendSshdConfig(['PubkeyAuthentication yes', 'PasswordAuthentication no', 'PermitRootLogin no']),
-        'ln -s /etc/systemd/system/squat.service /etc/systemd/system/multi-user.target.wants/squat.service',
+        ...system.squatter.commands,
       ],
     }),
     cause: 'daemon.down',
@@ -334,6 +324,13 @@ export const TRUTH_CASES: TruthCase[] = [
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         files: [dropIn('10-port.conf', ['Port 2222'])],
       }),
+    causeOn: {
+      socket: {
+        cause: 'daemon.socket-activation',
+        params: { kind: 'elsewhere', port: 22, configured: '2222' },
+        why: 'systemd holds the port for ssh.socket: the socket, moved to 2222 by the generator, is what listens elsewhere',
+      },
+    },
     cause: 'daemon.listen',
     params: { port: 22, listenPort: 2222 },
     outcome: 'key',
@@ -349,6 +346,13 @@ export const TRUTH_CASES: TruthCase[] = [
       hardenedAlice(keyFiles({ user: 'alice', content: key.publicKey }), {
         files: [dropIn('10-port.conf', ['Port 2222'])],
       }),
+    causeOn: {
+      socket: {
+        cause: 'daemon.socket-activation',
+        params: { kind: 'elsewhere', port: 22, configured: '2222' },
+        why: 'systemd holds the port for ssh.socket: the socket, moved to 2222 by the generator, is what listens elsewhere',
+      },
+    },
     cause: 'daemon.listen',
     params: { port: 22, listenPort: 2222 },
     outcome: 'failed',
