@@ -55,6 +55,16 @@ export interface LabRescueSystem extends RescueSystemDriver {
   readonly os: LabServer | undefined;
 }
 
+/** A lab server as the simulator lists it, with `driver` behind its vendor's rescue call. */
+export function withRescueSystem(server: LabServer, driver: RescueSystemDriver) {
+  return {
+    name: server.name,
+    address: server.address,
+    consoleSocket: server.consoleSocket,
+    rescueSystem: driver,
+  };
+}
+
 /**
  * The lab's rescue system for `server`: a second lab server from the plain image, on the server's
  * loopback address (the server is stopped meanwhile, its overlay kept), with the server's root

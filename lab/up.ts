@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getProvider } from '../providers/index.js';
-import { labRescueSystem } from './rescue-system.js';
+import { labRescueSystem, withRescueSystem } from './rescue-system.js';
 import { PASSWORDS } from './scenarios/builder.js';
 import { bootScenario } from './scenario-server.js';
 import { LAB_STATE } from './paths.js';
@@ -70,14 +70,7 @@ export async function labUp(opts: UpOptions): Promise<number> {
     simulation.simulated && simulation.rescueSystem === 'console-shell'
       ? labRescueSystem(server, { os: 'finnix' })
       : undefined;
-  const registration = finnix
-    ? {
-        name: server.name,
-        address: server.address,
-        consoleSocket: server.consoleSocket,
-        rescueSystem: finnix,
-      }
-    : server;
+  const registration = finnix ? withRescueSystem(server, finnix) : server;
   const sim = await startSimulator({ servers: [registration] }).catch(async (err: unknown) => {
     await server.destroy();
     throw err;

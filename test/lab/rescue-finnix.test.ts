@@ -1,6 +1,11 @@
 import { describe, it } from 'vitest';
 import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
-import { LAB_FINNIX_DISK, labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
+import {
+  LAB_FINNIX_DISK,
+  labRescueSystem,
+  withRescueSystem,
+  type RescueSystemDriver,
+} from '../../lab/rescue-system.js';
 import { loadProvider } from '../../providers/index.js';
 import { openTransport } from '../../src/console/transport/index.js';
 import { ERROR_EXIT } from '../../src/errors/codes.js';
@@ -17,14 +22,6 @@ import { apiSecrets, withProviderRun } from './provider-run.js';
  * each on a server of its own.
  */
 const MATRIX = process.env.VR_FINNIX_MATRIX === '1';
-
-/** A lab server as the simulator's Linode lists it, with a Finnix behind its rescue call. */
-const finnixRegistration = (b: Awaited<ReturnType<typeof bootScenario>>, driver: RescueSystemDriver) => ({
-  name: b.server.name,
-  address: b.server.address,
-  consoleSocket: b.server.consoleSocket,
-  rescueSystem: driver,
-});
 
 labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
   describe.sequential('finnix', () => {
@@ -54,7 +51,7 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
         reset: () => lab.reset(),
         close: () => lab.close(),
       };
-      const servers = [finnixRegistration(b, driver)];
+      const servers = [withRescueSystem(b.server, driver)];
       await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
         const posts = () => r.sim.log.filter((e) => e.method === 'POST').map((e) => e.path.split('/').pop());
         /** What the Linode's Lish shows after `typed`, as a person connecting would see it. */
@@ -135,7 +132,7 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
       }) => {
         const b = await bootScenario('story-wrong-dir');
         const lab = labRescueSystem(b.server, { os: 'finnix' });
-        const servers = [finnixRegistration(b, lab)];
+        const servers = [withRescueSystem(b.server, lab)];
         await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
           const args = [
             '--user',
@@ -166,7 +163,7 @@ labDescribe('rescue through Linode’s Finnix, driven through Lish', () => {
       }) => {
         const b = await bootScenario('config-syntax-error');
         const lab = labRescueSystem(b.server, { os: 'finnix' });
-        const servers = [finnixRegistration(b, lab)];
+        const servers = [withRescueSystem(b.server, lab)];
         await withProviderRun(b, 'linode', { servers, cleanup: () => lab.close() }, async (r) => {
           const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
           expect(run.code, run.stderr).toBe(0);

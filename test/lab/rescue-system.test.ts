@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, it } from 'vitest';
-import { bootScenario, PASSWORDS, scenarioById, type BootedScenario } from '../../lab/index.js';
-import { labRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
+import { bootScenario, PASSWORDS, scenarioById } from '../../lab/index.js';
+import { labRescueSystem, withRescueSystem, type RescueSystemDriver } from '../../lab/rescue-system.js';
 import { LabServer } from '../../lab/server.js';
 import { ERROR_EXIT } from '../../src/errors/codes.js';
 import { labDescribe } from '../support/lab-guard.js';
@@ -14,14 +14,6 @@ const sshAnswers = (host: string) =>
     s.on('connect', () => (s.destroy(), resolve(true)));
     s.on('error', () => resolve(false));
   });
-
-/** A lab server as the simulator lists it, with `driver` behind its rescue mode. */
-const withRescueSystem = (b: BootedScenario, driver: RescueSystemDriver) => ({
-  name: b.server.name,
-  address: b.server.address,
-  consoleSocket: b.server.consoleSocket,
-  rescueSystem: driver,
-});
 
 /**
  * The rescue system way in (Hetzner): enable_rescue + reset boot a rescue OS on the server's address
@@ -81,7 +73,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
         reset: () => lab.reset(),
         close: () => lab.close(),
       };
-      const registration = { ...withRescueSystem(b, driver), serialPort: false, guestAgent: false };
+      const registration = { ...withRescueSystem(b.server, driver), serialPort: false, guestAgent: false };
       await withProviderRun(
         b,
         'hetzner',
@@ -144,7 +136,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
     }) => {
       const b = await bootScenario('config-syntax-error');
       const driver = labRescueSystem(b.server);
-      const servers = [withRescueSystem(b, driver)];
+      const servers = [withRescueSystem(b.server, driver)];
       await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
         const run = await r.cli(b.server.address, ['--user', 'alice', '--key', r.keyFile]);
         const progress = run.stderr;
@@ -163,7 +155,7 @@ labDescribe('rescue through the rescue system (hetzner)', () => {
     }) => {
       const b = await bootScenario('story-wrong-dir');
       const driver = labRescueSystem(b.server);
-      const servers = [withRescueSystem(b, driver)];
+      const servers = [withRescueSystem(b.server, driver)];
       await withProviderRun(b, 'hetzner', { servers, cleanup: () => driver.close() }, async (r) => {
         // No such account: the rescue stops after it looked at the disk, before it changed anything.
         const run = await r.cli(b.server.name, ['--user', 'bob', '--action', 'fix']);

@@ -44,6 +44,16 @@ function writtenBy(code: string): string {
   }
 }
 
+/** The finding that puts `key` into alice's key file. */
+const addKey = (key: string): Finding => ({
+  cause: 'keys.not-authorized',
+  severity: 'error',
+  blocking: true,
+  user: 'alice',
+  params: {},
+  fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
+});
+
 describe('repairs of a user’s files', () => {
   it('a setuid .ssh (4777) is repaired to exactly 700, through the held directory, never by name', () => {
     const { collection, key } = load('ssh-dir-777');
@@ -97,14 +107,7 @@ describe('repairs of a user’s files', () => {
 
   it('root writes for the user only into a folder the collector saw as root’s (wk), else the user alone (wu)', () => {
     const { collection, key } = load('ssh-dir-777');
-    const add: Finding = {
-      cause: 'keys.not-authorized',
-      severity: 'error',
-      blocking: true,
-      user: 'alice',
-      params: {},
-      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
-    };
+    const add = addKey(key);
     collection.keyFiles[KEY_FILE]!.content = ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOther other@host'];
     expect(compileFixes(collection, [add]).steps[0]!.code).toContain(`wu 'alice' '.ssh' 'authorized_keys'`);
     for (const st of statsOf(collection, '/home/alice/.ssh'))
@@ -173,14 +176,7 @@ describe('the written key file', () => {
     const { collection, key } = load('ssh-dir-777');
     const lines = ['VR_B64_END', 'touch /tmp/injected', "'; id; ' $HOME `id` \\", key.trim()];
     collection.keyFiles[KEY_FILE]!.content = lines.slice(0, 3);
-    const add: Finding = {
-      cause: 'keys.not-authorized',
-      severity: 'error',
-      blocking: true,
-      user: 'alice',
-      params: {},
-      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
-    };
+    const add = addKey(key);
     const code = compileFixes(collection, [add]).steps[0]!.code;
     expect(code.split('\n')[0]).toBe(`cat >"$B/k1" <<'VR_KEYS_END'`);
     expect(writtenBy(code)).toBe(`${lines.join('\n')}\n`);
@@ -191,14 +187,7 @@ describe('the written key file', () => {
     // The plain form's end line, and a control character, in the file: it goes as base64.
     const lines = ['VR_KEYS_END', 'VR_B64_END', 'touch /tmp/injected', "'; id; '\t", key.trim()];
     collection.keyFiles[KEY_FILE]!.content = lines.slice(0, 4);
-    const add: Finding = {
-      cause: 'keys.not-authorized',
-      severity: 'error',
-      blocking: true,
-      user: 'alice',
-      params: {},
-      fix: { op: 'add-key', path: KEY_FILE, user: 'alice', key },
-    };
+    const add = addKey(key);
     const code = compileFixes(collection, [add]).steps[0]!.code;
     const body = code.split('\n').slice(1, -2);
     for (const line of body) expect(line).toMatch(/^[A-Za-z0-9+/=]+$/);
