@@ -25,7 +25,8 @@ const slot = limiter(Number(process.env.VR_LAB_PARALLEL ?? 3));
 
 /** sshd has settled stopped: the boot is over and the service given up (or never started). */
 async function waitSshdSettled(server: LabServer, facts: SystemFacts): Promise<void> {
-  const deadline = Date.now() + 40_000;
+  // Generous: three flavours booting side by side on two CPUs took over 40 s for OpenRC's boot.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     const state = (await server.exec(facts.sshdState)).stdout.trim();
     if ((state === 'failed' || state === 'inactive') && (await server.exec(facts.bootOver)).code === 0)
