@@ -105,6 +105,12 @@ case "$1 $2" in
 esac
 `;
 
+/** A hardening drop-in read before the others turns key login off: the fix edits sshd's config. */
+const PUBKEY_OFF = {
+  cause: 'policy.pubkey-disabled',
+  write: "printf 'PubkeyAuthentication no\\n' > /etc/ssh/sshd_config.d/10-hardening.conf",
+};
+
 const AFTER_STORY = [
   { cause: 'keys.misnamed', breakIt: 'mv /home/alice/.ssh/authorized_keys /home/alice/.ssh/authorized_key' },
   { cause: 'keys.dir-mode', breakIt: 'chmod 777 /home/alice/.ssh' },
@@ -114,10 +120,22 @@ const AFTER_STORY = [
 async function rhelRescues(b: Booted, expect: ExpectStatic): Promise<void> {
   await rescueCase(b, expect, 'keys.wrong-dir');
   for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
-  const journal = await b.server.execChecked(
-    'journalctl -q --no-pager -u sshd.service | grep -c Reloading || true',
+  // Key files alone need no reload (sshd reads them at every login); a config change does. The
+  // breakage is applied with a bare SIGHUP, so every `Reloading` in the journal is the rescue's.
+  const reloads = async () =>
+    Number(
+      (
+        await b.server.execChecked('journalctl -q --no-pager -u sshd.service | grep -c Reloading || true')
+      ).trim(),
+    );
+  const before = await reloads();
+  await rescueCase(
+    b,
+    expect,
+    PUBKEY_OFF.cause,
+    `${PUBKEY_OFF.write} && systemctl kill -s HUP sshd.service && sleep 1`,
   );
-  expect(Number(journal.trim())).toBeGreaterThan(0);
+  expect(await reloads()).toBe(before + 1);
   // Every login the verification made went to /var/log/secure (facility AUTHPRIV).
   expect((await b.server.sshdLog()).join('\n')).toMatch(/Accepted publickey for alice/);
   // Stopped: started again through sshd.service (there is no ssh.service to try).
@@ -136,12 +154,20 @@ async function openrcRescues(b: Booted, expect: ExpectStatic): Promise<void> {
   );
   await rescueCase(b, expect, 'keys.wrong-dir');
   for (const c of AFTER_STORY) await rescueCase(b, expect, c.cause, c.breakIt);
+  // Key files alone need no reload (sshd reads them at every login): OpenRC was not called.
+  expect(await b.server.exec('cat /run/rc-service.calls')).toMatchObject({ stdout: '' });
+  // A config change is reloaded, through OpenRC (the breakage itself is applied with a bare SIGHUP).
+  await rescueCase(
+    b,
+    expect,
+    PUBKEY_OFF.cause,
+    `${PUBKEY_OFF.write} && kill -HUP $(cat /run/sshd.pid) && sleep 1`,
+  );
   // Reloaded in place by OpenRC's reload (SIGHUP), never restarted: the same daemon process.
   expect((await b.server.readFile('/run/sshd.pid')).toString().trim()).toBe(pid);
   expect((await b.server.sshdLog()).join('\n')).toMatch(/Received SIGHUP; restarting/);
   expect(await b.server.execChecked('/sbin/rc-service sshd status')).toMatch(/started/);
-  // One reload per rescue, through OpenRC.
-  expect(await b.server.execChecked('cat /run/rc-service.calls')).toBe('sshd reload\n'.repeat(3));
+  expect(await b.server.execChecked('cat /run/rc-service.calls')).toBe('sshd reload\n');
   // Stopped: OpenRC refuses to reload a stopped service, so the rescue starts it through OpenRC.
   await rescueCase(b, expect, 'daemon.down', '/sbin/rc-service sshd stop');
   expect(await b.server.execChecked('tail -n2 /run/rc-service.calls')).toBe('sshd reload\nsshd start\n');
