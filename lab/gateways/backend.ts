@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Connection, ServerChannel } from 'ssh2';
 
 /**
  * What a gateway serves: a byte stream to a console. A function is called once per client
@@ -76,4 +77,24 @@ export async function joinChannel(channel: SshChannel, backend: ConsoleBackend):
   channel.on('data', (data: Buffer) => link.write(data));
   channel.on('close', () => link.detach());
   return true;
+}
+
+/**
+ * An SSH console gateway's sessions: terminal requests granted, each shell handed to `open` with its
+ * channel, and each exec with its command where the vendor's gateway takes one (Lish does).
+ */
+export function onConsoleSessions(
+  client: Connection,
+  open: (channel: ServerChannel, command?: string) => void,
+  opts: { exec?: boolean } = {},
+): void {
+  client.on('ready', () => {
+    client.on('session', (accept) => {
+      const session = accept();
+      session.on('pty', (ok) => ok?.());
+      session.on('window-change', (ok) => ok?.());
+      session.on('shell', (acceptShell) => open(acceptShell()));
+      if (opts.exec) session.on('exec', (acceptExec, _reject, info) => open(acceptExec(), info.command));
+    });
+  });
 }

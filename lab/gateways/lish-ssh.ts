@@ -3,7 +3,7 @@ import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
 import { hostKeySha256 } from '../../src/console/transport/ssh-gateway.js';
 import { ed25519KeyPair } from '../ssh2-keys.js';
-import { joinChannel, LOOPBACK, type ConsoleBackend } from './backend.js';
+import { joinChannel, LOOPBACK, onConsoleSessions, type ConsoleBackend } from './backend.js';
 
 export interface LishGateway {
   host: string;
@@ -57,27 +57,20 @@ export async function startLishGateway(opts: {
       }
       ctx.reject(['password', 'publickey']);
     });
-    client.on('ready', () => {
-      client.on('session', (accept) => {
-        const session = accept();
-        session.on('pty', (ok) => ok?.());
-        session.on('window-change', (ok) => ok?.());
-        const open = async (channel: ServerChannel) => {
-          if (await joinChannel(channel, opts.backend)) return;
-          channel.stderr.write('console unavailable\r\n');
-          channel.exit(1);
-          channel.end();
-        };
-        session.on('shell', (accept) => {
-          requests.push('');
-          void open(accept());
-        });
-        session.on('exec', (accept, _reject, info) => {
-          requests.push(info.command);
-          void open(accept());
-        });
-      });
-    });
+    const open = async (channel: ServerChannel) => {
+      if (await joinChannel(channel, opts.backend)) return;
+      channel.stderr.write('console unavailable\r\n');
+      channel.exit(1);
+      channel.end();
+    };
+    onConsoleSessions(
+      client,
+      (channel, command) => {
+        requests.push(command ?? '');
+        void open(channel);
+      },
+      { exec: true },
+    );
     client.on('error', () => {});
   });
   await new Promise<void>((resolve) => server.listen(0, LOOPBACK, () => resolve()));

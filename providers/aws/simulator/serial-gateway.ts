@@ -1,7 +1,12 @@
 import type { Server as NetServer } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
-import { joinChannel, LOOPBACK, unixSocketBackend } from '../../../lab/gateways/backend.js';
+import {
+  joinChannel,
+  LOOPBACK,
+  onConsoleSessions,
+  unixSocketBackend,
+} from '../../../lab/gateways/backend.js';
 import { ed25519KeyPair } from '../../../lab/ssh2-keys.js';
 import { hostKeySha256 } from '../../../src/console/transport/ssh-gateway.js';
 import type { AwsApi } from './api.js';
@@ -49,14 +54,7 @@ export async function startSerialGateway(api: AwsApi): Promise<SerialGateway> {
       }
       ctx.accept();
     });
-    client.on('ready', () => {
-      client.on('session', (accept) => {
-        const session = accept();
-        session.on('pty', (ok) => ok?.());
-        session.on('window-change', (ok) => ok?.());
-        session.on('shell', (acceptShell) => void open(acceptShell()));
-      });
-    });
+    onConsoleSessions(client, (channel) => void open(channel));
     const open = async (channel: ServerChannel) => {
       const instance = api.instances().find((i) => i.id === instanceId);
       if (instance && (await joinChannel(channel, unixSocketBackend(instance.server.consoleSocket)))) return;

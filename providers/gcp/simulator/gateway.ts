@@ -1,6 +1,11 @@
 import ssh2 from 'ssh2';
 import type { Connection, ServerChannel } from 'ssh2';
-import { joinChannel, LOOPBACK, unixSocketBackend } from '../../../lab/gateways/backend.js';
+import {
+  joinChannel,
+  LOOPBACK,
+  onConsoleSessions,
+  unixSocketBackend,
+} from '../../../lab/gateways/backend.js';
 import { ed25519KeyPair } from '../../../lab/ssh2-keys.js';
 import { LAB_ZONE, type SimProject } from './state.js';
 
@@ -64,17 +69,7 @@ export async function startSerialGateway(project: SimProject): Promise<SerialGat
       }
       ctx.accept();
     });
-    client.on('ready', () => {
-      client.on('session', (accept) => {
-        const session = accept();
-        session.on('pty', (ok) => ok?.());
-        session.on('window-change', (ok) => ok?.());
-        session.on('shell', (acceptShell) => {
-          const channel = acceptShell();
-          void open(channel);
-        });
-      });
-    });
+    onConsoleSessions(client, (channel) => void open(channel));
     const open = async (channel: ServerChannel) => {
       const instance = target ? project.byName(target.instance) : undefined;
       const refuse = (text: string) => {
