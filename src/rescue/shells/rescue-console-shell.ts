@@ -6,7 +6,7 @@ import { RescueError } from '../../errors/rescue-error.js';
 import { mask } from '../../secrets.js';
 import { consoleShell } from '../server-io.js';
 import type { ServerShell } from '../server-shell.js';
-import { mountScript, unmountScript } from './rescue-system-shell.js';
+import { mountedRoot, mountScript, unmountScript, type MountedRoot } from './rescue-system-shell.js';
 import { shQuote } from './run-command-shell.js';
 
 export interface RescueConsoleShellOptions {
@@ -42,7 +42,7 @@ const MOUNT_SCRIPT_DIR = '/tmp';
 export async function rescueConsoleShell(o: RescueConsoleShellOptions): Promise<ServerShell> {
   const transcript = o.transcript instanceof Transcript ? o.transcript : new Transcript(o.transcript);
   const session = await ConsoleSession.open(o.console, { transcript });
-  let root: { dir: string; own: boolean; inside: string[] } | undefined;
+  let root: MountedRoot | undefined;
   try {
     await session.adoptRootShell({ timeoutMs: o.shellTimeoutMs ?? 120_000 });
     root = await mountDisk(session, o.disks ?? []);
@@ -96,36 +96,18 @@ export async function rescueConsoleShell(o: RescueConsoleShellOptions): Promise<
 }
 
 /** mountScript run in the rescue system's own shell: where the server's root is, and what it bound there. */
-async function mountDisk(
-  session: ConsoleSession,
-  disks: string[],
-): Promise<{ dir: string; own: boolean; inside: string[] }> {
+async function mountDisk(session: ConsoleSession, disks: string[]): Promise<MountedRoot> {
   const found = await session.runScript({
     path: `${MOUNT_SCRIPT_DIR}/vr-mount-${process.pid}.sh`,
     data: mountScript(disks),
     after: `rm -f ${MOUNT_SCRIPT_DIR}/vr-mount-${process.pid}.sh*`,
     timeoutMs: 60_000,
   });
-  // Not anchored: a shell's here-document prompts (PS2) may stand in front of the script's output.
-  const m = /VR-ROOT (\S+) ([01]) (\S+)\r?$/m.exec(found.stdout);
-  if (!m || found.exitCode !== 0) {
-    throw new RescueError('rescue.failed', {
-      step: 'mount',
-      reason: `no filesystem with etc/ssh/sshd_config found in the rescue system (${mask(found.stdout.trim().slice(-200))})`,
-    });
-  }
-  return {
-    dir: m[1]!,
-    own: m[2] === '1',
-    inside: m[3]!.split(',').filter((f) => /^(proc|dev|sys|run)$/.test(f)),
-  };
+  return mountedRoot(found.stdout, found.exitCode);
 }
 
 /** unmountScript in the rescue system's own shell (after the chroot was left). */
-async function unmount(
-  session: ConsoleSession,
-  root: { dir: string; own: boolean; inside: string[] },
-): Promise<void> {
+async function unmount(session: ConsoleSession, root: MountedRoot): Promise<void> {
   const r = await session.runScript({
     path: `${MOUNT_SCRIPT_DIR}/vr-umount-${process.pid}.sh`,
     data: `${unmountScript(root.dir, root.own, root.inside)}\n${stillMounted(root)}\n`,
@@ -138,7 +120,7 @@ async function unmount(
 }
 
 /** sh that fails when anything unmountScript should have unmounted is still a mount point. */
-function stillMounted(root: { dir: string; own: boolean; inside: string[] }): string {
+function stillMounted(root: MountedRoot): string {
   const points = [...root.inside.map((f) => `${root.dir}/${f}`), ...(root.own ? [root.dir] : [])];
   return `for m in ${points.map(shQuote).join(' ') || "''"}; do [ -z "$m" ]||! mountpoint -q "$m"||exit 1; done`;
 }

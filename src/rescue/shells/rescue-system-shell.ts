@@ -60,6 +60,32 @@ export function mountScript(disks: string[]): string {
   ].join('\n');
 }
 
+/** The server's root as mountScript found it: where, whether it mounted it, what it bound inside. */
+export interface MountedRoot {
+  dir: string;
+  own: boolean;
+  inside: string[];
+}
+
+/**
+ * mountScript's answer (`VR-ROOT <dir> <own> <bound,>`), or rescue.failed with the end of its output.
+ * Not anchored at the line start: a console shell's here-document prompts (PS2) may stand in front.
+ */
+export function mountedRoot(out: string, exitCode: number): MountedRoot {
+  const m = /VR-ROOT (\S+) ([01]) (\S+)\r?$/m.exec(out);
+  if (!m || exitCode !== 0) {
+    throw new RescueError('rescue.failed', {
+      step: 'mount',
+      reason: `no filesystem with etc/ssh/sshd_config found in the rescue system (${mask(out.trim().slice(-200))})`,
+    });
+  }
+  return {
+    dir: m[1]!,
+    own: m[2] === '1',
+    inside: m[3]!.split(',').filter((f) => /^(proc|dev|sys|run)$/.test(f)),
+  };
+}
+
 /** Undoes mountScript: what it mounted inside the root, then the root if the rescue mounted it itself. */
 export function unmountScript(root: string, own: boolean, inside: string[]): string {
   const r = shQuote(root);
@@ -168,21 +194,10 @@ export async function rescueSystemShell(o: RescueSystemShellOptions): Promise<Se
   let hostKey: string | undefined;
   const client = await connectWhenUp(o, (key) => (hostKey = key));
   client.on('error', () => undefined);
-  let root: { dir: string; own: boolean; inside: string[] };
+  let root: MountedRoot;
   try {
     const found = await execOn(client, '/bin/sh', mountScript(o.disks ?? []), 60_000);
-    const m = /^VR-ROOT (\S+) ([01]) (\S+)$/m.exec(found.out);
-    if (!m || found.exitCode !== 0) {
-      throw new RescueError('rescue.failed', {
-        step: 'mount',
-        reason: `no filesystem with etc/ssh/sshd_config found in the rescue system (${mask(found.out.trim().slice(-200))})`,
-      });
-    }
-    root = {
-      dir: m[1]!,
-      own: m[2] === '1',
-      inside: m[3]!.split(',').filter((f) => /^(proc|dev|sys|run)$/.test(f)),
-    };
+    root = mountedRoot(found.out, found.exitCode);
   } catch (err) {
     // Not opened: the caller still holds the rescue system and leaves it.
     client.end();
