@@ -19,7 +19,8 @@ import { RescueError } from '../errors/rescue-error.js';
  * (password, GECOS). Nothing user-controlled passes through `echo` (dash expands backslashes).
  * `sshd -T` needs /run/sshd, which an idle socket-activated sshd does not have: then `sshd -GT`
  * (OpenSSH 10: the same effective config, without that check) is tried after it.
- * Config comment lines go out empty (line numbers stay right), and `sshd -T` without the long
+ * Config comment lines go out empty (line numbers stay right), except this product's own (`# vps-rescue …`,
+ * the `# BEGIN/END vps-rescue-window` markers): its drop-ins are then seen whole, for their diffs. And `sshd -T` without the long
  * algorithm and Kerberos/GSSAPI lines no check reads: on a 115200-baud console every KB costs 90 ms.
  *
  * Safety: reads only; never prints /etc/shadow hashes (status letter + aging fields only); prints a
@@ -46,6 +47,9 @@ import { RescueError } from '../errors/rescue-error.js';
  * (~/ssh, ~/.ssh/.ssh, authorized_keys.txt, ~/authorized_keys): they come out as K sections inside
  * that user's section, read under the same rules (the parser takes them only below that home).
  */
+/** The collector reads at most this many config files (an Include loop must end): past it, absent proves nothing. */
+export const CONFIG_FILES_MAX = 40;
+
 const SCRIPT = String.raw`
 PATH=$PATH:/usr/sbin:/sbin
 m(){ echo "@@""VR $N $*";}
@@ -60,7 +64,7 @@ k(){ m K $(x "$1");w "$1";r=$(readlink -f "$1")||r=$1;[ "$r" = "$1" ]||{ m R $(x
 [ -f "$r" ]&&case $r in "$1"|"${'$'}{h:-/-}"/*)z 3<"$r";;esac;}
 a(){ printf %s "$e"|cut -d: -f$1;}
 O(){ printf '%s\n' "$o";}
-c(){ for f;do [ -f "$f" ]&&[ $n -lt 40 ]&&{ n=$((n+1));m F $(x "$f");d "$f" 's/^[[:space:]]*#.*//;';c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
+c(){ for f;do [ -f "$f" ]&&[ $n -lt ${CONFIG_FILES_MAX} ]&&{ n=$((n+1));m F $(x "$f");d "$f" '/^# [A-Z ]*vps-rescue/!s/^[[:space:]]*#.*//;';c $(awk 'tolower($1)=="include"{$1="";print}' "$f");};done;}
 { l=$(echo|sed -n l)
 m V;sshd -V 2>&1;grep ^ID /etc/os-release
 o=$(sshd -t 2>&1);m t $?;O

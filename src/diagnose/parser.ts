@@ -343,9 +343,12 @@ function parseShadow(line: string | undefined): ShadowStatus | undefined {
   };
 }
 
+/** This product's own comments (its drop-ins' first line, the window markers): kept, for their diffs. */
+const OWN_COMMENT = /^# [A-Z ]*vps-rescue/;
+
 /** The collector blanks comment lines where sed can (line numbers kept); the hex path sends them whole. */
 function withoutComments(lines: string[]): string[] {
-  return lines.map((l) => (/^\s*#/.test(l) ? '' : l));
+  return lines.map((l) => (/^\s*#/.test(l) && !OWN_COMMENT.test(l) ? '' : l));
 }
 
 /**

@@ -11,7 +11,7 @@ import { applyTransaction, type CollectorOnServer } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
 import type { Transaction } from './transaction.js';
 import type { AccountChange, AppliedChange, PlannedChange, RescueOptions } from './types.js';
-import { describeSkew, NOTABLE_SKEW_SECONDS, readWindowTimes, windowAlreadyOpen } from './window-clock.js';
+import { describeSkew, NOTABLE_SKEW_SECONDS, windowAlreadyOpen, windowTimesFrom } from './window-clock.js';
 
 /*
  * The actions of a rescue (auto, fix, authorize-key, enable-password, create-user), each one or more
@@ -122,14 +122,34 @@ async function apply(
   password?: string,
   extra: Partial<AppliedChange> = {},
 ): Promise<AppliedChange> {
-  if (x.offline) tx = { ...tx, offline: true };
-  if (x.planned) return plan(x, action, tx, password !== undefined, extra);
+  return (await applyAndRead({ x, action, tx, fixed, password, extra })).change;
+}
+
+interface ApplyRequest {
+  x: ActionContext;
+  action: AppliedChange['action'];
+  tx: Transaction;
+  fixed: Finding[];
+  password?: string;
+  extra?: Partial<AppliedChange>;
+}
+
+/** apply, and what the transaction's tail printed, with this machine's clock halfway through. */
+async function applyAndRead(
+  req: ApplyRequest,
+): Promise<{ change: AppliedChange; tail: string[]; clientMidMs: number }> {
+  const { x, action, fixed, password, extra = {} } = req;
+  const tx = x.offline ? { ...req.tx, offline: true } : req.tx;
+  if (x.planned)
+    return { change: plan(x, action, tx, password !== undefined, extra), tail: [], clientMidMs: 0 };
   x.mark(action, `transaction ${tx.id}`);
+  const started = x.now().getTime();
   const applied = await applyTransaction(x.shell, tx, {
     password,
     collector: x.collector,
     before: x.lastSeen ?? x.c,
   });
+  const clientMidMs = (started + x.now().getTime()) / 2;
   x.lastSeen = applied.after ?? x.lastSeen;
   const change: AppliedChange = {
     action,
@@ -150,7 +170,7 @@ async function apply(
   if (applied.result.status !== 'ok') {
     throw new RescueError('rescue.rolled-back', { step: applied.result.step ?? action, reason: action });
   }
-  return change;
+  return { change, tail: applied.tail, clientMidMs };
 }
 
 /** Records a transaction a real run would apply; the change returned is the plan's, never in x.changes. */
@@ -224,12 +244,17 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
     expirePassword: x.o.expirePassword,
     ...(x.offline ? { offline: true } : {}),
   });
-  const change = await apply(x, 'enable-password', plan.tx, [], needsPassword ? password : undefined, {
-    window: { mode: plan.mode, ...(plan.seconds === undefined ? {} : { seconds: plan.seconds }) },
+  const { change, tail, clientMidMs } = await applyAndRead({
+    x,
+    action: 'enable-password',
+    tx: plan.tx,
+    fixed: [],
+    password: needsPassword ? password : undefined,
+    extra: { window: { mode: plan.mode, ...(plan.seconds === undefined ? {} : { seconds: plan.seconds }) } },
   });
   // The deadline was set on the server by its own clock: the report shows those times, and the
   // difference to this machine's clock when it is large enough to confuse a reader.
-  const times = x.planned ? undefined : await readWindowTimes(x.shell, x.user, x.now).catch(() => undefined);
+  const times = x.planned ? undefined : windowTimesFrom(tail, clientMidMs);
   if (times && change.window) {
     change.window = { ...change.window, ...times };
     if (Math.abs(times.skewSeconds) > NOTABLE_SKEW_SECONDS) x.mark('clock', describeSkew(times.skewSeconds));

@@ -15,6 +15,7 @@ import {
   type WindowMode,
 } from './window-closer.js';
 import { RescueError } from '../errors/rescue-error.js';
+import { windowTimesTail } from './window-clock.js';
 
 /** The window's methods: alternatives, one method each (sshd skips those that are disabled). */
 const WINDOW_METHODS = 'publickey password keyboard-interactive';
@@ -206,6 +207,8 @@ export function passwordWindow(c: Collection, o: WindowOptions): WindowPlan {
       steps,
       checks,
       undo,
+      // The report's times are the server's: read back in the same exchange as the change.
+      tail: windowTimesTail(o.user),
       ...(init ? { init } : {}),
       ...(o.offline ? { offline: true } : {}),
     },

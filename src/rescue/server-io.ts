@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { ConsoleSession } from '../console/session.js';
 import type { Collection } from '../diagnose/collection.js';
-import { buildCollector } from '../diagnose/collector.js';
+import { buildCollector, CONFIG_FILES_MAX } from '../diagnose/collector.js';
 import { parseCollection } from '../diagnose/parser.js';
 import { RescueError } from '../errors/rescue-error.js';
 import { unifiedDiff } from '../report/diff.js';
+import { usesDropIns } from './password-window.js';
 import type { ServerShell } from './server-shell.js';
 import {
   parseShownFiles,
+  parseTail,
   parseTxResult,
   renderTransactionRun,
   type Transaction,
@@ -101,6 +103,8 @@ export interface AppliedTx {
   diffs: { path: string; diff: string }[];
   /** The collector's view after the transaction (when one was given): what is still wrong. */
   after?: Collection;
+  /** What the transaction's tail printed (Transaction.tail), on success. */
+  tail: string[];
 }
 
 /**
@@ -108,12 +112,27 @@ export interface AppliedTx {
  * as a shown file): '' when it was not there; undefined when the collector did not print it whole.
  */
 function collectedText(c: Collection, path: string): string | undefined {
+  if (OWN_DROPIN.test(path)) return collectedDropIn(c, path);
   const k = c.keyFiles[path];
   const self = k?.chain[0];
   if (!k || self?.path !== path || k.withheld || k.privateKeyHeaders) return undefined;
   if (!self.exists) return '';
   if (k.content === undefined || (k.realPath !== undefined && k.realPath !== path)) return undefined;
   return k.content.length > 0 ? `${k.content.join('\n')}\n` : '';
+}
+
+/** This product's own drop-ins (a password window's): the collector prints them whole. */
+const OWN_DROPIN = /^\/etc\/ssh\/sshd_config\.d\/00-vps-rescue[\w-]*\.conf$/;
+
+/**
+ * One of our drop-ins as the collector printed it: its only comment is ours, which the collector
+ * keeps. '' when it was not there — known only where sshd_config includes the drop-in folder and the
+ * collector did not stop at its limit of files; undefined otherwise.
+ */
+function collectedDropIn(c: Collection, path: string): string | undefined {
+  if (!usesDropIns(c) || c.configFiles.length >= CONFIG_FILES_MAX) return undefined;
+  const file = c.configFiles.find((f) => f.path === path);
+  return file && file.lines.length > 0 ? `${file.lines.join('\n')}\n` : '';
 }
 
 /**
@@ -170,5 +189,5 @@ export async function applyTransaction(
       if (diff) diffs.push({ path, diff });
     }
   }
-  return { result, diffs, after };
+  return { result, diffs, after, tail: result.status === 'ok' ? parseTail(r.stdout, rendered.nonce) : [] };
 }

@@ -28,8 +28,13 @@ export interface Transaction {
   checks: TxStep[];
   /** Reload sshd even if no config file changed (default true). */
   reload?: boolean;
-  /** sh run first by a rollback, for what backups cannot undo (e.g. a timer that was started). */
+  /** sh run by a rollback once the files are restored, for what backups cannot undo (a timer that was started). */
   undo?: string;
+  /**
+   * sh run once the change is done and checked, before the result line: what the caller reads back
+   * in the same exchange (see tailLine), e.g. a window's times by the server's clock.
+   */
+  tail?: string;
   /** Text files printed before and (on success) after the change, for the report's diffs. */
   show?: string[];
   /**
@@ -71,6 +76,21 @@ const RESULT_LINE = `${RESULT_MARK} $K`;
  * show list (the client knows the names), then its bytes as od hex.
  */
 const SHOW_MARK = '@@VR-';
+/** A line of a transaction's tail: `VR-TAIL <nonce> …`, the nonce making it unforgeable like the result's. */
+const TAIL_MARK = 'VR-TAIL';
+
+/** sh for Transaction.tail: prints TEXT (expanded by the server's shell) as one tail line. */
+export function tailLine(text: string): string {
+  return `echo "${TAIL_MARK} $K ${text}"`;
+}
+
+/** The tail lines of this run (their text after the nonce), in order. */
+export function parseTail(output: string, nonce: string): string[] {
+  const head = `${TAIL_MARK} ${nonce} `;
+  return lines(output)
+    .filter((l) => l.startsWith(head))
+    .map((l) => l.slice(head.length));
+}
 
 export function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -169,7 +189,7 @@ interface Backups {
  */
 function rollback(owned: Backups, root: Backups): string {
   return [
-    `rb(){ echo "restoring after $1">>$B/log;ud`,
+    'rb(){ echo "restoring after $1">>$B/log',
     'while read k a b c v p;do case $k in',
     ...(root.content ? ['f)rm -rf "$p";[ $b = 1 ]&&cp -a $B/f$a "$p";;'] : []),
     ...(root.modes ? ['m)chown -h $b:$c "$p";chmod $a "$p";;'] : []),
@@ -184,7 +204,8 @@ function rollback(owned: Backups, root: Backups): string {
           'if [ "$b" = "$(id -u "$v")" ];then u "$v" chmod "$a" "$p";else ro "$v" "$r" "$b" "$c" "$a";fi);;',
         ]
       : []),
-    'esac;done<$B/m 2>>$B/log',
+    // ud after the files are back: what it re-arms (an earlier window's closer) is the restored one.
+    'esac;done<$B/m 2>>$B/log;ud',
     `rl;echo rolled-back>$B/state;echo "${RESULT_LINE} rolled-back $1";exit 1;}`,
   ].join('\n');
 }
@@ -280,7 +301,7 @@ case $1:$2 in 1:0|1:$4)echo "${SHOW_MARK}$t $K $j $3";od -An -v -tx1 $q;esac;}`,
   if (touchesDaemon(tx))
     lines.push('rl>>$B/log 2>&1||rb reload', 'sleep 0.3', 'up||{ sleep 1;up;}||rb not-running');
   if (show.length > 0) lines.push(`sf Z ${show}`);
-  lines.push('echo done>$B/state', `echo "${RESULT_LINE} ok $B"`);
+  lines.push('echo done>$B/state', ...(tx.tail ? [tx.tail] : []), `echo "${RESULT_LINE} ok $B"`);
   return { script: `${lines.join('\n')}\n`, nonce };
 }
 

@@ -1,5 +1,5 @@
 import type { Collection } from '../diagnose/collection.js';
-import type { ServerShell } from './server-shell.js';
+import { tailLine } from './transaction.js';
 import { LEGACY_DROPIN, MAIN_CONFIG, windowFiles } from './window-closer.js';
 
 /** Beyond this the report says that the server's clock and this machine's differ. */
@@ -15,27 +15,24 @@ export interface ServerWindowTimes {
 
 const EPOCH = /^\d{9,11}$/;
 
+/** sh for the window transaction's tail: the server's clock and the window's state file, one line. */
+export function windowTimesTail(user: string): string {
+  return tailLine(`$(date +%s) $(cat ${windowFiles(user).state})`);
+}
+
 /**
- * Reads back the window's state file and the server's clock in one command. The client's clock is
- * used only to measure the difference, never for a deadline.
+ * The window's times from the tail line of its transaction (windowTimesTail), read in the same
+ * exchange as the change. `clientMidMs`: this machine's clock halfway through that exchange, used
+ * only to measure the difference, never for a deadline.
  */
-export async function readWindowTimes(
-  shell: ServerShell,
-  user: string,
-  now: () => Date,
-): Promise<ServerWindowTimes | undefined> {
-  const before = now().getTime();
-  const r = await shell.run(`date +%s;cat ${windowFiles(user).state}`, { timeoutMs: 30_000 });
-  const after = now().getTime();
-  const [clock, state] = r.stdout.replace(/\r/g, '').trim().split('\n');
-  const fields = (state ?? '').trim().split(/\s+/);
-  if (!EPOCH.test(clock?.trim() ?? '') || !EPOCH.test(fields[1] ?? '')) return undefined;
+export function windowTimesFrom(tail: string[], clientMidMs: number): ServerWindowTimes | undefined {
+  const [clock, , opened, until] = (tail.at(-1) ?? '').trim().split(/\s+/);
+  if (!EPOCH.test(clock ?? '') || !EPOCH.test(opened ?? '')) return undefined;
   const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
-  const skewSeconds = Math.round(Number(clock) - (before + after) / 2000);
   return {
-    opened: iso(fields[1]!),
-    ...(EPOCH.test(fields[2] ?? '') ? { until: iso(fields[2]!) } : {}),
-    skewSeconds,
+    opened: iso(opened!),
+    ...(EPOCH.test(until ?? '') ? { until: iso(until!) } : {}),
+    skewSeconds: Math.round(Number(clock) - clientMidMs / 1000),
   };
 }
 

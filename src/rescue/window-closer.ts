@@ -218,15 +218,15 @@ export function bootUnit(user: string): string {
 }
 
 /**
- * sh run by a rollback of a window's transaction, before the files are restored: stops the timer it
- * armed, and a moment later lets the restored closer of an earlier window of this user (if any) arm
- * itself again — its timer or watcher was replaced by the failed one's.
+ * sh run by a rollback of a window's transaction, once the files are restored: stops the timer it
+ * armed, and lets the restored closer of an earlier window of this user (if any) arm itself again —
+ * its timer or watcher was replaced by the failed one's.
  */
 export function undoArm(user: string, init?: Init): string {
   const f = windowFiles(user);
   // Without systemd the failed window's watcher ends by itself: its state file is restored.
   const stop = init === 'other' ? '' : `systemctl stop ${f.unit}.timer 2>/dev/null;`;
-  return `${stop}(setsid sh -c 'sleep 5;[ -f ${f.state} ]&&sh ${f.closer} rearm' </dev/null >/dev/null 2>&1 &)`;
+  return `${stop}[ -f ${f.state} ]&&sh ${f.closer} rearm`;
 }
 
 /** sh: arms the closer now — the systemd timer (monotonic), or a detached watcher without systemd. */

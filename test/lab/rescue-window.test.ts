@@ -40,7 +40,16 @@ labDescribe('the password window', () => {
         expect(await keyWorks(b)).toBe(true);
         const r = await run(b, { action: 'enable-password', windowMinutes: 0.15 });
         expect(r.ok).toBe(true);
+        // The times come from the transaction's own last line, by the server's clock.
+        expect(r.changes[0]?.window?.opened).toBeDefined();
         expect(r.changes[0]?.window?.until).toBeDefined();
+        // The drop-in's diff comes from the collector's views around the change: the file as it is.
+        const dropIn = '/etc/ssh/sshd_config.d/00-vps-rescue-alice.conf';
+        const onServer = await b.server.execChecked(`cat ${dropIn}`);
+        const diff = r.changes[0]?.diffs.find((d) => d.path === dropIn)?.diff ?? '';
+        const added = diff.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'));
+        expect(added.map((l) => l.slice(1)).join('\n')).toBe(onServer.trimEnd());
+        expect(onServer).toMatch(/^# vps-rescue .*\nMatch User alice\n/);
         expect(await passwordWorks(b)).toBe(true);
         expect(await passwordRefusedWithin(b, 30_000)).toBe(true);
         expect(await keyWorks(b)).toBe(true);
