@@ -6,11 +6,14 @@ import { WORK_DIR } from './server-io.js';
 import type { ServerShell } from './server-shell.js';
 import type { RescueOptions } from './types.js';
 import {
+  armFunction,
   assertWindowUser,
   LEGACY_DROPIN,
+  LOG_FN,
   MAIN_CONFIG,
   WINDOW_DIR,
   WINDOW_LOG,
+  UPTIME_FN,
   WINDOW_MAX_MINUTES,
   windowFiles,
 } from './window-closer.js';
@@ -18,8 +21,9 @@ import { NOTABLE_SKEW_SECONDS } from './window-clock.js';
 
 /*
  * Staff's view of the password windows on a server (`vps-rescue window list|close|extend`): each
- * user's window is listed from its state file, closed early by its own closer, or extended by it
- * (bounded). All times are the server's.
+ * user's window is listed from its state file, closed early by its own closer, or extended (bounded)
+ * by a script of its own that moves the deadlines and re-arms the closer's timer. All times are the
+ * server's.
  */
 
 export type WindowArmed = 'armed' | 'not-armed' | 'permanent';
@@ -158,6 +162,37 @@ export async function closeWindow(shell: ServerShell, user: string): Promise<voi
 }
 
 /**
+ * sh: extends the user's window by `seconds` (its new remaining time is at most WINDOW_MAX_MINUTES),
+ * answering `m until EPOCH`, `m none`, `m permanent` or `m failed WHY`. Not the closer's job: the
+ * closer is typed on every rescue, an extension is rare. It reads and writes only what every version
+ * of the closer shares (the state file, the closer's path and its timer), so windows opened by an
+ * earlier version are extended the same way. Under systemd the transient timer is armed again for the
+ * new remaining time; a watcher (no systemd) reads the new deadlines from the state file by itself.
+ */
+export function extendScript(user: string, seconds: number, m: string): string {
+  const f = windowFiles(user);
+  const max = WINDOW_MAX_MINUTES * 60;
+  return [
+    `u=${user};S=${f.state};L=${WINDOW_LOG};umask 077`,
+    LOG_FN,
+    UPTIME_FN,
+    `no(){ lg "extension by ${seconds} s failed: $*";echo "${m} failed $*";exit 0;}`,
+    `[ -f $S ]||{ echo "${m} none";exit 0;}`,
+    `read t o d e <$S;[ "$d" = - ]&&{ echo "${m} permanent";exit 0;}`,
+    // Arithmetic on a damaged deadline would stop the script halfway; a timer without its closer
+    // would close nothing.
+    `case "$d" in ''|*[!0-9]*)no its state file is damaged;;esac`,
+    `[ -f ${f.closer} ]||no its closer is missing`,
+    `n=$(date +%s);r=$((d-n+${seconds}));[ $r -gt ${max} ]&&r=${max};[ $r -lt 1 ]&&r=1`,
+    `echo "$t $o $((n+r)) $(($(up)+r))">$S.new&&mv -f $S.new $S||no the state file was not written`,
+    `if [ -d /run/systemd/system ];then ${armFunction(f)}`,
+    `arm $r||no the timer was not armed, nothing closes the window now;fi`,
+    `lg "extended by ${seconds} s: closes in $r s at $((n+r))"`,
+    `echo "${m} until $((n+r))"`,
+  ].join('\n');
+}
+
+/**
  * Keeps the user's window open `minutes` longer than it would have been (at most WINDOW_MAX_MINUTES
  * from now, on the server's clock); the timer (or the watcher) follows. Returns the new deadline.
  */
@@ -167,23 +202,20 @@ export async function extendWindow(shell: ServerShell, user: string, minutes: nu
     throw new RescueError('usage', {
       message: `--minutes must be a whole number from 1 to ${WINDOW_MAX_MINUTES}`,
     });
-  const f = windowFiles(user);
   const m = marker();
-  const script = [
-    `[ -f ${f.state} ]||{ echo "${m} none";exit 0;}`,
-    `read t o d e <${f.state};[ "$d" = - ]&&{ echo "${m} permanent";exit 0;}`,
-    `sh ${f.closer} extend ${minutes * 60}|sed -n 's/^VR-EXTENDED \\([0-9]*\\)$/${m} until \\1/p'`,
-    `grep -q . ${f.state}||echo "${m} failed"`,
-  ].join('\n');
-  const out = (await runAdmin(shell, m.slice(5), script)).stdout;
+  const out = (await runAdmin(shell, m.slice(5), extendScript(user, minutes * 60, m))).stdout;
   const line = out.split('\n').find((l) => l.startsWith(`${m} `));
-  const [, what, value] = (line ?? '').replace(/\r$/, '').split(' ');
-  if (what === 'until' && EPOCH.test(value ?? '')) return iso(value!);
+  const [, what, ...rest] = (line ?? '').replace(/\r$/, '').split(' ');
+  if (what === 'until' && rest.length === 1 && EPOCH.test(rest[0]!)) return iso(rest[0]!);
   if (what === 'none') throw notFound(user);
   throw new RescueError('rescue.failed', {
     step: 'window extend',
     reason:
-      what === 'permanent' ? 'the window is permanent: close it instead' : 'the closer did not extend it',
+      what === 'permanent'
+        ? 'the window is permanent: close it instead'
+        : what === 'failed'
+          ? rest.join(' ').slice(0, 300) || 'not extended'
+          : 'no answer',
   });
 }
 

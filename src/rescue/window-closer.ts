@@ -68,6 +68,12 @@ export function windowFiles(user: string): WindowFiles {
   };
 }
 
+/**
+ * sh: one line to syslog and to WINDOW_LOG as `DATE user message` (`window close` reports the last
+ * one). Needs $u (the user) and $L (WINDOW_LOG).
+ */
+export const LOG_FN = `lg(){ logger -t vps-rescue "password window of $u: $*" 2>/dev/null;mkdir -p ${BACKUP_ROOT};echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $u $*">>$L;}`;
+
 /** sh: the integer seconds of /proc/uptime (CLOCK_BOOTTIME: never set, counts a suspend too). */
 export const UPTIME_FN = 'up(){ read x y </proc/uptime;echo ${x%.*};}';
 
@@ -75,7 +81,7 @@ export const UPTIME_FN = 'up(){ read x y </proc/uptime;echo ${x%.*};}';
  * sh: (re)arms the transient timer for $1 seconds from now. OnActiveSec is monotonic: a wrong or
  * changing wall clock cannot move it. A timer of the same name (an earlier arm) is stopped first.
  */
-function armFunction(f: WindowFiles): string {
+export function armFunction(f: WindowFiles): string {
   return [
     `arm(){ systemctl stop ${f.unit}.timer 2>/dev/null;systemctl reset-failed ${f.unit}.timer ${f.unit}.service 2>/dev/null;i=0`,
     `until systemd-run -q --no-block --on-active=$1s --timer-property=AccuracySec=1s --timer-property=RemainAfterElapse=no --unit=${f.unit} ${f.closer} timer;do i=$((i+1));[ $i -lt 10 ]||return 1;sleep 0.3;done;}`,
@@ -122,7 +128,9 @@ function stripClosedWindows(mode: WindowMode): string {
  * starts: close if the server's clock is past the deadline, else arm the timer for what is left;
  * `rearm` the same on a running system, after a rollback),
  * `watch TXID` (no systemd: wait for the duration on /proc/uptime, or the deadline on the server's
- * clock, whichever comes first), `now` (staff close it early), `extend SECONDS` (bounded).
+ * clock, whichever comes first), `now` (staff close it early). An extension is not the closer's:
+ * `window extend` sends its own script (it rewrites the state file and arms the same timer), so the
+ * closer typed on every rescue stays short.
  *
  * Closing: remove our block, `sshd -t`. When that fails, someone broke the configuration during the
  * window and the running sshd still has password login on: the broken files are kept aside, the
@@ -131,7 +139,6 @@ function stripClosedWindows(mode: WindowMode): string {
  */
 export function closerScript(user: string, mode: WindowMode, init?: Init): string {
   const f = windowFiles(user);
-  const maxSeconds = WINDOW_MAX_MINUTES * 60;
   const watcher = `(setsid sh ${f.closer} watch $t </dev/null >/dev/null 2>&1 &)`;
   // With the init known, only its branches: systemd arms its timer, any other init runs a watcher.
   const again = {
@@ -139,12 +146,11 @@ export function closerScript(user: string, mode: WindowMode, init?: Init): strin
     other: `[ "$1" = rearm ]&&${watcher}`,
     both: `if [ -d /run/systemd/system ];then arm $((d-n));elif [ "$1" = rearm ];then ${watcher};fi`,
   }[init ?? 'both'];
-  const armExtension = '{ arm $r||{ lg "extension by $2 s not armed";exit 1;};}';
   return [
     '#!/bin/sh',
     `# vps-rescue: ends the password window of ${user}`,
     `u=${user};S=${f.state};C=${f.snapshot};L=${WINDOW_LOG};umask 077`,
-    `lg(){ logger -t vps-rescue "password window of $u: $*" 2>/dev/null;mkdir -p ${BACKUP_ROOT};echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $u $*">>$L;}`,
+    LOG_FN,
     UPTIME_FN,
     ...(init === 'other' ? [] : [armFunction(f)]),
     reloadFor(init),
@@ -163,12 +169,6 @@ export function closerScript(user: string, mode: WindowMode, init?: Init): strin
       : [
           `watch)while [ -f $S ];do read t2 o d e <$S;[ "$t2" = "$2" ]||exit 0;case "$d.$e" in *[!0-9.]*|.*|*.)break;;esac;n=$(up);{ [ $n -ge $e ]||[ "$(date +%s)" -ge $d ];}&&break;s=$((e-n));[ $s -gt ${WATCH_STEP} ]&&s=${WATCH_STEP};sleep $s;done;[ -f $S ]||exit 0;;`,
         ]),
-    `extend)n=$(date +%s);r=$((d-n+$2));[ $r -gt ${maxSeconds} ]&&r=${maxSeconds};[ $r -lt 1 ]&&r=1`,
-    'echo "$t $o $((n+r)) $(($(up)+r))">$S.new&&mv -f $S.new $S||exit 1',
-    ...(init === 'other'
-      ? []
-      : [`${init === 'systemd' ? '' : '[ -d /run/systemd/system ]&&'}${armExtension}`]),
-    'lg "extended by $2 s: closes in $r s at $((n+r))";echo "VR-EXTENDED $((n+r))";exit 0;;',
     'timer|now);;',
     '*)exit 2;;',
     'esac',
@@ -182,9 +182,9 @@ export function closerScript(user: string, mode: WindowMode, init?: Init): strin
     `[ -d $C/d ]&&{ for g in ${DROPIN_DIR}/*.conf;do case \${g##*/} in 00-vps-rescue-*);;*)[ -e "$C/d/\${g##*/}" ]||rm -f "$g";;esac;done;for g in $C/d/*.conf;do [ -e "$g" ]&&cp -p "$g" ${DROPIN_DIR}/;done;}`,
     'ro',
     stripClosedWindows(mode),
-    'if sshd -t 2>/dev/null;then r="sshd -t failed ($x): the configuration from when the window opened was put back, the broken one is kept in $k"',
+    'if sshd -t 2>/dev/null;then r="sshd -t failed ($x): config from opening restored, broken one in $k"',
     // Reloading now would take sshd down; the running one keeps the window open, so say so loudly.
-    'else lg "NOT CLOSED: sshd -t fails ($x), also with the configuration from when the window opened (kept in $k); password login stays on until sshd is fixed and reloaded";exit 1;fi',
+    'else lg "NOT CLOSED: sshd -t fails ($x) also with config from opening (broken one in $k); password login stays on";exit 1;fi',
     'fi',
     `rm -f $S${init === 'other' ? '' : ` ${f.bootUnit} ${f.bootLink}`};rm -rf $C`,
     'if [ "$1" != boot ];then',

@@ -94,6 +94,10 @@ labDescribe('the password window without systemd (busybox)', () => {
         ['bob', 'armed'],
       ]);
       expect(listed.windows.find((w) => w.user === 'alice')?.until).toBe(until);
+      // Nothing to arm without systemd: the extension only moved the deadlines, and says so in the log.
+      expect(await server.execChecked('cat /var/backups/vps-rescue/windows.log')).toMatch(
+        / alice extended by 60 s: closes in \d+ s at \d+$/m,
+      );
       // The first deadline (12 s) passes: the watcher took the new one from the state file.
       await sleep(25_000);
       expect((await server.sshLogin({ user: 'alice', password: PASSWORDS.alice })).ok).toBe(true);

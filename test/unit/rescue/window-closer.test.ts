@@ -1,13 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -15,85 +7,29 @@ import type { Collection } from '../../../src/diagnose/collection.js';
 import { passwordWindow } from '../../../src/rescue/password-window.js';
 import { renderTransaction } from '../../../src/rescue/transaction.js';
 import { closerScript, WINDOW_MAX_MINUTES } from '../../../src/rescue/window-closer.js';
+import {
+  block,
+  MAIN,
+  removeSandboxes,
+  sandbox as box,
+  type SandboxSpec,
+  twoWindows,
+} from './window-sandbox.js';
 
 /*
- * The closer run for real by dash in a sandbox: its absolute paths are moved under a temporary root,
- * and sshd, systemctl, systemd-run, logger and date are small fakes that record what they were asked.
- * The fake `sshd -t` fails while any config file holds the word BROKEN.
+ * The closer run for real by dash in a sandbox (see window-sandbox.ts).
  */
-
-const FAKES: Record<string, string> = {
-  sshd: `for f in "$R"/etc/ssh/sshd_config "$R"/etc/ssh/sshd_config.d/*.conf; do [ -f "$f" ] && grep -q BROKEN "$f" && { echo "$f: line 1: Bad configuration option: BROKEN" >&2; exit 255; }; done; exit 0`,
-  systemctl: `echo "$*" >> "$R/systemctl.log"; case "$1" in is-active) [ "$3" = ssh ] && exit 0; exit 3;; esac; exit 0`,
-  'systemd-run': `echo "$*" >> "$R/systemd-run.log"`,
-  logger: `echo "$*" >> "$R/logger.log"`,
-  date: `case "$1" in +%s) echo "$NOW";; *) echo 2026-01-01T00:00:00Z;; esac`,
-};
 
 /** Every closer test runs twice: the closer with both inits' branches, and the one made for the init. */
 const closers = { forInit: false };
+const sandbox = (o: SandboxSpec) => box({ ...o, forInit: closers.forInit });
 
 let root = '';
 afterEach(() => {
+  removeSandboxes();
   if (root) rmSync(root, { recursive: true, force: true });
   root = '';
 });
-
-interface Sandbox {
-  root: string;
-  run: (args: string[], env?: { now?: number; uptime?: number }) => { code: number; out: string };
-  file: (path: string) => string | undefined;
-  log: (name: string) => string;
-}
-
-function sandbox(o: { mode: 'dropin' | 'inline'; state: string; systemd?: boolean; user?: string }): Sandbox {
-  root = mkdtempSync(join(tmpdir(), 'vr-closer-'));
-  const r = root;
-  const user = o.user ?? 'alice';
-  for (const d of ['bin', 'etc/ssh/sshd_config.d', 'etc/vps-rescue/config-alice/d', 'proc', 'var/backups'])
-    mkdirSync(join(r, d), { recursive: true });
-  if (o.systemd !== false) mkdirSync(join(r, 'run/systemd/system'), { recursive: true });
-  for (const [name, body] of Object.entries(FAKES))
-    writeFileSync(join(r, 'bin', name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  // A closer made for this sandbox's init (as a window opened on a running server gets), or for both.
-  const init = closers.forInit ? (o.systemd === false ? 'other' : 'systemd') : undefined;
-  const script = closerScript(user, o.mode, init)
-    .replace(/\/(etc|var\/backups|run)\//g, `${r}/$1/`)
-    .replace(/\/proc\/uptime/g, `${r}/proc/uptime`);
-  const closer = join(r, `etc/vps-rescue/close-window-${user}`);
-  writeFileSync(closer, script, { mode: 0o700 });
-  writeFileSync(join(r, `etc/vps-rescue/window-${user}`), `${o.state}\n`);
-  return {
-    root: r,
-    run: (args, env = {}) => {
-      writeFileSync(join(r, 'proc/uptime'), `${env.uptime ?? 100}.25 80.00\n`);
-      const p = spawnSync('dash', [closer, ...args], {
-        env: { PATH: `${r}/bin:/usr/bin:/bin`, R: r, NOW: String(env.now ?? 1_000_000_000) },
-        encoding: 'utf8',
-        timeout: 10_000,
-      });
-      return { code: p.status ?? -1, out: p.stdout };
-    },
-    file: (path) => (existsSync(join(r, path)) ? readFileSync(join(r, path), 'utf8') : undefined),
-    log: (name) => (existsSync(join(r, name)) ? readFileSync(join(r, name), 'utf8') : ''),
-  };
-}
-
-const MAIN = 'Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication no\n';
-const block = (u: string) =>
-  `# vps-rescue T: password login for ${u} only\nMatch User ${u}\n\tPasswordAuthentication yes\n`;
-
-/** alice's and bob's windows open, a snapshot of the config from when alice's opened. */
-function twoWindows(s: Sandbox): void {
-  const w = (p: string, text: string) => writeFileSync(join(s.root, p), text);
-  w('etc/ssh/sshd_config', MAIN);
-  w('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf', block('alice'));
-  w('etc/ssh/sshd_config.d/00-vps-rescue-bob.conf', block('bob'));
-  w('etc/vps-rescue/window-bob', 'T2 999999000 1000003600 5000\n');
-  w('etc/ssh/sshd_config.d/10-customer.conf', 'X11Forwarding no\n');
-  w('etc/vps-rescue/config-alice/sshd_config', MAIN);
-  w('etc/vps-rescue/config-alice/d/10-customer.conf', 'X11Forwarding no\n');
-}
 
 describe.each([
   ['with both inits’ branches', false],
@@ -151,7 +87,7 @@ describe.each([
     expect(s.file(`var/backups/vps-rescue/${kept}/sshd_config.d/50-typo.conf`)).toBe('BROKEN yes\n');
     expect(s.log('systemctl.log')).toMatch(/^reload ssh$/m);
     expect(s.log('logger.log')).toMatch(
-      /closed \(timer\): sshd -t failed \(.*50-typo\.conf: line 1: Bad configuration option: BROKEN\): the configuration from when the window opened was put back, the broken one is kept in .*window-alice-1000000000/,
+      /closed \(timer\): sshd -t failed \(.*50-typo\.conf: line 1: Bad configuration option: BROKEN\): config from opening restored, broken one in .*window-alice-1000000000/,
     );
   });
 
@@ -164,7 +100,9 @@ describe.each([
     expect(r.code).toBe(1);
     expect(s.log('systemctl.log')).not.toMatch(/reload/);
     expect(s.file('etc/vps-rescue/window-alice')).toBeDefined();
-    expect(s.log('logger.log')).toContain('NOT CLOSED: sshd -t fails');
+    expect(s.log('logger.log')).toMatch(
+      /NOT CLOSED: sshd -t fails \(.*BROKEN\) also with config from opening \(broken one in .*window-alice-1000000000\); password login stays on/,
+    );
   });
 
   it('boot before the deadline arms the monotonic timer for what is left; after it, closes without a reload', () => {
@@ -198,18 +136,14 @@ describe.each([
     expect(s.log('systemctl.log')).toMatch(/^stop vps-rescue-window-alice\.timer$/m);
   });
 
-  it('extend adds to what is left, never past the maximum from now, and re-arms', () => {
+  it('has no extend mode (window extend sends its own script): exit 2, the window unchanged', () => {
     const s = sandbox({ mode: 'dropin', state: 'T1 999999000 1000000060 160' });
     twoWindows(s);
-    expect(s.run(['extend', '1800'], { now: 1_000_000_000, uptime: 100 }).out).toBe(
-      'VR-EXTENDED 1000001860\n',
-    );
-    expect(s.file('etc/vps-rescue/window-alice')).toBe('T1 999999000 1000001860 1960\n');
-    expect(s.log('systemd-run.log')).toContain('--on-active=1860s');
-    const max = WINDOW_MAX_MINUTES * 60;
-    expect(s.run(['extend', String(max)], { now: 1_000_000_000, uptime: 100 }).out).toBe(
-      `VR-EXTENDED ${1_000_000_000 + max}\n`,
-    );
+    expect(s.run(['extend', '1800'])).toEqual({ code: 2, out: '' });
+    expect(s.file('etc/vps-rescue/window-alice')).toBe('T1 999999000 1000000060 160\n');
+    expect(s.file('etc/ssh/sshd_config.d/00-vps-rescue-alice.conf')).toBe(block('alice'));
+    expect(s.log('systemd-run.log')).toBe('');
+    expect(closerScript('alice', 'dropin')).not.toMatch(/extend/);
   });
 
   it('watch (no systemd): closes at the uptime deadline even when the clock is behind, and at the clock deadline when it is ahead', () => {
