@@ -151,7 +151,8 @@ export function closerScript(user: string, mode: WindowMode, init?: Init): strin
     `# vps-rescue: ends the password window of ${user}`,
     `u=${user};S=${f.state};C=${f.snapshot};L=${WINDOW_LOG};umask 077`,
     LOG_FN,
-    UPTIME_FN,
+    // Only the watcher reads the uptime clock: under systemd the timer does.
+    ...(init === 'systemd' ? [] : [UPTIME_FN]),
     ...(init === 'other' ? [] : [armFunction(f)]),
     reloadFor(init),
     removeOwnBlock(mode, f),
@@ -176,7 +177,8 @@ export function closerScript(user: string, mode: WindowMode, init?: Init): strin
     '[ -d /run/sshd ]||mkdir -m 755 /run/sshd 2>/dev/null',
     'if sshd -t 2>/dev/null;then r="its block removed"',
     'else',
-    'x=$(sshd -t 2>&1|head -n1);k=' + `${BACKUP_ROOT}/window-$u-$(date +%s)` + ';mkdir -p $k/sshd_config.d',
+    // sshd's message may end in CR: it goes into log lines that staff read back.
+    `x=$(sshd -t 2>&1|head -n1|tr -d '\\r');k=${BACKUP_ROOT}/window-$u-$(date +%s);mkdir -p $k/sshd_config.d`,
     `cp -p ${MAIN_CONFIG} $k/;cp -p ${DROPIN_DIR}/*.conf $k/sshd_config.d/ 2>/dev/null`,
     `[ -f $C/sshd_config ]&&cp -p $C/sshd_config ${MAIN_CONFIG}`,
     `[ -d $C/d ]&&{ for g in ${DROPIN_DIR}/*.conf;do case \${g##*/} in 00-vps-rescue-*);;*)[ -e "$C/d/\${g##*/}" ]||rm -f "$g";;esac;done;for g in $C/d/*.conf;do [ -e "$g" ]&&cp -p "$g" ${DROPIN_DIR}/;done;}`,

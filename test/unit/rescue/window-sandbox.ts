@@ -9,12 +9,12 @@ import { closerScript, type WindowMode } from '../../../src/rescue/window-closer
  * A password window's files in a sandbox, its scripts run for real by dash: their absolute paths are
  * moved under a temporary root, and sshd, systemctl, systemd-run, logger, date and sleep are small
  * fakes that record what they were asked. The fake `sshd -t` fails while any config file holds the
- * word BROKEN; systemd-run fails while the file `systemd-run.fails` exists; sleep moves /proc/uptime
+ * word BROKEN (its message ends in CR LF, as sshd's may); systemd-run fails while the file `systemd-run.fails` exists; sleep moves /proc/uptime
  * on by its whole seconds (a watcher's wait passes at once).
  */
 
 const FAKES: Record<string, string> = {
-  sshd: `for f in "$R"/etc/ssh/sshd_config "$R"/etc/ssh/sshd_config.d/*.conf; do [ -f "$f" ] && grep -q BROKEN "$f" && { echo "$f: line 1: Bad configuration option: BROKEN" >&2; exit 255; }; done; exit 0`,
+  sshd: `for f in "$R"/etc/ssh/sshd_config "$R"/etc/ssh/sshd_config.d/*.conf; do [ -f "$f" ] && grep -q BROKEN "$f" && { printf '%s\r\n' "$f: line 1: Bad configuration option: BROKEN" >&2; exit 255; }; done; exit 0`,
   systemctl: `echo "$*" >> "$R/systemctl.log"; case "$1" in is-active) [ "$3" = ssh ] && exit 0; exit 3;; esac; exit 0`,
   'systemd-run': `echo "$*" >> "$R/systemd-run.log"; [ ! -e "$R/systemd-run.fails" ]`,
   logger: `echo "$*" >> "$R/logger.log"`,
