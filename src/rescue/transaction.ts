@@ -109,7 +109,8 @@ export function quote(value: string): string {
  * fe FILE NAME FIELD VALUE: set a field of NAME's line in a colon file (passwd, shadow, group) where
  * shadow-utils is missing (busybox) — VALUE through the environment, never argv; rewritten in place
  * with cat, so the file keeps its inode, owner and mode; fails when NAME has no line.
- * bf/bm: back up content / mode+owner of a path only root controls; rb: restore everything, reload.
+ * bf/bm: back up content / mode+owner of a path only root controls (a status that is not 0: not backed
+ * up, and the transaction rolls back before it changes anything); rb: restore everything, reload.
  *
  * A user's own files (in a home the user can write) may be swapped for links at any moment, so root
  * never opens, changes or removes them by name. Instead:
@@ -146,10 +147,10 @@ o=$(stat -c %u "$n");[ "$3" = - ]||[ "$o" = "$3" ]||{ [ "$o" != 0 ]&&chown -h "$
 (cdp "$1" "$2"&&[ "$(stat -c %u .)" = 0 ]&&[ $((0$(stat -c %a .)&022)) = 0 ]&&[ ! -d "$3" ]&&[ ! -L "$3" ]||exit 3
 t=$(mktemp .vps-rescue-XXXXXX)&&cat <"$4" >"$t"&&chown "$(id -u "$1"):$(id -g "$1")" "$t"&&chmod 600 "$t"&&mv -f "$t" "$3");}`,
   bf: `bf(){ n=$((n+1));if [ -e "$1" ]||[ -L "$1" ];then cp -a "$1" $B/f$n&&echo "f $n 1 - - $1">>$B/m;else echo "f $n 0 - - $1">>$B/m;fi;}`,
-  bm: `bm(){ [ -e "$1" ]&&echo "m $(stat -c '%a %u %g' "$1") - $1">>$B/m;}`,
+  bm: `bm(){ [ ! -e "$1" ]||echo "m $(stat -c '%a %u %g' "$1") - $1">>$B/m;}`,
   bu: `bu(){ n=$((n+1));if [ -d "$2" ];then e=2;elif u "$1" cat "$2">$B/f$n 2>/dev/null;then e=1;elif [ -e "$2" ]||[ -L "$2" ];then e=2;else e=0;fi
 echo "F $n $e $(stat -c %a "$2" 2>/dev/null||echo 600) $1 $2">>$B/m;}`,
-  bn: `bn(){ [ -e "$2" ]&&echo "M $(stat -c '%a %u %g' "$2") $1 $2">>$B/m;}`,
+  bn: `bn(){ [ ! -e "$2" ]||echo "M $(stat -c '%a %u %g' "$2") $1 $2">>$B/m;}`,
   fe: `fe(){ V=$4 awk -F: -v OFS=: -v u="$2" -v f=$3 '$1==u{$f=ENVIRON["V"];c=1}1;END{exit !c}' $1>$B/e&&cat $B/e>$1&&rm $B/e;}`,
 };
 
@@ -259,8 +260,9 @@ function touchesDaemon(tx: Transaction): boolean {
 /** `bf PATH`, or `bu USER PATH` for a path in a user's home. */
 function backupLine(tx: Transaction, fn: 'bf' | 'bu' | 'bm' | 'bn', path: string): string {
   const user = tx.owners?.[path];
-  if (user === undefined) return `${fn} ${quote(path)}`;
-  return `${fn === 'bf' ? 'bu' : 'bn'} ${quote(user)} ${quote(path)}`;
+  // A backup that failed (a full disk) could not be restored: nothing is changed then.
+  if (user === undefined) return `${fn} ${quote(path)}||rb backup`;
+  return `${fn === 'bf' ? 'bu' : 'bn'} ${quote(user)} ${quote(path)}||rb backup`;
 }
 
 /** The complete script for one transaction, with the nonce its result line carries. */

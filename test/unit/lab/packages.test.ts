@@ -35,6 +35,7 @@ const BASE_SYSTEM = new Set([
   'hostname',
   'tar',
   'gzip',
+  'sed',
   'node',
   'npm',
   'npx',
