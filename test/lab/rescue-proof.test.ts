@@ -13,6 +13,7 @@ import {
 import { rescue } from '../../src/rescue/run.js';
 import type { RescueOptions, RescueResult } from '../../src/rescue/types.js';
 import type { Suite } from '../../lab/image.js';
+import { labFlavours, type TruthFlavour } from '../../lab/flavour-names.js';
 import { labDescribe } from '../support/lab-guard.js';
 
 /**
@@ -21,12 +22,12 @@ import { labDescribe } from '../support/lab-guard.js';
  * that very connection; a user sshd still refuses (AllowUsers) is never reported as restored.
  */
 async function withServer(
-  suite: Suite,
+  target: Target,
   build: (publicKey: string) => ServerSpec,
   body: (s: LabServer, key: { privateKeyPath: string }) => Promise<void>,
 ): Promise<void> {
   const key = await generateKeyPair('ed25519', 'owner@laptop');
-  const server = await LabServer.create({ ...build(key.publicKey), suite });
+  const server = await LabServer.create({ ...build(key.publicKey), ...target });
   try {
     // The lockout is real before the rescue: the owner's key is refused.
     const before = await server.sshLogin({ user: 'alice', privateKeyPath: key.privateKeyPath });
@@ -46,14 +47,23 @@ const aliceNotAllowed = (publicKey: string): ServerSpec =>
 const run = (s: LabServer, o: Partial<RescueOptions>): Promise<RescueResult> =>
   rescue(labRescueOptions(s, { userPassword: undefined, ...o }));
 
+/** A Debian release, or another kind of server (VPS_RESCUE_LAB_FLAVOURS: `npm run lab:truth:flavours`). */
+type Target = { suite: Suite } | { flavour: TruthFlavour };
+
+const FLAVOURS = labFlavours();
+const TARGETS: { name: string; target: Target }[] =
+  FLAVOURS.length > 0
+    ? FLAVOURS.map((flavour) => ({ name: `flavour ${flavour}`, target: { flavour } }))
+    : labSuites().map((suite) => ({ name: suite, target: { suite } }));
+
 labDescribe('a verification that cannot lie', () => {
-  for (const suite of labSuites())
-    describe.concurrent(`password window, password only the customer knows (${suite})`, () => {
+  for (const { name, target } of TARGETS)
+    describe.concurrent(`password window, password only the customer knows (${name})`, () => {
       it('is proven by sshd’s own "Failed password for alice" line, and the owner’s password works', async ({
         expect,
       }) => {
         await withServer(
-          suite,
+          target,
           (k) => hardenedAlice(keyFiles({ user: 'alice', dir: 'ssh', content: k })),
           async (s) => {
             // The window is what is proven here (auto would put the misplaced key right instead).
@@ -69,7 +79,7 @@ labDescribe('a verification that cannot lie', () => {
       it('AllowUsers without alice: the window opens but sshd still refuses her — never "restored"', async ({
         expect,
       }) => {
-        await withServer(suite, aliceNotAllowed, async (s) => {
+        await withServer(target, aliceNotAllowed, async (s) => {
           const r = await run(s, { action: 'enable-password' });
           expect(r.ok).toBe(false);
           expect(r.verification?.proof).not.toBe('proven');
@@ -83,7 +93,7 @@ labDescribe('a verification that cannot lie', () => {
       it('AllowUsers without alice, her password known: the real login fails and says so', async ({
         expect,
       }) => {
-        await withServer(suite, aliceNotAllowed, async (s) => {
+        await withServer(target, aliceNotAllowed, async (s) => {
           const r = await run(s, { action: 'enable-password', userPassword: PASSWORDS.alice });
           expect(r.ok).toBe(false);
           expect(r.verification?.login?.via).toBe('password');
