@@ -104,6 +104,12 @@ export function lineCosts(name: ScriptName): { line: string; typed: number }[] {
 
 const LINES_OF: Record<string, ScriptName> = { collector: 'collector', window: 'window', key: 'keyRepair' };
 
+// Piped into `head`, the listing just stops.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--lines') {
   const name = LINES_OF[process.argv[3] ?? ''];
   if (!name) {
