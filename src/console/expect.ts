@@ -98,12 +98,6 @@ export class ConsoleChannel {
     this.send(`${secret}\r`);
   }
 
-  /** Types `keys` to wake the console; a stall is counted from now, as after expect's own nudge. */
-  nudge(keys = '\r'): void {
-    this.type(keys);
-    this.lastDataAt = Date.now();
-  }
-
   note(text: string): void {
     this.transcript?.note(text);
   }

@@ -30,13 +30,6 @@ export interface LoginResult {
 }
 
 const MAX_USER_ATTEMPTS = 3;
-/**
- * A console that has said nothing at all since the login began is woken this many more times (each
- * a nudge and a wait of two stalls: 30 s in all by default) before it counts as silent: its getty may
- * be restarting after the last logout (systemd holds back an idle unit up to 5 s, and a new getty
- * flushes what was typed before it), which on a loaded host is more than one nudge.
- */
-const SILENT_WAKES = 2;
 
 /**
  * Gets a console from whatever state it is in to a shell prompt of a login we made: wakes it, logs
@@ -69,40 +62,23 @@ export async function loginOnConsole(ch: ConsoleChannel, opts: LoginOptions): Pr
   };
   // Only answers to what we type now count: what was on the line before is history.
   ch.buffer.consume();
-  const heardBefore = ch.counters.bytesReceived;
-  let silentWakes = 0;
   ch.note(`login as ${opts.user}`);
   await ch.screen.settled();
   // A login prompt already waiting (e.g. right after "Login incorrect"): an Enter now would be read
   // as an empty user name, so answer it directly.
   if (LOGIN_PROMPT.test(`\n${ch.screen.cursorLine()}`)) typeUser();
   else ch.type('\r');
-  const stallMs = opts.stallMs ?? 5000;
   for (;;) {
     const left = deadline - Date.now();
-    const r: ExpectResult | undefined = await ch
-      .expect(passwordTyped ? AFTER_PASSWORD : LOGIN_PATTERNS, {
-        timeoutMs: Math.max(1, left),
-        stallMs,
-        // After the password, login may take its time (PAM delays): an Enter would be typeahead.
-        nudge: passwordTyped ? false : undefined,
-        waitingFor: 'a login prompt or shell',
-        errorCode: 'console.no-prompt',
-        signal: opts.signal,
-      })
-      .catch((err: unknown) => {
-        const silent = !passwordTyped && ch.counters.bytesReceived === heardBefore;
-        const stalled = deadline - Date.now() > stallMs;
-        if (!(err instanceof RescueError && err.code === 'console.no-prompt' && silent && stalled)) throw err;
-        if (opts.signal?.aborted || silentWakes >= SILENT_WAKES) throw err;
-        silentWakes++;
-        return undefined;
-      });
-    if (!r) {
-      ch.note('the console has said nothing yet: waking it again');
-      ch.nudge();
-      continue;
-    }
+    const r: ExpectResult = await ch.expect(passwordTyped ? AFTER_PASSWORD : LOGIN_PATTERNS, {
+      timeoutMs: Math.max(1, left),
+      stallMs: opts.stallMs ?? 5000,
+      // After the password, login may take its time (PAM delays): an Enter would be typeahead.
+      nudge: passwordTyped ? false : undefined,
+      waitingFor: 'a login prompt or shell',
+      errorCode: 'console.no-prompt',
+      signal: opts.signal,
+    });
     if (passwordTyped) {
       if (r.name === 'shell') return { loggedOut, userAttempts };
       if (r.name === 'refusal') {

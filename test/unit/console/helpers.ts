@@ -30,11 +30,6 @@ export interface FakeGettyOptions {
   echoPassword?: boolean;
   /** Start with a half-typed login: someone else's user name was entered, Password: is showing. */
   startAtPassword?: boolean;
-  /**
-   * getty is restarting for this long (ms; Infinity: never comes back): nothing is printed and what
-   * is typed is lost, as a new getty flushes the terminal; then it prints its prompt by itself.
-   */
-  restartingForMs?: number;
 }
 
 /**
@@ -56,12 +51,7 @@ export function fakeGetty(opts: FakeGettyOptions) {
   let shell: ReturnType<typeof spawnShellStream> | undefined;
   const say = (text: string) => toClient.write(text);
   const banner = () => say(`\r\nDebian GNU/Linux 12 ${host} console\r\n\r\n${host} login: `);
-  const upAt = Date.now() + (opts.restartingForMs ?? 0);
-  let upTimer: NodeJS.Timeout | undefined;
-  if (opts.restartingForMs !== undefined && Number.isFinite(opts.restartingForMs))
-    upTimer = setTimeout(banner, opts.restartingForMs);
   fromClient.on('data', (chunk: Buffer) => {
-    if (Date.now() < upAt) return;
     if (mode === 'shell') {
       shell!.stream.write(chunk);
       return;
@@ -147,9 +137,6 @@ export function fakeGetty(opts: FakeGettyOptions) {
     injectAfter: (when: RegExp, text: string) => hooks.add({ when, text }),
     /** Print `text` now, as if the kernel wrote to the console. */
     inject: (text: string) => toClient.write(text),
-    kill: () => {
-      clearTimeout(upTimer);
-      shell?.kill();
-    },
+    kill: () => shell?.kill(),
   };
 }
