@@ -10,6 +10,14 @@ export interface SetupPlan {
 }
 
 /**
+ * Tests log in and out on one server's console many times within seconds, which no real server
+ * sees: systemd's default start limit (5 starts in 10 s) then stops the console's getty for good
+ * (`start-limit-hit`), and the next login finds a silent console. The lab's getty has no start limit.
+ */
+const GETTY_WITHOUT_START_LIMIT =
+  "if [ -d /etc/systemd/system ]; then mkdir -p /etc/systemd/system/console-getty.service.d && printf '[Unit]\\nStartLimitIntervalSec=0\\n' > /etc/systemd/system/console-getty.service.d/lab-start-limit.conf; fi";
+
+/**
  * Turns a server spec into one sh script run in the server's root filesystem before its first boot.
  * The lab's own listen-address override is written last so nothing in a scenario can move sshd off
  * its loopback address.
@@ -31,6 +39,7 @@ export function buildSetup(
     return `${SETUP_DIR}/files/${payloads.length - 1}`;
   };
 
+  lines.push(GETTY_WITHOUT_START_LIMIT);
   lines.push(`echo ${sq(opts.hostname)} > /etc/hostname`);
   lines.push(`printf '127.0.1.1\\t%s\\n' ${sq(opts.hostname)} >> /etc/hosts`);
 

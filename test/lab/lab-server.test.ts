@@ -102,6 +102,25 @@ labDescribe('lab server', () => {
     expect(seen).toContain('login:');
   });
 
+  it('the console getty comes back however often it ends within seconds (tests log in and out that often)', async () => {
+    for (let i = 0; i < 7; i++) {
+      const pid = (
+        await server.execChecked('systemctl show -p MainPID --value console-getty.service')
+      ).trim();
+      await server.execChecked('systemctl kill -s TERM console-getty.service');
+      await server.waitFor(
+        `[ "$(systemctl show -p MainPID --value console-getty.service)" != ${pid} ] && systemctl is-active -q console-getty.service`,
+        10_000,
+        'getty started again',
+      );
+    }
+    expect((await server.execChecked('systemctl show -p Result --value console-getty.service')).trim()).toBe(
+      'success',
+    );
+    const seen = await consoleViaSocket(server.consoleSocket, '\r', /web01 login: $/m);
+    expect(seen).toContain('login:');
+  });
+
   it('sshd reloads with systemctl, and systemd-run timers fire', async () => {
     const before = (await server.execChecked('systemctl show -p MainPID --value ssh')).trim();
     await server.execChecked('systemctl reload ssh');
