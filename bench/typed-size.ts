@@ -104,13 +104,14 @@ export function lineCosts(name: ScriptName): { line: string; typed: number }[] {
 
 const LINES_OF: Record<string, ScriptName> = { collector: 'collector', window: 'window', key: 'keyRepair' };
 
-// Piped into `head`, the listing just stops.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
-});
+const asProgram = process.argv[1] === fileURLToPath(import.meta.url);
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '--lines') {
+if (asProgram && process.argv[2] === '--lines') {
+  // Piped into `head`, the listing just stops.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const name = LINES_OF[process.argv[3] ?? ''];
   if (!name) {
     console.error('usage: npx tsx bench/typed-size.ts [--lines collector|window|key]');
@@ -118,7 +119,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   }
   for (const { line, typed } of lineCosts(name))
     console.log(`${String(typed).padStart(5)}  ${line.slice(0, 110)}`);
-} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+} else if (asProgram) {
   const s = typedSizes();
   const row = (name: string, x: ScriptSize) =>
     `| ${name} | ${x.script} | ${x.gzip} | ${x.typed.base64} | ${x.typed.z85} |`;

@@ -114,17 +114,6 @@ export async function runAction(action: Action, x: ActionContext, check: Check):
   await openWindow(x, check);
 }
 
-async function apply(
-  x: ActionContext,
-  action: AppliedChange['action'],
-  tx: Transaction,
-  fixed: Finding[],
-  password?: string,
-  extra: Partial<AppliedChange> = {},
-): Promise<AppliedChange> {
-  return (await applyAndRead({ x, action, tx, fixed, password, extra })).change;
-}
-
 interface ApplyRequest {
   x: ActionContext;
   action: AppliedChange['action'];
@@ -134,8 +123,11 @@ interface ApplyRequest {
   extra?: Partial<AppliedChange>;
 }
 
-/** apply, and what the transaction's tail printed, with this machine's clock halfway through. */
-async function applyAndRead(
+/**
+ * Applies one transaction (or plans it): the change for the report, what the transaction's tail
+ * printed, and this machine's clock halfway through the exchange.
+ */
+async function apply(
   req: ApplyRequest,
 ): Promise<{ change: AppliedChange; tail: string[]; clientMidMs: number }> {
   const { x, action, fixed, password, extra = {} } = req;
@@ -209,7 +201,7 @@ async function applyFixes(x: ActionContext, keysOnly: boolean): Promise<void> {
     x.mark('fix', 'nothing to repair');
     return;
   }
-  await apply(x, keysOnly ? 'authorize-key' : 'fix', plan.tx, plan.fixes.applied);
+  await apply({ x, action: keysOnly ? 'authorize-key' : 'fix', tx: plan.tx, fixed: plan.fixes.applied });
 }
 
 async function openWindow(x: ActionContext, check: Check): Promise<void> {
@@ -244,7 +236,7 @@ async function openWindow(x: ActionContext, check: Check): Promise<void> {
     expirePassword: x.o.expirePassword,
     ...(x.offline ? { offline: true } : {}),
   });
-  const { change, tail, clientMidMs } = await applyAndRead({
+  const { change, tail, clientMidMs } = await apply({
     x,
     action: 'enable-password',
     tx: plan.tx,
@@ -282,7 +274,7 @@ async function createUser(
     customerKey: x.customerKey,
     setPassword,
   });
-  const change = await apply(x, 'create-user', tx, [], password);
+  const { change } = await apply({ x, action: 'create-user', tx, fixed: [], password });
   if (password && x.o.handOverPassword && !x.planned)
     change.generatedPasswordHandedOver = await x.o.handOverPassword(x.user, password);
   if (setPassword) {

@@ -260,9 +260,12 @@ function touchesDaemon(tx: Transaction): boolean {
 /** `bf PATH`, or `bu USER PATH` for a path in a user's home. */
 function backupLine(tx: Transaction, fn: 'bf' | 'bu' | 'bm' | 'bn', path: string): string {
   const user = tx.owners?.[path];
+  const call =
+    user === undefined
+      ? `${fn} ${quote(path)}`
+      : `${fn === 'bf' ? 'bu' : 'bn'} ${quote(user)} ${quote(path)}`;
   // A backup that failed (a full disk) could not be restored: nothing is changed then.
-  if (user === undefined) return `${fn} ${quote(path)}||rb backup`;
-  return `${fn === 'bf' ? 'bu' : 'bn'} ${quote(user)} ${quote(path)}||rb backup`;
+  return `${call}||rb backup`;
 }
 
 /** The complete script for one transaction, with the nonce its result line carries. */

@@ -17,7 +17,7 @@ import {
   WINDOW_MAX_MINUTES,
   windowFiles,
 } from './window-closer.js';
-import { NOTABLE_SKEW_SECONDS } from './window-clock.js';
+import { EPOCH, epochIso as iso, NOTABLE_SKEW_SECONDS } from './window-clock.js';
 
 /*
  * Staff's view of the password windows on a server (`vps-rescue window list|close|extend`): each
@@ -48,9 +48,7 @@ export interface WindowListing {
   windows: ListedWindow[];
 }
 
-const EPOCH = /^\d{9,11}$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,31}$/;
-const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Marks our lines with a fresh nonce: nothing else the server prints is read. */
 function marker(): string {

@@ -13,7 +13,13 @@ export interface ServerWindowTimes {
   skewSeconds: number;
 }
 
-const EPOCH = /^\d{9,11}$/;
+/** Seconds since the epoch as the server's `date +%s` prints them. */
+export const EPOCH = /^\d{9,11}$/;
+
+/** Such seconds as an ISO time, without the milliseconds `date` never has. */
+export function epochIso(epoch: string): string {
+  return new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
+}
 
 /** sh for the window transaction's tail: the server's clock and the window's state file, one line. */
 export function windowTimesTail(user: string): string {
@@ -28,10 +34,9 @@ export function windowTimesTail(user: string): string {
 export function windowTimesFrom(tail: string[], clientMidMs: number): ServerWindowTimes | undefined {
   const [clock, , opened, until] = (tail.at(-1) ?? '').trim().split(/\s+/);
   if (!EPOCH.test(clock ?? '') || !EPOCH.test(opened ?? '')) return undefined;
-  const iso = (epoch: string) => new Date(Number(epoch) * 1000).toISOString().replace('.000Z', 'Z');
   return {
-    opened: iso(opened!),
-    ...(EPOCH.test(until ?? '') ? { until: iso(until!) } : {}),
+    opened: epochIso(opened!),
+    ...(EPOCH.test(until ?? '') ? { until: epochIso(until!) } : {}),
     skewSeconds: Math.round(Number(clock) - clientMidMs / 1000),
   };
 }

@@ -22,6 +22,10 @@ import {
 
 /** Every closer test runs twice: the closer with both inits' branches, and the one made for the init. */
 const closers = { forInit: false };
+const CLOSER_KINDS: Array<[string, boolean]> = [
+  ['with both inits’ branches', false],
+  ['made for the init it runs under', true],
+];
 const sandbox = (o: SandboxSpec) => box({ ...o, forInit: closers.forInit });
 
 let root = '';
@@ -31,10 +35,7 @@ afterEach(() => {
   root = '';
 });
 
-describe.each([
-  ['with both inits’ branches', false],
-  ['made for the init it runs under', true],
-])('the closer of one window, %s', (_name, forInit) => {
+describe.each(CLOSER_KINDS)('the closer of one window, %s', (_name, forInit) => {
   beforeEach(() => {
     closers.forInit = forInit;
   });
@@ -188,10 +189,7 @@ describe.each([
   });
 });
 
-describe.each([
-  ['with both inits’ branches', false],
-  ['made for the init it runs under', true],
-])('the closer in inline mode (no sshd_config.d), %s', (_name, forInit) => {
+describe.each(CLOSER_KINDS)('the closer in inline mode (no sshd_config.d), %s', (_name, forInit) => {
   beforeEach(() => {
     closers.forInit = forInit;
   });
